@@ -1,0 +1,28 @@
+package dev.saesplit.spec;
+
+import java.nio.file.Path;
+
+/** The narrow SAE whose target latent is studied: trained by the experiment, or an existing one. */
+public sealed interface NarrowSaeSpec {
+
+    /** Latents of the narrow SAE. */
+    int width();
+
+    /**
+     * Train a narrow SAE on the experiment's activations.
+     *
+     * @param tokens training token budget
+     * @param seed   seed for initialisation and data order
+     */
+    record Train(int width, long tokens, long seed) implements NarrowSaeSpec {
+    }
+
+    /**
+     * Reuse an SAE saved in the SAELens layout.
+     *
+     * @param path  its directory ({@code cfg.json}, {@code sae_weights.safetensors})
+     * @param width its {@code d_sae}, read from {@code cfg.json}
+     */
+    record Existing(Path path, int width) implements NarrowSaeSpec {
+    }
+}

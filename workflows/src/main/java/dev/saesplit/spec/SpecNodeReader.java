@@ -1,0 +1,207 @@
+package dev.saesplit.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, strict reads of a YAML tree that collect every problem with its location instead of stopping at
+ * the first. Each read names its field by path ({@code runs[2].width}); an invalid or missing field records
+ * a problem and yields a neutral value, so the parser can keep going and report everything at once.
+ */
+final class SpecNodeReader {
+
+    private static final Pattern TOKEN_COUNT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kKmMbB]?)");
+
+    private final String file;
+    private final YamlLocations locations;
+    private final List<SpecProblem> problems = new ArrayList<>();
+
+    SpecNodeReader(String file, YamlLocations locations) {
+        this.file = file;
+        this.locations = locations;
+    }
+
+    void problem(String path, String message) {
+        int[] at = locations.find(path);
+        problems.add(new SpecProblem(file, at[0], at[1], path, message));
+    }
+
+    /** The problems found, in document order. */
+    List<SpecProblem> problems() {
+        problems.sort(java.util.Comparator.comparingInt(SpecProblem::line).thenComparingInt(SpecProblem::column));
+        return problems;
+    }
+
+    static String path(String parent, String key) {
+        return parent.isEmpty() ? key : parent + "." + key;
+    }
+
+    /** Whether {@code node} is a mapping; records a problem for every key outside {@code allowed}. */
+    boolean mapping(JsonNode node, String path, Set<String> allowed) {
+        if (node == null || !node.isObject()) {
+            problem(path, "expected a mapping of fields, got " + describe(node));
+            return false;
+        }
+        for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!allowed.contains(key)) {
+                problem(path(path, key), "unknown field '" + key + "'; expected one of: "
+                        + String.join(", ", new TreeSet<>(allowed)));
+            }
+        }
+        return true;
+    }
+
+    boolean has(JsonNode mapping, String key) {
+        JsonNode value = mapping.get(key);
+        return value != null && !value.isNull();
+    }
+
+    String text(JsonNode mapping, String parent, String key, String fallback) {
+        JsonNode value = present(mapping, parent, key, fallback);
+        if (value == null) {
+            return fallback == null ? "" : fallback;
+        }
+        if (!value.isTextual() && !value.isNumber()) {
+            problem(path(parent, key), "expected text, got " + describe(value));
+            return "";
+        }
+        return value.asText();
+    }
+
+    long integer(JsonNode mapping, String parent, String key, Long fallback, long min, long max) {
+        JsonNode value = present(mapping, parent, key, fallback);
+        if (value == null) {
+            return fallback == null ? 0 : fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            problem(path(parent, key), "expected a whole number, got " + describe(value));
+            return 0;
+        }
+        return inRange(path(parent, key), value.longValue(), min, max);
+    }
+
+    int intValue(JsonNode mapping, String parent, String key, Integer fallback, int min, int max) {
+        return (int) integer(mapping, parent, key, fallback == null ? null : fallback.longValue(), min, max);
+    }
+
+    /** A token count: a whole number, or text such as {@code 26.2M}, {@code 500k}, {@code 2B}. */
+    long tokenCount(JsonNode mapping, String parent, String key, Long fallback) {
+        JsonNode value = present(mapping, parent, key, fallback);
+        if (value == null) {
+            return fallback == null ? 0 : fallback;
+        }
+        String path = path(parent, key);
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return inRange(path, value.longValue(), 1, Long.MAX_VALUE);
+        }
+        Matcher m = value.isTextual() ? TOKEN_COUNT.matcher(value.asText().trim()) : null;
+        if (m == null || !m.matches()) {
+            problem(path, "expected a token count such as 200000, 500k, 26.2M or 2B, got " + describe(value));
+            return 0;
+        }
+        double scale = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 1e3;
+            case "m" -> 1e6;
+            case "b" -> 1e9;
+            default -> 1;
+        };
+        return inRange(path, Math.round(Double.parseDouble(m.group(1)) * scale), 1, Long.MAX_VALUE);
+    }
+
+    /** A finite number in {@code [min, max]}; {@code minExclusive} excludes {@code min} itself. */
+    double number(JsonNode mapping, String parent, String key, Double fallback, double min, double max,
+                  boolean minExclusive) {
+        JsonNode value = present(mapping, parent, key, fallback);
+        if (value == null) {
+            return fallback == null ? 0 : fallback;
+        }
+        String path = path(parent, key);
+        if (!value.isNumber()) {
+            problem(path, "expected a number, got " + describe(value));
+            return 0;
+        }
+        double x = value.doubleValue();
+        if (!Double.isFinite(x)) {
+            problem(path, "must be a finite number, got " + x);
+        } else if (x < min || (minExclusive && x == min) || x > max) {
+            String range = max == Double.MAX_VALUE ? (minExclusive ? "above " : "at least ") + fmt(min)
+                    : "in " + (minExclusive ? "(" : "[") + fmt(min) + ", " + fmt(max) + "]";
+            problem(path, "must be " + range + ", got " + fmt(x));
+        }
+        return x;
+    }
+
+    boolean bool(JsonNode mapping, String parent, String key, Boolean fallback) {
+        JsonNode value = present(mapping, parent, key, fallback);
+        if (value == null) {
+            return fallback != null && fallback;
+        }
+        if (!value.isBoolean()) {
+            problem(path(parent, key), "expected true or false, got " + describe(value));
+            return false;
+        }
+        return value.booleanValue();
+    }
+
+    <E extends Enum<E> & SpecChoice> E choice(JsonNode mapping, String parent, String key, Class<E> type,
+                                              E fallback) {
+        JsonNode value = present(mapping, parent, key, fallback);
+        if (value == null) {
+            return fallback;
+        }
+        return SpecChoice.parse(type, value.asText()).filter(c -> value.isTextual()).orElseGet(() -> {
+            problem(path(parent, key), "expected one of " + SpecChoice.spellings(type) + ", got " + describe(value));
+            return fallback;
+        });
+    }
+
+    /** The field's node; {@code null} when absent or null, recording a problem if it was required. */
+    private JsonNode present(JsonNode mapping, String parent, String key, Object fallback) {
+        JsonNode value = mapping.get(key);
+        if (value == null || value.isNull()) {
+            if (fallback == null) {
+                problem(path(parent, key), "required field is missing");
+            }
+            return null;
+        }
+        return value;
+    }
+
+    private long inRange(String path, long x, long min, long max) {
+        if (x < min || x > max) {
+            String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min
+                    : "in [" + min + ", " + max + "]";
+            problem(path, "must be " + range + ", got " + x);
+        }
+        return x;
+    }
+
+    static String describe(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return "nothing";
+        }
+        if (node.isTextual()) {
+            return "\"" + node.asText() + "\"";
+        }
+        if (node.isObject()) {
+            return "a mapping";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        return node.toString();
+    }
+
+    private static String fmt(double x) {
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+    }
+}

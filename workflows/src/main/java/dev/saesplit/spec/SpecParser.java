@@ -1,0 +1,383 @@
+package dev.saesplit.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates experiment YAML into an {@link ExperimentSpec}, once, at the edge. Every problem is
+ * reported together, each with file, line, column and field. Relative paths resolve against the spec's
+ * directory.
+ */
+public final class SpecParser {
+
+    private static final Pattern MALFORMED_NUMBER = Pattern.compile("Malformed numeric value '([^']*)'");
+    private static final Pattern KEY = Pattern.compile("^[\\s-]*([A-Za-z_][A-Za-z0-9_]*)\\s*:");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Set<String> TOP = Set.of("name", "description", "activations", "narrow_sae",
+            "target_latent", "filter_threshold", "training", "max_parallel_runs", "split", "runs");
+    private static final Set<String> SYNTHETIC = Set.of("source", "d_in", "features", "parents",
+            "children_per_parent", "firing_probability", "tokens", "seed");
+    private static final Set<String> NPY = Set.of("source", "files");
+    private static final Set<String> MODEL = Set.of("source", "model", "weights", "hook", "dataset",
+            "context_size", "tokens");
+    private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
+    private static final Set<String> TRAINING = Set.of("batch_size", "learning_rate", "sparsity_coefficient",
+            "lr_warmup_steps", "l1_warmup_steps", "checkpoint_every", "log_every");
+    private static final Set<String> SPLIT = Set.of("min_children", "min_child_cosine", "probes");
+    private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
+    private static final Set<String> RUN = Set.of("id", "purpose", "width", "seed", "init", "normalised", "data",
+            "loss", "tokens", "reported");
+
+    private SpecParser() {
+    }
+
+    /** Parses the spec at {@code file}. */
+    public static ExperimentSpec parse(Path file) throws SpecValidationException {
+        String yaml;
+        try {
+            yaml = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw single(file.toString(), "no such file");
+        } catch (IOException e) {
+            throw single(file.toString(), "cannot be read: " + e.getMessage());
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(yaml, file.toString(), base);
+    }
+
+    /** Parses spec text; {@code fileName} names it in messages, {@code base} resolves relative paths. */
+    public static ExperimentSpec parse(String yaml, String fileName, Path base) throws SpecValidationException {
+        JsonNode root;
+        YamlLocations locations;
+        try {
+            root = YAML.readTree(yaml);
+            locations = YamlLocations.index(yaml);
+        } catch (JsonProcessingException e) {
+            throw syntaxError(yaml, fileName, e);
+        } catch (IOException e) {
+            throw single(fileName, "cannot be read: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw single(fileName, "the file is empty; an experiment spec needs at least name, activations, "
+                    + "narrow_sae, target_latent and runs");
+        }
+        SpecNodeReader reader = new SpecNodeReader(fileName, locations);
+        ExperimentSpec spec = new Builder(reader, base).experiment(root);
+        if (!reader.problems().isEmpty()) {
+            throw new SpecValidationException(reader.problems());
+        }
+        return spec;
+    }
+
+    /** A YAML syntax error, located; a non-finite number (.nan, .inf) is named by its field. */
+    private static SpecValidationException syntaxError(String yaml, String fileName, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        int line = at == null ? 0 : at.getLineNr();
+        int column = at == null ? 0 : at.getColumnNr();
+        String original = e.getOriginalMessage();
+        Matcher number = MALFORMED_NUMBER.matcher(original);
+        Matcher key = line > 0 ? KEY.matcher(yaml.lines().skip(line - 1).findFirst().orElse("")) : null;
+        if (number.find() && key != null && key.find()) {
+            return new SpecValidationException(List.of(new SpecProblem(fileName, line, key.start(1) + 1,
+                    key.group(1), "must be a finite number, got " + number.group(1))));
+        }
+        String message = String.join("; ", original.lines().map(String::strip)
+                .filter(l -> l.length() > 1 && !l.startsWith("in '")).limit(2).toList());
+        return new SpecValidationException(List.of(new SpecProblem(fileName, line, column, "",
+                "not valid YAML: " + message)));
+    }
+
+    private static SpecValidationException single(String file, String message) {
+        return new SpecValidationException(List.of(new SpecProblem(file, 0, 0, "", message)));
+    }
+
+    /** One parse: the reader collecting problems and the directory relative paths resolve against. */
+    private record Builder(SpecNodeReader r, Path base) {
+
+        ExperimentSpec experiment(JsonNode root) {
+            if (!r.mapping(root, "", TOP)) {
+                return null;
+            }
+            String name = r.text(root, "", "name", null);
+            if (!name.isEmpty() && !NAME.matcher(name).matches()) {
+                r.problem("name", "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter "
+                        + "or digit, got \"" + name + "\"");
+            }
+            String description = r.text(root, "", "description", "");
+            ActivationSourceSpec activations = activations(root.get("activations"));
+            NarrowSaeSpec narrow = narrowSae(root.get("narrow_sae"));
+            TargetLatent target = targetLatent(root, activations, narrow);
+            double threshold = r.number(root, "", "filter_threshold", ExperimentSpec.DEFAULT_FILTER_THRESHOLD,
+                    0, Double.MAX_VALUE, false);
+            TrainingSpec training = training(root.get("training"));
+            int parallel = r.intValue(root, "", "max_parallel_runs", 2, 1, 1024);
+            SplitCriteria split = split(root.get("split"));
+            List<RunSpec> runs = runs(root.get("runs"), narrow);
+            return new ExperimentSpec(name, description, activations, narrow, target, threshold, training,
+                    parallel, split, runs);
+        }
+
+        ActivationSourceSpec activations(JsonNode node) {
+            String p = "activations";
+            if (node == null) {
+                r.problem(p, "required field is missing");
+                return null;
+            }
+            String source = node.isObject() ? r.text(node, p, "source", null) : "";
+            switch (source) {
+                case "synthetic" -> {
+                    r.mapping(node, p, SYNTHETIC);
+                    int dIn = r.intValue(node, p, "d_in", null, 1, 1 << 16);
+                    int features = r.intValue(node, p, "features", null, 1, 1 << 24);
+                    int parents = r.intValue(node, p, "parents", null, 1, 1 << 20);
+                    int children = r.intValue(node, p, "children_per_parent", 3, 1, 1024);
+                    double firing = r.number(node, p, "firing_probability", 0.01, 0, 1, true);
+                    long tokens = r.tokenCount(node, p, "tokens", null);
+                    long seed = r.integer(node, p, "seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE);
+                    if (features > 0 && parents > 0 && (long) parents * (children + 1) > features) {
+                        r.problem(p + ".features", parents + " parents with " + children + " children each need "
+                                + "at least " + (long) parents * (children + 1) + " features, got " + features);
+                    }
+                    return new ActivationSourceSpec.Synthetic(dIn, features, parents, children, firing, tokens,
+                            seed);
+                }
+                case "npy" -> {
+                    r.mapping(node, p, NPY);
+                    return new ActivationSourceSpec.Npy(npyFiles(node.get("files"), p + ".files"));
+                }
+                case "model" -> {
+                    r.mapping(node, p, MODEL);
+                    String model = r.text(node, p, "model", null);
+                    Path weights = r.has(node, "weights") ? existing(node, p, "weights") : null;
+                    String hook = r.text(node, p, "hook", null);
+                    String dataset = r.text(node, p, "dataset", null);
+                    int context = r.intValue(node, p, "context_size", 128, 1, 1 << 20);
+                    long tokens = r.tokenCount(node, p, "tokens", null);
+                    return new ActivationSourceSpec.Model(model, weights, hook, dataset, context, tokens);
+                }
+                case "" -> {
+                    if (!node.isObject()) {
+                        r.mapping(node, p, Set.of());
+                    }
+                    return null;
+                }
+                default -> {
+                    r.problem(p + ".source", "expected one of synthetic, npy, model, got \"" + source + "\"");
+                    return null;
+                }
+            }
+        }
+
+        List<Path> npyFiles(JsonNode node, String p) {
+            List<Path> files = new ArrayList<>();
+            if (node == null || !node.isArray() || node.isEmpty()) {
+                r.problem(p, "expected a non-empty list of .npy files, got " + SpecNodeReader.describe(node));
+                return files;
+            }
+            for (int i = 0; i < node.size(); i++) {
+                String entry = p + "[" + i + "]";
+                String text = node.get(i).asText();
+                if (!text.endsWith(".npy")) {
+                    r.problem(entry, "expected a .npy file, got \"" + text + "\"");
+                    continue;
+                }
+                Path path = base.resolve(text).normalize();
+                if (!Files.isRegularFile(path)) {
+                    r.problem(entry, "file not found: " + path);
+                }
+                files.add(path);
+            }
+            return files;
+        }
+
+        Path existing(JsonNode mapping, String parent, String key) {
+            String text = r.text(mapping, parent, key, null);
+            Path path = base.resolve(text).normalize();
+            if (!Files.exists(path)) {
+                r.problem(SpecNodeReader.path(parent, key), "not found: " + path);
+            }
+            return path;
+        }
+
+        NarrowSaeSpec narrowSae(JsonNode node) {
+            String p = "narrow_sae";
+            if (node == null) {
+                r.problem(p, "required field is missing");
+                return null;
+            }
+            if (!r.mapping(node, p, NARROW)) {
+                return null;
+            }
+            if (r.has(node, "path")) {
+                Path dir = existing(node, p, "path");
+                int declared = r.intValue(node, p, "width", 0, 0, Integer.MAX_VALUE);
+                int width = savedWidth(dir, p + ".path");
+                if (declared > 0 && width > 0 && declared != width) {
+                    r.problem(p + ".width", "is " + declared + " but " + dir.resolve("cfg.json")
+                            + " says d_sae " + width);
+                }
+                return new NarrowSaeSpec.Existing(dir, width);
+            }
+            int width = r.intValue(node, p, "width", null, 1, 1 << 24);
+            long tokens = r.tokenCount(node, p, "tokens", null);
+            long seed = r.integer(node, p, "seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE);
+            return new NarrowSaeSpec.Train(width, tokens, seed);
+        }
+
+        /** The {@code d_sae} an SAELens {@code cfg.json} declares, or 0 after recording why it cannot. */
+        int savedWidth(Path dir, String p) {
+            Path cfg = dir.resolve("cfg.json");
+            if (!Files.isDirectory(dir)) {
+                return 0; // already reported as missing
+            }
+            try {
+                JsonNode d = JSON.readTree(cfg.toFile()).get("d_sae");
+                if (d != null && d.canConvertToInt() && d.intValue() > 0) {
+                    return d.intValue();
+                }
+                r.problem(p, cfg + " has no positive integer d_sae");
+            } catch (IOException e) {
+                r.problem(p, "cannot read " + cfg + ": " + e.getMessage());
+            }
+            return 0;
+        }
+
+        TargetLatent targetLatent(JsonNode root, ActivationSourceSpec activations, NarrowSaeSpec narrow) {
+            String p = "target_latent";
+            JsonNode node = root.get(p);
+            if (node != null && node.isObject()) {
+                r.mapping(node, p, Set.of("parent"));
+                int parent = r.intValue(node, p, "parent", null, 0, Integer.MAX_VALUE);
+                if (!(activations instanceof ActivationSourceSpec.Synthetic synthetic)) {
+                    r.problem(p, "{parent: N} names a ground-truth feature, which only a synthetic source has");
+                } else if (parent >= synthetic.parents()) {
+                    r.problem(p + ".parent", "must be below the source's " + synthetic.parents() + " parents, got "
+                            + parent);
+                }
+                return new TargetLatent.MatchingParent(parent);
+            }
+            int index = r.intValue(root, "", p, null, 0, Integer.MAX_VALUE);
+            if (narrow != null && narrow.width() > 0 && index >= narrow.width()) {
+                r.problem(p, "must be below the narrow SAE's width " + narrow.width() + ", got " + index);
+            }
+            return new TargetLatent.Index(index);
+        }
+
+        TrainingSpec training(JsonNode node) {
+            TrainingSpec d = TrainingSpec.DEFAULTS;
+            String p = "training";
+            if (node == null) {
+                return d;
+            }
+            if (!r.mapping(node, p, TRAINING)) {
+                return d;
+            }
+            return new TrainingSpec(
+                    r.intValue(node, p, "batch_size", d.batchSize(), 1, 1 << 24),
+                    r.number(node, p, "learning_rate", d.learningRate(), 0, 1, true),
+                    r.number(node, p, "sparsity_coefficient", d.sparsityCoefficient(), 0, 1e6, false),
+                    r.intValue(node, p, "lr_warmup_steps", d.lrWarmupSteps(), 0, Integer.MAX_VALUE),
+                    r.intValue(node, p, "l1_warmup_steps", d.l1WarmupSteps(), 0, Integer.MAX_VALUE),
+                    r.intValue(node, p, "checkpoint_every", d.checkpointEvery(), 1, Integer.MAX_VALUE),
+                    r.intValue(node, p, "log_every", d.logEvery(), 1, Integer.MAX_VALUE));
+        }
+
+        SplitCriteria split(JsonNode node) {
+            SplitCriteria d = SplitCriteria.DEFAULTS;
+            String p = "split";
+            if (node == null || !r.mapping(node, p, SPLIT)) {
+                return d;
+            }
+            int minChildren = r.intValue(node, p, "min_children", d.minChildren(), 2, 1 << 20);
+            double cosine = r.number(node, p, "min_child_cosine", d.minChildCosine(), 0, 1, false);
+            List<SplitCriteria.Probe> probes = new ArrayList<>();
+            JsonNode list = node.get("probes");
+            if (list != null && !list.isArray()) {
+                r.problem(p + ".probes", "expected a list, got " + SpecNodeReader.describe(list));
+            } else if (list != null) {
+                for (int i = 0; i < list.size(); i++) {
+                    String q = p + ".probes[" + i + "]";
+                    JsonNode probe = list.get(i);
+                    if (!r.mapping(probe, q, PROBE)) {
+                        continue;
+                    }
+                    String prompt = r.text(probe, q, "prompt", null);
+                    String token = r.text(probe, q, "token", null);
+                    if (!token.isEmpty() && !prompt.contains(token)) {
+                        r.problem(q + ".token", "\"" + token + "\" does not occur in the prompt \"" + prompt + "\"");
+                    }
+                    SplitCriteria.Expectation expect = r.choice(probe, q, "expect", SplitCriteria.Expectation.class,
+                            null);
+                    double margin = r.number(probe, q, "margin", 2.0, 0, 1e6, true);
+                    probes.add(new SplitCriteria.Probe(prompt, token, expect, margin));
+                }
+            }
+            return new SplitCriteria(minChildren, cosine, probes);
+        }
+
+        List<RunSpec> runs(JsonNode node, NarrowSaeSpec narrow) {
+            List<RunSpec> runs = new ArrayList<>();
+            if (node == null || !node.isArray() || node.isEmpty()) {
+                r.problem("runs", "expected a non-empty list of run-table rows, got " + SpecNodeReader.describe(node));
+                return runs;
+            }
+            Map<String, Integer> seen = new HashMap<>();
+            for (int i = 0; i < node.size(); i++) {
+                String q = "runs[" + i + "]";
+                JsonNode row = node.get(i);
+                if (!r.mapping(row, q, RUN)) {
+                    continue;
+                }
+                RunSpec run = run(row, q, narrow);
+                Integer first = seen.putIfAbsent(run.id(), i);
+                if (first != null && !run.id().isEmpty()) {
+                    r.problem(q + ".id", "duplicate run id \"" + run.id() + "\" (first used by runs[" + first + "])");
+                }
+                runs.add(run);
+            }
+            return runs;
+        }
+
+        RunSpec run(JsonNode row, String q, NarrowSaeSpec narrow) {
+            String id = r.text(row, q, "id", null);
+            if (!id.isEmpty() && !NAME.matcher(id).matches()) {
+                r.problem(q + ".id", "must be letters, digits, '.', '_' or '-', got \"" + id + "\"");
+            }
+            String purpose = r.text(row, q, "purpose", "");
+            int width = r.intValue(row, q, "width", null, 1, 1 << 24);
+            long seed = r.integer(row, q, "seed", null, Long.MIN_VALUE, Long.MAX_VALUE);
+            Init init = r.choice(row, q, "init", Init.class, null);
+            boolean normalised = r.bool(row, q, "normalised", null);
+            DataSelection data = r.choice(row, q, "data", DataSelection.class, null);
+            LossChange loss = r.choice(row, q, "loss", LossChange.class, LossChange.STANDARD);
+            long tokens = r.tokenCount(row, q, "tokens", null);
+            String reported = r.text(row, q, "reported", "");
+            if (init == Init.NARROW && narrow != null && narrow.width() > 0 && width > 0 && width < narrow.width()) {
+                r.problem(q + ".width", "init narrow copies the " + narrow.width() + "-latent narrow SAE, so width "
+                        + "must be at least " + narrow.width() + ", got " + width);
+            }
+            if (loss == LossChange.ZERO_TARGET && init == Init.RANDOM) {
+                r.problem(q + ".loss", "zero-target zeroes the copied target latent, so it needs init: narrow");
+            }
+            return new RunSpec(id, purpose, width, seed, init, normalised, data, loss, tokens, reported);
+        }
+    }
+}

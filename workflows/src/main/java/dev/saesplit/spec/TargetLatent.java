@@ -1,0 +1,24 @@
+package dev.saesplit.spec;
+
+/** The narrow SAE latent whose split is studied. */
+public sealed interface TargetLatent {
+
+    /** A latent named by its index in the narrow SAE (the seed study's latent 240). */
+    record Index(int value) implements TargetLatent {
+        @Override
+        public String toString() {
+            return Integer.toString(value);
+        }
+    }
+
+    /**
+     * For a synthetic source: whichever narrow latent best matches the ground-truth parent feature
+     * {@code parent}, chosen once the narrow SAE is trained.
+     */
+    record MatchingParent(int parent) implements TargetLatent {
+        @Override
+        public String toString() {
+            return "parent " + parent;
+        }
+    }
+}

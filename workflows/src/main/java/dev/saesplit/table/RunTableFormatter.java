@@ -1,0 +1,131 @@
+package dev.saesplit.table;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Renders the run-configuration table in the seed study's column order (run, purpose, width, seed, init,
+ * normalised, data, loss, split success), followed by the run's status.
+ */
+public final class RunTableFormatter {
+
+    /** Output formats of {@code saesplit table}. */
+    public enum Format { MD, CSV, JSON }
+
+    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column("run", RunTableRow::runId),
+            new Column("purpose", RunTableRow::purpose),
+            new Column("width", r -> Integer.toString(r.width())),
+            new Column("seed", r -> Long.toString(r.seed())),
+            new Column("init", r -> r.init().specName()),
+            new Column("normalised", r -> r.normalised() ? "yes" : "no"),
+            new Column("data", r -> r.data().specName()),
+            new Column("loss", r -> r.loss().specName()),
+            new Column("split success", r -> r.splitSuccess().map(SplitOutcome::specName).orElse("")),
+            new Column("status", r -> r.status().specName()));
+
+    private RunTableFormatter() {
+    }
+
+    public static String format(String experiment, List<RunTableRow> rows, Format format) {
+        return switch (format) {
+            case MD -> markdown(rows);
+            case CSV -> csv(rows);
+            case JSON -> json(experiment, rows);
+        };
+    }
+
+    private static String markdown(List<RunTableRow> rows) {
+        List<String[]> cells = new ArrayList<>();
+        cells.add(COLUMNS.stream().map(Column::header).toArray(String[]::new));
+        for (RunTableRow row : rows) {
+            cells.add(COLUMNS.stream().map(c -> c.value.apply(row)).map(v -> v.isEmpty() ? "-" : v)
+                    .map(v -> v.replace("|", "\\|")).toArray(String[]::new));
+        }
+        int[] widths = new int[COLUMNS.size()];
+        for (String[] line : cells) {
+            for (int i = 0; i < line.length; i++) {
+                widths[i] = Math.max(widths[i], line[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int n = 0; n < cells.size(); n++) {
+            appendMarkdownLine(out, cells.get(n), widths);
+            if (n == 0) {
+                String[] rule = new String[widths.length];
+                for (int i = 0; i < widths.length; i++) {
+                    rule[i] = "-".repeat(widths[i]);
+                }
+                appendMarkdownLine(out, rule, widths);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void appendMarkdownLine(StringBuilder out, String[] cells, int[] widths) {
+        out.append('|');
+        for (int i = 0; i < cells.length; i++) {
+            out.append(' ').append(cells[i]).append(" ".repeat(widths[i] - cells[i].length())).append(" |");
+        }
+        out.append('\n');
+    }
+
+    /** RFC 4180 CSV: fields with commas, quotes or line breaks are quoted. */
+    private static String csv(List<RunTableRow> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.join(",", COLUMNS.stream().map(c -> csvField(c.header)).toList())).append("\r\n");
+        for (RunTableRow row : rows) {
+            out.append(String.join(",", COLUMNS.stream().map(c -> csvField(c.value.apply(row))).toList()))
+                    .append("\r\n");
+        }
+        return out.toString();
+    }
+
+    private static String csvField(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+            return "\"" + value.replace("\"", "\"\"") + "\"";
+        }
+        return value;
+    }
+
+    private static String json(String experiment, List<RunTableRow> rows) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("experiment", experiment);
+        ArrayNode array = root.putArray("runs");
+        for (RunTableRow row : rows) {
+            ObjectNode node = array.addObject();
+            node.put("run", row.runId());
+            node.put("purpose", row.purpose());
+            node.put("width", row.width());
+            node.put("seed", row.seed());
+            node.put("init", row.init().specName());
+            node.put("normalised", row.normalised());
+            node.put("data", row.data().specName());
+            node.put("loss", row.loss().specName());
+            node.put("split_success", row.splitSuccess().map(SplitOutcome::specName).orElse(null));
+            node.put("status", row.status().specName());
+            node.put("tokens", row.tokens());
+            node.put("reported", row.reported());
+            node.put("split_detail", row.splitDetail().orElse(null));
+            node.put("workflow_id", row.workflowId().orElse(null));
+            node.put("mlflow_run_id", row.mlflowRunId().orElse(null));
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the run table of " + experiment + " as JSON", e);
+        }
+    }
+
+    private record Column(String header, Function<RunTableRow, String> value) {
+    }
+}
