@@ -1,0 +1,110 @@
+package dev.saesplit.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * An open connection pool on saesplit's PostgreSQL with the schema migrated to the latest version. Opening
+ * one starts the local server when no external one is configured; closing it stops what it started.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource pool;
+    private final LocalPostgres localServer;
+    private final String description;
+
+    private Database(HikariDataSource pool, LocalPostgres localServer, String description) {
+        this.pool = pool;
+        this.localServer = localServer;
+        this.description = description;
+    }
+
+    /** Connects (starting the local server if needed) and applies pending migrations. */
+    public static Database open(DatabaseConfig config) {
+        LocalPostgres local = null;
+        String url;
+        String description;
+        if (config.externalUrl().isPresent()) {
+            url = config.externalUrl().get();
+            description = "PostgreSQL at " + url;
+        } else {
+            local = LocalPostgres.startOrAttach(config.localDataDir(), DatabaseConfig.binaryCache());
+            url = local.jdbcUrl();
+            description = "local PostgreSQL on 127.0.0.1:" + local.port() + " (data in " + local.dataDir() + ")";
+        }
+        try {
+            HikariDataSource pool = pool(url, config.externalUrl().isPresent() ? config.user() : LocalPostgres.USER,
+                    config.externalUrl().isPresent() ? config.password() : "");
+            Database database = new Database(pool, local, description);
+            database.migrate();
+            return database;
+        } catch (RuntimeException e) {
+            if (local != null) {
+                local.close();
+            }
+            throw e;
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** Which server this is, for messages. */
+    public String description() {
+        return description;
+    }
+
+    /** Applies the migrations in {@code db/migration}; a no-op when the schema is current. */
+    public MigrateResult migrate() {
+        try {
+            return Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+                    .failOnMissingLocations(true).load().migrate();
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot migrate the schema of " + description + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (localServer != null) {
+            localServer.close();
+        }
+    }
+
+    private static HikariDataSource pool(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(8);
+        config.setPoolName("saesplit");
+        config.setConnectionTimeout(15_000);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new DatabaseUnavailableException("cannot connect to " + url + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.saesplit.store;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real PostgreSQL server on 127.0.0.1 whose data directory lives in saesplit's state directory, so data
+ * survives restarts. If a server is already running on that directory (another saesplit command, or
+ * {@code stack up}) it is reused; otherwise one is started, and {@link #close()} stops only a server this
+ * instance started.
+ *
+ * <p>Written by hand rather than with zonky's {@code EmbeddedPostgres} (whose binaries it uses) because
+ * PostgreSQL refuses to run as root and zonky has no way around that: here, when saesplit runs as root, the
+ * server runs as the unprivileged {@code nobody} user through {@code setpriv}.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    public static final String USER = "saesplit";
+    public static final String DATABASE = "saesplit";
+    private static final int UNPRIVILEGED_UID = 65534;
+
+    private final Path dataDir;
+    private final Path binDir;
+    private final int port;
+    private final boolean startedHere;
+
+    private LocalPostgres(Path dataDir, Path binDir, int port, boolean startedHere) {
+        this.dataDir = dataDir;
+        this.binDir = binDir;
+        this.port = port;
+        this.startedHere = startedHere;
+    }
+
+    /**
+     * Attaches to the server running on {@code dataDir}, or initialises (first time) and starts one.
+     *
+     * @param dataDir   the cluster's data directory
+     * @param cacheRoot where the PostgreSQL binaries are unpacked, shared by every state directory
+     */
+    public static LocalPostgres startOrAttach(Path dataDir, Path cacheRoot) {
+        Path absolute = dataDir.toAbsolutePath().normalize();
+        Optional<Integer> running = runningPort(absolute);
+        Path binDir = PostgresBinaries.installed(cacheRoot).resolve("bin");
+        if (running.isPresent()) {
+            return new LocalPostgres(absolute, binDir, running.get(), false);
+        }
+        LocalPostgres server = new LocalPostgres(absolute, binDir, freePort(), true);
+        server.initialiseIfNeeded();
+        server.start();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Whether this instance started the server (and so stops it on close). */
+    public boolean startedHere() {
+        return startedHere;
+    }
+
+    /** Stops the server, if this instance started it. */
+    @Override
+    public void close() {
+        if (startedHere) {
+            stop();
+        }
+    }
+
+    /** Stops the server whichever process started it (used by {@code stack down}). */
+    public void stop() {
+        run("stop PostgreSQL", command("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "stop"));
+    }
+
+    /** The port of a live server on {@code dataDir}, from its {@code postmaster.pid}. */
+    public static Optional<Integer> runningPort(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            long pid = Long.parseLong(lines.get(0).trim());
+            int port = Integer.parseInt(lines.get(3).trim());
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return alive && accepts(port) ? Optional.of(port) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no pid file, or a stale one from a crash: nothing running
+        }
+    }
+
+    private void initialiseIfNeeded() {
+        if (Files.exists(dataDir.resolve("PG_VERSION"))) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir);
+            try (var entries = Files.list(dataDir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new DatabaseUnavailableException(dataDir + " is not empty but holds no PostgreSQL "
+                            + "cluster (no PG_VERSION); move it aside or point SAESPLIT_HOME elsewhere");
+                }
+            }
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            if (isRoot()) {
+                handToUnprivilegedUser();
+            }
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("cannot create the PostgreSQL data directory " + dataDir
+                    + ": " + e.getMessage(), e);
+        }
+        run("initialise the PostgreSQL cluster in " + dataDir, command("initdb", "-D", dataDir.toString(),
+                "-U", USER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"));
+    }
+
+    private void start() {
+        String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+                + " -c max_connections=100 -c fsync=on";
+        run("start PostgreSQL on 127.0.0.1:" + port, command("pg_ctl", "-D", dataDir.toString(),
+                "-l", dataDir.resolve("server.log").toString(), "-o", options, "-w", "-t", "120", "start"));
+        createDatabaseIfMissing();
+    }
+
+    private void createDatabaseIfMissing() {
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        try (var connection = java.sql.DriverManager.getConnection(url, USER, "");
+             var statement = connection.createStatement();
+             var exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+            if (!exists.next()) {
+                statement.execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new DatabaseUnavailableException("PostgreSQL started on port " + port + " but the database '"
+                    + DATABASE + "' cannot be created: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PostgreSQL will not run as root. The data directory goes to {@code nobody}, which must be able to reach
+     * it: every directory above it needs the others-execute bit.
+     */
+    private void handToUnprivilegedUser() throws IOException {
+        for (Path p = dataDir.getParent(); p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new DatabaseUnavailableException("saesplit runs as root, so its PostgreSQL runs as the "
+                        + "unprivileged user 'nobody', which cannot enter " + p + " (no execute permission for "
+                        + "others). Set SAESPLIT_HOME to a directory others can reach, or point SAESPLIT_DB_URL "
+                        + "at an existing server.");
+            }
+        }
+        UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(dataDir, users.lookupPrincipalByName("nobody"));
+    }
+
+    private List<String> command(String program, String... args) {
+        List<String> command = new ArrayList<>();
+        if (isRoot()) {
+            command.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED_UID, "--regid=" + UNPRIVILEGED_UID,
+                    "--clear-groups", "--"));
+        }
+        command.add(binDir.resolve(program).toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private void run(String what, List<String> command) {
+        try {
+            Path log = Files.createTempFile("saesplit-postgres-", ".log");
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(log.toFile()).start();
+                if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new DatabaseUnavailableException("could not " + what + " within 180 s");
+                }
+                if (process.exitValue() != 0) {
+                    String output = Files.readString(log).strip();
+                    String serverLog = Files.isReadable(dataDir.resolve("server.log"))
+                            ? "\n" + tail(Files.readString(dataDir.resolve("server.log"))) : "";
+                    throw new DatabaseUnavailableException("could not " + what + " (exit " + process.exitValue()
+                            + "): " + output + serverLog);
+                }
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("could not " + what + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException("interrupted while trying to " + what, e);
+        }
+    }
+
+    private static String tail(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("no free TCP port on 127.0.0.1 for PostgreSQL", e);
+        }
+    }
+
+    static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

