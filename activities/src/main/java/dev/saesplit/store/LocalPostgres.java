@@ -49,7 +49,7 @@ public final class LocalPostgres implements AutoCloseable {
      * @param cacheRoot where the PostgreSQL binaries are unpacked, shared by every state directory
      */
     public static LocalPostgres startOrAttach(Path dataDir, Path cacheRoot) {
-        Path absolute = dataDir.toAbsolutePath().normalize();
+        Path absolute = reachableDataDir(dataDir.toAbsolutePath().normalize());
         Optional<Integer> running = runningPort(absolute);
         Path binDir = PostgresBinaries.installed(cacheRoot).resolve("bin");
         if (running.isPresent()) {
@@ -59,6 +59,36 @@ public final class LocalPostgres implements AutoCloseable {
         server.initialiseIfNeeded();
         server.start();
         return server;
+    }
+
+    /**
+     * {@code dataDir}, or, when saesplit runs as root and the unprivileged server user cannot reach it (a
+     * checkout under a private home directory), a directory of its own under {@code /var/tmp} that lasts
+     * across reboots, with a notice saying where.
+     */
+    static Path reachableDataDir(Path dataDir) {
+        if (!isRoot() || blockingAncestor(dataDir).isEmpty()) {
+            return dataDir;
+        }
+        String key = Integer.toHexString(dataDir.toString().hashCode());
+        Path moved = Path.of("/var/tmp", "saesplit-postgres-" + key);
+        System.err.println("saesplit: PostgreSQL cannot run as root and the user it runs as ('nobody') cannot enter "
+                + blockingAncestor(dataDir).get() + "; its data for " + dataDir + " lives in " + moved + " instead");
+        return moved;
+    }
+
+    /** The first directory above {@code dir} that others cannot enter. */
+    private static Optional<Path> blockingAncestor(Path dir) {
+        try {
+            for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+                if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return Optional.of(p);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public int port() {
@@ -151,19 +181,8 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    /**
-     * PostgreSQL will not run as root. The data directory goes to {@code nobody}, which must be able to reach
-     * it: every directory above it needs the others-execute bit.
-     */
+    /** PostgreSQL will not run as root: the data directory goes to {@code nobody}, who runs the server. */
     private void handToUnprivilegedUser() throws IOException {
-        for (Path p = dataDir.getParent(); p != null; p = p.getParent()) {
-            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new DatabaseUnavailableException("saesplit runs as root, so its PostgreSQL runs as the "
-                        + "unprivileged user 'nobody', which cannot enter " + p + " (no execute permission for "
-                        + "others). Set SAESPLIT_HOME to a directory others can reach, or point SAESPLIT_DB_URL "
-                        + "at an existing server.");
-            }
-        }
         UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
         Files.setOwner(dataDir, users.lookupPrincipalByName("nobody"));
     }

@@ -1,5 +1,7 @@
 package dev.saesplit.store;
 
+import org.apache.commons.io.file.PathUtils;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +29,12 @@ final class TestPostgres {
     /** Configuration pointing at a new, empty database. */
     static synchronized DatabaseConfig freshDatabase() {
         if (server == null) {
-            server = LocalPostgres.startOrAttach(stateDir().resolve("postgres"), DatabaseConfig.binaryCache());
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            Path stateDir = stateDir();
+            server = LocalPostgres.startOrAttach(stateDir.resolve("postgres"), DatabaseConfig.binaryCache());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                deleteQuietly(stateDir);
+            }));
         }
         String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(
@@ -39,18 +45,24 @@ final class TestPostgres {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
         return new DatabaseConfig(Optional.of("jdbc:postgresql://127.0.0.1:" + server.port() + "/" + name),
-                LocalPostgres.USER, "", stateDir());
+                LocalPostgres.USER, "", Path.of("unused"));
     }
 
-    /** A state directory under target/ that the unprivileged server user can reach when tests run as root. */
-    private static Path stateDir() {
+    /** A temporary state directory that the unprivileged server user can reach when tests run as root. */
+    static Path stateDir() {
         try {
-            Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "pg-",
+            return Files.createTempDirectory("saesplit-test-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            dir.toFile().deleteOnExit();
-            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        try {
+            PathUtils.deleteDirectory(dir);
+        } catch (IOException e) {
+            System.err.println("could not delete test state directory " + dir + ": " + e.getMessage());
         }
     }
 }
