@@ -1,0 +1,68 @@
+package dev.saesplit.cli;
+
+import dev.saesplit.spec.SpecValidationException;
+import dev.saesplit.store.Database;
+import dev.saesplit.store.DatabaseConfig;
+import dev.saesplit.store.SpecConflictException;
+import dev.saesplit.store.UnknownExperimentException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Map;
+
+/** The {@code saesplit} command line. Exit codes: 0 ok, 2 usage or validation error, 1 runtime failure. */
+@Command(name = "saesplit", mixinStandardHelpOptions = true, versionProvider = SaesplitVersion.class,
+        description = "Durable, tracked sparse-autoencoder feature-splitting experiments.",
+        subcommands = {ValidateCommand.class, SubmitCommand.class, TableCommand.class, ExperimentsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class SaesplitCommand {
+
+    public static final int OK = 0;
+    public static final int RUNTIME_FAILURE = 1;
+    public static final int USAGE_ERROR = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces of failures.")
+    boolean debug;
+
+    private final Map<String, String> environment;
+
+    public SaesplitCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** Opens saesplit's database as the environment configures it, migrating its schema. */
+    Database openDatabase() {
+        return Database.open(DatabaseConfig.fromEnvironment(environment));
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv(), Arrays.asList(args).contains("--debug")).execute(args));
+    }
+
+    /** A command line whose failures print as one readable paragraph (with the trace when {@code debug}). */
+    public static CommandLine commandLine(Map<String, String> environment, boolean debug) {
+        CommandLine commandLine = new CommandLine(new SaesplitCommand(environment));
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("saesplit " + cmd.getCommandName() + ": " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            } else if (exitCodeOf(e) == RUNTIME_FAILURE) {
+                err.println("(run again with --debug for the stack trace)");
+            }
+            err.flush();
+            return exitCodeOf(e);
+        });
+        return commandLine;
+    }
+
+    private static int exitCodeOf(Exception e) {
+        boolean userError = e instanceof SpecValidationException || e instanceof SpecConflictException
+                || e instanceof UnknownExperimentException;
+        return userError ? USAGE_ERROR : RUNTIME_FAILURE;
+    }
+}

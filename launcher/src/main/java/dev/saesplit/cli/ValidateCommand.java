@@ -1,0 +1,36 @@
+package dev.saesplit.cli;
+
+import dev.saesplit.spec.ExperimentSpec;
+import dev.saesplit.spec.NarrowSaeSpec;
+import dev.saesplit.spec.SpecParser;
+import dev.saesplit.spec.SpecValidationException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** Checks a spec without launching anything or touching the database. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check an experiment spec without launching anything.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "The experiment spec (YAML).")
+    Path file;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    @Override
+    public Integer call() throws SpecValidationException {
+        ExperimentSpec spec = SpecParser.parse(file);
+        String narrow = spec.narrowSae() instanceof NarrowSaeSpec.Existing existing
+                ? "existing narrow SAE " + existing.path() + " (" + existing.width() + " latents)"
+                : "narrow SAE of " + spec.narrowSae().width() + " latents";
+        command.commandLine().getOut().printf("%s is valid: experiment '%s', %s activations, %s, target latent %s, "
+                        + "%d run%s%n", file, spec.name(), spec.activations().kind(), narrow, spec.targetLatent(),
+                spec.runs().size(), spec.runs().size() == 1 ? "" : "s");
+        return SaesplitCommand.OK;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.saesplit.cli;
+
+import dev.saesplit.store.DatabaseConfig;
+import dev.saesplit.store.LocalPostgres;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The command line against its embedded default: a real PostgreSQL whose data lives in the state directory
+ * ({@code SAESPLIT_HOME}). The server is started once here; every command attaches to it as a second
+ * saesplit process would.
+ */
+class CommandLineTest {
+
+    private static final Path QUICKSTART = Path.of("..", "experiments", "quickstart.yaml");
+
+    private static Path home;
+    private static LocalPostgres server;
+
+    @BeforeAll
+    static void startDatabase() throws IOException {
+        // Under the system temporary directory, which PostgreSQL's unprivileged user can reach when tests run
+        // as root.
+        home = Files.createTempDirectory("saesplit-home-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        server = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(), DatabaseConfig.binaryCache());
+        run("experiments"); // creates the schema, so the reset below has something to drop
+    }
+
+    /** Each test starts from an empty system of record. */
+    @BeforeEach
+    void forgetExperiments() throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), LocalPostgres.USER, "")) {
+            c.createStatement().execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        }
+    }
+
+    @AfterAll
+    static void stopDatabase() throws IOException {
+        server.close();
+        PathUtils.deleteDirectory(home);
+    }
+
+    @Test
+    void submitThenTablePrintsTheQuickstartRunTableFromPostgres() throws IOException {
+        CliRun submit = run("submit", QUICKSTART.toString());
+        assertEquals(0, submit.exitCode(), submit.err());
+        assertEquals("experiment 'quickstart' recorded: 5 runs pending\n", submit.out());
+
+        CliRun table = run("table", "quickstart");
+
+        assertEquals(0, table.exitCode(), table.err());
+        assertEquals(Files.readString(Path.of("src/test/resources/golden/quickstart-table.md")), table.out());
+    }
+
+    @Test
+    void submittingTwiceIsIdempotent() {
+        String spec = QUICKSTART.toString();
+        run("submit", spec);
+
+        CliRun again = run("submit", spec);
+
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals("experiment 'quickstart' already recorded, unchanged: 5 runs pending\n", again.out());
+        assertEquals(5, run("table", "quickstart", "--format", "csv").out().lines().count() - 1);
+    }
+
+    @Test
+    void anInvalidSpecExitsTwoNamingLineAndFieldAndWritesNothing(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path bad = dir.resolve("broken.yaml");
+        Files.writeString(bad, Files.readString(QUICKSTART).replace("name: quickstart", "name: broken")
+                .replace("width: 128, seed: 1, init: random, normalised: true, data: all",
+                        "width: -128, seed: 1, init: random, normalised: true, data: all"));
+
+        CliRun submit = run("submit", bad.toString());
+
+        assertEquals(2, submit.exitCode());
+        assertTrue(submit.err().contains(bad + ":44:32: runs[0].width: must be in [1, 16777216], got -128"),
+                submit.err());
+        assertTrue(!run("experiments").out().contains("broken"), "an invalid spec must not be recorded");
+    }
+
+    @Test
+    void validateAcceptsTheSeedStudy() {
+        CliRun validate = run("validate", Path.of("..", "experiments", "hyphen-240.yaml").toString());
+
+        assertEquals(0, validate.exitCode(), validate.err());
+        assertTrue(validate.out().contains("experiment 'hyphen-240'"), validate.out());
+        assertTrue(validate.out().contains("12 runs"), validate.out());
+    }
+
+    @Test
+    void anUnknownExperimentIsAUsageErrorWithAReadableMessage() {
+        CliRun table = run("table", "no-such-experiment");
+
+        assertEquals(2, table.exitCode());
+        assertEquals("saesplit table: no experiment named 'no-such-experiment' has been submitted; "
+                + "'saesplit experiments' lists those that have\n", table.err());
+    }
+
+    @Test
+    void anUnknownFormatIsAUsageError() {
+        CliRun table = run("table", "quickstart", "--format", "xml");
+
+        assertEquals(2, table.exitCode());
+        assertTrue(table.err().contains("expected md, csv or json, got 'xml'"), table.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"validate", "submit", "table", "experiments"})
+    void everyCommandExplainsItselfWithHelp(String command) {
+        CliRun help = run(command, "--help");
+
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().startsWith("Usage: saesplit " + command), help.out());
+    }
+
+    private static CliRun run(String... args) {
+        return CliRun.of(Map.of("SAESPLIT_HOME", home.toString()), args);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.saesplit.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saesplit.spec.DataSelection;
+import dev.saesplit.spec.Init;
+import dev.saesplit.spec.LossChange;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class RunTableFormatterTest {
+
+    private static final RunTableRow EVALUATED = new RunTableRow("11", "filtered, \"copied\" + zero-target", 4096, 43,
+            Init.NARROW, false, DataSelection.FILTERED, LossChange.ZERO_TARGET, 2_000_000_000L, "partial",
+            RunStatus.SUCCEEDED, Optional.of(SplitOutcome.PARTIAL), Optional.of("2 of 3 children"),
+            Optional.of("hyphen-240/run-11"), Optional.empty());
+
+    @Test
+    void csvFollowsTheSeedStudysColumnOrderAndQuotesFieldsThatNeedIt() {
+        String csv = RunTableFormatter.format("e", List.of(EVALUATED), RunTableFormatter.Format.CSV);
+
+        assertEquals("run,purpose,width,seed,init,normalised,data,loss,split success,status\r\n"
+                + "11,\"filtered, \"\"copied\"\" + zero-target\",4096,43,narrow,no,filtered,zero-target,partial,"
+                + "succeeded\r\n", csv);
+    }
+
+    @Test
+    void jsonCarriesEveryRecordedField() throws Exception {
+        JsonNode run = new ObjectMapper().readTree(
+                RunTableFormatter.format("hyphen-240", List.of(EVALUATED), RunTableFormatter.Format.JSON))
+                .get("runs").get(0);
+
+        assertEquals("partial", run.get("split_success").asText());
+        assertEquals(2_000_000_000L, run.get("tokens").asLong());
+        assertEquals("hyphen-240/run-11", run.get("workflow_id").asText());
+        assertEquals(true, run.get("mlflow_run_id").isNull());
+    }
+
+    @Test
+    void markdownEscapesPipesAndMarksMissingValues() {
+        RunTableRow pending = new RunTableRow("1", "a | b", 8, 1, Init.RANDOM, true, DataSelection.ALL,
+                LossChange.STANDARD, 10, "", RunStatus.PENDING, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+
+        String md = RunTableFormatter.format("e", List.of(pending), RunTableFormatter.Format.MD);
+
+        assertEquals("| 1   | a \\| b  | 8     | 1    | random | yes        | all  | standard | -             | pending |",
+                md.lines().toList().get(2));
+    }
+}
