@@ -1,9 +1,17 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 import java.nio.file.Path;
 import java.util.List;
 
 /** Where the activations an experiment trains on come from. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ActivationSourceSpec.Synthetic.class, name = "synthetic"),
+        @JsonSubTypes.Type(value = ActivationSourceSpec.Npy.class, name = "npy"),
+        @JsonSubTypes.Type(value = ActivationSourceSpec.Model.class, name = "model")})
 public sealed interface ActivationSourceSpec {
 
     /** The spelling of this source's kind in YAML. */

@@ -1,8 +1,15 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 import java.nio.file.Path;
 
 /** The narrow SAE whose target latent is studied: trained by the experiment, or an existing one. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = NarrowSaeSpec.Train.class, name = "train"),
+        @JsonSubTypes.Type(value = NarrowSaeSpec.Existing.class, name = "existing")})
 public sealed interface NarrowSaeSpec {
 
     /** Latents of the narrow SAE. */

@@ -1,6 +1,13 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 /** The narrow SAE latent whose split is studied. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = TargetLatent.Index.class, name = "index"),
+        @JsonSubTypes.Type(value = TargetLatent.MatchingParent.class, name = "parent")})
 public sealed interface TargetLatent {
 
     /** A latent named by its index in the narrow SAE (the seed study's latent 240). */

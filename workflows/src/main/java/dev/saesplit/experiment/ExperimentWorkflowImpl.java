@@ -1,0 +1,148 @@
+package dev.saesplit.experiment;
+
+import dev.saesplit.cache.ActivationActivities;
+import dev.saesplit.filter.FilterActivities;
+import dev.saesplit.init.InitActivities;
+import dev.saesplit.init.InitRequest;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.Failures;
+import dev.saesplit.pipeline.FilteredDataRef;
+import dev.saesplit.pipeline.PipelineActivityOptions;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.pipeline.StageProgress;
+import dev.saesplit.pipeline.TrainingProgress;
+import dev.saesplit.pipeline.WorkflowIds;
+import dev.saesplit.record.RunTableActivities;
+import dev.saesplit.run.RunResult;
+import dev.saesplit.run.SplitRunInput;
+import dev.saesplit.run.SplitRunWorkflow;
+import dev.saesplit.spec.DataSelection;
+import dev.saesplit.spec.ExperimentSpec;
+import dev.saesplit.spec.Init;
+import dev.saesplit.spec.NarrowSaeSpec;
+import dev.saesplit.spec.RunSpec;
+import dev.saesplit.table.RunStatus;
+import dev.saesplit.train.TrainRequest;
+import dev.saesplit.train.TrainingActivities;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowCancellationType;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The experiment's pipeline, as in the design: activations → narrow SAE → target and filter → rows. */
+public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
+
+    private final ActivationActivities activations =
+            Workflow.newActivityStub(ActivationActivities.class, PipelineActivityOptions.DATA);
+    private final InitActivities init =
+            Workflow.newActivityStub(InitActivities.class, PipelineActivityOptions.SHORT_IO);
+    private final TrainingActivities training =
+            Workflow.newActivityStub(TrainingActivities.class, PipelineActivityOptions.TRAINING);
+    private final FilterActivities filter =
+            Workflow.newActivityStub(FilterActivities.class, PipelineActivityOptions.DATA);
+    private final RunTableActivities runTable =
+            Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
+
+    private String stage = "starting";
+    private TrainingProgress narrowProgress = TrainingProgress.NONE;
+    private boolean done;
+
+    @Override
+    public ExperimentResult run(ExperimentSpec spec) {
+        String workflowId = Workflow.getInfo().getWorkflowId();
+        runTable.experimentStatus(spec.name(), RunStatus.RUNNING, workflowId);
+        try {
+            stage = "activations";
+            ActivationsRef data = activations.ensureActivations(spec.name(), spec.activations());
+            stage = "narrow SAE";
+            SaeRef narrow = narrowSae(spec, data);
+            stage = "filter";
+            int target = filter.resolveTarget(data, narrow, spec.targetLatent());
+            FilteredDataRef filtered = usesFilteredData(spec)
+                    ? filter.selectFiltered(spec.name(), data, narrow, target, spec.filterThreshold()) : null;
+            stage = "runs";
+            List<RunOutcome> outcomes = runAll(spec, data, filtered, narrow, target);
+            RunStatus status = outcomes.stream().allMatch(o -> o.status() == RunStatus.SUCCEEDED)
+                    ? RunStatus.SUCCEEDED : RunStatus.FAILED;
+            runTable.experimentStatus(spec.name(), status, workflowId);
+            return new ExperimentResult(spec.name(), status, narrow, target, filtered, outcomes);
+        } catch (TemporalFailure e) {
+            RunStatus end = CancellationScope.current().isCancelRequested() ? RunStatus.CANCELLED : RunStatus.FAILED;
+            Workflow.newDetachedCancellationScope(
+                    () -> runTable.experimentStatus(spec.name(), end, workflowId)).run();
+            throw e;
+        } finally {
+            done = true;
+        }
+    }
+
+    @Override
+    public void reportProgress(TrainingProgress progress) {
+        narrowProgress = progress;
+    }
+
+    @Override
+    public StageProgress progress() {
+        return new StageProgress(stage, narrowProgress, done);
+    }
+
+    private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {
+        if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
+            return init.registerExisting(spec.name(), existing.path().toString());
+        }
+        NarrowSaeSpec.Train narrow = (NarrowSaeSpec.Train) spec.narrowSae();
+        SaeRef initial = init.initialise(new InitRequest(spec.name(), "", data.dIn(), narrow.width(), narrow.seed(),
+                Init.RANDOM, true, null));
+        return training.train(new TrainRequest(spec.name(), "", initial, data, null, spec.training(),
+                narrow.tokens(), narrow.seed(), -1));
+    }
+
+    /** One child per row, at most {@code maxParallelRuns} at once; a failed row does not stop the others. */
+    private List<RunOutcome> runAll(ExperimentSpec spec, ActivationsRef data, FilteredDataRef filtered,
+                                    SaeRef narrow, int target) {
+        List<Promise<RunOutcome>> all = new ArrayList<>();
+        List<Promise<RunOutcome>> active = new ArrayList<>();
+        for (RunSpec row : spec.runs()) {
+            while (active.size() >= spec.maxParallelRuns()) {
+                Promise.anyOf(active).get();
+                active.removeIf(Promise::isCompleted);
+            }
+            SplitRunInput input = new SplitRunInput(spec.name(), row, data, filtered, narrow, target, spec.training(),
+                    spec.split());
+            Promise<RunOutcome> outcome = Async.function(child(spec.name(), row)::run, input)
+                    .handle((result, failure) -> outcome(row, result, failure));
+            all.add(outcome);
+            active.add(outcome);
+        }
+        return all.stream().map(Promise::get).toList();
+    }
+
+    private static SplitRunWorkflow child(String experiment, RunSpec row) {
+        return Workflow.newChildWorkflowStub(SplitRunWorkflow.class, ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.run(experiment, row.id()))
+                .setCancellationType(ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED)
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+                .build());
+    }
+
+    private static RunOutcome outcome(RunSpec row, RunResult result, RuntimeException failure) {
+        if (failure == null) {
+            return new RunOutcome(row.id(), RunStatus.SUCCEEDED, result.evaluation(), "");
+        }
+        boolean cancelled = failure.getCause() instanceof CanceledFailure || failure instanceof CanceledFailure;
+        return new RunOutcome(row.id(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED, null,
+                Failures.rootMessage(failure));
+    }
+
+    private static boolean usesFilteredData(ExperimentSpec spec) {
+        return spec.runs().stream().anyMatch(r -> r.data() == DataSelection.FILTERED);
+    }
+}

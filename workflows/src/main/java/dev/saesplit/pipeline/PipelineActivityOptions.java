@@ -1,0 +1,45 @@
+package dev.saesplit.pipeline;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+
+import java.time.Duration;
+
+/**
+ * The activity options every pipeline workflow uses, named for what they mean. Infrastructure faults retry
+ * without limit, backing off to a minute; bad input is made non-retryable by {@link BadInputInterceptor}.
+ */
+public final class PipelineActivityOptions {
+
+    private static final RetryOptions RETRY_INFRASTRUCTURE = RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofMinutes(1))
+            .build();
+
+    /** SAE training: on the gpu queue, heartbeating, resumable from its checkpoints. */
+    public static final ActivityOptions TRAINING = ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.GPU)
+            .setStartToCloseTimeout(Duration.ofDays(7))
+            .setHeartbeatTimeout(Duration.ofSeconds(60))
+            .setRetryOptions(RETRY_INFRASTRUCTURE)
+            .build();
+
+    /** Streaming over activations (caching, filtering, evaluation): long, heartbeating. */
+    public static final ActivityOptions DATA = ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.CPU)
+            .setStartToCloseTimeout(Duration.ofDays(1))
+            .setHeartbeatTimeout(Duration.ofSeconds(60))
+            .setRetryOptions(RETRY_INFRASTRUCTURE)
+            .build();
+
+    /** Quick work: initialising weights, recording state in PostgreSQL. */
+    public static final ActivityOptions SHORT_IO = ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.CPU)
+            .setStartToCloseTimeout(Duration.ofMinutes(5))
+            .setRetryOptions(RETRY_INFRASTRUCTURE)
+            .build();
+
+    private PipelineActivityOptions() {
+    }
+}

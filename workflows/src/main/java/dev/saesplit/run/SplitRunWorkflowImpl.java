@@ -1,0 +1,89 @@
+package dev.saesplit.run;
+
+import dev.saesplit.evaluate.EvaluationActivities;
+import dev.saesplit.evaluate.EvaluationRequest;
+import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.init.InitActivities;
+import dev.saesplit.init.InitRequest;
+import dev.saesplit.pipeline.PipelineActivityOptions;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.pipeline.StageProgress;
+import dev.saesplit.pipeline.TrainingProgress;
+import dev.saesplit.record.RunTableActivities;
+import dev.saesplit.spec.DataSelection;
+import dev.saesplit.spec.Init;
+import dev.saesplit.spec.LossChange;
+import dev.saesplit.spec.RunSpec;
+import dev.saesplit.table.RunStatus;
+import dev.saesplit.train.TrainRequest;
+import dev.saesplit.train.TrainingActivities;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+
+/** The row's pipeline: initialise → train → evaluate, with the row's state recorded at each end. */
+public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
+
+    private final InitActivities init =
+            Workflow.newActivityStub(InitActivities.class, PipelineActivityOptions.SHORT_IO);
+    private final TrainingActivities training =
+            Workflow.newActivityStub(TrainingActivities.class, PipelineActivityOptions.TRAINING);
+    private final EvaluationActivities evaluation =
+            Workflow.newActivityStub(EvaluationActivities.class, PipelineActivityOptions.DATA);
+    private final RunTableActivities runTable =
+            Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
+
+    private String stage = "starting";
+    private TrainingProgress trainingProgress = TrainingProgress.NONE;
+    private boolean done;
+
+    @Override
+    public RunResult run(SplitRunInput input) {
+        String experiment = input.experiment();
+        RunSpec row = input.run();
+        String workflowId = Workflow.getInfo().getWorkflowId();
+        runTable.runStatus(experiment, row.id(), RunStatus.RUNNING, workflowId);
+        try {
+            stage = "initialise";
+            SaeRef initial = init.initialise(initRequest(input));
+            stage = "train";
+            SaeRef trained = training.train(trainRequest(input, initial));
+            stage = "evaluate";
+            EvaluationResult result = evaluation.evaluate(new EvaluationRequest(experiment, row.id(), trained,
+                    input.narrow(), input.targetLatent(), input.data(), input.criteria()));
+            runTable.runResult(experiment, row.id(), result);
+            return new RunResult(row.id(), trained, result);
+        } catch (TemporalFailure e) {
+            // Recorded outside the (possibly cancelled) scope, or a cancelled row would stay "running".
+            RunStatus end = CancellationScope.current().isCancelRequested() ? RunStatus.CANCELLED : RunStatus.FAILED;
+            Workflow.newDetachedCancellationScope(
+                    () -> runTable.runStatus(experiment, row.id(), end, workflowId)).run();
+            throw e;
+        } finally {
+            done = true;
+        }
+    }
+
+    @Override
+    public void reportProgress(TrainingProgress progress) {
+        trainingProgress = progress;
+    }
+
+    @Override
+    public StageProgress progress() {
+        return new StageProgress(stage, trainingProgress, done);
+    }
+
+    private static InitRequest initRequest(SplitRunInput input) {
+        RunSpec row = input.run();
+        return new InitRequest(input.experiment(), row.id(), input.data().dIn(), row.width(), row.seed(),
+                row.init(), row.normalised(), row.init() == Init.NARROW ? input.narrow() : null);
+    }
+
+    private static TrainRequest trainRequest(SplitRunInput input, SaeRef initial) {
+        RunSpec row = input.run();
+        return new TrainRequest(input.experiment(), row.id(), initial, input.data(),
+                row.data() == DataSelection.FILTERED ? input.filtered() : null, input.training(), row.tokens(),
+                row.seed(), row.loss() == LossChange.ZERO_TARGET ? input.targetLatent() : -1);
+    }
+}

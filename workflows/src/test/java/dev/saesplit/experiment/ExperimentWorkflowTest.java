@@ -1,0 +1,207 @@
+package dev.saesplit.experiment;
+
+import dev.saesplit.pipeline.BadInputInterceptor;
+import dev.saesplit.pipeline.StageProgress;
+import dev.saesplit.pipeline.TaskQueues;
+import dev.saesplit.pipeline.TrainingProgress;
+import dev.saesplit.pipeline.WorkflowIds;
+import dev.saesplit.run.SplitRunWorkflow;
+import dev.saesplit.run.SplitRunWorkflowImpl;
+import dev.saesplit.spec.ExperimentSpec;
+import dev.saesplit.spec.SpecParser;
+import dev.saesplit.spec.SpecValidationException;
+import dev.saesplit.table.RunStatus;
+import dev.saesplit.train.TrainRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExperimentWorkflowTest {
+
+    private static final String SPEC = """
+            name: wiring
+            activations: {source: synthetic, d_in: 16, features: 32, parents: 2, tokens: 100k}
+            narrow_sae: {width: 8, tokens: 50k, seed: 3}
+            target_latent: 5
+            max_parallel_runs: 2
+            training: {batch_size: 100}
+            runs:
+              - {id: a, width: 32, seed: 1, init: narrow, normalised: false, data: filtered, loss: zero-target, tokens: 10k}
+              - {id: b, width: 32, seed: 2, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
+              - {id: c, width: 64, seed: 3, init: narrow, normalised: true, data: filtered, loss: standard, tokens: 20k}
+              - {id: d, width: 32, seed: 4, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
+            """;
+
+    private final FakePipeline fake = new FakePipeline();
+    private TestWorkflowEnvironment env;
+    private WorkflowClient client;
+
+    @BeforeEach
+    void startWorkers() {
+        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new BadInputInterceptor()).build())
+                .build());
+        Worker cpu = env.newWorker(TaskQueues.CPU);
+        cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
+        cpu.registerActivitiesImplementations(fake.new Activations(), fake.new Init(), fake.new Filter(),
+                fake.new Evaluation(), fake.new RunTable());
+        // Training is only served on the gpu queue: a workflow routing it elsewhere would never finish.
+        env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(fake.new Training());
+        env.start();
+        client = env.getWorkflowClient();
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        fake.release.countDown();
+        env.close();
+    }
+
+    @Test
+    void sharedStagesRunOnceInOrderThenEveryRowInitialisesTrainsAndEvaluates() throws Exception {
+        ExperimentResult result = experiment(SPEC).run(spec(SPEC));
+
+        assertEquals(List.of("activations", "init ", "train ", "resolve target", "filter"), fake.calls.subList(0, 5));
+        for (String row : List.of("a", "b", "c", "d")) {
+            List<String> ofRow = fake.calls.stream().filter(c -> c.endsWith(" " + row)).toList();
+            assertEquals(List.of("init " + row, "train " + row, "evaluate " + row), ofRow);
+        }
+        assertEquals(RunStatus.SUCCEEDED, result.status());
+        assertEquals(List.of("a", "b", "c", "d"), result.runs().stream().map(RunOutcome::runId).toList());
+        assertEquals(Map.of("a", RunStatus.SUCCEEDED, "b", RunStatus.SUCCEEDED, "c", RunStatus.SUCCEEDED,
+                "d", RunStatus.SUCCEEDED), fake.runStatus);
+        assertEquals(List.of(RunStatus.RUNNING, RunStatus.SUCCEEDED), fake.experimentStatus);
+    }
+
+    @Test
+    void eachRowGetsItsConfiguration() throws Exception {
+        experiment(SPEC).run(spec(SPEC));
+        Map<String, TrainRequest> train = fake.trainRequests.stream()
+                .collect(Collectors.toMap(TrainRequest::runId, r -> r));
+
+        assertEquals(5, train.get("a").zeroLatent(), "zero-target zeroes the target latent");
+        assertEquals(-1, train.get("b").zeroLatent());
+        assertTrue(train.get("a").filtered() != null && train.get("c").filtered() != null, "filtered rows");
+        assertNull(train.get("b").filtered(), "rows on all data get no filter");
+        assertEquals(20_000, train.get("c").tokens());
+        assertEquals("init-c", train.get("c").initial().artifact().key(), "training starts from the row's init");
+        var init = fake.initRequests.stream().collect(Collectors.toMap(r -> r.runId(), r -> r));
+        assertEquals("trained-", init.get("a").narrow().artifact().key(), "narrow init copies the trained narrow SAE");
+        assertNull(init.get("b").narrow(), "random init copies nothing");
+        assertTrue(init.get("c").normalised() && !init.get("a").normalised());
+    }
+
+    @Test
+    void neverTrainsMoreRowsAtOnceThanMaxParallelRuns() throws Exception {
+        experiment(SPEC).run(spec(SPEC));
+
+        assertEquals(2, fake.mostTrainingAtOnce.get());
+    }
+
+    @Test
+    void filteringIsSkippedWhenNoRowUsesFilteredData() throws Exception {
+        String allData = SPEC.replace("data: filtered", "data: all").replace("loss: zero-target", "loss: standard");
+
+        experiment(allData).run(spec(allData));
+
+        assertTrue(!fake.calls.contains("filter"), fake.calls.toString());
+    }
+
+    @Test
+    void anExistingNarrowSaeIsRegisteredInsteadOfTrained(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("cfg.json"), "{\"d_in\": 16, \"d_sae\": 8}");
+        String existing = SPEC.replace("narrow_sae: {width: 8, tokens: 50k, seed: 3}", "narrow_sae: {path: " + dir + "}");
+
+        experiment(existing).run(spec(existing));
+
+        assertEquals("register " + dir, fake.calls.get(1));
+        assertTrue(fake.trainRequests.stream().noneMatch(r -> r.runId().isEmpty()), "no narrow training");
+    }
+
+    @Test
+    void badInputFailsItsRowAtOnceWhileTheOtherRowsFinish() throws Exception {
+        fake.badInputRows = "c"::equals;
+
+        ExperimentResult result = experiment(SPEC).run(spec(SPEC));
+
+        RunOutcome c = result.runs().get(2);
+        assertEquals(RunStatus.FAILED, c.status());
+        assertEquals("activations of row c contain NaN at token 17", c.failure());
+        assertEquals(1, fake.trainAttempts.get("c").get(), "bad input is not retried");
+        assertEquals(RunStatus.FAILED, fake.runStatus.get("c"));
+        assertEquals(RunStatus.SUCCEEDED, fake.runStatus.get("d"));
+        assertEquals(RunStatus.FAILED, result.status());
+        assertEquals(RunStatus.FAILED, fake.experimentStatus.get(fake.experimentStatus.size() - 1));
+    }
+
+    @Test
+    void infrastructureFaultsAreRetried() throws Exception {
+        fake.flakyRows = "b"::equals;
+
+        ExperimentResult result = experiment(SPEC).run(spec(SPEC));
+
+        assertEquals(RunStatus.SUCCEEDED, result.runs().get(1).status());
+        assertEquals(2, fake.trainAttempts.get("b").get());
+    }
+
+    @Test
+    void aRowReportsItsTrainingProgressToQueries() throws Exception {
+        fake.blockedRow = "a";
+        ExperimentWorkflow workflow = experiment(SPEC);
+        WorkflowClient.start(workflow::run, spec(SPEC));
+        assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
+        SplitRunWorkflow row = client.newWorkflowStub(SplitRunWorkflow.class, WorkflowIds.run("wiring", "a"));
+
+        row.reportProgress(new TrainingProgress(40, 100, 1.25));
+
+        assertEquals(new StageProgress("train", new TrainingProgress(40, 100, 1.25), false), row.progress());
+        assertEquals("runs", workflow.progress().stage());
+        fake.release.countDown();
+    }
+
+    @Test
+    void cancellingOneRowRecordsItCancelledAndTheOthersFinish() throws Exception {
+        fake.blockedRow = "a";
+        ExperimentWorkflow workflow = experiment(SPEC);
+        WorkflowClient.start(workflow::run, spec(SPEC));
+        assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
+
+        client.newUntypedWorkflowStub(WorkflowIds.run("wiring", "a")).cancel();
+        ExperimentResult result = client.newUntypedWorkflowStub(WorkflowIds.experiment("wiring"))
+                .getResult(ExperimentResult.class);
+
+        assertEquals(RunStatus.CANCELLED, result.runs().get(0).status());
+        assertEquals(RunStatus.CANCELLED, fake.runStatus.get("a"));
+        assertEquals(List.of(RunStatus.SUCCEEDED, RunStatus.SUCCEEDED, RunStatus.SUCCEEDED),
+                result.runs().subList(1, 4).stream().map(RunOutcome::status).toList());
+    }
+
+    private ExperimentWorkflow experiment(String yaml) throws SpecValidationException {
+        return client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.experiment(spec(yaml).name()))
+                .setTaskQueue(TaskQueues.CPU)
+                .build());
+    }
+
+    private static ExperimentSpec spec(String yaml) throws SpecValidationException {
+        return SpecParser.parse(yaml, "wiring.yaml", Path.of("."));
+    }
+}

@@ -1,0 +1,182 @@
+package dev.saesplit.experiment;
+
+import dev.saesplit.cache.ActivationActivities;
+import dev.saesplit.evaluate.EvaluationActivities;
+import dev.saesplit.evaluate.EvaluationRequest;
+import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.filter.FilterActivities;
+import dev.saesplit.init.InitActivities;
+import dev.saesplit.init.InitRequest;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.ArtifactRef;
+import dev.saesplit.pipeline.BadInput;
+import dev.saesplit.pipeline.FilteredDataRef;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.record.RunTableActivities;
+import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.TargetLatent;
+import dev.saesplit.table.RunStatus;
+import dev.saesplit.table.SplitOutcome;
+import dev.saesplit.train.TrainRequest;
+import dev.saesplit.train.TrainingActivities;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * In-memory stand-ins for every stage's activities: they do no numerical work, but record what the workflows
+ * asked of them, so tests can check the pipeline's wiring, ordering, routing, retries and parallelism.
+ */
+final class FakePipeline {
+
+    static final int D_IN = 16;
+    static final int TARGET = 5;
+
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final List<TrainRequest> trainRequests = new CopyOnWriteArrayList<>();
+    final List<InitRequest> initRequests = new CopyOnWriteArrayList<>();
+    final Map<String, RunStatus> runStatus = new ConcurrentHashMap<>();
+    final Map<String, EvaluationResult> results = new ConcurrentHashMap<>();
+    final List<RunStatus> experimentStatus = new CopyOnWriteArrayList<>();
+    final Map<String, AtomicInteger> trainAttempts = new ConcurrentHashMap<>();
+    final AtomicInteger trainingNow = new AtomicInteger();
+    final AtomicInteger mostTrainingAtOnce = new AtomicInteger();
+
+    /** Rows whose training throws bad input. */
+    volatile Predicate<String> badInputRows = id -> false;
+    /** Rows whose first training attempt hits an infrastructure fault. */
+    volatile Predicate<String> flakyRows = id -> false;
+    /** When set, training of this row waits until {@link #release} is counted down. */
+    volatile String blockedRow;
+    final CountDownLatch blockedRowEntered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    static ArtifactRef artifact(String kind, String key) {
+        return new ArtifactRef(kind, key, "file:///artifacts/" + kind + "/" + key, "hash-" + key);
+    }
+
+    final class Activations implements ActivationActivities {
+        @Override
+        public ActivationsRef ensureActivations(String experiment, ActivationSourceSpec source) {
+            calls.add("activations");
+            return new ActivationsRef(artifact("activations", source.kind()), D_IN, 100_000);
+        }
+    }
+
+    final class Init implements InitActivities {
+        @Override
+        public SaeRef initialise(InitRequest request) {
+            calls.add("init " + request.runId());
+            initRequests.add(request);
+            return new SaeRef(artifact("sae", "init-" + request.runId()), request.dIn(), request.width());
+        }
+
+        @Override
+        public SaeRef registerExisting(String experiment, String path) {
+            calls.add("register " + path);
+            return new SaeRef(artifact("sae", "existing"), D_IN, 8);
+        }
+    }
+
+    final class Training implements TrainingActivities {
+        @Override
+        public SaeRef train(TrainRequest request) {
+            String row = request.runId();
+            int attempt = trainAttempts.computeIfAbsent(row, r -> new AtomicInteger()).incrementAndGet();
+            int now = trainingNow.incrementAndGet();
+            mostTrainingAtOnce.accumulateAndGet(now, Math::max);
+            try {
+                calls.add("train " + row);
+                trainRequests.add(request);
+                if (badInputRows.test(row)) {
+                    throw new MalformedData("activations of row " + row + " contain NaN at token 17");
+                }
+                if (flakyRows.test(row) && attempt == 1) {
+                    throw new IllegalStateException("connection to the artifact store reset");
+                }
+                if (row.equals(blockedRow)) {
+                    blockedRowEntered.countDown();
+                    await(release);
+                } else {
+                    pause();
+                }
+                return new SaeRef(artifact("sae", "trained-" + row), request.initial().dIn(),
+                        request.initial().width());
+            } finally {
+                trainingNow.decrementAndGet();
+            }
+        }
+    }
+
+    final class Filter implements FilterActivities {
+        @Override
+        public int resolveTarget(ActivationsRef data, SaeRef narrow, TargetLatent target) {
+            calls.add("resolve target");
+            return target instanceof TargetLatent.Index index ? index.value() : TARGET;
+        }
+
+        @Override
+        public FilteredDataRef selectFiltered(String experiment, ActivationsRef data, SaeRef narrow, int target,
+                                              double threshold) {
+            calls.add("filter");
+            return new FilteredDataRef(artifact("filtered", "t" + target), target, data.tokens(), data.tokens() / 4);
+        }
+    }
+
+    final class Evaluation implements EvaluationActivities {
+        @Override
+        public EvaluationResult evaluate(EvaluationRequest request) {
+            calls.add("evaluate " + request.runId());
+            return new EvaluationResult(0.1, 0.9, 12, 0.01, 0.8, 3, SplitOutcome.YES, "3 children");
+        }
+    }
+
+    final class RunTable implements RunTableActivities {
+        @Override
+        public void experimentStatus(String experiment, RunStatus status, String workflowId) {
+            experimentStatus.add(status);
+        }
+
+        @Override
+        public void runStatus(String experiment, String runId, RunStatus status, String workflowId) {
+            runStatus.put(runId, status);
+        }
+
+        @Override
+        public void runResult(String experiment, String runId, EvaluationResult result) {
+            results.put(runId, result);
+            runStatus.put(runId, RunStatus.SUCCEEDED);
+        }
+    }
+
+    /** Bad input as an activity implementation signals it. */
+    static final class MalformedData extends RuntimeException implements BadInput {
+        MalformedData(String message) {
+            super(message);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(30);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the blocked row");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
