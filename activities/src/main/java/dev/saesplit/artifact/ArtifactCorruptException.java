@@ -1,0 +1,36 @@
+package dev.saesplit.artifact;
+
+import dev.saesplit.pipeline.BadInput;
+
+import java.nio.file.Path;
+
+/**
+ * A stored artifact (SAE weights, config, checkpoint, activation shard) cannot be used as it is: missing,
+ * truncated, failing its checksum, or holding a tensor or field of the wrong name, shape or type. The message
+ * names the file and the item. Retrying cannot fix it, so workflows do not retry it.
+ */
+public class ArtifactCorruptException extends RuntimeException implements BadInput {
+
+    private final Path file;
+    private final String item;
+
+    public ArtifactCorruptException(Path file, String item, String problem) {
+        this(file, item, problem, null);
+    }
+
+    public ArtifactCorruptException(Path file, String item, String problem, Throwable cause) {
+        super(file + ": " + item + ": " + problem, cause);
+        this.file = file;
+        this.item = item;
+    }
+
+    /** The file at fault. */
+    public Path file() {
+        return file;
+    }
+
+    /** The tensor, field or shard at fault, or the part of the file (e.g. "header"). */
+    public String item() {
+        return item;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.saesplit.data.cache;
+
+import dev.saesplit.data.JsonArtifacts;
+import dev.saesplit.data.npy.NpyDtype;
+import dev.saesplit.data.npy.NpyWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Streams activations into a cache directory: rows are appended, shards roll over once they reach the size
+ * limit, and {@link #finish()} writes {@code manifest.json} with every shard's checksums. Memory is a few
+ * write buffers, whatever the number of rows. Closing without finishing leaves no manifest, so the half-written
+ * directory is never mistaken for a cache.
+ */
+public final class ActivationCacheWriter implements AutoCloseable {
+
+    private final Path directory;
+    private final CacheDescription description;
+    private final long rowsPerShard;
+    private final List<CacheShard> shards = new ArrayList<>();
+
+    private NpyWriter activations;
+    private NpyWriter tokenIds;
+    private NpyWriter positions;
+    private long totalTokens;
+    private boolean finished;
+
+    private ActivationCacheWriter(Path directory, CacheDescription description, long rowsPerShard) {
+        this.directory = directory;
+        this.description = description;
+        this.rowsPerShard = rowsPerShard;
+    }
+
+    /**
+     * Starts a cache in {@code directory} (created if needed; it must not already hold a finished cache), rolling
+     * shards once their activation file would pass {@code maxShardBytes} (at least one row per shard).
+     */
+    public static ActivationCacheWriter create(Path directory, CacheDescription description, long maxShardBytes)
+            throws IOException {
+        Objects.requireNonNull(description, "description");
+        if (maxShardBytes <= 0) {
+            throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
+        }
+        Files.createDirectories(directory);
+        if (Files.exists(directory.resolve(CacheManifest.FILE_NAME))) {
+            throw new IllegalStateException(directory + " already holds a finished activation cache");
+        }
+        long rowsPerShard = Math.max(1, maxShardBytes / (4L * description.dIn()));
+        return new ActivationCacheWriter(directory, description, rowsPerShard);
+    }
+
+    public long totalTokens() {
+        return totalTokens;
+    }
+
+    /**
+     * Appends {@code rows} rows: {@code activations[0, rows * dIn)} row-major, with the token id and the position
+     * in context of each row.
+     */
+    public void append(float[] activations, int[] tokenIds, int[] positions, int rows) throws IOException {
+        if (finished) {
+            throw new IllegalStateException(directory + ": the cache is already finished");
+        }
+        int d = description.dIn();
+        if (activations.length < rows * d || tokenIds.length < rows || positions.length < rows) {
+            throw new IllegalArgumentException("arrays hold fewer than " + rows + " rows of width " + d);
+        }
+        int done = 0;
+        while (done < rows) {
+            if (this.activations == null) {
+                openShard();
+            }
+            int take = (int) Math.min(rows - done, rowsPerShard - this.activations.rows());
+            this.activations.writeFloats(activations, done * d, take * d);
+            this.tokenIds.writeInts(tokenIds, done, take);
+            this.positions.writeInts(positions, done, take);
+            done += take;
+            totalTokens += take;
+            if (this.activations.rows() == rowsPerShard) {
+                closeShard();
+            }
+        }
+    }
+
+    /** Closes the last shard and writes the manifest; the cache is complete once this returns. */
+    public CacheManifest finish() throws IOException {
+        if (finished) {
+            throw new IllegalStateException(directory + ": the cache is already finished");
+        }
+        if (activations != null) {
+            closeShard();
+        }
+        finished = true;
+        CacheManifest manifest = new CacheManifest(CacheManifest.FORMAT_VERSION, description.model(),
+                description.hook(), CacheManifest.DTYPE, description.dIn(), totalTokens, shards);
+        JsonArtifacts.write(directory.resolve(CacheManifest.FILE_NAME), manifest);
+        return manifest;
+    }
+
+    /** Releases open files; without {@link #finish()} first, the directory stays an unfinished cache. */
+    @Override
+    public void close() throws IOException {
+        List<NpyWriter> open = new ArrayList<>(3);
+        for (NpyWriter writer : new NpyWriter[] {activations, tokenIds, positions}) {
+            if (writer != null) {
+                open.add(writer);
+            }
+        }
+        activations = null;
+        tokenIds = null;
+        positions = null;
+        for (NpyWriter writer : open) {
+            writer.close();
+        }
+    }
+
+    private void openShard() throws IOException {
+        String name = shardName(shards.size());
+        activations = NpyWriter.create(directory.resolve(name + ".activations.npy"), NpyDtype.FLOAT32,
+                description.dIn());
+        tokenIds = NpyWriter.create(directory.resolve(name + ".token_ids.npy"), NpyDtype.INT32);
+        positions = NpyWriter.create(directory.resolve(name + ".positions.npy"), NpyDtype.INT32);
+    }
+
+    private void closeShard() throws IOException {
+        long rows = activations.rows();
+        activations.close();
+        tokenIds.close();
+        positions.close();
+        shards.add(new CacheShard(shardName(shards.size()), rows, describe(activations.file()),
+                describe(tokenIds.file()), describe(positions.file())));
+        activations = null;
+        tokenIds = null;
+        positions = null;
+    }
+
+    private static String shardName(int index) {
+        return String.format("shard-%05d", index);
+    }
+
+    private static CacheFile describe(Path file) throws IOException {
+        return new CacheFile(file.getFileName().toString(), Files.size(file), Sha256.ofFile(file));
+    }
+}

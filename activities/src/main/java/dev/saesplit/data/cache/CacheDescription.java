@@ -1,0 +1,23 @@
+package dev.saesplit.data.cache;
+
+/**
+ * What a cache holds activations of: the model, the hook point, and the activation width.
+ *
+ * @param model model name, e.g. {@code gelu-1l} ({@code synthetic} for generated data)
+ * @param hook  hook point, e.g. {@code blocks.0.hook_mlp_out}
+ * @param dIn   activation width
+ */
+public record CacheDescription(String model, String hook, int dIn) {
+
+    public CacheDescription {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("model must be named");
+        }
+        if (hook == null || hook.isBlank()) {
+            throw new IllegalArgumentException("hook must be named");
+        }
+        if (dIn <= 0) {
+            throw new IllegalArgumentException("dIn must be positive, got " + dIn);
+        }
+    }
+}

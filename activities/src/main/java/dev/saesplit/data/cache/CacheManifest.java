@@ -1,0 +1,35 @@
+package dev.saesplit.data.cache;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.List;
+
+/**
+ * {@code manifest.json} of an activation cache: what the activations are, and every shard with its row count
+ * and checksums. Written last, so a directory without one is an unfinished cache.
+ *
+ * @param formatVersion layout version of the cache
+ * @param model         model the activations come from
+ * @param hook          hook point within the model
+ * @param dtype         element type of the activation files (always {@code float32} in version 1)
+ * @param dIn           activation width
+ * @param totalTokens   rows over all shards
+ * @param shards        the shards, in row order
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record CacheManifest(int formatVersion, String model, String hook, String dtype, int dIn, long totalTokens,
+                            List<CacheShard> shards) {
+
+    public static final String FILE_NAME = "manifest.json";
+    public static final int FORMAT_VERSION = 1;
+    public static final String DTYPE = "float32";
+
+    public CacheManifest {
+        shards = shards == null ? List.of() : List.copyOf(shards);
+    }
+
+    public CacheDescription description() {
+        return new CacheDescription(model, hook, dIn);
+    }
+}
