@@ -67,7 +67,8 @@ public final class ExperimentStore {
     /** The run-configuration table of {@code experiment}, in spec order. */
     public List<RunTableRow> runTable(String experiment) {
         return inTransaction(connection -> {
-            long id = experimentId(connection, experiment).orElseThrow(() -> new UnknownExperimentException(experiment));
+            long id = experimentId(connection, experiment)
+                    .orElseThrow(() -> UnknownExperimentException.experiment(experiment));
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT run_id, purpose, width, seed, init, normalised, data, loss, tokens, reported, status,
                            split_success, split_detail, workflow_id, mlflow_run_id
