@@ -1,0 +1,74 @@
+package dev.saesplit.sae;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.util.Locale;
+
+/**
+ * The one place that chooses where tensors live and starts the PyTorch engine. The choice comes from the
+ * system property {@value #PROPERTY} or the environment variable {@value #ENVIRONMENT}: {@code cpu} (the
+ * default), {@code cuda}, {@code cuda:N}, or {@code auto} (the first GPU if the engine sees one).
+ */
+public final class ComputeDevice {
+
+    public static final String PROPERTY = "saesplit.device";
+    public static final String ENVIRONMENT = "SAESPLIT_DEVICE";
+    private static final String ENGINE = "PyTorch";
+
+    private ComputeDevice() {
+    }
+
+    /** The device the configuration asks for. */
+    public static Device selected() {
+        String spec = System.getProperty(PROPERTY, System.getenv().getOrDefault(ENVIRONMENT, "cpu"));
+        return resolve(spec);
+    }
+
+    /** Resolves {@code cpu}, {@code cuda}, {@code cuda:N} or {@code auto}. */
+    public static Device resolve(String spec) {
+        String normalized = spec.trim().toLowerCase(Locale.ROOT);
+        if (normalized.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (normalized.equals("auto")) {
+            return engine().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (normalized.equals("cuda") || normalized.equals("gpu")) {
+            return requireGpu(0, spec);
+        }
+        if (normalized.startsWith("cuda:")) {
+            try {
+                return requireGpu(Integer.parseInt(normalized.substring(5)), spec);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("device '" + spec + "' has no GPU index after 'cuda:'", e);
+            }
+        }
+        throw new IllegalArgumentException("unknown device '" + spec + "'; use cpu, cuda, cuda:N or auto");
+    }
+
+    private static Device requireGpu(int index, String spec) {
+        int gpus = engine().getGpuCount();
+        if (index >= gpus) {
+            throw new IllegalStateException("device '" + spec + "' requested but the PyTorch engine sees "
+                    + gpus + " GPU(s); a CUDA build of libtorch must be on the classpath");
+        }
+        return Device.gpu(index);
+    }
+
+    /** A root manager on {@code device}. */
+    public static NDManager newManager(Device device) {
+        return NDManager.newBaseManager(device, engine().getEngineName());
+    }
+
+    /**
+     * The PyTorch engine, loaded from the native jar on the classpath. Offline mode is set first so a missing
+     * native library fails loudly instead of being fetched from the network.
+     */
+    public static synchronized Engine engine() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        return Engine.getEngine(ENGINE);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.saesplit.sae;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An SAE's parameters on the host, in SAELens layout and row-major order: {@code W_enc [d_in, d_sae]},
+ * {@code b_enc [d_sae]}, {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]}. Immutable: the constructor copies
+ * nothing (it takes ownership of the arrays), every accessor returns a copy.
+ */
+public final class SaeWeights {
+
+    private final SaeConfig config;
+    private final float[] encoderWeights;
+    private final float[] encoderBias;
+    private final float[] decoderWeights;
+    private final float[] decoderBias;
+
+    public SaeWeights(SaeConfig config, float[] encoderWeights, float[] encoderBias, float[] decoderWeights,
+                      float[] decoderBias) {
+        this.config = Objects.requireNonNull(config, "config");
+        int dIn = config.dIn();
+        int dSae = config.dSae();
+        this.encoderWeights = requireLength("W_enc", encoderWeights, (long) dIn * dSae);
+        this.encoderBias = requireLength("b_enc", encoderBias, dSae);
+        this.decoderWeights = requireLength("W_dec", decoderWeights, (long) dSae * dIn);
+        this.decoderBias = requireLength("b_dec", decoderBias, dIn);
+    }
+
+    private static float[] requireLength(String name, float[] values, long expected) {
+        Objects.requireNonNull(values, name);
+        if (values.length != expected) {
+            throw new IllegalArgumentException(name + " holds " + values.length + " values, expected " + expected);
+        }
+        return values;
+    }
+
+    public SaeConfig config() {
+        return config;
+    }
+
+    public int dIn() {
+        return config.dIn();
+    }
+
+    public int dSae() {
+        return config.dSae();
+    }
+
+    /** {@code W_enc [d_in, d_sae]}, row-major. */
+    public float[] encoderWeights() {
+        return encoderWeights.clone();
+    }
+
+    /** {@code b_enc [d_sae]}. */
+    public float[] encoderBias() {
+        return encoderBias.clone();
+    }
+
+    /** {@code W_dec [d_sae, d_in]}, row-major. */
+    public float[] decoderWeights() {
+        return decoderWeights.clone();
+    }
+
+    /** {@code b_dec [d_in]}. */
+    public float[] decoderBias() {
+        return decoderBias.clone();
+    }
+
+    /** The encoder direction of one latent: column {@code latent} of {@code W_enc}, {@code d_in} values. */
+    public float[] encoderColumn(int latent) {
+        checkLatent(latent);
+        int dIn = dIn();
+        int dSae = dSae();
+        float[] column = new float[dIn];
+        for (int i = 0; i < dIn; i++) {
+            column[i] = encoderWeights[i * dSae + latent];
+        }
+        return column;
+    }
+
+    /** One latent's {@code b_enc} entry. */
+    public float encoderBias(int latent) {
+        checkLatent(latent);
+        return encoderBias[latent];
+    }
+
+    /** The decoder direction of one latent: row {@code latent} of {@code W_dec}, {@code d_in} values. */
+    public float[] decoderRow(int latent) {
+        checkLatent(latent);
+        int dIn = dIn();
+        return Arrays.copyOfRange(decoderWeights, latent * dIn, (latent + 1) * dIn);
+    }
+
+    private void checkLatent(int latent) {
+        if (latent < 0 || latent >= dSae()) {
+            throw new IndexOutOfBoundsException("latent " + latent + " outside [0, " + dSae() + ")");
+        }
+    }
+
+    /** Whether both hold the same configuration and bit-identical parameters. */
+    public boolean bitwiseEquals(SaeWeights other) {
+        return config.equals(other.config)
+                && Arrays.equals(encoderWeights, other.encoderWeights)
+                && Arrays.equals(encoderBias, other.encoderBias)
+                && Arrays.equals(decoderWeights, other.decoderWeights)
+                && Arrays.equals(decoderBias, other.decoderBias);
+    }
+}

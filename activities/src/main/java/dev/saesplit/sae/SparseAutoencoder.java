@@ -1,0 +1,116 @@
+package dev.saesplit.sae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * An SAE's parameters on a device, with its forward pass. The trainer updates these arrays in place; other
+ * code reads through {@link #encode}, {@link #decode} and {@link #download}.
+ */
+public final class SparseAutoencoder implements AutoCloseable {
+
+    private final SaeConfig config;
+    private final NDManager manager;
+    private final NDArray encoderWeights;
+    private final NDArray encoderBias;
+    private final NDArray decoderWeights;
+    private final NDArray decoderBias;
+
+    private SparseAutoencoder(SaeConfig config, NDManager manager, NDArray encoderWeights, NDArray encoderBias,
+                              NDArray decoderWeights, NDArray decoderBias) {
+        this.config = config;
+        this.manager = manager;
+        this.encoderWeights = encoderWeights;
+        this.encoderBias = encoderBias;
+        this.decoderWeights = decoderWeights;
+        this.decoderBias = decoderBias;
+    }
+
+    /** Copies {@code weights} into a new sub-manager of {@code parent}, on {@code parent}'s device. */
+    public static SparseAutoencoder upload(SaeWeights weights, NDManager parent) {
+        SaeConfig config = weights.config();
+        long dIn = config.dIn();
+        long dSae = config.dSae();
+        NDManager manager = parent.newSubManager();
+        return new SparseAutoencoder(config, manager,
+                manager.create(weights.encoderWeights(), new Shape(dIn, dSae)),
+                manager.create(weights.encoderBias(), new Shape(dSae)),
+                manager.create(weights.decoderWeights(), new Shape(dSae, dIn)),
+                manager.create(weights.decoderBias(), new Shape(dIn)));
+    }
+
+    public SaeConfig config() {
+        return config;
+    }
+
+    /** The manager that owns the parameters; arrays that must live as long as this SAE belong here. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** {@code W_enc [d_in, d_sae]}, updated in place by training. */
+    public NDArray encoderWeights() {
+        return encoderWeights;
+    }
+
+    /** {@code b_enc [d_sae]}. */
+    public NDArray encoderBias() {
+        return encoderBias;
+    }
+
+    /** {@code W_dec [d_sae, d_in]}. */
+    public NDArray decoderWeights() {
+        return decoderWeights;
+    }
+
+    /** {@code b_dec [d_in]}. */
+    public NDArray decoderBias() {
+        return decoderBias;
+    }
+
+    /** Latents {@code [tokens, d_sae]} for activations {@code x [tokens, d_in]}. */
+    public NDArray encode(NDArray x) {
+        requireWidth(x, config.dIn(), "activations");
+        NDArray pre;
+        if (config.applyBDecToInput()) {
+            try (NDArray centered = x.sub(decoderBias)) {
+                pre = centered.matMul(encoderWeights);
+            }
+        } else {
+            pre = x.matMul(encoderWeights);
+        }
+        return config.architecture().activate(pre.addi(encoderBias));
+    }
+
+    /** Reconstruction {@code [tokens, d_in]} of latents {@code f [tokens, d_sae]}. */
+    public NDArray decode(NDArray latents) {
+        requireWidth(latents, config.dSae(), "latents");
+        return latents.matMul(decoderWeights).addi(decoderBias);
+    }
+
+    /** {@code decode(encode(x))}. */
+    public NDArray reconstruct(NDArray x) {
+        try (NDArray latents = encode(x)) {
+            return decode(latents);
+        }
+    }
+
+    /** Copies the current parameters to the host. */
+    public SaeWeights download() {
+        return new SaeWeights(config, encoderWeights.toFloatArray(), encoderBias.toFloatArray(),
+                decoderWeights.toFloatArray(), decoderBias.toFloatArray());
+    }
+
+    private static void requireWidth(NDArray array, int width, String what) {
+        Shape shape = array.getShape();
+        if (shape.dimension() != 2 || shape.get(1) != width) {
+            throw new IllegalArgumentException(what + " have shape " + shape + "; expected [tokens, " + width + "]");
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

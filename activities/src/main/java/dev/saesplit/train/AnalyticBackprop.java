@@ -1,0 +1,148 @@
+package dev.saesplit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SparseAutoencoder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One forward and backward pass with hand-derived gradients: five matrix products and a few in-place
+ * elementwise passes per batch, no autograd graph and no gradient with respect to the input.
+ *
+ * <p>With x̂ = W_dec f + b_dec, f = act(W_enc (x − b_dec) + b_enc), r = x̂ − x, g = 2r/B and n_i = ‖W_dec,i‖:
+ * <pre>
+ *   L       = Σ_b ‖r_b‖² / B + λ/B Σ_b Σ_i f_bi n_i
+ *   ∂L/∂f   = g W_decᵀ + λ n / B                (then masked by f > 0)
+ *   ∂L/∂W_dec = fᵀ g + λ/B (Σ_b f_bi) W_dec,i / n_i
+ *   ∂L/∂W_enc = (x − b_dec)ᵀ ∂L/∂pre,   ∂L/∂b_enc = Σ_b ∂L/∂pre
+ *   ∂L/∂b_dec = Σ_b g − W_enc ∂L/∂b_enc
+ * </pre>
+ * The input buffer is allocated once; per step only the matrix products' outputs and small vectors are
+ * allocated, all inside the caller's scope.
+ */
+final class AnalyticBackprop {
+
+    private static final int[] TOKEN_AXIS = {0};
+    private static final int[] FEATURE_AXIS = {1};
+    private static final float MIN_DECODER_NORM = 1e-12f;
+
+    private final SparseAutoencoder sae;
+    private final int batchSize;
+    private final boolean unitNormDecoder;
+    private final Optional<NDIndex> zeroTargetColumn;
+    private final NDArray input;
+    private final NDArray ones;
+    private final ByteBuffer staging;
+    private final FloatBuffer stagingFloats;
+
+    AnalyticBackprop(SparseAutoencoder sae, int batchSize, boolean unitNormDecoder, OptionalInt zeroTargetLatent) {
+        SaeConfig config = sae.config();
+        if (!config.applyBDecToInput()) {
+            throw new IllegalArgumentException("training needs apply_b_dec_to_input=true (SAE for "
+                    + config.hookName() + " has it false)");
+        }
+        zeroTargetLatent.ifPresent(latent -> {
+            if (latent >= config.dSae()) {
+                throw new IllegalArgumentException("zero-target latent " + latent + " outside the SAE's "
+                        + config.dSae() + " latents");
+            }
+        });
+        this.sae = sae;
+        this.batchSize = batchSize;
+        this.unitNormDecoder = unitNormDecoder;
+        this.zeroTargetColumn = zeroTargetLatent.isPresent()
+                ? Optional.of(new NDIndex(":, {}", zeroTargetLatent.getAsInt())) : Optional.empty();
+        NDManager manager = sae.manager();
+        this.input = manager.zeros(new Shape(batchSize, config.dIn()));
+        this.ones = manager.ones(new Shape(batchSize));
+        this.staging = ByteBuffer.allocateDirect(4 * batchSize * config.dIn()).order(ByteOrder.nativeOrder());
+        this.stagingFloats = staging.asFloatBuffer();
+    }
+
+    /**
+     * Runs the pass on {@code batch} ({@code batchSize × d_in} floats, row-major). Call inside a scope that
+     * closes the returned arrays.
+     */
+    StepTensors run(float[] batch, double sparsityCoefficient, boolean withStatistics) {
+        stagingFloats.clear();
+        stagingFloats.put(batch);
+        staging.clear();
+        input.set(staging);
+
+        float scale = 1f / batchSize;
+        boolean penalty = sae.config().architecture().usesSparsityPenalty() && sparsityCoefficient > 0;
+        NDArray centered = input.subi(sae.decoderBias());
+        NDArray latents = sae.config().architecture().activate(centered.matMul(sae.encoderWeights())
+                .addi(sae.encoderBias()));
+        zeroTargetColumn.ifPresent(column -> latents.set(column, 0f));
+
+        NDArray outputGradient = latents.matMul(sae.decoderWeights()).subi(centered); // residual r = x̂ − x
+        double squaredError = withStatistics ? squaredNorm(outputGradient) : Double.NaN;
+        outputGradient.muli(2f * scale);
+
+        NDArray decoderWeightsGradient = latents.transpose().matMul(outputGradient);
+        NDArray decoderNorms = sae.decoderWeights().norm(FEATURE_AXIS).maximum(MIN_DECODER_NORM);
+        NDArray latentSums = penalty || withStatistics ? columnSums(latents) : null;
+        NDArray active = latents.signi(); // f ≥ 0, so sign(f) is the firing mask; f itself is no longer needed
+        NDArray activeCounts = columnSums(active);
+
+        NDArray preGradient = outputGradient.matMul(sae.decoderWeights().transpose());
+        if (penalty) {
+            // decoder-norm-weighted L1, as in SAELens
+            preGradient.addi(decoderNorms.mul((float) (sparsityCoefficient * scale)));
+        }
+        preGradient.muli(active);
+        NDArray encoderWeightsGradient = centered.transpose().matMul(preGradient);
+        NDArray encoderBiasGradient = columnSums(preGradient);
+        NDArray decoderBiasGradient = columnSums(outputGradient)
+                .subi(sae.encoderWeights().matMul(encoderBiasGradient));
+
+        if (penalty && !unitNormDecoder) {
+            NDArray perRow = latentSums.div(decoderNorms).muli((float) (sparsityCoefficient * scale));
+            decoderWeightsGradient.addi(sae.decoderWeights().mul(perRow.reshape(-1, 1)));
+        }
+        if (unitNormDecoder) {
+            removeParallelComponent(decoderWeightsGradient);
+        }
+        Gradients gradients = new Gradients(encoderWeightsGradient, encoderBiasGradient, decoderWeightsGradient,
+                decoderBiasGradient);
+        Optional<BatchStatistics> statistics = withStatistics
+                ? Optional.of(statistics(squaredError, centered, latentSums, decoderNorms, activeCounts))
+                : Optional.empty();
+        return new StepTensors(gradients, activeCounts, outputGradient, statistics);
+    }
+
+    /** Sums over tokens as a matrix-vector product: one streaming read, faster than the engine's column reduction. */
+    private NDArray columnSums(NDArray matrix) {
+        return ones.matMul(matrix);
+    }
+
+    /** On the unit sphere only the tangential part of a decoder row's gradient may move it. */
+    private void removeParallelComponent(NDArray decoderWeightsGradient) {
+        NDArray decoder = sae.decoderWeights();
+        NDArray along = decoderWeightsGradient.mul(decoder).sum(FEATURE_AXIS, true);
+        decoderWeightsGradient.subi(decoder.mul(along));
+    }
+
+    private BatchStatistics statistics(double squaredError, NDArray centered, NDArray latentSums,
+                                       NDArray decoderNorms, NDArray activeCounts) {
+        double deviation = squaredNorm(centered.sub(centered.mean(TOKEN_AXIS)));
+        double l1 = latentSums.mul(decoderNorms).sum().getFloat() / batchSize;
+        double l0 = activeCounts.sum().getFloat() / batchSize;
+        double mse = squaredError / batchSize;
+        double explained = deviation > 0 ? 1 - squaredError / deviation : Double.NaN;
+        return new BatchStatistics(mse, explained, l1, l0);
+    }
+
+    private static double squaredNorm(NDArray array) {
+        double norm = array.norm().getFloat();
+        return norm * norm;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.saesplit.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saesplit.data.BatchCursor;
+import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.safetensors.SafetensorsWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint directories under one root, named {@code step-<12 digits>}. Each is written into a temporary
+ * directory and renamed into place, so a directory with a step name is always complete. The newest
+ * {@code keep} checkpoints are kept. Inside: the SAE in SAELens layout, {@value #OPTIMIZER_FILE},
+ * {@value #FIRING_FILE} and {@value #STATE_FILE}.
+ */
+public final class CheckpointStore {
+
+    static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    static final String FIRING_FILE = "firing.safetensors";
+    static final String STATE_FILE = "trainer_state.json";
+    private static final Pattern STEP_NAME = Pattern.compile("step-(\\d{12})");
+    private static final String TEMP_PREFIX = ".tmp-";
+    private static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path root;
+    private final int keep;
+
+    public CheckpointStore(Path root, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("a checkpoint store must keep at least one checkpoint, was " + keep);
+        }
+        this.root = root;
+        this.keep = keep;
+    }
+
+    /** A store keeping the two newest checkpoints. */
+    public static CheckpointStore at(Path root) {
+        return new CheckpointStore(root, 2);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The newest complete checkpoint, if any. */
+    public Optional<CheckpointInfo> latest() {
+        return list().stream().max(Comparator.comparingLong(CheckpointInfo::step));
+    }
+
+    /** All complete checkpoints, oldest first. */
+    public List<CheckpointInfo> list() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(root)) {
+            List<CheckpointInfo> found = new ArrayList<>();
+            children.forEach(child -> {
+                Matcher matcher = STEP_NAME.matcher(child.getFileName().toString());
+                if (matcher.matches() && Files.isDirectory(child)) {
+                    found.add(new CheckpointInfo(child, Long.parseLong(matcher.group(1))));
+                }
+            });
+            found.sort(Comparator.comparingLong(CheckpointInfo::step));
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list checkpoints in " + root, e);
+        }
+    }
+
+    CheckpointInfo write(TrainerSnapshot snapshot) {
+        Path target = root.resolve(String.format("step-%012d", snapshot.step()));
+        try {
+            Files.createDirectories(root);
+            if (Files.isDirectory(target)) {
+                // The same step of the same run yields the same state; the existing copy is complete.
+                return new CheckpointInfo(target, snapshot.step());
+            }
+            Path temp = Files.createTempDirectory(root, TEMP_PREFIX + target.getFileName() + "-");
+            SaeLensFormat.write(temp, snapshot.weights(), snapshot.log10FiringFrequency());
+            SafetensorsWriter.write(temp.resolve(OPTIMIZER_FILE), snapshot.adamMoments());
+            SafetensorsWriter.write(temp.resolve(FIRING_FILE), snapshot.firing().tensors());
+            Files.writeString(temp.resolve(STATE_FILE), JSON.writeValueAsString(stateJson(snapshot)));
+            moveIntoPlace(temp, target);
+            pruneOld();
+            return new CheckpointInfo(target, snapshot.step());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + target, e);
+        }
+    }
+
+    /** Reads the checkpoint in {@code directory}. */
+    static StoredCheckpoint read(CheckpointInfo info) {
+        Path directory = info.directory();
+        Path stateFile = directory.resolve(STATE_FILE);
+        JsonNode state;
+        try {
+            state = JSON.readTree(Files.readString(stateFile));
+        } catch (NoSuchFileException e) {
+            throw new ArtifactCorruptException(stateFile, "file", "does not exist; not a checkpoint directory", e);
+        } catch (IOException e) {
+            throw new ArtifactCorruptException(stateFile, "content", "cannot be read as JSON: " + e.getMessage(), e);
+        }
+        JsonNode firing = state.path("firing");
+        JsonNode frequency = firing.path("last_window_frequency");
+        Optional<double[]> lastWindowFrequency = Optional.empty();
+        if (frequency.isArray()) {
+            double[] values = new double[frequency.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = frequency.get(i).asDouble();
+            }
+            lastWindowFrequency = Optional.of(values);
+        }
+        return new StoredCheckpoint(
+                info,
+                SaeLensFormat.read(directory),
+                StoredTensors.read(directory.resolve(OPTIMIZER_FILE)),
+                requiredLong(state, "adam_updates", stateFile),
+                StoredTensors.read(directory.resolve(FIRING_FILE)),
+                requiredLong(firing, "steps_in_window", stateFile),
+                lastWindowFrequency,
+                requiredLong(state, "step", stateFile),
+                requiredLong(state, "tokens_seen", stateFile),
+                requiredLong(state, "random_state", stateFile),
+                new BatchCursor(requiredLong(state.path("cursor"), "epoch", stateFile),
+                        requiredLong(state.path("cursor"), "position", stateFile)),
+                Math.toIntExact(requiredLong(state, "batch_size", stateFile)));
+    }
+
+    private static ObjectNode stateJson(TrainerSnapshot snapshot) {
+        ObjectNode state = JSON.createObjectNode();
+        state.put("format_version", FORMAT_VERSION);
+        state.put("step", snapshot.step());
+        state.put("tokens_seen", snapshot.tokensSeen());
+        state.put("adam_updates", snapshot.adamUpdates());
+        state.put("random_state", snapshot.randomState());
+        state.put("batch_size", snapshot.batchSize());
+        ObjectNode cursor = state.putObject("cursor");
+        cursor.put("epoch", snapshot.cursor().epoch());
+        cursor.put("position", snapshot.cursor().position());
+        ObjectNode firing = state.putObject("firing");
+        firing.put("steps_in_window", snapshot.firing().stepsInWindow());
+        if (snapshot.firing().lastWindowFrequency().isPresent()) {
+            ArrayNode values = firing.putArray("last_window_frequency");
+            for (double value : snapshot.firing().lastWindowFrequency().get()) {
+                values.add(value);
+            }
+        } else {
+            firing.putNull("last_window_frequency");
+        }
+        return state;
+    }
+
+    private static long requiredLong(JsonNode node, String field, Path file) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong()) {
+            throw new ArtifactCorruptException(file, field, "missing or not an integer: " + value);
+        }
+        return value.asLong();
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            // A retried attempt of the same run got there first; its copy of this step is complete and equal.
+            deleteRecursively(temp);
+        }
+    }
+
+    private void pruneOld() throws IOException {
+        List<CheckpointInfo> all = list();
+        for (int i = 0; i < all.size() - keep; i++) {
+            deleteRecursively(all.get(i).directory());
+        }
+    }
+
+    static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

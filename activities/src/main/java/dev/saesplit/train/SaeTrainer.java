@@ -1,0 +1,227 @@
+package dev.saesplit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.saesplit.data.BatchCursor;
+import dev.saesplit.data.BatchStream;
+import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.sae.SparseAutoencoder;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Trains an SAE on a {@link BatchStream}, reporting to a {@link TrainingListener}; it knows nothing of
+ * language models. Each step: forward and hand-derived backward pass, global gradient-norm clipping, a fused
+ * in-place Adam update, optional decoder renormalisation, firing bookkeeping, and at their intervals metric
+ * reports, dead-latent resampling and checkpoints. Given the same machine and thread count, a run resumed
+ * from a checkpoint ends with bit-identical weights to one that never stopped.
+ */
+public final class SaeTrainer implements AutoCloseable {
+
+    private static final int[] FEATURE_AXIS = {1};
+    private static final float MIN_DECODER_NORM = 1e-12f;
+
+    private final TrainerConfig config;
+    private final BatchStream data;
+    private final TrainingListener listener;
+    private final Optional<CheckpointStore> checkpoints;
+    private final NDManager manager;
+    private final SparseAutoencoder sae;
+    private final AnalyticBackprop backprop;
+    private final AdamOptimizer adam;
+    private final FiringTracker firing;
+    private final TrainingSchedule schedule;
+    private final float[] batch;
+    private SeededRandom random;
+    private long step;
+    private long tokensSeen;
+    private Optional<CheckpointInfo> lastCheckpoint = Optional.empty();
+
+    private SaeTrainer(TrainerConfig config, SaeWeights initial, BatchStream data, TrainingListener listener,
+                       Optional<CheckpointStore> checkpoints) {
+        SaeConfig saeConfig = initial.config();
+        if (data.dIn() != saeConfig.dIn()) {
+            throw new ActivationWidthMismatchException(data.dIn(), saeConfig.dIn(),
+                    "model '" + saeConfig.modelName() + "', hook '" + saeConfig.hookName() + "', d_sae="
+                            + saeConfig.dSae());
+        }
+        this.config = config;
+        this.data = data;
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.checkpoints = checkpoints;
+        this.manager = ComputeDevice.newManager(ComputeDevice.selected());
+        try {
+            this.sae = SparseAutoencoder.upload(initial, manager);
+            this.backprop = new AnalyticBackprop(sae, data.batchSize(), config.unitNormDecoder(),
+                    config.zeroTargetLatent());
+            this.adam = new AdamOptimizer(sae, config.adam());
+            this.firing = new FiringTracker(sae.manager(), saeConfig.dSae(), data.batchSize(), config.deadLatents());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        this.schedule = new TrainingSchedule(config);
+        this.batch = new float[data.batchSize() * saeConfig.dIn()];
+        this.random = new SeededRandom(config.seed());
+    }
+
+    /** A fresh run from {@code initial} weights, with the stream at its current position. */
+    public static SaeTrainer start(TrainerConfig config, SaeWeights initial, BatchStream data,
+                                   TrainingListener listener, Optional<CheckpointStore> checkpoints) {
+        SaeTrainer trainer = new SaeTrainer(config, initial, data, listener, checkpoints);
+        if (config.unitNormDecoder()) {
+            trainer.normalizeDecoderRows();
+        }
+        return trainer;
+    }
+
+    /** Continues the run saved in {@code checkpoint}; the stream is moved to the checkpoint's cursor. */
+    public static SaeTrainer resume(TrainerConfig config, CheckpointInfo checkpoint, BatchStream data,
+                                    TrainingListener listener, Optional<CheckpointStore> checkpoints) {
+        StoredCheckpoint stored = CheckpointStore.read(checkpoint);
+        if (stored.batchSize() != data.batchSize()) {
+            // The cursor counts rows; another batch size would replay a different sequence of batches.
+            throw new IllegalArgumentException("checkpoint " + checkpoint.directory() + " was trained with batch size "
+                    + stored.batchSize() + " but the stream delivers batches of " + data.batchSize());
+        }
+        SaeTrainer trainer = new SaeTrainer(config, stored.weights(), data, listener, checkpoints);
+        try {
+            trainer.adam.restore(stored.adamMoments(), stored.adamUpdates());
+            trainer.firing.restore(stored.firingCounters(), stored.firingStepsInWindow(), stored.lastWindowFrequency());
+            trainer.random = SeededRandom.fromState(stored.randomState());
+            trainer.step = stored.step();
+            trainer.tokensSeen = stored.tokensSeen();
+            trainer.lastCheckpoint = Optional.of(stored.info());
+            data.seek(stored.cursor());
+            return trainer;
+        } catch (RuntimeException e) {
+            trainer.close();
+            throw e;
+        }
+    }
+
+    /** Trains to the configured number of steps. */
+    public void run() {
+        runUntil(config.totalSteps());
+    }
+
+    /** Trains until {@code lastStep} steps are complete (capped at the configured total). */
+    public void runUntil(long lastStep) {
+        long until = Math.min(lastStep, config.totalSteps());
+        while (step < until) {
+            trainStep();
+        }
+    }
+
+    private void trainStep() {
+        BatchCursor before = data.cursor();
+        data.next(batch);
+        requireFinite(before);
+        double learningRate = schedule.learningRate(step);
+        double sparsity = schedule.sparsityCoefficient(step);
+        boolean report = (step + 1) % config.logEvery() == 0;
+        try (NDScope ignored = new NDScope()) {
+            StepTensors tensors = backprop.run(batch, sparsity, report);
+            double norm = tensors.gradients().globalNorm();
+            if (!Double.isFinite(norm)) {
+                throw new TrainingDivergedException(step, norm);
+            }
+            // clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below one
+            double clip = Math.min(1.0, config.maxGradientNorm() / (norm + 1e-6));
+            adam.update(tensors.gradients(), learningRate, clip);
+            if (config.unitNormDecoder()) {
+                normalizeDecoderRows();
+            }
+            firing.record(tensors.activeCounts());
+            step++;
+            tokensSeen += data.batchSize();
+            if (config.deadLatents().resample() && step % config.deadLatents().resampleEvery() == 0) {
+                int resampled = DeadLatentResampler.resample(sae, adam, firing, batch, tensors.outputGradient(),
+                        random, config.zeroTargetLatent());
+                if (resampled > 0) {
+                    listener.onResample(step, resampled);
+                }
+            }
+            if (report) {
+                BatchStatistics statistics = tensors.statistics().orElseThrow();
+                listener.onMetrics(new TrainingMetrics(step, tokensSeen, statistics.mse(),
+                        statistics.explainedVariance(), statistics.l1(), statistics.l0(), firing.deadFraction(),
+                        firing.denseFraction(), learningRate, sparsity));
+            }
+        }
+        if (checkpoints.isPresent() && step % config.checkpointEvery() == 0) {
+            checkpointNow();
+        }
+    }
+
+    private void requireFinite(BatchCursor before) {
+        int dIn = sae.config().dIn();
+        for (int i = 0; i < batch.length; i++) {
+            if (!Float.isFinite(batch[i])) {
+                throw new NonFiniteActivationException(step, before, i / dIn, i % dIn, batch[i]);
+            }
+        }
+    }
+
+    private void normalizeDecoderRows() {
+        try (NDScope ignored = new NDScope()) {
+            NDArray decoder = sae.decoderWeights();
+            decoder.divi(decoder.norm(FEATURE_AXIS, true).maximum(MIN_DECODER_NORM));
+        }
+    }
+
+    /** Writes a checkpoint of the current state now and reports it; requires a checkpoint store. */
+    public CheckpointInfo checkpointNow() {
+        CheckpointStore store = checkpoints.orElseThrow(() ->
+                new IllegalStateException("this trainer was started without a checkpoint store"));
+        CheckpointInfo info = store.write(new TrainerSnapshot(sae.download(), firing.log10FiringFrequency(),
+                adam.exportMoments(), adam.updates(), firing.exportState(), step, tokensSeen, random.state(),
+                data.cursor(), data.batchSize()));
+        lastCheckpoint = Optional.of(info);
+        listener.onCheckpoint(info);
+        return info;
+    }
+
+    /** Saves the current SAE in the SAELens layout, with firing frequencies from the latest window. */
+    public void saveSae(Path directory) {
+        SaeLensFormat.write(directory, currentWeights(), firing.log10FiringFrequency());
+    }
+
+    public SaeWeights currentWeights() {
+        return sae.download();
+    }
+
+    /** log10(firing frequency + 1e-10) per latent, as {@code sparsity.safetensors} stores it. */
+    public float[] log10FiringFrequency() {
+        return firing.log10FiringFrequency();
+    }
+
+    /** Steps completed. */
+    public long step() {
+        return step;
+    }
+
+    public long tokensSeen() {
+        return tokensSeen;
+    }
+
+    public TrainerConfig config() {
+        return config;
+    }
+
+    /** The newest checkpoint written or resumed from by this trainer. */
+    public Optional<CheckpointInfo> lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

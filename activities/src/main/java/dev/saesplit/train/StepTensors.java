@@ -1,0 +1,17 @@
+package dev.saesplit.train;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Optional;
+
+/**
+ * What a forward and backward pass leaves for the rest of the step; every array lives until the step's scope
+ * closes.
+ *
+ * @param gradients        gradients of the loss
+ * @param activeCounts     per latent, tokens of the batch on which it fired {@code [d_sae]}
+ * @param outputGradient   d loss / d x̂ {@code [tokens, d_in]}, proportional to the residual
+ * @param statistics       batch metrics, when the step asked for them
+ */
+record StepTensors(Gradients gradients, NDArray activeCounts, NDArray outputGradient,
+                   Optional<BatchStatistics> statistics) {
+}

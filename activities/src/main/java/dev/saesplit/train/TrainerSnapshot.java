@@ -1,0 +1,20 @@
+package dev.saesplit.train;
+
+import dev.saesplit.data.BatchCursor;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.safetensors.NamedTensor;
+import java.util.List;
+
+/** Everything a checkpoint holds, on the host: enough to continue bit for bit. */
+record TrainerSnapshot(
+        SaeWeights weights,
+        float[] log10FiringFrequency,
+        List<NamedTensor> adamMoments,
+        long adamUpdates,
+        FiringTracker.FiringState firing,
+        long step,
+        long tokensSeen,
+        long randomState,
+        BatchCursor cursor,
+        int batchSize) {
+}

@@ -1,0 +1,81 @@
+package dev.saesplit.sae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+class SparseAutoencoderTest {
+
+    private static final int D_IN = 4;
+    private static final int D_SAE = 6;
+    private static final int TOKENS = 5;
+
+    @Test
+    void encodeIsReluOfTheAffineMapOfTheCentredInput() {
+        SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new StandardArchitecture(), 21);
+        float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 22);
+
+        float[] latents = encodeOnDevice(weights, x);
+
+        for (int b = 0; b < TOKENS; b++) {
+            double[] pre = preActivations(weights, x, b);
+            for (int i = 0; i < D_SAE; i++) {
+                assertEquals(Math.max(0, pre[i]), latents[b * D_SAE + i], 1e-5, "token " + b + " latent " + i);
+            }
+        }
+    }
+
+    @Test
+    void topKKeepsOnlyTheKLargestPositivePreActivationsPerToken() {
+        SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new TopKArchitecture(2), 23);
+        float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 24);
+
+        float[] latents = encodeOnDevice(weights, x);
+
+        for (int b = 0; b < TOKENS; b++) {
+            double[] pre = preActivations(weights, x, b);
+            double[] sorted = pre.clone();
+            java.util.Arrays.sort(sorted);
+            double kth = sorted[D_SAE - 2];
+            for (int i = 0; i < D_SAE; i++) {
+                double expected = pre[i] >= kth ? Math.max(0, pre[i]) : 0;
+                assertEquals(expected, latents[b * D_SAE + i], 1e-5, "token " + b + " latent " + i);
+            }
+        }
+    }
+
+    @Test
+    void downloadReturnsTheUploadedWeightsBitForBit() {
+        SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new StandardArchitecture(), 25);
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager)) {
+            assertEquals(true, sae.download().bitwiseEquals(weights));
+        }
+    }
+
+    private static float[] encodeOnDevice(SaeWeights weights, float[] x) {
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+             NDArray input = manager.create(x, new Shape(TOKENS, D_IN));
+             NDArray latents = sae.encode(input)) {
+            return latents.toFloatArray();
+        }
+    }
+
+    private static double[] preActivations(SaeWeights weights, float[] x, int token) {
+        float[] encoder = weights.encoderWeights();
+        float[] decoderBias = weights.decoderBias();
+        double[] pre = new double[D_SAE];
+        for (int i = 0; i < D_SAE; i++) {
+            pre[i] = weights.encoderBias(i);
+            for (int j = 0; j < D_IN; j++) {
+                pre[i] += (x[token * D_IN + j] - decoderBias[j]) * encoder[j * D_SAE + i];
+            }
+        }
+        return pre;
+    }
+}

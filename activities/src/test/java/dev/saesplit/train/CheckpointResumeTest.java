@@ -1,0 +1,131 @@
+package dev.saesplit.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.sae.SaeArchitecture;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.StandardArchitecture;
+import dev.saesplit.sae.TopKArchitecture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CheckpointResumeTest {
+
+    private static final int D_IN = 16;
+    private static final int D_SAE = 24;
+    private static final int BATCH = 64;
+    private static final int TOTAL_STEPS = 12;
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> configurations() {
+        TrainerConfig base = TrainerConfig.builder(TOTAL_STEPS).learningRate(3e-3).lrWarmupSteps(3)
+                .lrDecayFraction(0.3).l1WarmupSteps(4).sparsityCoefficient(0.2).logEvery(3).checkpointEvery(4)
+                .deadLatents(DeadLatentPolicy.DEFAULTS.withWindowTokens(2L * BATCH).withResampling(5)).seed(17)
+                .build();
+        return Stream.of(
+                Arguments.of("decoder-norm-weighted L1 with resampling", new StandardArchitecture(), base),
+                Arguments.of("unit-norm decoder with zero-target",
+                        new StandardArchitecture(), base.toBuilder().unitNormDecoder(true).zeroTargetLatent(5).build()),
+                Arguments.of("topk", new TopKArchitecture(4), base));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurations")
+    void aRunResumedFromACheckpointEndsBitwiseIdenticalToAnUninterruptedOne(String name, SaeArchitecture architecture,
+                                                                          TrainerConfig config) throws IOException {
+        SaeWeights initial = SaeTrainerTest.withSilencedLatents(KaimingInitializer.initialize(
+                SaeConfig.of(D_IN, D_SAE, architecture, "synthetic", "planted"), 0.1, 9), 3);
+        PlantedSparseData data = new PlantedSparseData(D_IN, 12, 200, 0.08, 10);
+        CheckpointStore uninterruptedStore = CheckpointStore.at(dir.resolve("uninterrupted"));
+        CheckpointStore interruptedStore = CheckpointStore.at(dir.resolve("interrupted"));
+
+        SaeWeights uninterrupted;
+        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 11);
+             SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE,
+                     Optional.of(uninterruptedStore))) {
+            trainer.run();
+            uninterrupted = trainer.currentWeights();
+        }
+        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 11);
+             SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE,
+                     Optional.of(interruptedStore))) {
+            trainer.runUntil(7); // killed between checkpoints: steps 5..7 are lost
+        }
+        CheckpointInfo last = interruptedStore.latest().orElseThrow();
+        assertEquals(4, last.step());
+        try (InMemoryBatchStream freshStream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 11);
+             SaeTrainer resumed = SaeTrainer.resume(config, last, freshStream, TrainingListener.NONE,
+                     Optional.of(interruptedStore))) {
+            resumed.run();
+
+            assertTrue(resumed.currentWeights().bitwiseEquals(uninterrupted), "weights differ after resume");
+        }
+        Path a = uninterruptedStore.latest().orElseThrow().directory();
+        Path b = interruptedStore.latest().orElseThrow().directory();
+        for (String file : List.of(CheckpointStore.OPTIMIZER_FILE, CheckpointStore.FIRING_FILE,
+                CheckpointStore.STATE_FILE, "sparsity.safetensors")) {
+            assertArrayEquals(Files.readAllBytes(a.resolve(file)), Files.readAllBytes(b.resolve(file)), file);
+        }
+    }
+
+    @Test
+    void checkpointsAppearAtTheirIntervalAreReportedAndOnlyTheNewestAreKept() throws IOException {
+        PlantedSparseData data = new PlantedSparseData(D_IN, 12, 200, 0.08, 12);
+        TrainerConfig config = TrainerConfig.builder(TOTAL_STEPS).lrWarmupSteps(1).l1WarmupSteps(1)
+                .checkpointEvery(4).build();
+        RecordingListener listener = new RecordingListener();
+        CheckpointStore store = new CheckpointStore(dir.resolve("ckpt"), 2);
+
+        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 13);
+             SaeTrainer trainer = SaeTrainer.start(config, SaeTrainerTest.freshSae(14), stream, listener,
+                     Optional.of(store))) {
+            trainer.runUntil(10);
+            CheckpointInfo requested = trainer.checkpointNow();
+
+            assertEquals(10, requested.step());
+            assertEquals(Optional.of(requested), trainer.lastCheckpoint());
+        }
+        assertEquals(List.of(4L, 8L, 10L), listener.checkpoints.stream().map(CheckpointInfo::step).toList());
+        assertEquals(List.of(8L, 10L), store.list().stream().map(CheckpointInfo::step).toList());
+        try (Stream<Path> children = Files.list(store.root())) {
+            assertEquals(2, children.count(), "no temporary directories are left behind");
+        }
+    }
+
+    @Test
+    void resumingFromACheckpointMissingItsOptimizerStateNamesTheFile() throws IOException {
+        PlantedSparseData data = new PlantedSparseData(D_IN, 12, 200, 0.08, 15);
+        TrainerConfig config = TrainerConfig.builder(4).lrWarmupSteps(1).l1WarmupSteps(1).checkpointEvery(4).build();
+        CheckpointStore store = CheckpointStore.at(dir.resolve("ckpt"));
+        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 16);
+             SaeTrainer trainer = SaeTrainer.start(config, SaeTrainerTest.freshSae(17), stream,
+                     TrainingListener.NONE, Optional.of(store))) {
+            trainer.run();
+        }
+        CheckpointInfo checkpoint = store.latest().orElseThrow();
+        Files.delete(checkpoint.directory().resolve(CheckpointStore.OPTIMIZER_FILE));
+
+        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 16)) {
+            ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> SaeTrainer.resume(
+                    config, checkpoint, stream, TrainingListener.NONE, Optional.of(store)));
+            assertTrue(e.getMessage().contains(CheckpointStore.OPTIMIZER_FILE), e.getMessage());
+        }
+    }
+}
