@@ -99,7 +99,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             return init.registerExisting(spec.name(), existing.path().toString());
         }
         NarrowSaeSpec.Train narrow = (NarrowSaeSpec.Train) spec.narrowSae();
-        SaeRef initial = init.initialise(new InitRequest(spec.name(), "", data.dIn(), narrow.width(), narrow.seed(),
+        SaeRef initial = init.initialise(new InitRequest(spec.name(), "", data, narrow.width(), narrow.seed(),
                 Init.RANDOM, true, null));
         return training.train(new TrainRequest(spec.name(), "", initial, data, null, spec.training(),
                 narrow.tokens(), narrow.seed(), -1));

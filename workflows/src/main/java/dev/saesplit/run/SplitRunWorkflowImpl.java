@@ -76,7 +76,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
 
     private static InitRequest initRequest(SplitRunInput input) {
         RunSpec row = input.run();
-        return new InitRequest(input.experiment(), row.id(), input.data().dIn(), row.width(), row.seed(),
+        return new InitRequest(input.experiment(), row.id(), input.data(), row.width(), row.seed(),
                 row.init(), row.normalised(), row.init() == Init.NARROW ? input.narrow() : null);
     }
 

@@ -65,7 +65,7 @@ final class FakePipeline {
         @Override
         public ActivationsRef ensureActivations(String experiment, ActivationSourceSpec source) {
             calls.add("activations");
-            return new ActivationsRef(artifact("activations", source.kind()), D_IN, 100_000);
+            return new ActivationsRef(artifact("activations", source.kind()), D_IN, 100_000, "m", "h");
         }
     }
 
@@ -74,7 +74,7 @@ final class FakePipeline {
         public SaeRef initialise(InitRequest request) {
             calls.add("init " + request.runId());
             initRequests.add(request);
-            return new SaeRef(artifact("sae", "init-" + request.runId()), request.dIn(), request.width());
+            return new SaeRef(artifact("sae", "init-" + request.runId()), request.data().dIn(), request.width());
         }
 
         @Override
