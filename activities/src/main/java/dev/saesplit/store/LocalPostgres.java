@@ -50,7 +50,7 @@ public final class LocalPostgres implements AutoCloseable {
      */
     public static LocalPostgres startOrAttach(Path dataDir, Path cacheRoot) {
         Path absolute = reachableDataDir(dataDir.toAbsolutePath().normalize());
-        Optional<Integer> running = runningPort(absolute);
+        Optional<Integer> running = livePort(absolute);
         Path binDir = PostgresBinaries.installed(cacheRoot).resolve("bin");
         if (running.isPresent()) {
             return new LocalPostgres(absolute, binDir, running.get(), false);
@@ -121,8 +121,22 @@ public final class LocalPostgres implements AutoCloseable {
         run("stop PostgreSQL", command("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "stop"));
     }
 
-    /** The port of a live server on {@code dataDir}, from its {@code postmaster.pid}. */
+    /** The port of a live server on the cluster configured at {@code dataDir}, if one runs. */
     public static Optional<Integer> runningPort(Path dataDir) {
+        return livePort(reachableDataDir(dataDir.toAbsolutePath().normalize()));
+    }
+
+    /** Stops the server on the cluster configured at {@code dataDir}; false if none was running. */
+    public static boolean stopIfRunning(Path dataDir, Path cacheRoot) {
+        if (runningPort(dataDir).isEmpty()) {
+            return false;
+        }
+        startOrAttach(dataDir, cacheRoot).stop();
+        return true;
+    }
+
+    /** The port of a live server on {@code dataDir}, from its {@code postmaster.pid}. */
+    private static Optional<Integer> livePort(Path dataDir) {
         Path pidFile = dataDir.resolve("postmaster.pid");
         try {
             List<String> lines = Files.readAllLines(pidFile);

@@ -1,0 +1,78 @@
+package dev.saesplit.cache;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.OutputKey;
+import dev.saesplit.artifact.Provenance;
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.JsonArtifacts;
+import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.data.synthetic.SyntheticHierarchy;
+import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.ArtifactRef;
+import dev.saesplit.spec.ActivationSourceSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Produces activation caches: generates synthetic data, or registers .npy files in place (checked, not copied).
+ * Model activations need the language-model engine, which this version does not have.
+ */
+public final class ActivationActivitiesImpl implements ActivationActivities {
+
+    static final int CODE_VERSION = 1;
+    private static final String KIND = "activations";
+
+    private final ArtifactStore store;
+
+    public ActivationActivitiesImpl(ArtifactStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public ActivationsRef ensureActivations(String experiment, ActivationSourceSpec source) {
+        String key = OutputKey.of(KIND + "/" + source.kind(), CODE_VERSION, source);
+        Provenance provenance = new Provenance("activations", experiment, "");
+        ArtifactRef ref;
+        if (source instanceof ActivationSourceSpec.Synthetic synthetic) {
+            ref = store.getOrProduce(KIND, key, provenance, dir -> SyntheticHierarchy.generate(config(synthetic), dir));
+        } else if (source instanceof ActivationSourceSpec.Npy npy) {
+            ref = store.getOrProduce(KIND, key, provenance, dir -> registerNpy(npy.files(), dir));
+        } else {
+            ActivationSourceSpec.Model model = (ActivationSourceSpec.Model) source;
+            throw new UnsupportedSourceException("activations from a language model (" + model.model() + ", "
+                    + model.hook() + ") cannot be cached by this version of saesplit; use a synthetic or npy source");
+        }
+        try (ActivationSource opened = ActivationSources.open(ref)) {
+            String model = opened instanceof ActivationCacheReader cache ? cache.manifest().model() : "unknown";
+            String hook = opened instanceof ActivationCacheReader cache ? cache.manifest().hook() : "unknown";
+            return new ActivationsRef(ref, opened.dIn(), opened.tokens(), model, hook);
+        }
+    }
+
+    static SyntheticHierarchyConfig config(ActivationSourceSpec.Synthetic s) {
+        return SyntheticHierarchyConfig.of(s.dIn(), s.features(), s.parents(), s.childrenPerParent(),
+                s.firingProbability(), s.tokens(), s.seed());
+    }
+
+    /** Checks the files open as one activation matrix, then records them with their sizes and times. */
+    private static void registerNpy(List<Path> files, Path dir) throws IOException {
+        try (NpyActivationSource ignored = NpyActivationSource.open(files)) {
+            List<NpyFileList.Entry> entries = new ArrayList<>();
+            for (Path file : files) {
+                Path absolute = file.toAbsolutePath().normalize();
+                entries.add(new NpyFileList.Entry(absolute.toString(), Files.size(absolute),
+                        Files.getLastModifiedTime(absolute).toMillis()));
+            }
+            JsonArtifacts.write(dir.resolve(NpyFileList.FILE_NAME), new NpyFileList(entries));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

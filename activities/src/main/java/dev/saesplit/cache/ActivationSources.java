@@ -1,0 +1,62 @@
+package dev.saesplit.cache;
+
+import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.JsonArtifacts;
+import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.cache.CacheVerification;
+import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.ArtifactRef;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens the activations an {@link ActivationsRef} names, whichever way they are stored. */
+public final class ActivationSources {
+
+    private ActivationSources() {
+    }
+
+    public static ActivationSource open(ActivationsRef activations) {
+        return open(activations.artifact());
+    }
+
+    /** Opens an activations artifact: an activation cache, or registered .npy files. */
+    public static ActivationSource open(ArtifactRef artifact) {
+        Path dir = ArtifactStore.directory(artifact);
+        Path npyList = dir.resolve(NpyFileList.FILE_NAME);
+        if (Files.isRegularFile(npyList)) {
+            return NpyActivationSource.open(registeredFiles(npyList));
+        }
+        // Shard checksums were verified when the cache was made; a reader checks presence, sizes and shapes.
+        return ActivationCacheReader.open(dir, CacheVerification.SHAPES);
+    }
+
+    /** The directory holding a synthetic source's ground truth, which is the activation cache's own. */
+    public static Path groundTruthDirectory(ActivationsRef activations) {
+        return ArtifactStore.directory(activations.artifact());
+    }
+
+    private static List<Path> registeredFiles(Path npyList) {
+        List<Path> files = new ArrayList<>();
+        for (NpyFileList.Entry entry : JsonArtifacts.read(npyList, NpyFileList.class).files()) {
+            Path file = Path.of(entry.path());
+            try {
+                if (Files.size(file) != entry.sizeBytes()
+                        || Files.getLastModifiedTime(file).toMillis() != entry.modifiedMillis()) {
+                    throw new ArtifactCorruptException(file, "activations", "changed since it was registered; "
+                            + "its cached outputs may no longer match it, so run the experiment under a new name");
+                }
+            } catch (IOException e) {
+                throw new ArtifactCorruptException(file, "activations", "cannot be read: " + e.getMessage(), e);
+            }
+            files.add(file);
+        }
+        return files;
+    }
+}

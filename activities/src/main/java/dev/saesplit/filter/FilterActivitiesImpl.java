@@ -1,0 +1,85 @@
+package dev.saesplit.filter;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.OutputKey;
+import dev.saesplit.artifact.Provenance;
+import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.JsonArtifacts;
+import dev.saesplit.data.synthetic.GroundTruth;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.ArtifactRef;
+import dev.saesplit.pipeline.FilteredDataRef;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.sae.DecoderCosines;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.spec.TargetLatent;
+import dev.saesplit.worker.ActivityHeartbeat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Resolves the target latent and selects the tokens where it fires. */
+public final class FilterActivitiesImpl implements FilterActivities {
+
+    static final int CODE_VERSION = 1;
+    static final String KIND = "filtered";
+
+    private final ArtifactStore store;
+
+    public FilterActivitiesImpl(ArtifactStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public int resolveTarget(ActivationsRef data, SaeRef narrow, TargetLatent target) {
+        if (target instanceof TargetLatent.Index index) {
+            if (index.value() >= narrow.width()) {
+                throw new TargetLatentException("target_latent " + index.value() + " does not exist: the narrow SAE "
+                        + "has " + narrow.width() + " latents");
+            }
+            return index.value();
+        }
+        int parent = ((TargetLatent.MatchingParent) target).parent();
+        Path dir = ActivationSources.groundTruthDirectory(data);
+        if (!Files.exists(dir.resolve("ground_truth.json"))) {
+            throw new TargetLatentException("target_latent {parent: " + parent + "} needs a synthetic source's ground "
+                    + "truth, which the activations in " + dir + " do not have");
+        }
+        GroundTruth truth = GroundTruth.load(dir);
+        float[] direction = truth.direction(truth.parents().get(parent).feature());
+        SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
+        return DecoderCosines.best(weights, direction).latent();
+    }
+
+    @Override
+    public FilteredDataRef selectFiltered(String experiment, ActivationsRef data, SaeRef narrow, int targetLatent,
+                                          double threshold) {
+        String key = OutputKey.of("filter", CODE_VERSION, data.artifact().contentHash(),
+                narrow.artifact().contentHash(), targetLatent, threshold);
+        ArtifactRef ref;
+        try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
+            ref = store.getOrProduce(KIND, key, new Provenance("filter", experiment, ""), dir -> {
+                SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
+                LatentProbe probe = new LatentProbe(weights.encoderColumn(targetLatent),
+                        weights.encoderBias(targetLatent), weights.decoderBias());
+                try (ActivationSource source = ActivationSources.open(data)) {
+                    new FilteredDataSelector(FilterConfig.withThreshold((float) threshold)).select(source, probe, dir);
+                }
+            });
+        }
+        FilterStatistics stats = JsonArtifacts.read(ArtifactStore.directory(ref)
+                .resolve(FilteredDataSelector.STATISTICS_FILE), FilterStatistics.class);
+        if (stats.tokensKept() == 0) {
+            throw new NoTokensKeptException(targetLatent, threshold, stats.tokensScanned());
+        }
+        return new FilteredDataRef(ref, targetLatent, stats.tokensScanned(), stats.tokensKept());
+    }
+
+    /** The filtered view of {@code data} that {@code filtered} selects. */
+    public static ActivationSource open(ActivationSource data, FilteredDataRef filtered) {
+        return FilteredActivationSource.open(data, ArtifactStore.directory(filtered.artifact())
+                .resolve(FilteredDataSelector.KEPT_ROWS_FILE));
+    }
+}

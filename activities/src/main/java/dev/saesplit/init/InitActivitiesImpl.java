@@ -1,0 +1,75 @@
+package dev.saesplit.init;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.DirectoryDigest;
+import dev.saesplit.artifact.OutputKey;
+import dev.saesplit.artifact.Provenance;
+import dev.saesplit.pipeline.ArtifactRef;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.StandardArchitecture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Initialises SAEs (configurations I and II) and registers existing ones, as SAELens-layout artifacts. */
+public final class InitActivitiesImpl implements InitActivities {
+
+    static final int CODE_VERSION = 1;
+    static final String KIND = "sae";
+    /** log10 of a firing frequency of zero, as SAELens stores it for latents that never fired. */
+    private static final float NEVER_FIRED = -10f;
+
+    private final ArtifactStore store;
+
+    public InitActivitiesImpl(ArtifactStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public SaeRef initialise(InitRequest r) {
+        String narrowHash = r.narrow() == null ? "" : r.narrow().artifact().contentHash();
+        String key = OutputKey.of("sae-init", CODE_VERSION, r.data().dIn(), r.data().model(), r.data().hook(),
+                r.width(), r.seed(), r.init(), r.normalised(), narrowHash,
+                KaimingInitializer.DEFAULT_DECODER_NORM);
+        ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("init", r.experiment(), r.runId()), dir -> {
+            Optional<SaeWeights> narrow = Optional.ofNullable(r.narrow())
+                    .map(n -> SaeLensFormat.read(ArtifactStore.directory(n.artifact())));
+            SaeConfig config = narrow.map(n -> n.config().withDSae(r.width())).orElseGet(() ->
+                    SaeConfig.of(r.data().dIn(), r.width(), new StandardArchitecture(), r.data().model(),
+                            r.data().hook()));
+            SaeWeights weights = SaeInitializer.initialize(config, r.init(), r.normalised(), narrow,
+                    KaimingInitializer.DEFAULT_DECODER_NORM, r.seed());
+            float[] neverFired = new float[r.width()];
+            Arrays.fill(neverFired, NEVER_FIRED);
+            SaeLensFormat.write(dir, weights, neverFired);
+        });
+        return new SaeRef(ref, r.data().dIn(), r.width());
+    }
+
+    /** Copies an SAE saved elsewhere into the store (so later changes there cannot alter results), once. */
+    @Override
+    public SaeRef registerExisting(String experiment, String path) {
+        Path source = Path.of(path);
+        SaeWeights weights = SaeLensFormat.read(source); // fails with the file and tensor at fault
+        String key = OutputKey.of("sae-existing", CODE_VERSION, DirectoryDigest.of(source));
+        ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("register", experiment, ""), dir -> {
+            for (String file : new String[] {SaeLensFormat.CONFIG_FILE, SaeLensFormat.WEIGHTS_FILE,
+                    SaeLensFormat.SPARSITY_FILE}) {
+                copyIfPresent(source.resolve(file), dir.resolve(file));
+            }
+        });
+        return new SaeRef(ref, weights.dIn(), weights.dSae());
+    }
+
+    private static void copyIfPresent(Path from, Path to) throws IOException {
+        if (Files.exists(from)) {
+            Files.copy(from, to);
+        }
+    }
+}

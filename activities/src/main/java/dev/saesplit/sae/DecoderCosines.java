@@ -1,0 +1,54 @@
+package dev.saesplit.sae;
+
+
+/** Cosine similarity between an SAE's decoder rows (latent directions) and a direction. */
+public final class DecoderCosines {
+
+    private DecoderCosines() {
+    }
+
+    /**
+     * The latent whose decoder row is most similar to {@code direction}.
+     *
+     * @param latent the latent's index
+     * @param cosine its cosine similarity
+     */
+    public record Match(int latent, double cosine) {
+    }
+
+    public static Match best(SaeWeights weights, float[] direction) {
+        double[] cosines = all(weights, direction);
+        int best = 0;
+        for (int j = 1; j < cosines.length; j++) {
+            if (cosines[j] > cosines[best]) {
+                best = j;
+            }
+        }
+        return new Match(best, cosines[best]);
+    }
+
+    /** The cosine of every latent's decoder row with {@code direction}. */
+    public static double[] all(SaeWeights weights, float[] direction) {
+        float[] decoder = weights.decoderWeights(); // [d_sae, d_in], row-major
+        int dIn = weights.dIn();
+        double directionNorm = norm(direction, 0, dIn);
+        double[] cosines = new double[weights.dSae()];
+        for (int j = 0; j < cosines.length; j++) {
+            double dot = 0;
+            for (int i = 0; i < dIn; i++) {
+                dot += (double) decoder[j * dIn + i] * direction[i];
+            }
+            double rowNorm = norm(decoder, j * dIn, dIn);
+            cosines[j] = rowNorm == 0 || directionNorm == 0 ? 0 : dot / (rowNorm * directionNorm);
+        }
+        return cosines;
+    }
+
+    private static double norm(float[] v, int offset, int length) {
+        double sum = 0;
+        for (int i = 0; i < length; i++) {
+            sum += (double) v[offset + i] * v[offset + i];
+        }
+        return Math.sqrt(sum);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.saesplit.train;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.OutputKey;
+import dev.saesplit.artifact.Provenance;
+import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.ShuffleConfig;
+import dev.saesplit.data.ShuffledBatchStream;
+import dev.saesplit.filter.FilterActivitiesImpl;
+import dev.saesplit.pipeline.ArtifactRef;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.spec.TrainingSpec;
+import dev.saesplit.store.MetricsRecorder;
+import dev.saesplit.worker.ActivityHeartbeat;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.WorkflowClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Trains SAEs as a durable activity: the output is content-addressed (a finished training is never repeated),
+ * checkpoints go to a work directory that every attempt shares, and a retried attempt resumes from the last
+ * checkpoint its predecessor heartbeated — or, failing that, the newest one on disk.
+ */
+public final class TrainingActivitiesImpl implements TrainingActivities {
+
+    static final int CODE_VERSION = 1;
+    static final String KIND = "sae";
+    private static final int CHECKPOINTS_KEPT = 2;
+
+    private final ArtifactStore store;
+    private final MetricsRecorder metrics;
+    private final WorkflowClient client;
+
+    public TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, WorkflowClient client) {
+        this.store = store;
+        this.metrics = metrics;
+        this.client = client;
+    }
+
+    @Override
+    public SaeRef train(TrainRequest r) {
+        String key = outputKey(r);
+        Optional<ArtifactRef> finished = store.find(KIND, key);
+        if (finished.isPresent()) {
+            return new SaeRef(finished.get(), r.initial().dIn(), r.initial().width());
+        }
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        CheckpointStore checkpoints = new CheckpointStore(store.workDirectory(KIND, key).resolve("checkpoints"),
+                CHECKPOINTS_KEPT);
+        Optional<CheckpointInfo> resumeFrom = resumePoint(context, checkpoints);
+        TrainerConfig config = trainerConfig(r);
+        try (ActivationSource all = ActivationSources.open(r.data());
+             ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
+                     ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
+             ActivityHeartbeat heartbeat = ActivityHeartbeat.start(resumeFrom
+                     .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
+                     .orElse(TrainingHeartbeat.NONE))) {
+            TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat,
+                    new ProgressSignal(client, context.getInfo().getWorkflowId()));
+            try (SaeTrainer trainer = resumeFrom.isPresent()
+                    ? SaeTrainer.resume(config, resumeFrom.get(), stream, reporter, Optional.of(checkpoints))
+                    : SaeTrainer.start(config, SaeLensFormat.read(ArtifactStore.directory(r.initial().artifact())),
+                    stream, reporter, Optional.of(checkpoints))) {
+                trainer.run();
+                ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("train", r.experiment(), r.runId()),
+                        trainer::saveSae);
+                reporter.finished(trainer.step());
+                store.clearWorkDirectory(KIND, key);
+                return new SaeRef(ref, r.initial().dIn(), r.initial().width());
+            }
+        }
+    }
+
+    /** Everything that determines the trained weights. */
+    static String outputKey(TrainRequest r) {
+        return OutputKey.of("sae-train", CODE_VERSION, r.initial().artifact().contentHash(),
+                r.data().artifact().contentHash(), r.filtered() == null ? "" : r.filtered().artifact().contentHash(),
+                r.training(), r.tokens(), r.seed(), r.zeroLatent());
+    }
+
+    /** The heartbeated checkpoint of a previous attempt if it is still there, else the newest on disk. */
+    private static Optional<CheckpointInfo> resumePoint(ActivityExecutionContext context, CheckpointStore checkpoints) {
+        Optional<TrainingHeartbeat> last = context.getHeartbeatDetails(TrainingHeartbeat.class);
+        if (last.isPresent() && !last.get().checkpoint().isEmpty()
+                && Files.isDirectory(Path.of(last.get().checkpoint()))) {
+            return Optional.of(new CheckpointInfo(Path.of(last.get().checkpoint()), last.get().step()));
+        }
+        return checkpoints.latest();
+    }
+
+    /** All of {@code data}, or the filtered view of it (which leaves closing {@code data} to the caller). */
+    private static ActivationSource rowsToTrainOn(ActivationSource data, TrainRequest r) {
+        return r.filtered() == null ? data : FilterActivitiesImpl.open(data, r.filtered());
+    }
+
+    static TrainerConfig trainerConfig(TrainRequest r) {
+        TrainingSpec t = r.training();
+        TrainerConfig.Builder builder = TrainerConfig.builder(r.totalSteps())
+                .learningRate(t.learningRate())
+                .lrWarmupSteps(t.lrWarmupSteps())
+                .sparsityCoefficient(t.sparsityCoefficient())
+                .l1WarmupSteps(t.l1WarmupSteps())
+                .logEvery(t.logEvery())
+                .checkpointEvery(t.checkpointEvery())
+                .seed(r.seed());
+        if (r.zeroLatent() >= 0) {
+            builder.zeroTargetLatent(r.zeroLatent());
+        }
+        return builder.build();
+    }
+}

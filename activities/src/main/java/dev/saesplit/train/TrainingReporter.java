@@ -1,0 +1,59 @@
+package dev.saesplit.train;
+
+import dev.saesplit.pipeline.TrainingProgress;
+import dev.saesplit.store.MetricsRecorder;
+import dev.saesplit.worker.ActivityHeartbeat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a durable training reports: its metrics to PostgreSQL, its checkpoints to the heartbeat (so a retry
+ * resumes there), its progress to the workflow; and where it learns that it must stop.
+ */
+final class TrainingReporter implements TrainingListener {
+
+    private final TrainRequest request;
+    private final TrainerConfig config;
+    private final MetricsRecorder metrics;
+    private final ActivityHeartbeat heartbeat;
+    private final ProgressSignal progress;
+    private double lastLoss = Double.NaN;
+
+    TrainingReporter(TrainRequest request, TrainerConfig config, MetricsRecorder metrics, ActivityHeartbeat heartbeat,
+                     ProgressSignal progress) {
+        this.request = request;
+        this.config = config;
+        this.metrics = metrics;
+        this.heartbeat = heartbeat;
+        this.progress = progress;
+    }
+
+    @Override
+    public void onMetrics(TrainingMetrics m) {
+        heartbeat.checkNotCancelled();
+        lastLoss = m.mse() + m.sparsityCoefficient() * m.l1();
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("train/loss", lastLoss);
+        values.put("train/mse", m.mse());
+        values.put("train/explained_variance", m.explainedVariance());
+        values.put("train/l1", m.l1());
+        values.put("train/l0", m.l0());
+        values.put("train/dead_fraction", m.deadFraction());
+        values.put("train/dense_fraction", m.denseFraction());
+        values.put("train/learning_rate", m.learningRate());
+        values.put("train/sparsity_coefficient", m.sparsityCoefficient());
+        values.put("train/tokens_seen", (double) m.tokensSeen());
+        metrics.record(request.experiment(), request.runId(), m.step(), values);
+        progress.maybeSend(new TrainingProgress(m.step(), config.totalSteps(), lastLoss));
+    }
+
+    @Override
+    public void onCheckpoint(CheckpointInfo checkpoint) {
+        heartbeat.update(new TrainingHeartbeat(checkpoint.step(), checkpoint.directory().toString()));
+    }
+
+    void finished(long steps) {
+        progress.send(new TrainingProgress(steps, config.totalSteps(), lastLoss));
+    }
+}
