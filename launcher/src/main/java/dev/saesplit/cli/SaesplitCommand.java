@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.spec.SpecValidationException;
+import dev.saesplit.stack.Stack;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.SpecConflictException;
@@ -16,8 +17,9 @@ import java.util.Map;
 /** The {@code saesplit} command line. Exit codes: 0 ok, 2 usage or validation error, 1 runtime failure. */
 @Command(name = "saesplit", mixinStandardHelpOptions = true, versionProvider = SaesplitVersion.class,
         description = "Durable, tracked sparse-autoencoder feature-splitting experiments.",
-        subcommands = {ValidateCommand.class, SubmitCommand.class, TableCommand.class, ExperimentsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ValidateCommand.class, SubmitCommand.class, RunCommand.class, StatusCommand.class,
+                CancelCommand.class, TableCommand.class, ExperimentsCommand.class, WorkerCommand.class,
+                StackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SaesplitCommand {
 
     public static final int OK = 0;
@@ -32,6 +34,15 @@ public final class SaesplitCommand {
 
     public SaesplitCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Opens the services that run experiments (database, Temporal) as the environment configures them. */
+    Stack openStack() {
+        return Stack.open(environment);
     }
 
     /** Opens saesplit's database as the environment configures it, migrating its schema. */
@@ -62,7 +73,7 @@ public final class SaesplitCommand {
 
     private static int exitCodeOf(Exception e) {
         boolean userError = e instanceof SpecValidationException || e instanceof SpecConflictException
-                || e instanceof UnknownExperimentException;
+                || e instanceof UnknownExperimentException || e instanceof NotRunningException;
         return userError ? USAGE_ERROR : RUNTIME_FAILURE;
     }
 }

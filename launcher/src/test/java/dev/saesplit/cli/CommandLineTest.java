@@ -87,13 +87,13 @@ class CommandLineTest {
             throws IOException {
         Path bad = dir.resolve("broken.yaml");
         Files.writeString(bad, Files.readString(QUICKSTART).replace("name: quickstart", "name: broken")
-                .replace("width: 128, seed: 1, init: random, normalised: true, data: all",
-                        "width: -128, seed: 1, init: random, normalised: true, data: all"));
+                .replace("width: 64, seed: 1, init: random, normalised: true, data: all",
+                        "width: -64, seed: 1, init: random, normalised: true, data: all"));
 
         CliRun submit = run("submit", bad.toString());
 
         assertEquals(2, submit.exitCode());
-        assertTrue(submit.err().contains(bad + ":44:32: runs[0].width: must be in [1, 16777216], got -128"),
+        assertTrue(submit.err().contains(bad + ":46:32: runs[0].width: must be in [1, 16777216], got -64"),
                 submit.err());
         assertTrue(!run("experiments").out().contains("broken"), "an invalid spec must not be recorded");
     }

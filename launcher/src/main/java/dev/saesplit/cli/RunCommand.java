@@ -1,0 +1,140 @@
+package dev.saesplit.cli;
+
+import dev.saesplit.experiment.ExperimentResult;
+import dev.saesplit.experiment.ExperimentWorkflow;
+import dev.saesplit.experiment.RunOutcome;
+import dev.saesplit.pipeline.Failures;
+import dev.saesplit.pipeline.StageProgress;
+import dev.saesplit.pipeline.TaskQueues;
+import dev.saesplit.pipeline.WorkflowIds;
+import dev.saesplit.run.SplitRunWorkflow;
+import dev.saesplit.spec.ExperimentSpec;
+import dev.saesplit.spec.RunSpec;
+import dev.saesplit.spec.SpecParser;
+import dev.saesplit.spec.SpecValidationException;
+import dev.saesplit.stack.Stack;
+import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.table.RunStatus;
+import dev.saesplit.table.RunTableFormatter;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Records an experiment, runs it through Temporal and follows it to the end. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run an experiment through Temporal, following it with live progress, and print its "
+                + "run-configuration table.",
+                "Launching an experiment that is already running attaches to it; re-running a finished one reuses "
+                        + "every recorded output."})
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "The experiment spec (YAML).")
+    Path file;
+
+    @Option(names = "--no-worker", description = "Do not run a worker in this process (workers run elsewhere).")
+    boolean noWorker;
+
+    @ParentCommand
+    SaesplitCommand saesplit;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentSpec spec = SpecParser.parse(file);
+        String yaml = Files.readString(file);
+        PrintWriter out = command.commandLine().getOut();
+        try (Stack stack = saesplit.openStack()) {
+            new ExperimentStore(stack.database().dataSource()).submit(spec, yaml, file.toString());
+            if (!noWorker) {
+                stack.startWorker(TaskQueues.all());
+            }
+            ExperimentWorkflow workflow = stack.client().newWorkflowStub(ExperimentWorkflow.class,
+                    WorkflowOptions.newBuilder()
+                            .setWorkflowId(WorkflowIds.experiment(spec.name()))
+                            .setTaskQueue(TaskQueues.CPU)
+                            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                            .build());
+            WorkflowClient.start(workflow::run, spec);
+            out.printf("experiment '%s' running as workflow %s%s%n", spec.name(), WorkflowIds.experiment(spec.name()),
+                    stack.temporalUi().map(ui -> " (Temporal UI: " + ui + ")").orElse(""));
+            out.flush();
+            ExperimentResult result = follow(stack.client(), spec, workflow, out);
+            out.println();
+            out.print(RunTableFormatter.format(spec.name(),
+                    new ExperimentStore(stack.database().dataSource()).runTable(spec.name()),
+                    RunTableFormatter.Format.MD));
+            return report(result, out);
+        }
+    }
+
+    private ExperimentResult follow(WorkflowClient client, ExperimentSpec spec, ExperimentWorkflow workflow,
+                                    PrintWriter out) throws InterruptedException {
+        WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+        CompletableFuture<ExperimentResult> result = stub.getResultAsync(ExperimentResult.class);
+        ProgressView view = new ProgressView(out, System.console() != null);
+        while (true) {
+            view.show(progress(client, spec, workflow));
+            try {
+                return result.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException stillRunning) {
+                // render again
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof WorkflowException w ? w : e.getCause();
+                throw new ExperimentFailedException("experiment '" + spec.name() + "' failed: "
+                        + Failures.rootMessage(cause), cause);
+            }
+        }
+    }
+
+    /** The experiment's and each started row's progress, read by workflow queries. */
+    private static Map<String, StageProgress> progress(WorkflowClient client, ExperimentSpec spec,
+                                                       ExperimentWorkflow workflow) {
+        Map<String, StageProgress> lines = new LinkedHashMap<>();
+        lines.put("experiment", queried(workflow::progress));
+        for (RunSpec row : spec.runs()) {
+            SplitRunWorkflow run = client.newWorkflowStub(SplitRunWorkflow.class,
+                    WorkflowIds.run(spec.name(), row.id()));
+            lines.put("run " + row.id(), queried(run::progress));
+        }
+        return lines;
+    }
+
+    private static StageProgress queried(java.util.function.Supplier<StageProgress> query) {
+        try {
+            return query.get();
+        } catch (RuntimeException notStartedYet) {
+            return new StageProgress("waiting", dev.saesplit.pipeline.TrainingProgress.NONE, false);
+        }
+    }
+
+    private static int report(ExperimentResult result, PrintWriter out) {
+        for (RunOutcome run : result.runs()) {
+            if (run.status() != RunStatus.SUCCEEDED) {
+                out.printf("run %s %s: %s%n", run.runId(), run.status().specName(), run.failure());
+            }
+        }
+        out.flush();
+        return result.status() == RunStatus.SUCCEEDED ? SaesplitCommand.OK : SaesplitCommand.RUNTIME_FAILURE;
+    }
+}

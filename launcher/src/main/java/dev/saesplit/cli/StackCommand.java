@@ -1,0 +1,93 @@
+package dev.saesplit.cli;
+
+import dev.saesplit.stack.ProjectRoot;
+import dev.saesplit.stack.PythonEnvironment;
+import dev.saesplit.stack.TemporalServer;
+import dev.saesplit.store.DatabaseConfig;
+import dev.saesplit.store.LocalPostgres;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** Starts, stops and shows the dev stack: services that keep running between commands. */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = "Manage the dev stack: PostgreSQL and the Temporal dev server (with its Web UI), on "
+                + "127.0.0.1, with their data under the state directory.",
+        subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.Status.class})
+final class StackCommand {
+
+    @ParentCommand
+    SaesplitCommand saesplit;
+
+    DatabaseConfig config() {
+        return DatabaseConfig.fromEnvironment(saesplit.environment());
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the dev stack (idempotent).")
+    static final class Up implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        StackCommand stack;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        @Override
+        public Integer call() {
+            DatabaseConfig config = stack.config();
+            PrintWriter out = command.commandLine().getOut();
+            LocalPostgres postgres = LocalPostgres.startOrAttach(config.localDataDir(), DatabaseConfig.binaryCache());
+            out.printf("PostgreSQL  %s (data in %s)%n", postgres.jdbcUrl(), postgres.dataDir());
+            Path stateDir = config.stateDir().toAbsolutePath();
+            TemporalServer temporal = TemporalServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()),
+                    true);
+            out.printf("Temporal    %s%s%n", temporal.address(), temporal.uiAddress().map(u -> "  (Web UI " + u + ")")
+                    .orElse(""));
+            out.flush();
+            return SaesplitCommand.OK;
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the dev stack.")
+    static final class Down implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        StackCommand stack;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        @Override
+        public Integer call() {
+            DatabaseConfig config = stack.config();
+            PrintWriter out = command.commandLine().getOut();
+            out.println(TemporalServer.stopDetached(config.stateDir().toAbsolutePath())
+                    ? "Temporal    stopped" : "Temporal    was not running from this state directory");
+            out.println(LocalPostgres.stopIfRunning(config.localDataDir(), DatabaseConfig.binaryCache())
+                    ? "PostgreSQL  stopped" : "PostgreSQL  was not running");
+            out.flush();
+            return SaesplitCommand.OK;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show what the dev stack runs.")
+    static final class Status implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        StackCommand stack;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        @Override
+        public Integer call() {
+            DatabaseConfig config = stack.config();
+            PrintWriter out = command.commandLine().getOut();
+            out.println(LocalPostgres.runningPort(config.localDataDir()).map(p -> "PostgreSQL  running on 127.0.0.1:" + p)
+                    .orElse("PostgreSQL  stopped (commands start it on demand)"));
+            out.println(TemporalServer.runsDetached(config.stateDir().toAbsolutePath())
+                    ? "Temporal    running on 127.0.0.1:" + TemporalServer.DEV_PORT + "  (Web UI http://127.0.0.1:"
+                    + TemporalServer.DEV_UI_PORT + ")"
+                    : "Temporal    stopped (run starts it on demand)");
+            out.flush();
+            return SaesplitCommand.OK;
+        }
+    }
+}

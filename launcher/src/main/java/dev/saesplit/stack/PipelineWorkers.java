@@ -1,0 +1,60 @@
+package dev.saesplit.stack;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.cache.ActivationActivitiesImpl;
+import dev.saesplit.evaluate.EvaluationActivitiesImpl;
+import dev.saesplit.experiment.ExperimentWorkflowImpl;
+import dev.saesplit.filter.FilterActivitiesImpl;
+import dev.saesplit.init.InitActivitiesImpl;
+import dev.saesplit.pipeline.BadInputInterceptor;
+import dev.saesplit.pipeline.TaskQueues;
+import dev.saesplit.record.RunTableActivitiesImpl;
+import dev.saesplit.run.SplitRunWorkflowImpl;
+import dev.saesplit.store.MetricsRecorder;
+import dev.saesplit.store.RunStateRecorder;
+import dev.saesplit.train.TrainingActivitiesImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+
+import javax.sql.DataSource;
+import java.util.Collection;
+
+/**
+ * Workers for the pipeline's task queues: {@code cpu} runs the workflows and every stage but training,
+ * {@code gpu} runs training. One process may poll both.
+ */
+public final class PipelineWorkers {
+
+    /** Training uses every core (or the GPU): one training at a time per worker. */
+    private static final int TRAINING_SLOTS = 1;
+
+    private PipelineWorkers() {
+    }
+
+    /** A factory with workers for {@code queues} (full queue names), not yet started. */
+    public static WorkerFactory create(WorkflowClient client, Collection<String> queues, ArtifactStore artifacts,
+                                       DataSource database) {
+        WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(new BadInputInterceptor()).build());
+        if (queues.contains(TaskQueues.CPU)) {
+            Worker cpu = factory.newWorker(TaskQueues.CPU);
+            cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
+            cpu.registerActivitiesImplementations(
+                    new ActivationActivitiesImpl(artifacts),
+                    new InitActivitiesImpl(artifacts),
+                    new FilterActivitiesImpl(artifacts),
+                    new EvaluationActivitiesImpl(artifacts),
+                    new RunTableActivitiesImpl(new RunStateRecorder(database)));
+        }
+        if (queues.contains(TaskQueues.GPU)) {
+            Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()
+                    .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS).build());
+            gpu.registerActivitiesImplementations(
+                    new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database), client));
+        }
+        return factory;
+    }
+}
