@@ -16,7 +16,6 @@ import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.worker.ActivityHeartbeat;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.client.WorkflowClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +34,20 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
 
     private final ArtifactStore store;
     private final MetricsRecorder metrics;
-    private final WorkflowClient client;
+    private final ProgressSink progress;
+    private final TrainingListener observer;
 
-    public TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, WorkflowClient client) {
+    public TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, ProgressSink progress) {
+        this(store, metrics, progress, TrainingListener.NONE);
+    }
+
+    /** As above, with {@code observer} told of every report after it is handled (tests use it to stop a run). */
+    TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, ProgressSink progress,
+                           TrainingListener observer) {
         this.store = store;
         this.metrics = metrics;
-        this.client = client;
+        this.progress = progress;
+        this.observer = observer;
     }
 
     @Override
@@ -62,7 +69,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                      .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
                      .orElse(TrainingHeartbeat.NONE))) {
             TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat,
-                    new ProgressSignal(client, context.getInfo().getWorkflowId()));
+                    new ProgressSignal(progress, context.getInfo().getWorkflowId()), observer);
+            resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
             try (SaeTrainer trainer = resumeFrom.isPresent()
                     ? SaeTrainer.resume(config, resumeFrom.get(), stream, reporter, Optional.of(checkpoints))
                     : SaeTrainer.start(config, SaeLensFormat.read(ArtifactStore.directory(r.initial().artifact())),
@@ -84,14 +92,20 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 r.training(), r.tokens(), r.seed(), r.zeroLatent());
     }
 
-    /** The heartbeated checkpoint of a previous attempt if it is still there, else the newest on disk. */
+    /**
+     * The later of the previous attempt's heartbeated checkpoint and the newest checkpoint in the work directory.
+     * Heartbeats reach the server throttled, so the newest checkpoint on disk can be ahead of the last one the
+     * server saw; the heartbeat matters when the retry runs on another machine sharing the storage.
+     */
     private static Optional<CheckpointInfo> resumePoint(ActivityExecutionContext context, CheckpointStore checkpoints) {
-        Optional<TrainingHeartbeat> last = context.getHeartbeatDetails(TrainingHeartbeat.class);
-        if (last.isPresent() && !last.get().checkpoint().isEmpty()
-                && Files.isDirectory(Path.of(last.get().checkpoint()))) {
-            return Optional.of(new CheckpointInfo(Path.of(last.get().checkpoint()), last.get().step()));
+        Optional<CheckpointInfo> heartbeated = context.getHeartbeatDetails(TrainingHeartbeat.class)
+                .filter(h -> !h.checkpoint().isEmpty() && Files.isDirectory(Path.of(h.checkpoint())))
+                .map(h -> new CheckpointInfo(Path.of(h.checkpoint()), h.step()));
+        Optional<CheckpointInfo> onDisk = checkpoints.latest();
+        if (heartbeated.isPresent() && onDisk.isPresent()) {
+            return Optional.of(onDisk.get().step() > heartbeated.get().step() ? onDisk.get() : heartbeated.get());
         }
-        return checkpoints.latest();
+        return heartbeated.isPresent() ? heartbeated : onDisk;
     }
 
     /** All of {@code data}, or the filtered view of it (which leaves closing {@code data} to the caller). */

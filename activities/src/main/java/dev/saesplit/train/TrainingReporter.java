@@ -18,15 +18,17 @@ final class TrainingReporter implements TrainingListener {
     private final MetricsRecorder metrics;
     private final ActivityHeartbeat heartbeat;
     private final ProgressSignal progress;
+    private final TrainingListener observer;
     private double lastLoss = Double.NaN;
 
     TrainingReporter(TrainRequest request, TrainerConfig config, MetricsRecorder metrics, ActivityHeartbeat heartbeat,
-                     ProgressSignal progress) {
+                     ProgressSignal progress, TrainingListener observer) {
         this.request = request;
         this.config = config;
         this.metrics = metrics;
         this.heartbeat = heartbeat;
         this.progress = progress;
+        this.observer = observer;
     }
 
     @Override
@@ -46,11 +48,18 @@ final class TrainingReporter implements TrainingListener {
         values.put("train/tokens_seen", (double) m.tokensSeen());
         metrics.record(request.experiment(), request.runId(), m.step(), values);
         progress.maybeSend(new TrainingProgress(m.step(), config.totalSteps(), lastLoss));
+        observer.onMetrics(m);
     }
 
     @Override
     public void onCheckpoint(CheckpointInfo checkpoint) {
         heartbeat.update(new TrainingHeartbeat(checkpoint.step(), checkpoint.directory().toString()));
+        observer.onCheckpoint(checkpoint);
+    }
+
+    /** Records where a retried attempt picked up, so lost work can be audited. */
+    void resumed(long step) {
+        metrics.record(request.experiment(), request.runId(), step, Map.of("train/resumed_from_step", (double) step));
     }
 
     void finished(long steps) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One real PostgreSQL server for a test JVM (started on first use, stopped at exit), handing each test an
  * empty database of its own.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static LocalPostgres server;
@@ -27,7 +27,7 @@ final class TestPostgres {
     }
 
     /** Configuration pointing at a new, empty database. */
-    static synchronized DatabaseConfig freshDatabase() {
+    public static synchronized DatabaseConfig freshDatabase() {
         if (server == null) {
             Path stateDir = stateDir();
             server = LocalPostgres.startOrAttach(stateDir.resolve("postgres"), DatabaseConfig.binaryCache());
@@ -49,7 +49,7 @@ final class TestPostgres {
     }
 
     /** A temporary state directory that the unprivileged server user can reach when tests run as root. */
-    static Path stateDir() {
+    public static Path stateDir() {
         try {
             return Files.createTempDirectory("saesplit-test-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -58,7 +58,7 @@ final class TestPostgres {
         }
     }
 
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         try {
             PathUtils.deleteDirectory(dir);
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import dev.saesplit.record.RunTableActivitiesImpl;
 import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
+import dev.saesplit.train.ProgressSink;
 import dev.saesplit.train.TrainingActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -53,7 +54,7 @@ public final class PipelineWorkers {
             Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()
                     .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS).build());
             gpu.registerActivitiesImplementations(
-                    new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database), client));
+                    new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database), ProgressSink.signalling(client)));
         }
         return factory;
     }

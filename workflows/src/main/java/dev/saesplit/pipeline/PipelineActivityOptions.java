@@ -11,6 +11,12 @@ import java.time.Duration;
  */
 public final class PipelineActivityOptions {
 
+    /**
+     * A worker heartbeats every few seconds while it works, so silence this long means it died: the server then
+     * retries the activity on another worker, which resumes from the last checkpoint.
+     */
+    public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+
     private static final RetryOptions RETRY_INFRASTRUCTURE = RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofSeconds(1))
             .setBackoffCoefficient(2.0)
@@ -21,7 +27,7 @@ public final class PipelineActivityOptions {
     public static final ActivityOptions TRAINING = ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.GPU)
             .setStartToCloseTimeout(Duration.ofDays(7))
-            .setHeartbeatTimeout(Duration.ofSeconds(60))
+            .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
             .setRetryOptions(RETRY_INFRASTRUCTURE)
             .build();
 
@@ -29,7 +35,7 @@ public final class PipelineActivityOptions {
     public static final ActivityOptions DATA = ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.CPU)
             .setStartToCloseTimeout(Duration.ofDays(1))
-            .setHeartbeatTimeout(Duration.ofSeconds(60))
+            .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
             .setRetryOptions(RETRY_INFRASTRUCTURE)
             .build();
 

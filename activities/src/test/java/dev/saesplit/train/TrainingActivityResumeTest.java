@@ -1,0 +1,177 @@
+package dev.saesplit.train;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.cache.ActivationActivitiesImpl;
+import dev.saesplit.init.InitActivitiesImpl;
+import dev.saesplit.init.InitRequest;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.Init;
+import dev.saesplit.spec.TrainingSpec;
+import dev.saesplit.store.Database;
+import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.store.MetricsRecorder;
+import dev.saesplit.store.TestPostgres;
+import dev.saesplit.spec.SpecParser;
+import io.temporal.testing.TestActivityEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The training activity as Temporal runs it: an attempt stopped after a checkpoint is retried with the last
+ * heartbeat's details, continues from that checkpoint, and ends with the weights of an uninterrupted run.
+ */
+class TrainingActivityResumeTest {
+
+    private static final String SPEC = """
+            name: resume
+            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 20k, seed: 3}
+            narrow_sae: {width: 8, tokens: 10k}
+            target_latent: 0
+            runs:
+              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
+            """;
+    private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 10, 5);
+    private static final long TOKENS = 256 * 60; // 60 steps, checkpoints every 10
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aRetriedAttemptResumesFromItsHeartbeatedCheckpointAndEndsWithTheUninterruptedWeights() throws Exception {
+        SaeWeights uninterrupted = SaeLensFormat.read(ArtifactStore.directory(
+                train(new Workspace(), null).artifact()));
+
+        Workspace workspace = new Workspace();
+        AtomicReference<CheckpointInfo> crashedAfter = new AtomicReference<>();
+        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(30, crashedAfter));
+        RuntimeException stopped = assertThrows(RuntimeException.class,
+                () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
+        assertTrue(String.valueOf(stopped.getCause()).contains("the worker died"), stopped.toString());
+        // The retry runs "elsewhere": only the heartbeated checkpoint, in shared storage, is left to find.
+        Path shared = workspace.moveAway(crashedAfter.get().directory());
+        TrainingHeartbeat last = new TrainingHeartbeat(crashedAfter.get().step(), shared.toString());
+
+        SaeRef resumed = train(workspace, last);
+
+        assertTrue(SaeLensFormat.read(ArtifactStore.directory(resumed.artifact())).bitwiseEquals(uninterrupted),
+                "resumed weights differ from the uninterrupted run's");
+        assertEquals(List.of(30L), workspace.metricSteps("train/resumed_from_step"));
+        assertEquals(30 + TRAINING.logEvery(), workspace.metricSteps("train/loss").stream()
+                .filter(step -> step > 30).findFirst().orElseThrow(), "nothing before the checkpoint is redone");
+    }
+
+    @Test
+    void withoutHeartbeatDetailsARetryResumesFromTheNewestCheckpointOnDisk() throws Exception {
+        SaeWeights uninterrupted = SaeLensFormat.read(ArtifactStore.directory(
+                train(new Workspace(), null).artifact()));
+        Workspace workspace = new Workspace();
+        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        assertThrows(RuntimeException.class,
+                () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
+
+        SaeRef resumed = train(workspace, null);
+
+        assertEquals(List.of(40L), workspace.metricSteps("train/resumed_from_step"));
+        assertTrue(SaeLensFormat.read(ArtifactStore.directory(resumed.artifact())).bitwiseEquals(uninterrupted));
+    }
+
+    private SaeRef train(Workspace workspace, TrainingHeartbeat previousAttempt) {
+        TestActivityEnvironment env = environment(workspace.activities);
+        if (previousAttempt != null) {
+            env.setHeartbeatDetails(previousAttempt);
+        }
+        return env.newActivityStub(TrainingActivities.class).train(workspace.request());
+    }
+
+    private TestActivityEnvironment environment(TrainingActivitiesImpl activities) {
+        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+        env.registerActivitiesImplementations(activities);
+        opened.add(env::close);
+        return env;
+    }
+
+    /** A database and artifact store of its own, with the experiment recorded and its inputs made. */
+    private final class Workspace {
+        final Database database = Database.open(TestPostgres.freshDatabase());
+        final ArtifactStore store;
+        final ActivationsRef data;
+        final SaeRef initial;
+
+        Workspace() throws Exception {
+            opened.add(database);
+            Path root = TestPostgres.stateDir();
+            opened.add(() -> TestPostgres.deleteQuietly(root));
+            store = new ArtifactStore(root, database.dataSource());
+            var spec = SpecParser.parse(SPEC, "resume.yaml", Path.of("."));
+            new ExperimentStore(database.dataSource()).submit(spec, SPEC, "resume.yaml");
+            data = new ActivationActivitiesImpl(store).ensureActivations("resume", spec.activations());
+            initial = new InitActivitiesImpl(store).initialise(new InitRequest("resume", "a", data, 24, 5, Init.RANDOM,
+                    true, null));
+            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()), (id, p) -> { });
+        }
+
+        final TrainingActivitiesImpl activities;
+
+        /** The same activity on a worker that dies right after completing checkpoint {@code step}. */
+        TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
+            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()), (id, p) -> { },
+                    new TrainingListener() {
+                        @Override
+                        public void onCheckpoint(CheckpointInfo checkpoint) {
+                            if (checkpoint.step() == step) {
+                                crashedAfter.set(checkpoint);
+                                throw new IllegalStateException("the worker died");
+                            }
+                        }
+                    });
+        }
+
+        /** Moves a checkpoint out of the work directory and deletes the checkpoints left there. */
+        Path moveAway(Path checkpoint) throws java.io.IOException {
+            Path shared = TestPostgres.stateDir().resolve("shared-checkpoint");
+            opened.add(() -> TestPostgres.deleteQuietly(shared.getParent()));
+            java.nio.file.Files.move(checkpoint, shared);
+            TestPostgres.deleteQuietly(checkpoint.getParent());
+            return shared;
+        }
+
+        TrainRequest request() {
+            return new TrainRequest("resume", "a", initial, data, null, TRAINING, TOKENS, 5, -1);
+        }
+
+        List<Long> metricSteps(String key) throws Exception {
+            try (Connection c = database.connection();
+                 var select = c.prepareStatement("SELECT step FROM metrics WHERE key = ? ORDER BY step")) {
+                select.setString(1, key);
+                List<Long> steps = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        steps.add(rs.getLong(1));
+                    }
+                }
+                return steps;
+            }
+        }
+    }
+}
