@@ -1,5 +1,6 @@
 package dev.saesplit.data;
 
+import dev.saesplit.random.SplitMix64;
 /**
  * A pseudo-random bijection of {@code [0, n)} computed one index at a time, in O(1) memory for any {@code n}:
  * a balanced Feistel network over the smallest even power of two ≥ n, restricted to {@code [0, n)} by cycle

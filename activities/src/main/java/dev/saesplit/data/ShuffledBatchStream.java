@@ -1,5 +1,6 @@
 package dev.saesplit.data;
 
+import dev.saesplit.random.SplitMix64;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -2,11 +2,11 @@ package dev.saesplit.init;
 
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.random.SplitMix64;
 
 /**
  * Fresh SAE weights as SAELens starts them: decoder rows Kaiming-uniform (fan-in d_in) rescaled to a chosen
- * norm, encoder the decoder's transpose, biases zero. Generated on the host from a {@link SeededRandom}, so a
+ * norm, encoder the decoder's transpose, biases zero. Generated on the host from a {@link SplitMix64}, so a
  * seed gives the same SAE on every device.
  */
 public final class KaimingInitializer {
@@ -22,7 +22,7 @@ public final class KaimingInitializer {
         int dSae = config.dSae();
         float[] encoderWeights = new float[dIn * dSae];
         float[] decoderWeights = new float[dSae * dIn];
-        initializeLatents(encoderWeights, decoderWeights, dIn, dSae, 0, decoderNorm, new SeededRandom(seed));
+        initializeLatents(encoderWeights, decoderWeights, dIn, dSae, 0, decoderNorm, new SplitMix64(seed));
         return new SaeWeights(config, encoderWeights, new float[dSae], decoderWeights, new float[dIn]);
     }
 
@@ -31,7 +31,7 @@ public final class KaimingInitializer {
      * Biases are left to the caller (fresh latents start at zero).
      */
     static void initializeLatents(float[] encoderWeights, float[] decoderWeights, int dIn, int dSae,
-                                  int fromLatent, double decoderNorm, SeededRandom random) {
+                                  int fromLatent, double decoderNorm, SplitMix64 random) {
         if (!(decoderNorm > 0) || Double.isInfinite(decoderNorm)) {
             throw new IllegalArgumentException("decoder norm must be positive and finite, was " + decoderNorm);
         }

@@ -2,7 +2,7 @@ package dev.saesplit.init;
 
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.random.SplitMix64;
 
 /**
  * Configuration I, "init from narrow": a wide SAE whose first {@code d_narrow} latents copy the narrow SAE's
@@ -34,7 +34,7 @@ public final class NarrowToWideInitializer {
         }
         System.arraycopy(narrow.decoderWeights(), 0, decoderWeights, 0, copied * dIn);
         KaimingInitializer.initializeLatents(encoderWeights, decoderWeights, dIn, wide, copied, decoderNorm,
-                new SeededRandom(seed));
+                new SplitMix64(seed));
         float[] encoderBias = new float[wide];
         System.arraycopy(narrow.encoderBias(), 0, encoderBias, 0, copied);
         return new SaeWeights(wideConfig, encoderWeights, encoderBias, decoderWeights, narrow.decoderBias());

@@ -3,7 +3,7 @@ package dev.saesplit.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.SparseAutoencoder;
 import java.util.OptionalInt;
 
@@ -29,7 +29,7 @@ final class DeadLatentResampler {
      * @return how many latents were resampled
      */
     static int resample(SparseAutoencoder sae, AdamOptimizer adam, FiringTracker tracker, float[] batch,
-                        NDArray outputGradient, SeededRandom random, OptionalInt zeroTarget) {
+                        NDArray outputGradient, SplitMix64 random, OptionalInt zeroTarget) {
         boolean[] dead = tracker.deadLatents();
         zeroTarget.ifPresent(latent -> dead[latent] = false);
         int deadCount = 0;
@@ -98,7 +98,7 @@ final class DeadLatentResampler {
         return cumulative;
     }
 
-    private static int sample(double[] cumulative, SeededRandom random) {
+    private static int sample(double[] cumulative, SplitMix64 random) {
         double target = random.nextDouble() * cumulative[cumulative.length - 1];
         int low = 0;
         int high = cumulative.length - 1;

@@ -9,7 +9,7 @@ import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.SparseAutoencoder;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -38,7 +38,7 @@ public final class SaeTrainer implements AutoCloseable {
     private final FiringTracker firing;
     private final TrainingSchedule schedule;
     private final float[] batch;
-    private SeededRandom random;
+    private SplitMix64 random;
     private long step;
     private long tokensSeen;
     private Optional<CheckpointInfo> lastCheckpoint = Optional.empty();
@@ -68,7 +68,7 @@ public final class SaeTrainer implements AutoCloseable {
         }
         this.schedule = new TrainingSchedule(config);
         this.batch = new float[data.batchSize() * saeConfig.dIn()];
-        this.random = new SeededRandom(config.seed());
+        this.random = new SplitMix64(config.seed());
     }
 
     /** A fresh run from {@code initial} weights, with the stream at its current position. */
@@ -94,7 +94,7 @@ public final class SaeTrainer implements AutoCloseable {
         try {
             trainer.adam.restore(stored.adamMoments(), stored.adamUpdates());
             trainer.firing.restore(stored.firingCounters(), stored.firingStepsInWindow(), stored.lastWindowFrequency());
-            trainer.random = SeededRandom.fromState(stored.randomState());
+            trainer.random = SplitMix64.fromState(stored.randomState());
             trainer.step = stored.step();
             trainer.tokensSeen = stored.tokensSeen();
             trainer.lastCheckpoint = Optional.of(stored.info());

@@ -2,7 +2,7 @@ package dev.saesplit.train;
 
 import dev.saesplit.data.BatchCursor;
 import dev.saesplit.data.BatchStream;
-import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.random.SplitMix64;
 
 /**
  * Endless batches cycled from a small pool of Gaussian rows, for measuring training speed without a data
@@ -19,7 +19,7 @@ final class SyntheticBatchStream implements BatchStream {
         this.dIn = dIn;
         this.batchSize = batchSize;
         this.pool = new float[poolBatches][batchSize * dIn];
-        SeededRandom random = new SeededRandom(seed);
+        SplitMix64 random = new SplitMix64(seed);
         for (float[] batch : pool) {
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = (float) random.nextGaussian();

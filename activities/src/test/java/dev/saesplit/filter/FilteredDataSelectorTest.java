@@ -3,7 +3,7 @@ package dev.saesplit.filter;
 import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.InMemoryActivationSource;
-import dev.saesplit.data.SplitMix64;
+import dev.saesplit.random.SplitMix64;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
 import org.junit.jupiter.api.Test;

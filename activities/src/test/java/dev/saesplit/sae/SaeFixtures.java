@@ -1,5 +1,6 @@
 package dev.saesplit.sae;
 
+import dev.saesplit.random.SplitMix64;
 /** Small SAEs, seeded data and vector arithmetic shared by the SAE, init and train tests. */
 public final class SaeFixtures {
 
@@ -15,7 +16,7 @@ public final class SaeFixtures {
 
     /** {@code count} draws from N(0, scale²). */
     public static float[] gaussian(int count, double scale, long seed) {
-        SeededRandom random = new SeededRandom(seed);
+        SplitMix64 random = new SplitMix64(seed);
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
             values[i] = (float) (scale * random.nextGaussian());

@@ -2,7 +2,7 @@ package dev.saesplit.train;
 
 import dev.saesplit.data.BatchCursor;
 import dev.saesplit.data.BatchStream;
-import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.random.SplitMix64;
 
 /** A {@link BatchStream} over rows held in memory, shuffled per epoch from a seed: the test stand-in for real data. */
 final class InMemoryBatchStream implements BatchStream {
@@ -61,7 +61,7 @@ final class InMemoryBatchStream implements BatchStream {
     }
 
     private int[] permutation(long forEpoch) {
-        SeededRandom random = new SeededRandom(seed * 31 + forEpoch);
+        SplitMix64 random = new SplitMix64(seed * 31 + forEpoch);
         int[] permutation = new int[rowCount];
         for (int i = 0; i < rowCount; i++) {
             permutation[i] = i;

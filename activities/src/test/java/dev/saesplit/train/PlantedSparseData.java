@@ -1,6 +1,6 @@
 package dev.saesplit.train;
 
-import dev.saesplit.sae.SeededRandom;
+import dev.saesplit.random.SplitMix64;
 
 /**
  * Activations built from known sparse features: each row is a sum of a few random unit directions with
@@ -16,7 +16,7 @@ final class PlantedSparseData {
     PlantedSparseData(int dIn, int features, int rowCount, double firingProbability, long seed) {
         this.dIn = dIn;
         this.features = features;
-        SeededRandom random = new SeededRandom(seed);
+        SplitMix64 random = new SplitMix64(seed);
         this.directions = new float[features * dIn];
         for (int f = 0; f < features; f++) {
             double norm = 0;

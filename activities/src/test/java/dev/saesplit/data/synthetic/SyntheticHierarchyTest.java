@@ -1,6 +1,6 @@
 package dev.saesplit.data.synthetic;
 
-import dev.saesplit.data.SplitMix64;
+import dev.saesplit.random.SplitMix64;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheManifest;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,10 @@
-package dev.saesplit.data;
+package dev.saesplit.random;
 
 /**
  * The SplitMix64 generator, written out rather than taken from the JDK so that data generated and shuffled
- * from a seed stays bit-identical across Java versions: cached artifacts are keyed by their seed.
+ * from a seed stays bit-identical across Java versions (cached artifacts are keyed by their seed), and so
+ * that its whole state is one long: a checkpoint stores it and a resumed run draws exactly the numbers the
+ * uninterrupted run would have. Not for cryptography.
  */
 public final class SplitMix64 {
 
@@ -12,6 +14,15 @@ public final class SplitMix64 {
 
     public SplitMix64(long seed) {
         this.state = seed;
+    }
+
+    /** Continues from a state previously returned by {@link #state()}. */
+    public static SplitMix64 fromState(long state) {
+        return new SplitMix64(state);
+    }
+
+    public long state() {
+        return state;
     }
 
     /** The SplitMix64 finaliser: a bijective 64-bit mix with good avalanche. */
@@ -34,6 +45,11 @@ public final class SplitMix64 {
     /** Uniform in [0, 1). */
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /** Uniform in [low, high). */
+    public float nextUniform(float low, float high) {
+        return (float) (low + (high - low) * nextDouble());
     }
 
     /** Uniform in [0, bound), unbiased (Lemire's multiply-and-reject). */
