@@ -1,21 +1,13 @@
 package dev.saesplit.cli;
 
-import dev.saesplit.stack.ProjectRoot;
-import dev.saesplit.stack.PythonEnvironment;
-import dev.saesplit.stack.TemporalServer;
-import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalPostgres;
-import org.apache.commons.io.file.PathUtils;
+import dev.saesplit.stack.TestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,39 +16,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code saesplit run} on the quickstart, through a real Temporal server and PostgreSQL, twice. */
 class RunCommandTest {
 
-    private static Path home;
-    private static LocalPostgres postgres;
-    private static TemporalServer temporal;
+    private static TestServices services;
 
     @BeforeAll
-    static void startServices() throws IOException {
-        home = Files.createTempDirectory("saesplit-run-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(), DatabaseConfig.binaryCache());
-        int port;
-        int uiPort;
-        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = a.getLocalPort();
-            uiPort = b.getLocalPort();
-        }
-        temporal = TemporalServer.start(home, new PythonEnvironment(ProjectRoot.get()), port, uiPort, false);
+    static void startServices() {
+        services = TestServices.start("run");
     }
 
     @AfterAll
     static void stopServices() throws IOException {
-        if (temporal != null) {
-            temporal.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-        PathUtils.deleteDirectory(home);
+        services.close();
     }
 
     @Test
     void theQuickstartRunsToAFilledRunTableAndARerunReusesEveryOutput() throws IOException {
-        Map<String, String> env = Map.of("SAESPLIT_HOME", home.toString(), "TEMPORAL_ADDRESS", temporal.address());
+        Map<String, String> env = services.environment();
         String quickstart = Path.of("..", "experiments", "quickstart.yaml").toString();
 
         CliRun first = CliRun.of(env, "run", quickstart);
@@ -75,8 +49,9 @@ class RunCommandTest {
     }
 
     private static long countArtifacts() throws IOException {
-        try (var dirs = Files.walk(home.resolve("artifacts"), 2)) {
-            return dirs.filter(p -> p.getNameCount() - home.resolve("artifacts").getNameCount() == 2
+        Path artifacts = services.home().resolve("artifacts");
+        try (var dirs = Files.walk(artifacts, 2)) {
+            return dirs.filter(p -> p.getNameCount() - artifacts.getNameCount() == 2
                     && !p.toString().contains("/work/")).count();
         }
     }

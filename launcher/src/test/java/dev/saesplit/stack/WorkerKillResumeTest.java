@@ -30,16 +30,12 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testing.TestActivityEnvironment;
-import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -78,23 +74,20 @@ class WorkerKillResumeTest {
               - {id: 1, width: 1024, seed: 3, init: random, normalised: true, data: all, loss: standard, tokens: 1.5M}
             """.formatted(CHECKPOINT_EVERY);
 
+    private static TestServices services;
     private static Path home;
     private static LocalPostgres postgres;
-    private static TemporalServer temporal;
     private static WorkflowServiceStubs stubs;
     private static WorkflowClient client;
     private static final List<Process> workers = new ArrayList<>();
 
     @BeforeAll
-    static void startServices() throws IOException {
-        home = Files.createTempDirectory("saesplit-kill-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
-                DatabaseConfig.binaryCache());
-        temporal = TemporalServer.start(home, new PythonEnvironment(ProjectRoot.get()), freePort(), freePort(),
-                false);
+    static void startServices() {
+        services = TestServices.start("kill");
+        home = services.home();
+        postgres = services.postgres();
         stubs = WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+                WorkflowServiceStubsOptions.newBuilder().setTarget(services.temporal().address()).build());
         client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
                 .setNamespace(TemporalServer.NAMESPACE).build());
     }
@@ -102,16 +95,8 @@ class WorkerKillResumeTest {
     @AfterAll
     static void stopServices() throws IOException {
         workers.forEach(Process::destroyForcibly);
-        if (stubs != null) {
-            stubs.shutdownNow();
-        }
-        if (temporal != null) {
-            temporal.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-        PathUtils.deleteDirectory(home);
+        stubs.shutdownNow();
+        services.close();
     }
 
     @Test
@@ -239,16 +224,9 @@ class WorkerKillResumeTest {
                 "-cp", System.getProperty("java.class.path"), "-Dsaesplit.root=" + ProjectRoot.get(),
                 "dev.saesplit.cli.SaesplitCommand", "worker")
                 .redirectErrorStream(true).redirectOutput(home.resolve(log).toFile());
-        builder.environment().put("SAESPLIT_HOME", home.toString());
-        builder.environment().put("TEMPORAL_ADDRESS", temporal.address());
+        builder.environment().putAll(services.environment());
         Process process = builder.start();
         workers.add(process);
         return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,76 @@
+package dev.saesplit.stack;
+
+import dev.saesplit.store.DatabaseConfig;
+import dev.saesplit.store.LocalPostgres;
+import org.apache.commons.io.file.PathUtils;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * Real services for a test class: a state directory, PostgreSQL on it, and a Temporal dev server on free
+ * ports. The state directory lives in the system temporary directory, which PostgreSQL's unprivileged user
+ * can reach when tests run as root.
+ */
+public final class TestServices implements AutoCloseable {
+
+    private final Path home;
+    private final LocalPostgres postgres;
+    private final TemporalServer temporal;
+
+    private TestServices(Path home, LocalPostgres postgres, TemporalServer temporal) {
+        this.home = home;
+        this.postgres = postgres;
+        this.temporal = temporal;
+    }
+
+    public static TestServices start(String name) {
+        try {
+            Path home = Files.createTempDirectory("saesplit-" + name + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
+                    DatabaseConfig.binaryCache());
+            TemporalServer temporal = TemporalServer.start(home, new PythonEnvironment(ProjectRoot.get()),
+                    freePort(), freePort(), false);
+            return new TestServices(home, postgres, temporal);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public LocalPostgres postgres() {
+        return postgres;
+    }
+
+    public TemporalServer temporal() {
+        return temporal;
+    }
+
+    /** The environment saesplit commands and workers need to use these services. */
+    public Map<String, String> environment() {
+        return Map.of("SAESPLIT_HOME", home.toString(), "TEMPORAL_ADDRESS", temporal.address());
+    }
+
+    @Override
+    public void close() throws IOException {
+        temporal.close();
+        postgres.close();
+        PathUtils.deleteDirectory(home);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
