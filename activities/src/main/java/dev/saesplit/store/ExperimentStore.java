@@ -77,10 +77,11 @@ public final class ExperimentStore {
                 List<RunTableRow> rows = new ArrayList<>();
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new RunTableRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                        RunSpec config = new RunSpec(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                                 choice(Init.class, rs.getString(5)), rs.getBoolean(6),
                                 choice(DataSelection.class, rs.getString(7)), choice(LossChange.class, rs.getString(8)),
-                                rs.getLong(9), rs.getString(10), choice(RunStatus.class, rs.getString(11)),
+                                rs.getLong(9), rs.getString(10));
+                        rows.add(new RunTableRow(config, choice(RunStatus.class, rs.getString(11)),
                                 Optional.ofNullable(rs.getString(12)).map(s -> choice(SplitOutcome.class, s)),
                                 Optional.ofNullable(rs.getString(13)), Optional.ofNullable(rs.getString(14)),
                                 Optional.ofNullable(rs.getString(15))));

@@ -65,8 +65,8 @@ class ExperimentStoreTest {
 
         assertEquals(List.of("a", "b"), rows.stream().map(RunTableRow::runId).toList());
         RunTableRow a = rows.get(0);
-        assertEquals(32, a.width());
-        assertTrue(a.normalised());
+        assertEquals(32, a.config().width());
+        assertTrue(a.config().normalised());
         assertEquals(RunStatus.PENDING, a.status());
         assertTrue(a.splitSuccess().isEmpty());
     }
@@ -80,7 +80,7 @@ class ExperimentStoreTest {
 
         List<RunTableRow> rows = store.runTable("store-test");
         assertEquals(List.of("c", "b"), rows.stream().map(RunTableRow::runId).toList());
-        assertEquals(7, rows.get(1).seed());
+        assertEquals(7, rows.get(1).config().seed());
     }
 
     @Test
@@ -95,7 +95,7 @@ class ExperimentStoreTest {
                 () -> store.submit(parse(changed), changed, "a.yaml"));
 
         assertTrue(e.getMessage().contains("runs b have already started"), e.getMessage());
-        assertEquals(2, store.runTable("store-test").get(1).seed());
+        assertEquals(2, store.runTable("store-test").get(1).config().seed());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saesplit.spec.RunSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +24,13 @@ public final class RunTableFormatter {
 
     private static final List<Column> COLUMNS = List.of(
             new Column("run", RunTableRow::runId),
-            new Column("purpose", RunTableRow::purpose),
-            new Column("width", r -> Integer.toString(r.width())),
-            new Column("seed", r -> Long.toString(r.seed())),
-            new Column("init", r -> r.init().specName()),
-            new Column("normalised", r -> r.normalised() ? "yes" : "no"),
-            new Column("data", r -> r.data().specName()),
-            new Column("loss", r -> r.loss().specName()),
+            new Column("purpose", r -> r.config().purpose()),
+            new Column("width", r -> Integer.toString(r.config().width())),
+            new Column("seed", r -> Long.toString(r.config().seed())),
+            new Column("init", r -> r.config().init().specName()),
+            new Column("normalised", r -> r.config().normalised() ? "yes" : "no"),
+            new Column("data", r -> r.config().data().specName()),
+            new Column("loss", r -> r.config().loss().specName()),
             new Column("split success", r -> r.splitSuccess().map(SplitOutcome::specName).orElse("")),
             new Column("status", r -> r.status().specName()));
 
@@ -102,19 +103,20 @@ public final class RunTableFormatter {
         root.put("experiment", experiment);
         ArrayNode array = root.putArray("runs");
         for (RunTableRow row : rows) {
+            RunSpec config = row.config();
             ObjectNode node = array.addObject();
-            node.put("run", row.runId());
-            node.put("purpose", row.purpose());
-            node.put("width", row.width());
-            node.put("seed", row.seed());
-            node.put("init", row.init().specName());
-            node.put("normalised", row.normalised());
-            node.put("data", row.data().specName());
-            node.put("loss", row.loss().specName());
+            node.put("run", config.id());
+            node.put("purpose", config.purpose());
+            node.put("width", config.width());
+            node.put("seed", config.seed());
+            node.put("init", config.init().specName());
+            node.put("normalised", config.normalised());
+            node.put("data", config.data().specName());
+            node.put("loss", config.loss().specName());
             node.put("split_success", row.splitSuccess().map(SplitOutcome::specName).orElse(null));
             node.put("status", row.status().specName());
-            node.put("tokens", row.tokens());
-            node.put("reported", row.reported());
+            node.put("tokens", config.tokens());
+            node.put("reported", config.reported());
             node.put("split_detail", row.splitDetail().orElse(null));
             node.put("workflow_id", row.workflowId().orElse(null));
             node.put("mlflow_run_id", row.mlflowRunId().orElse(null));

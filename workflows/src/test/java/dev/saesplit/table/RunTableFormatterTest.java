@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.Init;
 import dev.saesplit.spec.LossChange;
+import dev.saesplit.spec.RunSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class RunTableFormatterTest {
 
-    private static final RunTableRow EVALUATED = new RunTableRow("11", "filtered, \"copied\" + zero-target", 4096, 43,
-            Init.NARROW, false, DataSelection.FILTERED, LossChange.ZERO_TARGET, 2_000_000_000L, "partial",
-            RunStatus.SUCCEEDED, Optional.of(SplitOutcome.PARTIAL), Optional.of("2 of 3 children"),
+    private static final RunTableRow EVALUATED = new RunTableRow(new RunSpec("11",
+            "filtered, \"copied\" + zero-target", 4096, 43, Init.NARROW, false, DataSelection.FILTERED,
+            LossChange.ZERO_TARGET, 2_000_000_000L, "partial"), RunStatus.SUCCEEDED, Optional.of(SplitOutcome.PARTIAL), Optional.of("2 of 3 children"),
             Optional.of("hyphen-240/run-11"), Optional.empty());
 
     @Test
@@ -42,8 +43,8 @@ class RunTableFormatterTest {
 
     @Test
     void markdownEscapesPipesAndMarksMissingValues() {
-        RunTableRow pending = new RunTableRow("1", "a | b", 8, 1, Init.RANDOM, true, DataSelection.ALL,
-                LossChange.STANDARD, 10, "", RunStatus.PENDING, Optional.empty(), Optional.empty(), Optional.empty(),
+        RunTableRow pending = new RunTableRow(new RunSpec("1", "a | b", 8, 1, Init.RANDOM, true, DataSelection.ALL,
+                LossChange.STANDARD, 10, ""), RunStatus.PENDING, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty());
 
         String md = RunTableFormatter.format("e", List.of(pending), RunTableFormatter.Format.MD);
