@@ -22,6 +22,8 @@ import dev.saesplit.spec.Init;
 import dev.saesplit.spec.NarrowSaeSpec;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.table.RunStatus;
+import dev.saesplit.track.ReportRequest;
+import dev.saesplit.track.TrackingActivities;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -37,7 +39,9 @@ import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The experiment's pipeline, as in the design: activations → narrow SAE → target and filter → rows. */
+/**
+ * The experiment's pipeline, as in the design: activations → narrow SAE → target and filter → rows → report.
+ */
 public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     private final ActivationActivities activations =
@@ -50,6 +54,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             Workflow.newActivityStub(FilterActivities.class, PipelineActivityOptions.DATA);
     private final RunTableActivities runTable =
             Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
+    private final TrackingActivities tracking =
+            Workflow.newActivityStub(TrackingActivities.class, PipelineActivityOptions.DATA);
 
     private String stage = "starting";
     private TrainingProgress narrowProgress = TrainingProgress.NONE;
@@ -70,6 +76,9 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                     ? filter.selectFiltered(spec.name(), data, narrow, target, spec.filterThreshold()) : null;
             stage = "runs";
             List<RunOutcome> outcomes = runAll(spec, data, filtered, narrow, target);
+            stage = "report";
+            tracking.publishReport(new ReportRequest(spec.name(), narrow, outcomes.stream()
+                    .map(o -> new ReportRequest.Row(o.runId(), o.sae(), o.evaluation())).toList()));
             RunStatus status = outcomes.stream().allMatch(o -> o.status() == RunStatus.SUCCEEDED)
                     ? RunStatus.SUCCEEDED : RunStatus.FAILED;
             runTable.experimentStatus(spec.name(), status, workflowId);
@@ -135,10 +144,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     private static RunOutcome outcome(RunSpec row, RunResult result, RuntimeException failure) {
         if (failure == null) {
-            return new RunOutcome(row.id(), RunStatus.SUCCEEDED, result.evaluation(), "");
+            return new RunOutcome(row.id(), RunStatus.SUCCEEDED, result.sae(), result.evaluation(), "");
         }
         boolean cancelled = failure.getCause() instanceof CanceledFailure || failure instanceof CanceledFailure;
-        return new RunOutcome(row.id(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED, null,
+        return new RunOutcome(row.id(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED, null, null,
                 Failures.rootMessage(failure));
     }
 

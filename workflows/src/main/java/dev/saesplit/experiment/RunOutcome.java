@@ -1,6 +1,7 @@
 package dev.saesplit.experiment;
 
 import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.table.RunStatus;
 
 /**
@@ -8,8 +9,9 @@ import dev.saesplit.table.RunStatus;
  *
  * @param runId      the row id
  * @param status     succeeded, failed or cancelled
+ * @param sae        the trained SAE, for a row that succeeded; {@code null} otherwise
  * @param evaluation the evaluation, for a row that succeeded; {@code null} otherwise
  * @param failure    what went wrong, for a row that did not succeed; empty otherwise
  */
-public record RunOutcome(String runId, RunStatus status, EvaluationResult evaluation, String failure) {
+public record RunOutcome(String runId, RunStatus status, SaeRef sae, EvaluationResult evaluation, String failure) {
 }

@@ -1,5 +1,6 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 /** Configuration III of the seed study: which tokens the wide SAE trains on. */
 public enum DataSelection implements SpecChoice {
     /** Every token of the activation source. */
@@ -13,6 +14,7 @@ public enum DataSelection implements SpecChoice {
         this.specName = specName;
     }
 
+    @JsonValue
     @Override
     public String specName() {
         return specName;

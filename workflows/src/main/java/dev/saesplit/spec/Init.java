@@ -1,5 +1,6 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 /** Configuration I of the seed study: how the wide SAE's weights start. */
 public enum Init implements SpecChoice {
     /** Kaiming-uniform initialisation. */
@@ -13,6 +14,7 @@ public enum Init implements SpecChoice {
         this.specName = specName;
     }
 
+    @JsonValue
     @Override
     public String specName() {
         return specName;

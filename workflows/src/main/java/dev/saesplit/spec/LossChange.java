@@ -1,5 +1,6 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 /** Configuration IV of the seed study: the training objective. */
 public enum LossChange implements SpecChoice {
     /** MSE plus the sparsity penalty. */
@@ -13,6 +14,7 @@ public enum LossChange implements SpecChoice {
         this.specName = specName;
     }
 
+    @JsonValue
     @Override
     public String specName() {
         return specName;

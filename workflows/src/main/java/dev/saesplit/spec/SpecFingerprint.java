@@ -2,6 +2,7 @@ package dev.saesplit.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,10 @@ import java.util.HexFormat;
  */
 public final class SpecFingerprint {
 
+    /** Sorted keys, and the YAML's snake_case field names, so the JSON reads like the spec. */
     private static final JsonMapper CANONICAL = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
     private SpecFingerprint() {
     }
@@ -24,10 +27,19 @@ public final class SpecFingerprint {
     /** SHA-256 of the spec's canonical JSON, in hex. */
     public static String of(ExperimentSpec spec) {
         try {
-            byte[] canonical = CANONICAL.writeValueAsString(spec).getBytes(StandardCharsets.UTF_8);
+            byte[] canonical = canonicalJson(spec).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot fingerprint spec " + spec.name(), e);
+        }
+    }
+
+    /** The spec as JSON with sorted keys: what it means, independent of how its YAML was written. */
+    public static String canonicalJson(ExperimentSpec spec) {
+        try {
+            return CANONICAL.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise spec " + spec.name(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.saesplit.table;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.saesplit.spec.SpecChoice;
 
 /** Where a run-table row (or a whole experiment) stands. */
@@ -16,6 +17,7 @@ public enum RunStatus implements SpecChoice {
         this.specName = specName;
     }
 
+    @JsonValue
     @Override
     public String specName() {
         return specName;

@@ -37,6 +37,16 @@ public final class RunTableFormatter {
     private RunTableFormatter() {
     }
 
+    /** The column headers, in order. */
+    public static List<String> headers() {
+        return COLUMNS.stream().map(Column::header).toList();
+    }
+
+    /** A row's cells, in column order; an empty cell means no value yet. */
+    public static List<String> cells(RunTableRow row) {
+        return COLUMNS.stream().map(c -> c.value.apply(row)).toList();
+    }
+
     public static String format(String experiment, List<RunTableRow> rows, Format format) {
         return switch (format) {
             case MD -> markdown(rows);

@@ -1,5 +1,6 @@
 package dev.saesplit.table;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.saesplit.spec.SpecChoice;
 
 /** The split-success column: whether the target latent split into specific children. */
@@ -14,6 +15,7 @@ public enum SplitOutcome implements SpecChoice {
         this.specName = specName;
     }
 
+    @JsonValue
     @Override
     public String specName() {
         return specName;

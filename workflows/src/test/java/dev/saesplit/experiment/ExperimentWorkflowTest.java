@@ -61,7 +61,7 @@ class ExperimentWorkflowTest {
         Worker cpu = env.newWorker(TaskQueues.CPU);
         cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
         cpu.registerActivitiesImplementations(fake.new Activations(), fake.new Init(), fake.new Filter(),
-                fake.new Evaluation(), fake.new RunTable());
+                fake.new Evaluation(), fake.new RunTable(), fake.new Tracking());
         // Training is only served on the gpu queue: a workflow routing it elsewhere would never finish.
         env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(fake.new Training());
         env.start();
@@ -88,6 +88,7 @@ class ExperimentWorkflowTest {
         assertEquals(Map.of("a", RunStatus.SUCCEEDED, "b", RunStatus.SUCCEEDED, "c", RunStatus.SUCCEEDED,
                 "d", RunStatus.SUCCEEDED), fake.runStatus);
         assertEquals(List.of(RunStatus.RUNNING, RunStatus.SUCCEEDED), fake.experimentStatus);
+        assertEquals("report a+ b+ c+ d+", fake.calls.get(fake.calls.size() - 1), "the report comes last");
     }
 
     @Test
@@ -150,6 +151,7 @@ class ExperimentWorkflowTest {
         assertEquals(RunStatus.SUCCEEDED, fake.runStatus.get("d"));
         assertEquals(RunStatus.FAILED, result.status());
         assertEquals(RunStatus.FAILED, fake.experimentStatus.get(fake.experimentStatus.size() - 1));
+        assertTrue(fake.calls.contains("report a+ b+ c- d+"), "the report covers the rows that finished");
     }
 
     @Test

@@ -17,6 +17,8 @@ import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.TargetLatent;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.SplitOutcome;
+import dev.saesplit.track.ReportRequest;
+import dev.saesplit.track.TrackingActivities;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 
@@ -152,6 +154,14 @@ final class FakePipeline {
         public void runResult(String experiment, String runId, EvaluationResult result) {
             results.put(runId, result);
             runStatus.put(runId, RunStatus.SUCCEEDED);
+        }
+    }
+
+    final class Tracking implements TrackingActivities {
+        @Override
+        public void publishReport(ReportRequest request) {
+            calls.add("report " + request.rows().stream().map(r -> r.runId() + (r.sae() == null ? "-" : "+"))
+                    .collect(java.util.stream.Collectors.joining(" ")));
         }
     }
 
