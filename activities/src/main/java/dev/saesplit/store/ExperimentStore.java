@@ -151,17 +151,18 @@ public final class ExperimentStore {
     private static long upsertExperiment(Connection connection, ExperimentSpec spec, String yaml, String hash,
                                          String source) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO experiments (name, description, spec_yaml, spec_hash, spec_source)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO experiments (name, description, spec_yaml, spec_hash, spec_source, spec_json)
+                VALUES (?, ?, ?, ?, ?, ?::jsonb)
                 ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description,
                     spec_yaml = EXCLUDED.spec_yaml, spec_hash = EXCLUDED.spec_hash,
-                    spec_source = EXCLUDED.spec_source, updated_at = now()
+                    spec_source = EXCLUDED.spec_source, spec_json = EXCLUDED.spec_json, updated_at = now()
                 RETURNING id""")) {
             upsert.setString(1, spec.name());
             upsert.setString(2, spec.description());
             upsert.setString(3, yaml);
             upsert.setString(4, hash);
             upsert.setString(5, source);
+            upsert.setString(6, SpecFingerprint.canonicalJson(spec));
             try (ResultSet rs = upsert.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

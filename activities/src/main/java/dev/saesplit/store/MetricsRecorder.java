@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * Metric points of runs, keyed by (experiment, run, metric, step): writing a point again — a retried batch, a
- * resumed training that recomputes a step — replaces it instead of adding a duplicate.
+ * resumed training that recomputes a step — replaces it instead of adding a duplicate. The table is also the
+ * metrics' outbox to MLflow: a rewrite with the same value keeps the point's delivery state and timestamp, so
+ * a point already delivered is not delivered again.
  */
 public final class MetricsRecorder {
 
@@ -24,7 +26,11 @@ public final class MetricsRecorder {
              PreparedStatement upsert = connection.prepareStatement("""
                      INSERT INTO metrics (experiment_id, run_id, key, step, value)
                      SELECT id, ?, ?, ?, ? FROM experiments WHERE name = ?
-                     ON CONFLICT (experiment_id, run_id, key, step) DO UPDATE SET value = EXCLUDED.value""")) {
+                     ON CONFLICT (experiment_id, run_id, key, step) DO UPDATE SET value = EXCLUDED.value,
+                         recorded_ms = CASE WHEN metrics.value = EXCLUDED.value THEN metrics.recorded_ms
+                                            ELSE EXCLUDED.recorded_ms END,
+                         send_attempted = metrics.send_attempted AND metrics.value = EXCLUDED.value,
+                         synced_at = CASE WHEN metrics.value = EXCLUDED.value THEN metrics.synced_at END""")) {
             for (Map.Entry<String, Double> value : values.entrySet()) {
                 if (!Double.isFinite(value.getValue())) {
                     continue; // PostgreSQL would store it, but no tracking backend can chart it

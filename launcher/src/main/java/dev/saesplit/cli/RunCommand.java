@@ -16,6 +16,7 @@ import dev.saesplit.stack.Stack;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.RunTableFormatter;
+import dev.saesplit.track.SyncReport;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -45,6 +46,9 @@ import java.util.concurrent.TimeoutException;
                 "Launching an experiment that is already running attaches to it; re-running a finished one reuses "
                         + "every recorded output."})
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+    /** How long the command waits for tracking data to reach MLflow before leaving it to the next sync. */
+    private static final java.time.Duration TRACKING_DRAIN = java.time.Duration.ofSeconds(60);
 
     @Parameters(paramLabel = "FILE", description = "The experiment spec (YAML).")
     Path file;
@@ -80,10 +84,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     stack.temporalUi().map(ui -> " (Temporal UI: " + ui + ")").orElse(""));
             out.flush();
             ExperimentResult result = follow(stack.client(), spec, workflow, out);
+            SyncReport tracked = stack.tracking().syncUntilDrained(TRACKING_DRAIN);
             out.println();
             out.print(RunTableFormatter.format(spec.name(),
                     new ExperimentStore(stack.database().dataSource()).runTable(spec.name()),
                     RunTableFormatter.Format.MD));
+            out.println();
+            out.println(TrackingLine.describe(tracked, stack.tracking().experimentUrl(spec.name())));
             return report(result, out);
         }
     }

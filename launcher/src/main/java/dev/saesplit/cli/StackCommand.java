@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.stack.MlflowServer;
 import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.stack.PythonEnvironment;
 import dev.saesplit.stack.TemporalServer;
@@ -14,8 +15,8 @@ import java.nio.file.Path;
 
 /** Starts, stops and shows the dev stack: services that keep running between commands. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = "Manage the dev stack: PostgreSQL and the Temporal dev server (with its Web UI), on "
-                + "127.0.0.1, with their data under the state directory.",
+        description = "Manage the dev stack: PostgreSQL, the Temporal dev server (with its Web UI) and the "
+                + "MLflow tracking server, on 127.0.0.1, with their data under the state directory.",
         subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.Status.class})
 final class StackCommand {
 
@@ -44,6 +45,8 @@ final class StackCommand {
                     true);
             out.printf("Temporal    %s%s%n", temporal.address(), temporal.uiAddress().map(u -> "  (Web UI " + u + ")")
                     .orElse(""));
+            MlflowServer mlflow = MlflowServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()), true);
+            out.printf("MLflow      %s%n", mlflow.trackingUri());
             out.flush();
             return SaesplitCommand.OK;
         }
@@ -62,6 +65,8 @@ final class StackCommand {
             PrintWriter out = command.commandLine().getOut();
             out.println(TemporalServer.stopDetached(config.stateDir().toAbsolutePath())
                     ? "Temporal    stopped" : "Temporal    was not running from this state directory");
+            out.println(MlflowServer.stopDetached(config.stateDir().toAbsolutePath())
+                    ? "MLflow      stopped" : "MLflow      was not running from this state directory");
             out.println(LocalPostgres.stopIfRunning(config.localDataDir(), DatabaseConfig.binaryCache())
                     ? "PostgreSQL  stopped" : "PostgreSQL  was not running");
             out.flush();
@@ -86,6 +91,9 @@ final class StackCommand {
                     ? "Temporal    running on 127.0.0.1:" + TemporalServer.DEV_PORT + "  (Web UI http://127.0.0.1:"
                     + TemporalServer.DEV_UI_PORT + ")"
                     : "Temporal    stopped (run starts it on demand)");
+            out.println(MlflowServer.runsDetached(config.stateDir().toAbsolutePath())
+                    ? "MLflow      running on http://127.0.0.1:" + MlflowServer.DEV_PORT
+                    : "MLflow      stopped (run starts it, and leaves it running for its UI)");
             out.flush();
             return SaesplitCommand.OK;
         }

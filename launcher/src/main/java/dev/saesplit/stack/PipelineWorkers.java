@@ -12,6 +12,7 @@ import dev.saesplit.record.RunTableActivitiesImpl;
 import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
+import dev.saesplit.track.TrackingActivitiesImpl;
 import dev.saesplit.train.ProgressSink;
 import dev.saesplit.train.TrainingActivitiesImpl;
 import io.temporal.client.WorkflowClient;
@@ -48,7 +49,8 @@ public final class PipelineWorkers {
                     new InitActivitiesImpl(artifacts),
                     new FilterActivitiesImpl(artifacts),
                     new EvaluationActivitiesImpl(artifacts),
-                    new RunTableActivitiesImpl(new RunStateRecorder(database)));
+                    new RunTableActivitiesImpl(new RunStateRecorder(database)),
+                    new TrackingActivitiesImpl(artifacts, database));
         }
         if (queues.contains(TaskQueues.GPU)) {
             Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()

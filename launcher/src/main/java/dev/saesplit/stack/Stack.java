@@ -3,6 +3,10 @@ package dev.saesplit.stack;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
+import dev.saesplit.pipeline.TaskQueues;
+import dev.saesplit.track.MlflowBackend;
+import dev.saesplit.track.TrackingSync;
+import dev.saesplit.track.TrackingSyncLoop;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -10,13 +14,14 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything a command that runs experiments needs: PostgreSQL, a Temporal server and client, the artifact
- * store, and optionally an in-process worker. What this stack started, it stops on close; what it found
+ * store, tracking delivery to MLflow, and optionally an in-process worker. What this stack started, it stops on close; what it found
  * running (the dev stack, an external server) it leaves alone.
  */
 public final class Stack implements AutoCloseable {
@@ -26,15 +31,22 @@ public final class Stack implements AutoCloseable {
     private final WorkflowServiceStubs stubs;
     private final WorkflowClient client;
     private final ArtifactStore artifacts;
+    private final Map<String, String> environment;
+    private final Path stateDir;
     private WorkerFactory workers;
+    private MlflowServer mlflow;
+    private TrackingSync tracking;
+    private TrackingSyncLoop trackingLoop;
 
     private Stack(Database database, TemporalServer temporal, WorkflowServiceStubs stubs, WorkflowClient client,
-                  ArtifactStore artifacts) {
+                  ArtifactStore artifacts, Map<String, String> environment, Path stateDir) {
         this.database = database;
         this.temporal = temporal;
         this.stubs = stubs;
         this.client = client;
         this.artifacts = artifacts;
+        this.environment = environment;
+        this.stateDir = stateDir;
     }
 
     /** Opens the stack the environment describes, starting what is not running. */
@@ -53,7 +65,7 @@ public final class Stack implements AutoCloseable {
             WorkflowClient client = WorkflowClient.newInstance(stubs,
                     WorkflowClientOptions.newBuilder().setNamespace(TemporalServer.NAMESPACE).build());
             ArtifactStore artifacts = new ArtifactStore(stateDir.resolve("artifacts"), database.dataSource());
-            return new Stack(database, temporal, stubs, client, artifacts);
+            return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir);
         } catch (RuntimeException e) {
             if (temporal != null) {
                 temporal.close();
@@ -63,10 +75,29 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** Starts a worker in this process polling {@code queues}. */
+    /**
+     * Starts a worker in this process polling {@code queues}; a worker on the cpu queue also delivers tracking
+     * data to MLflow in the background.
+     */
     public void startWorker(Collection<String> queues) {
         workers = PipelineWorkers.create(client, queues, artifacts, database.dataSource());
         workers.start();
+        if (queues.contains(TaskQueues.CPU)) {
+            trackingLoop = TrackingSyncLoop.start(tracking(), Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * Delivery to the tracking server: the one {@code MLFLOW_TRACKING_URI} names, else the dev server, started
+     * detached when not running (it stays up so its UI can be browsed after the command ends).
+     */
+    public synchronized TrackingSync tracking() {
+        if (tracking == null) {
+            mlflow = MlflowServer.forEnvironment(environment, stateDir, new PythonEnvironment(ProjectRoot.get()));
+            tracking = new TrackingSync(database.dataSource(), new MlflowBackend(mlflow.trackingUri()),
+                    TrackingContexts.current());
+        }
+        return tracking;
     }
 
     public WorkflowClient client() {
@@ -87,6 +118,12 @@ public final class Stack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (trackingLoop != null) {
+            trackingLoop.close();
+        }
+        if (mlflow != null) {
+            mlflow.close();
+        }
         if (workers != null) {
             workers.shutdownNow();
             workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);

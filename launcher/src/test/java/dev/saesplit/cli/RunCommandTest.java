@@ -1,6 +1,11 @@
 package dev.saesplit.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.saesplit.stack.MlflowRest;
 import dev.saesplit.stack.TestServices;
+import dev.saesplit.stack.TrackedMetrics;
+import dev.saesplit.store.Database;
+import dev.saesplit.store.DatabaseConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,12 +13,19 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code saesplit run} on the quickstart, through a real Temporal server and PostgreSQL, twice. */
+/**
+ * {@code saesplit run} on the quickstart, twice, through a real Temporal server, PostgreSQL and MLflow: the run
+ * table fills, MLflow holds the experiment as people review it, and a re-run computes and tracks nothing twice.
+ */
 class RunCommandTest {
 
     private static TestServices services;
@@ -29,23 +41,107 @@ class RunCommandTest {
     }
 
     @Test
-    void theQuickstartRunsToAFilledRunTableAndARerunReusesEveryOutput() throws IOException {
+    void theQuickstartRunsToAFilledRunTableTrackedInMlflowAndARerunReusesEveryOutput() throws Exception {
         Map<String, String> env = services.environment();
         String quickstart = Path.of("..", "experiments", "quickstart.yaml").toString();
 
         CliRun first = CliRun.of(env, "run", quickstart);
 
         assertEquals(0, first.exitCode(), first.out() + first.err());
-        String table = first.out().substring(first.out().indexOf("| run |"));
+        String table = tableOf(first.out());
         assertEquals(5, table.lines().filter(l -> l.contains("| succeeded |")).count(), table);
         assertTrue(table.lines().skip(2).allMatch(l -> l.matches(".*\\| (yes|no|partial) +\\| succeeded \\|")), table);
         long artifacts = countArtifacts();
 
+        assertTrue(first.out().contains("MLflow: " + services.mlflowUri() + "/#/experiments/"), first.out());
+        assertTracked(table);
+
         CliRun again = CliRun.of(env, "run", quickstart);
 
         assertEquals(0, again.exitCode(), again.err());
-        assertEquals(table, again.out().substring(again.out().indexOf("| run |")));
+        assertEquals(table, tableOf(again.out()));
         assertEquals(artifacts, countArtifacts(), "a re-run computes nothing new");
+        assertEveryRecordedPointTrackedOnce(new MlflowRest(services.mlflowUri()).runs("quickstart"));
+    }
+
+    private static String tableOf(String output) {
+        return output.substring(output.indexOf("| run |"), output.indexOf("\nMLflow:")).strip();
+    }
+
+    /** MLflow holds the experiment: a parent run and a nested run per row, with params, metrics and artifacts. */
+    private static void assertTracked(String table) throws Exception {
+        Map<String, JsonNode> runs = new MlflowRest(services.mlflowUri()).runs("quickstart");
+        assertEquals(Set.of("quickstart", "1", "2", "3", "4", "5"), runs.keySet());
+        String parent = MlflowRest.runId(runs.get("quickstart"));
+        for (String row : List.of("1", "2", "3", "4", "5")) {
+            JsonNode run = runs.get(row);
+            Map<String, String> tags = MlflowRest.entries(run, "tags");
+            Map<String, String> params = MlflowRest.entries(run, "params");
+            assertEquals(parent, tags.get("mlflow.parentRunId"), "run " + row + " is nested");
+            assertEquals("FINISHED", run.path("info").path("status").asText());
+            assertEquals("saesplit/quickstart/run-" + row, tags.get("saesplit.workflow_id"));
+            assertTrue(tags.containsKey("saesplit.git_commit") && tags.containsKey("saesplit.version"), tags.toString());
+            assertTrue(table.lines().anyMatch(l -> l.startsWith("| " + row + " ")
+                    && l.contains("| " + tags.get("saesplit.split_success") + " ")), "split tag of run " + row);
+            for (String param : List.of("init", "normalised", "data", "loss", "width", "seed", "tokens",
+                    "filter_threshold", "target_latent.parent", "training.learning_rate")) {
+                assertTrue(params.containsKey(param), "run " + row + " lacks param " + param + ": " + params);
+            }
+        }
+        assertEquals("narrow", MlflowRest.entries(runs.get("3"), "params").get("init"));
+        assertEquals("0.5", MlflowRest.entries(runs.get("1"), "params").get("filter_threshold"));
+        // The parent run carries the whole spec but the run table.
+        assertEquals("1000000", MlflowRest.entries(runs.get("quickstart"), "params").get("activations.tokens"));
+        assertEveryRecordedPointTrackedOnce(runs);
+        assertArtifactsMatch(runs);
+    }
+
+    /** Every metric point PostgreSQL recorded is in MLflow, once. */
+    private static void assertEveryRecordedPointTrackedOnce(Map<String, JsonNode> runs) throws Exception {
+        MlflowRest mlflow = new MlflowRest(services.mlflowUri());
+        var recorded = TrackedMetrics.recorded(services.home(), "quickstart");
+        assertTrue(recorded.get("3").get("train/loss").size() > 40, "the trainer logged a curve");
+        for (var run : recorded.entrySet()) {
+            String runId = MlflowRest.runId(runs.get(run.getKey().isEmpty() ? "quickstart" : run.getKey()));
+            for (var metric : run.getValue().entrySet()) {
+                List<Long> steps = new ArrayList<>(mlflow.metricSteps(runId, metric.getKey()));
+                steps.sort(null);
+                assertEquals(metric.getValue(), steps, "points of " + metric.getKey() + " in run '" + run.getKey() + "'");
+            }
+        }
+    }
+
+    /** Artifacts downloaded back from MLflow equal, byte for byte, the files saesplit produced. */
+    private static void assertArtifactsMatch(Map<String, JsonNode> runs) throws Exception {
+        MlflowRest mlflow = new MlflowRest(services.mlflowUri());
+        JsonNode row = runs.get("3");
+        String experimentId = row.path("info").path("experiment_id").asText();
+        Path sae = artifactDirectory("train", "3");
+        for (String file : List.of("cfg.json", "sae_weights.safetensors", "sparsity.safetensors")) {
+            assertArrayEquals(Files.readAllBytes(sae.resolve(file)),
+                    mlflow.artifact(experimentId, MlflowRest.runId(row), "sae/" + file), file);
+        }
+        Path report = artifactDirectory("report", "");
+        String parent = MlflowRest.runId(runs.get("quickstart"));
+        for (String file : List.of("run_table.csv", "run_table.json", "loss_curves.png", "feature_density.png")) {
+            assertArrayEquals(Files.readAllBytes(report.resolve(file)), mlflow.artifact(experimentId, parent, file),
+                    file);
+        }
+        assertArrayEquals(Files.readAllBytes(report.resolve("run-3/evaluation.json")),
+                mlflow.artifact(experimentId, MlflowRest.runId(row), "evaluation/evaluation.json"));
+    }
+
+    private static Path artifactDirectory(String producer, String runId) throws Exception {
+        try (Database database = Database.open(DatabaseConfig.local(services.home()));
+             var c = database.connection();
+             var select = c.prepareStatement("SELECT uri FROM artifacts WHERE producer = ? AND coalesce(run_id, '') = ?")) {
+            select.setString(1, producer);
+            select.setString(2, runId);
+            try (var rs = select.executeQuery()) {
+                assertTrue(rs.next(), "no " + producer + " artifact");
+                return Path.of(java.net.URI.create(rs.getString(1)));
+            }
+        }
     }
 
     private static long countArtifacts() throws IOException {

@@ -14,8 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
- * Real services for a test class: a state directory, PostgreSQL on it, and a Temporal dev server on free
- * ports. The state directory lives in the system temporary directory, which PostgreSQL's unprivileged user
+ * Real services for a test class: a state directory, PostgreSQL on it, and a Temporal dev server and an
+ * MLflow tracking server on free ports. The state directory lives in the system temporary directory, which PostgreSQL's unprivileged user
  * can reach when tests run as root.
  */
 public final class TestServices implements AutoCloseable {
@@ -23,11 +23,14 @@ public final class TestServices implements AutoCloseable {
     private final Path home;
     private final LocalPostgres postgres;
     private final TemporalServer temporal;
+    private final int mlflowPort;
+    private MlflowServer mlflow;
 
-    private TestServices(Path home, LocalPostgres postgres, TemporalServer temporal) {
+    private TestServices(Path home, LocalPostgres postgres, TemporalServer temporal, int mlflowPort) {
         this.home = home;
         this.postgres = postgres;
         this.temporal = temporal;
+        this.mlflowPort = mlflowPort;
     }
 
     public static TestServices start(String name) {
@@ -38,7 +41,9 @@ public final class TestServices implements AutoCloseable {
                     DatabaseConfig.binaryCache());
             TemporalServer temporal = TemporalServer.start(home, new PythonEnvironment(ProjectRoot.get()),
                     freePort(), freePort(), false);
-            return new TestServices(home, postgres, temporal);
+            TestServices services = new TestServices(home, postgres, temporal, freePort());
+            services.startMlflow();
+            return services;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,13 +61,29 @@ public final class TestServices implements AutoCloseable {
         return temporal;
     }
 
+    /** The MLflow server, always on the same port and data, so a restart continues where it stopped. */
+    public synchronized MlflowServer startMlflow() {
+        mlflow = MlflowServer.start(home, new PythonEnvironment(ProjectRoot.get()), mlflowPort, false);
+        return mlflow;
+    }
+
+    public synchronized void stopMlflow() {
+        mlflow.close();
+    }
+
+    public String mlflowUri() {
+        return "http://127.0.0.1:" + mlflowPort;
+    }
+
     /** The environment saesplit commands and workers need to use these services. */
     public Map<String, String> environment() {
-        return Map.of("SAESPLIT_HOME", home.toString(), "TEMPORAL_ADDRESS", temporal.address());
+        return Map.of("SAESPLIT_HOME", home.toString(), "TEMPORAL_ADDRESS", temporal.address(),
+                "MLFLOW_TRACKING_URI", mlflowUri());
     }
 
     @Override
     public void close() throws IOException {
+        mlflow.close();
         temporal.close();
         postgres.close();
         PathUtils.deleteDirectory(home);

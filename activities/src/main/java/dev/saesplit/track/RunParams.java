@@ -1,0 +1,61 @@
+package dev.saesplit.track;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The params a tracked run carries: for the experiment's parent run, every field of the spec but the run
+ * table; for a row, every configuration field of the row plus the experiment-wide fields that shape it.
+ * Nested fields are flattened with dots ({@code training.batch_size}); lists become their JSON.
+ */
+final class RunParams {
+
+    /** Spec fields every row's training depends on. */
+    private static final Set<String> ROW_WIDE = Set.of("filter_threshold", "target_latent", "training");
+    /** MLflow's limit on a param value. */
+    private static final int MAX_VALUE = 6000;
+
+    private RunParams() {
+    }
+
+    static Map<String, String> parent(JsonNode spec) {
+        return flatten(spec, key -> !under(key, "runs"));
+    }
+
+    static Map<String, String> row(JsonNode spec, Map<String, String> rowConfig) {
+        Map<String, String> params = new LinkedHashMap<>(rowConfig);
+        params.putAll(flatten(spec, key -> ROW_WIDE.stream().anyMatch(field -> under(key, field))));
+        return params;
+    }
+
+    private static Map<String, String> flatten(JsonNode node, Predicate<String> keep) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        flattenInto("", node, flat);
+        flat.keySet().removeIf(keep.negate());
+        return flat;
+    }
+
+    private static void flattenInto(String prefix, JsonNode node, Map<String, String> into) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                flattenInto(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), into);
+            }
+            return;
+        }
+        String value = node.isValueNode() ? node.asText() : node.toString();
+        into.put(prefix, value.length() > MAX_VALUE ? value.substring(0, MAX_VALUE) : value);
+    }
+
+    private static boolean under(String key, String field) {
+        return key.equals(field) || key.startsWith(field + ".");
+    }
+}
