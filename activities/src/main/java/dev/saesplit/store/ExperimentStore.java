@@ -221,24 +221,7 @@ public final class ExperimentStore {
                 "the database holds '" + text + "', which is not a " + type.getSimpleName()));
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new DatabaseUnavailableException("database error: " + e.getMessage(), e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        return Transactions.run(dataSource, "read or write experiments", work);
     }
 }

@@ -125,23 +125,15 @@ public final class RunStateRecorder {
         }
     }
 
-    private void inTransaction(SqlWork work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                work.run(connection);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot record run state: " + e.getMessage(), e);
-        }
+    private void inTransaction(VoidWork work) {
+        Transactions.run(dataSource, "record run state", connection -> {
+            work.run(connection);
+            return null;
+        });
     }
 
     @FunctionalInterface
-    private interface SqlWork {
+    private interface VoidWork {
         void run(Connection connection) throws SQLException;
     }
 }

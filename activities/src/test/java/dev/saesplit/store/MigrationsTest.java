@@ -17,7 +17,8 @@ class MigrationsTest {
     @Test
     void migrationsCreateTheSchemaOnAnEmptyDatabaseAndReapplyAsANoOp() throws SQLException {
         try (Database database = Database.open(TestPostgres.freshDatabase())) {
-            assertEquals(List.of("artifacts", "experiments", "flyway_schema_history", "metrics", "runs"),
+            assertEquals(List.of("artifacts", "experiments", "flyway_schema_history", "metrics", "runs",
+                    "tracking_outbox"),
                     tables(database));
 
             MigrateResult again = database.migrate();

@@ -4,16 +4,13 @@ import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.stack.Stack;
 import io.temporal.client.WorkflowNotFoundException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /** Cancels a running experiment, or one of its rows. */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
         description = "Cancel a running experiment, or one row of its run table (the others go on).")
-final class CancelCommand implements Callable<Integer> {
+final class CancelCommand extends SaesplitSubcommand {
 
     @Parameters(index = "0", paramLabel = "EXPERIMENT")
     String experiment;
@@ -21,18 +18,12 @@ final class CancelCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "ROW", arity = "0..1", description = "A run-table row id.")
     String row;
 
-    @ParentCommand
-    SaesplitCommand saesplit;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
-
     @Override
     public Integer call() {
         String workflowId = row == null ? WorkflowIds.experiment(experiment) : WorkflowIds.run(experiment, row);
         try (Stack stack = saesplit.openStack()) {
             stack.client().newUntypedWorkflowStub(workflowId).cancel();
-            command.commandLine().getOut().printf("cancellation requested for %s%n", workflowId);
+            out().printf("cancellation requested for %s%n", workflowId);
         } catch (WorkflowNotFoundException e) {
             throw new NotRunningException(workflowId);
         }

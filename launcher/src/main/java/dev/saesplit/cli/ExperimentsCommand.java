@@ -5,33 +5,24 @@ import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.ExperimentSummary;
 import dev.saesplit.table.RunStatus;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** Lists submitted experiments. */
 @Command(name = "experiments", mixinStandardHelpOptions = true, description = "List submitted experiments.")
-final class ExperimentsCommand implements Callable<Integer> {
+final class ExperimentsCommand extends SaesplitSubcommand {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-
-    @ParentCommand
-    SaesplitCommand saesplit;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() {
         try (Database database = saesplit.openDatabase()) {
             List<ExperimentSummary> experiments = new ExperimentStore(database.dataSource()).experiments();
-            PrintWriter out = command.commandLine().getOut();
+            PrintWriter out = out();
             if (experiments.isEmpty()) {
                 out.println("no experiments yet; 'saesplit submit FILE' records one");
             }

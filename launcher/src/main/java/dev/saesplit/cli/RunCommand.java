@@ -25,9 +25,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -45,7 +43,7 @@ import java.util.concurrent.TimeoutException;
                 + "run-configuration table.",
                 "Launching an experiment that is already running attaches to it; re-running a finished one reuses "
                         + "every recorded output."})
-final class RunCommand implements java.util.concurrent.Callable<Integer> {
+final class RunCommand extends SaesplitSubcommand {
 
     /** How long the command waits for tracking data to reach MLflow before leaving it to the next sync. */
     private static final java.time.Duration TRACKING_DRAIN = java.time.Duration.ofSeconds(60);
@@ -56,17 +54,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--no-worker", description = "Do not run a worker in this process (workers run elsewhere).")
     boolean noWorker;
 
-    @ParentCommand
-    SaesplitCommand saesplit;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
-
     @Override
     public Integer call() throws Exception {
         ExperimentSpec spec = SpecParser.parse(file);
         String yaml = Files.readString(file);
-        PrintWriter out = command.commandLine().getOut();
+        PrintWriter out = out();
         try (Stack stack = saesplit.openStack()) {
             new ExperimentStore(stack.database().dataSource()).submit(spec, yaml, file.toString());
             if (!noWorker) {

@@ -9,31 +9,22 @@ import dev.saesplit.store.ExperimentSummary;
 import dev.saesplit.table.RunTableFormatter;
 import dev.saesplit.table.RunTableRow;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** Shows experiments, or one experiment's live progress and run table. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show every experiment's state, or one experiment's live progress and run table.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends SaesplitSubcommand {
 
     @Parameters(paramLabel = "EXPERIMENT", arity = "0..1")
     String experiment;
 
-    @ParentCommand
-    SaesplitCommand saesplit;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
-
     @Override
     public Integer call() {
-        PrintWriter out = command.commandLine().getOut();
+        PrintWriter out = out();
         try (Stack stack = saesplit.openStack()) {
             ExperimentStore store = new ExperimentStore(stack.database().dataSource());
             if (experiment == null) {

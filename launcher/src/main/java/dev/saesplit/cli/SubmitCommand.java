@@ -6,28 +6,19 @@ import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.ExperimentStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** Validates a spec and records the experiment and its run table as pending. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = "Validate a spec and record the experiment and its run table as pending.")
-final class SubmitCommand implements Callable<Integer> {
+final class SubmitCommand extends SaesplitSubcommand {
 
     @Parameters(paramLabel = "FILE", description = "The experiment spec (YAML).")
     Path file;
-
-    @ParentCommand
-    SaesplitCommand saesplit;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() throws SpecValidationException, IOException {
@@ -41,7 +32,7 @@ final class SubmitCommand implements Callable<Integer> {
                 case UPDATED -> "updated";
                 case UNCHANGED -> "already recorded, unchanged";
             };
-            command.commandLine().getOut().printf("experiment '%s' %s: %d run%s pending%n", spec.name(), what,
+            out().printf("experiment '%s' %s: %d run%s pending%n", spec.name(), what,
                     spec.runs().size(), spec.runs().size() == 1 ? "" : "s");
         }
         return SaesplitCommand.OK;

@@ -5,16 +5,13 @@ import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.table.RunTableFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /** Prints an experiment's run-configuration table. */
 @Command(name = "table", mixinStandardHelpOptions = true,
         description = "Print an experiment's run-configuration table in the seed study's column order.")
-final class TableCommand implements Callable<Integer> {
+final class TableCommand extends SaesplitSubcommand {
 
     @Parameters(paramLabel = "EXPERIMENT", description = "The experiment's name.")
     String experiment;
@@ -23,18 +20,12 @@ final class TableCommand implements Callable<Integer> {
             description = "md (default), csv or json.")
     RunTableFormatter.Format format;
 
-    @ParentCommand
-    SaesplitCommand saesplit;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
-
     @Override
     public Integer call() {
         try (Database database = saesplit.openDatabase()) {
             var rows = new ExperimentStore(database.dataSource()).runTable(experiment);
-            command.commandLine().getOut().print(RunTableFormatter.format(experiment, rows, format));
-            command.commandLine().getOut().flush();
+            out().print(RunTableFormatter.format(experiment, rows, format));
+            out().flush();
         }
         return SaesplitCommand.OK;
     }

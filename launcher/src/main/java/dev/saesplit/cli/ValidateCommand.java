@@ -6,21 +6,16 @@ import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** Checks a spec without launching anything or touching the database. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check an experiment spec without launching anything.")
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand extends SaesplitSubcommand {
 
     @Parameters(paramLabel = "FILE", description = "The experiment spec (YAML).")
     Path file;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() throws SpecValidationException {
@@ -28,7 +23,7 @@ final class ValidateCommand implements Callable<Integer> {
         String narrow = spec.narrowSae() instanceof NarrowSaeSpec.Existing existing
                 ? "existing narrow SAE " + existing.path() + " (" + existing.width() + " latents)"
                 : "narrow SAE of " + spec.narrowSae().width() + " latents";
-        command.commandLine().getOut().printf("%s is valid: experiment '%s', %s activations, %s, target latent %s, "
+        out().printf("%s is valid: experiment '%s', %s activations, %s, target latent %s, "
                         + "%d run%s%n", file, spec.name(), spec.activations().kind(), narrow, spec.targetLatent(),
                 spec.runs().size(), spec.runs().size() == 1 ? "" : "s");
         return SaesplitCommand.OK;

@@ -4,27 +4,18 @@ import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.stack.Stack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a worker until interrupted. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run a worker polling the pipeline's task queues until interrupted (Ctrl-C).")
-final class WorkerCommand implements Callable<Integer> {
+final class WorkerCommand extends SaesplitSubcommand {
 
     @Option(names = "--queues", split = ",", defaultValue = "cpu,gpu",
             description = "Queues to poll: cpu (workflows, data, evaluation), gpu (training). Default: ${DEFAULT-VALUE}.")
     List<String> queues;
-
-    @ParentCommand
-    SaesplitCommand saesplit;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -37,9 +28,9 @@ final class WorkerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Stack stack = saesplit.openStack()) {
             stack.startWorker(taskQueues);
-            command.commandLine().getOut().printf("worker polling %s on Temporal at %s; Ctrl-C stops it%n",
+            out().printf("worker polling %s on Temporal at %s; Ctrl-C stops it%n",
                     String.join(", ", queues), stack.temporal().address());
-            command.commandLine().getOut().flush();
+            out().flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopped.countDown();
                 stack.close();
