@@ -58,7 +58,7 @@ public final class ActivationActivitiesImpl implements ActivationActivities {
 
     static SyntheticHierarchyConfig config(ActivationSourceSpec.Synthetic s) {
         return SyntheticHierarchyConfig.of(s.dIn(), s.features(), s.parents(), s.childrenPerParent(),
-                s.firingProbability(), s.tokens(), s.seed());
+                s.firingProbability(), s.tokens(), s.seed()).withChildProbability(s.childProbability());
     }
 
     /** Checks the files open as one activation matrix, then records them with their sizes and times. */

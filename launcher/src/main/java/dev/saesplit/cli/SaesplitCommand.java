@@ -59,7 +59,7 @@ public final class SaesplitCommand {
         CommandLine commandLine = new CommandLine(new SaesplitCommand(environment));
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            err.println("saesplit " + cmd.getCommandName() + ": " + e.getMessage());
+            err.println("saesplit " + cmd.getCommandName() + ": " + describe(e));
             if (debug) {
                 e.printStackTrace(err);
             } else if (exitCodeOf(e) == RUNTIME_FAILURE) {
@@ -69,6 +69,18 @@ public final class SaesplitCommand {
             return exitCodeOf(e);
         });
         return commandLine;
+    }
+
+    /** The failure's message, followed by its innermost cause's when that says something more. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(e.getMessage());
+        String rootMessage = root.getMessage();
+        return root == e || rootMessage == null || message.contains(rootMessage) ? message
+                : message + ": " + rootMessage;
     }
 
     private static int exitCodeOf(Exception e) {

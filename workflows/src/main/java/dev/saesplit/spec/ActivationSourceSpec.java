@@ -27,11 +27,12 @@ public sealed interface ActivationSourceSpec {
      * @param parents           features that have children
      * @param childrenPerParent children of each parent
      * @param firingProbability probability that a non-child feature fires on a token
+     * @param childProbability  probability that a firing parent also fires one of its children
      * @param tokens            tokens to generate
      * @param seed              generator seed
      */
     record Synthetic(int dIn, int features, int parents, int childrenPerParent, double firingProbability,
-                     long tokens, long seed) implements ActivationSourceSpec {
+                     double childProbability, long tokens, long seed) implements ActivationSourceSpec {
         @Override
         public String kind() {
             return "synthetic";

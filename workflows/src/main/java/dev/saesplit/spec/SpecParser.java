@@ -34,7 +34,7 @@ public final class SpecParser {
     private static final Set<String> TOP = Set.of("name", "description", "activations", "narrow_sae",
             "target_latent", "filter_threshold", "training", "max_parallel_runs", "split", "runs");
     private static final Set<String> SYNTHETIC = Set.of("source", "d_in", "features", "parents",
-            "children_per_parent", "firing_probability", "tokens", "seed");
+            "children_per_parent", "firing_probability", "child_probability", "tokens", "seed");
     private static final Set<String> NPY = Set.of("source", "files");
     private static final Set<String> MODEL = Set.of("source", "model", "weights", "hook", "dataset",
             "context_size", "tokens");
@@ -150,14 +150,15 @@ public final class SpecParser {
                     int parents = r.intValue(node, p, "parents", null, 1, 1 << 20);
                     int children = r.intValue(node, p, "children_per_parent", 3, 1, 1024);
                     double firing = r.number(node, p, "firing_probability", 0.01, 0, 1, true);
+                    double childProbability = r.number(node, p, "child_probability", 1.0, 0, 1, true);
                     long tokens = r.tokenCount(node, p, "tokens", null);
                     long seed = r.integer(node, p, "seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE);
                     if (features > 0 && parents > 0 && (long) parents * (children + 1) > features) {
                         r.problem(p + ".features", parents + " parents with " + children + " children each need "
                                 + "at least " + (long) parents * (children + 1) + " features, got " + features);
                     }
-                    return new ActivationSourceSpec.Synthetic(dIn, features, parents, children, firing, tokens,
-                            seed);
+                    return new ActivationSourceSpec.Synthetic(dIn, features, parents, children, firing,
+                            childProbability, tokens, seed);
                 }
                 case "npy" -> {
                     r.mapping(node, p, NPY);

@@ -14,13 +14,15 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param childrenPerParent       children of each parent, K
  * @param firingProbability       per-token probability that an independent feature fires
  * @param parentFiringProbability per-token probability that a parent fires
+ * @param childProbability        probability that a firing parent also fires one of its children; below 1 the
+ *                                parent direction also occurs alone, so a narrow SAE can learn it cleanly
  * @param tokens                  tokens to generate
  * @param seed                    seed of directions and activations
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyntheticHierarchyConfig(int dIn, int features, int parents, int childrenPerParent,
-                                       double firingProbability, double parentFiringProbability, long tokens,
-                                       long seed) {
+                                       double firingProbability, double parentFiringProbability,
+                                       double childProbability, long tokens, long seed) {
 
     public SyntheticHierarchyConfig {
         requirePositive("dIn", dIn);
@@ -34,6 +36,7 @@ public record SyntheticHierarchyConfig(int dIn, int features, int parents, int c
         }
         requireProbability("firingProbability", firingProbability);
         requireProbability("parentFiringProbability", parentFiringProbability);
+        requireProbability("childProbability", childProbability);
     }
 
     /**
@@ -45,7 +48,13 @@ public record SyntheticHierarchyConfig(int dIn, int features, int parents, int c
                                               double firingProbability, long tokens, long seed) {
         double parentProbability = Math.min(1.0, Math.max(childrenPerParent, 2) * firingProbability);
         return new SyntheticHierarchyConfig(dIn, features, parents, childrenPerParent, firingProbability,
-                parentProbability, tokens, seed);
+                parentProbability, 1.0, tokens, seed);
+    }
+
+    /** The same hierarchy with a firing parent firing one of its children only with probability {@code p}. */
+    public SyntheticHierarchyConfig withChildProbability(double p) {
+        return new SyntheticHierarchyConfig(dIn, features, parents, childrenPerParent, firingProbability,
+                parentFiringProbability, p, tokens, seed);
     }
 
     /** First feature that is neither a parent nor a child. */

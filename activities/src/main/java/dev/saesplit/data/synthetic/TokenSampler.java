@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Draws one token of a synthetic hierarchy: which features fire, with what magnitude, and the activation
- * vector they sum to. Each parent fires independently; a firing parent makes exactly one of its children fire,
+ * vector they sum to. Each parent fires independently; a firing parent makes one of its children fire (with the
+ * configured child probability, always by default),
  * chosen uniformly (children are mutually exclusive refinements of the parent, as the split latents of a wide
  * SAE are); the activation is the sum of magnitude × direction over everything that fired, so a child's
  * direction adds to its parent's. Independent features fire independently. Firing sets are drawn by geometric
@@ -42,6 +43,10 @@ final class TokenSampler {
         for (int parent = skip(random, -1, config.parentFiringProbability()); parent < parents;
              parent = skip(random, parent, config.parentFiringProbability())) {
             fire(parent, random);
+            // Drawn only when it can matter, so hierarchies whose parents always have a child keep their data.
+            if (config.childProbability() < 1 && random.nextDouble() >= config.childProbability()) {
+                continue;
+            }
             int child = config.firstChildOf(parent) + random.nextInt(config.childrenPerParent());
             childLabels[labelOffset + parent] = child;
             fire(child, random);

@@ -1,0 +1,93 @@
+package dev.saesplit.train;
+
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.ShuffleConfig;
+import dev.saesplit.data.ShuffledBatchStream;
+import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.synthetic.GroundTruth;
+import dev.saesplit.data.synthetic.HierarchyParent;
+import dev.saesplit.data.synthetic.SyntheticHierarchy;
+import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
+import dev.saesplit.filter.FilterConfig;
+import dev.saesplit.filter.FilterResult;
+import dev.saesplit.filter.FilteredActivationSource;
+import dev.saesplit.filter.FilteredDataSelector;
+import dev.saesplit.filter.LatentProbe;
+import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.DecoderCosines;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.StandardArchitecture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The science the pipeline automates, on data with a known answer: a narrow SAE learns the ground-truth parent
+ * directions, and a wider SAE trained only on the tokens where a parent's latent fires learns that parent's
+ * children.
+ */
+class SyntheticHierarchyRecoveryTest {
+
+    private static final int D_IN = 32;
+    private static final int BATCH = 256;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNarrowSaeFindsTheParentsAndAWideSaeOnFilteredTokensFindsTheChildren() throws Exception {
+        GroundTruth truth = SyntheticHierarchy.generate(
+                SyntheticHierarchyConfig.of(D_IN, 20, 2, 3, 0.04, 80_000, 11).withChildProbability(0.5),
+                dir.resolve("data"));
+        try (ActivationCacheReader data = ActivationCacheReader.open(dir.resolve("data"))) {
+            SaeWeights narrow = train(data, 8, 1500, 1);
+            for (HierarchyParent parent : truth.parents()) {
+                double cosine = DecoderCosines.best(narrow, truth.direction(parent.feature())).cosine();
+                assertTrue(cosine >= 0.9, "parent " + parent.feature() + " best cosine " + cosine);
+            }
+
+            HierarchyParent parent = truth.parents().get(0);
+            int latent = DecoderCosines.best(narrow, truth.direction(parent.feature())).latent();
+            FilterResult filtered = new FilteredDataSelector(FilterConfig.withThreshold(0.5f)).select(data,
+                    new LatentProbe(narrow.encoderColumn(latent), narrow.encoderBias(latent), narrow.decoderBias()),
+                    dir.resolve("filtered"));
+            try (ActivationSource parentTokens = FilteredActivationSource.open(data, filtered.keptRowsFile())) {
+                SaeWeights wide = train(parentTokens, 16, 1500, 2);
+                for (int child : parent.children()) {
+                    double alone = DecoderCosines.best(wide, truth.direction(child)).cosine();
+                    double withParent = DecoderCosines.best(wide, sum(truth.direction(parent.feature()),
+                            truth.direction(child))).cosine();
+                    assertTrue(Math.max(alone, withParent) >= 0.9, "child " + child + " of parent " + parent.feature()
+                            + ": best cosine " + Math.max(alone, withParent) + " (kept "
+                            + filtered.statistics().tokensKept() + " tokens)");
+                }
+            }
+        }
+    }
+
+    private static SaeWeights train(ActivationSource source, int width, int steps, long seed) {
+        TrainerConfig config = TrainerConfig.builder(steps).learningRate(3e-3).lrWarmupSteps(20).l1WarmupSteps(100)
+                .sparsityCoefficient(0.2).logEvery(steps).seed(seed).build();
+        SaeWeights initial = KaimingInitializer.initialize(
+                SaeConfig.of(D_IN, width, new StandardArchitecture(), "synthetic", "hierarchy"),
+                KaimingInitializer.DEFAULT_DECODER_NORM, seed);
+        try (ShuffledBatchStream stream = new ShuffledBatchStream(source, ShuffleConfig.forWidth(BATCH, seed, D_IN));
+             SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE, Optional.empty())) {
+            trainer.run();
+            return trainer.currentWeights();
+        }
+    }
+
+    private static float[] sum(float[] a, float[] b) {
+        float[] s = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            s[i] = a[i] + b[i];
+        }
+        return s;
+    }
+}
