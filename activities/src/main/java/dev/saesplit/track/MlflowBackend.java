@@ -52,7 +52,7 @@ public final class MlflowBackend implements TrackingBackend {
     @Override
     public Optional<String> findRun(String experimentId, String key) {
         return call("search runs", () -> client.searchRuns(List.of(experimentId),
-                        "tags.`" + TrackingSync.KEY_TAG + "` = '" + key + "'").stream()
+                        "tags.`" + TrackedRuns.KEY_TAG + "` = '" + key + "'").stream()
                 .map(Service.RunInfo::getRunId).findFirst());
     }
 

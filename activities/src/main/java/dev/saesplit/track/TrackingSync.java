@@ -1,12 +1,8 @@
 package dev.saesplit.track;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import dev.saesplit.store.DatabaseUnavailableException;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,22 +27,18 @@ import java.util.Set;
  */
 public final class TrackingSync {
 
-    /** The tag that names which saesplit run a tracked run is, so creating it is idempotent. */
-    static final String KEY_TAG = "saesplit.key";
     static final int MAX_METRICS = 1000;
-    static final int MAX_PARAMS = 100;
     static final int MAX_TAGS = 100;
     private static final long LOCK_ID = 0x5AE5_7AC0L;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource database;
     private final TrackingBackend backend;
-    private final TrackingContext context;
+    private final TrackedRuns runs;
 
     public TrackingSync(DataSource database, TrackingBackend backend, TrackingContext context) {
         this.database = database;
         this.backend = backend;
-        this.context = context;
+        this.runs = new TrackedRuns(database, backend, context);
     }
 
     /** Delivers everything pending; an unreachable server ends the attempt early and loses nothing. */
@@ -113,97 +105,10 @@ public final class TrackingSync {
     }
 
     private long deliver(PendingRun run) throws SQLException {
-        String experimentId = experimentId(run);
-        String parent = trackedRun(run.parent(), experimentId, null);
-        String runId = run.isParent() ? parent : trackedRun(run, experimentId, parent);
+        String experimentId = runs.experimentId(run);
+        String parent = runs.trackedRun(run.parent(), experimentId, null);
+        String runId = run.isParent() ? parent : runs.trackedRun(run, experimentId, parent);
         return deliverMetrics(run, runId) + deliverOutbox(run, runId);
-    }
-
-    private String experimentId(PendingRun run) throws SQLException {
-        String stored = queryString("SELECT mlflow_experiment_id FROM experiments WHERE id = ?", run.experimentId());
-        if (stored != null) {
-            return stored;
-        }
-        String id = backend.experimentId(run.experiment());
-        update("UPDATE experiments SET mlflow_experiment_id = ? WHERE id = ?", id, run.experimentId());
-        return id;
-    }
-
-    /** The tracked run of {@code run}: recorded, found by its key tag, or created with its params and tags. */
-    private String trackedRun(PendingRun run, String experimentId, String parentRunId) throws SQLException {
-        String stored = run.isParent()
-                ? queryString("SELECT mlflow_parent_run_id FROM experiments WHERE id = ?", run.experimentId())
-                : queryString("SELECT mlflow_run_id FROM runs WHERE experiment_id = ? AND run_id = ?",
-                run.experimentId(), run.runId());
-        if (stored != null) {
-            return stored;
-        }
-        String key = run.isParent() ? run.experiment() : run.experiment() + "/run-" + run.runId();
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(KEY_TAG, key);
-        tags.put("saesplit.experiment", run.experiment());
-        tags.put("saesplit.version", context.version());
-        tags.put("saesplit.git_commit", context.gitCommit());
-        String workflowId = run.isParent()
-                ? queryString("SELECT workflow_id FROM experiments WHERE id = ?", run.experimentId())
-                : queryString("SELECT workflow_id FROM runs WHERE experiment_id = ? AND run_id = ?",
-                run.experimentId(), run.runId());
-        if (workflowId != null) {
-            tags.put("saesplit.workflow_id", workflowId);
-        }
-        if (parentRunId != null) {
-            tags.put("mlflow.parentRunId", parentRunId);
-        }
-        String name = run.isParent() ? run.experiment() : run.runId();
-        String id = backend.findRun(experimentId, key).orElseGet(() -> backend.createRun(experimentId, name, tags));
-        logInBatches(id, params(run));
-        if (run.isParent()) {
-            update("UPDATE experiments SET mlflow_parent_run_id = ? WHERE id = ?", id, run.experimentId());
-        } else {
-            update("UPDATE runs SET mlflow_run_id = ? WHERE experiment_id = ? AND run_id = ?", id,
-                    run.experimentId(), run.runId());
-        }
-        return id;
-    }
-
-    private Map<String, String> params(PendingRun run) throws SQLException {
-        String specJson = queryString("SELECT spec_json::text FROM experiments WHERE id = ?", run.experimentId());
-        JsonNode spec = specJson == null ? NullNode.getInstance() : readJson(specJson);
-        if (run.isParent()) {
-            return RunParams.parent(spec);
-        }
-        Map<String, String> row = new LinkedHashMap<>();
-        try (Connection c = database.getConnection();
-             PreparedStatement select = c.prepareStatement("""
-                     SELECT purpose, width, seed, init, normalised, data, loss, tokens FROM runs
-                     WHERE experiment_id = ? AND run_id = ?""")) {
-            select.setLong(1, run.experimentId());
-            select.setString(2, run.runId());
-            try (ResultSet rs = select.executeQuery()) {
-                if (rs.next()) {
-                    row.put("run", run.runId());
-                    row.put("purpose", rs.getString(1));
-                    row.put("width", rs.getString(2));
-                    row.put("seed", rs.getString(3));
-                    row.put("init", rs.getString(4));
-                    row.put("normalised", rs.getBoolean(5) ? "yes" : "no");
-                    row.put("data", rs.getString(6));
-                    row.put("loss", rs.getString(7));
-                    row.put("tokens", rs.getString(8));
-                }
-            }
-        }
-        return RunParams.row(spec, row);
-    }
-
-    private void logInBatches(String runId, Map<String, String> params) {
-        List<Map.Entry<String, String>> entries = new ArrayList<>(params.entrySet());
-        for (int from = 0; from < entries.size(); from += MAX_PARAMS) {
-            Map<String, String> batch = new LinkedHashMap<>();
-            entries.subList(from, Math.min(entries.size(), from + MAX_PARAMS)).forEach(e -> batch.put(e.getKey(),
-                    e.getValue()));
-            backend.logBatch(runId, List.of(), batch, Map.of());
-        }
     }
 
     /** Sends pending points in batches; an attempted batch is first reconciled with the server's history. */
@@ -299,7 +204,7 @@ public final class TrackingSync {
                 System.err.println("saesplit: tracking set aside a " + entry.kind() + " of " + run.describe() + ": "
                         + error);
             }
-            update("UPDATE tracking_outbox SET sent_at = now(), error = ? WHERE id = ?", error, entry.id());
+            Sql.update(database, "UPDATE tracking_outbox SET sent_at = now(), error = ? WHERE id = ?", error, entry.id());
             delivered++;
         }
         return delivered;
@@ -316,7 +221,7 @@ public final class TrackingSync {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     Map<String, String> payload = new LinkedHashMap<>();
-                    readJson(rs.getString(3)).fields().forEachRemaining(f -> payload.put(f.getKey(),
+                    Sql.json(rs.getString(3)).fields().forEachRemaining(f -> payload.put(f.getKey(),
                             f.getValue().asText()));
                     entries.add(new OutboxEntry(rs.getLong(1), rs.getString(2), payload, rs.getLong(4)));
                 }
@@ -357,55 +262,12 @@ public final class TrackingSync {
         }
     }
 
-    private static JsonNode readJson(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException("the database holds malformed JSON: " + text, e);
-        }
-    }
-
-    private String queryString(String sql, Object... values) throws SQLException {
-        try (Connection c = database.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                select.setObject(i + 1, values[i]);
-            }
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
     private long queryLong(String sql) {
         try (Connection c = database.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot read the tracking backlog: " + e.getMessage(), e);
-        }
-    }
-
-    private void update(String sql, Object... values) throws SQLException {
-        try (Connection c = database.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
-            }
-            statement.executeUpdate();
-        }
-    }
-
-    /** A saesplit run with something to deliver; {@code runId} empty for the experiment's parent run. */
-    private record PendingRun(long experimentId, String experiment, String runId) {
-        boolean isParent() {
-            return runId.isEmpty();
-        }
-
-        PendingRun parent() {
-            return new PendingRun(experimentId, experiment, "");
-        }
-
-        String describe() {
-            return isParent() ? "experiment " + experiment : "run " + runId + " of " + experiment;
         }
     }
 

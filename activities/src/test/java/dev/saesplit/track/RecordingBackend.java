@@ -33,7 +33,7 @@ final class RecordingBackend implements TrackingBackend {
     @Override
     public Optional<String> findRun(String experimentId, String key) {
         available();
-        return runTags.entrySet().stream().filter(e -> key.equals(e.getValue().get(TrackingSync.KEY_TAG)))
+        return runTags.entrySet().stream().filter(e -> key.equals(e.getValue().get(TrackedRuns.KEY_TAG)))
                 .map(Map.Entry::getKey).findFirst();
     }
 
@@ -49,7 +49,7 @@ final class RecordingBackend implements TrackingBackend {
     @Override
     public void logBatch(String runId, List<MetricPoint> metrics, Map<String, String> ps, Map<String, String> tags) {
         available();
-        if (metrics.size() > TrackingSync.MAX_METRICS || ps.size() > TrackingSync.MAX_PARAMS
+        if (metrics.size() > TrackingSync.MAX_METRICS || ps.size() > TrackedRuns.MAX_PARAMS
                 || tags.size() > TrackingSync.MAX_TAGS) {
             throw new TrackingRejectedException("batch over MLflow's limits", null);
         }

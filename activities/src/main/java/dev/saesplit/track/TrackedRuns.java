@@ -1,0 +1,123 @@
+package dev.saesplit.track;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tracking server's experiments and runs for saesplit's: found by what PostgreSQL recorded, else by the
+ * run's key tag, else created with the run's params and tags, so an answer lost after a creation never creates
+ * the run twice.
+ */
+final class TrackedRuns {
+
+    /** The tag that names which saesplit run a tracked run is, so creating it is idempotent. */
+    static final String KEY_TAG = "saesplit.key";
+    static final int MAX_PARAMS = 100;
+
+    private final DataSource database;
+    private final TrackingBackend backend;
+    private final TrackingContext context;
+
+    TrackedRuns(DataSource database, TrackingBackend backend, TrackingContext context) {
+        this.database = database;
+        this.backend = backend;
+        this.context = context;
+    }
+
+    String experimentId(PendingRun run) throws SQLException {
+        String stored = Sql.queryString(database, "SELECT mlflow_experiment_id FROM experiments WHERE id = ?", run.experimentId());
+        if (stored != null) {
+            return stored;
+        }
+        String id = backend.experimentId(run.experiment());
+        Sql.update(database, "UPDATE experiments SET mlflow_experiment_id = ? WHERE id = ?", id, run.experimentId());
+        return id;
+    }
+
+    /** The tracked run of {@code run}: recorded, found by its key tag, or created with its params and tags. */
+    String trackedRun(PendingRun run, String experimentId, String parentRunId) throws SQLException {
+        String stored = run.isParent()
+                ? Sql.queryString(database, "SELECT mlflow_parent_run_id FROM experiments WHERE id = ?", run.experimentId())
+                : Sql.queryString(database, "SELECT mlflow_run_id FROM runs WHERE experiment_id = ? AND run_id = ?",
+                run.experimentId(), run.runId());
+        if (stored != null) {
+            return stored;
+        }
+        String key = run.isParent() ? run.experiment() : run.experiment() + "/run-" + run.runId();
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(KEY_TAG, key);
+        tags.put("saesplit.experiment", run.experiment());
+        tags.put("saesplit.version", context.version());
+        tags.put("saesplit.git_commit", context.gitCommit());
+        String workflowId = run.isParent()
+                ? Sql.queryString(database, "SELECT workflow_id FROM experiments WHERE id = ?", run.experimentId())
+                : Sql.queryString(database, "SELECT workflow_id FROM runs WHERE experiment_id = ? AND run_id = ?",
+                run.experimentId(), run.runId());
+        if (workflowId != null) {
+            tags.put("saesplit.workflow_id", workflowId);
+        }
+        if (parentRunId != null) {
+            tags.put("mlflow.parentRunId", parentRunId);
+        }
+        String name = run.isParent() ? run.experiment() : run.runId();
+        String id = backend.findRun(experimentId, key).orElseGet(() -> backend.createRun(experimentId, name, tags));
+        logInBatches(id, params(run));
+        if (run.isParent()) {
+            Sql.update(database, "UPDATE experiments SET mlflow_parent_run_id = ? WHERE id = ?", id, run.experimentId());
+        } else {
+            Sql.update(database, "UPDATE runs SET mlflow_run_id = ? WHERE experiment_id = ? AND run_id = ?", id,
+                    run.experimentId(), run.runId());
+        }
+        return id;
+    }
+
+    private Map<String, String> params(PendingRun run) throws SQLException {
+        String specJson = Sql.queryString(database, "SELECT spec_json::text FROM experiments WHERE id = ?", run.experimentId());
+        JsonNode spec = specJson == null ? NullNode.getInstance() : Sql.json(specJson);
+        if (run.isParent()) {
+            return RunParams.parent(spec);
+        }
+        Map<String, String> row = new LinkedHashMap<>();
+        try (Connection c = database.getConnection();
+             PreparedStatement select = c.prepareStatement("""
+                     SELECT purpose, width, seed, init, normalised, data, loss, tokens FROM runs
+                     WHERE experiment_id = ? AND run_id = ?""")) {
+            select.setLong(1, run.experimentId());
+            select.setString(2, run.runId());
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    row.put("run", run.runId());
+                    row.put("purpose", rs.getString(1));
+                    row.put("width", rs.getString(2));
+                    row.put("seed", rs.getString(3));
+                    row.put("init", rs.getString(4));
+                    row.put("normalised", rs.getBoolean(5) ? "yes" : "no");
+                    row.put("data", rs.getString(6));
+                    row.put("loss", rs.getString(7));
+                    row.put("tokens", rs.getString(8));
+                }
+            }
+        }
+        return RunParams.row(spec, row);
+    }
+
+    private void logInBatches(String runId, Map<String, String> params) {
+        List<Map.Entry<String, String>> entries = new ArrayList<>(params.entrySet());
+        for (int from = 0; from < entries.size(); from += MAX_PARAMS) {
+            Map<String, String> batch = new LinkedHashMap<>();
+            entries.subList(from, Math.min(entries.size(), from + MAX_PARAMS)).forEach(e -> batch.put(e.getKey(),
+                    e.getValue()));
+            backend.logBatch(runId, List.of(), batch, Map.of());
+        }
+    }
+}
