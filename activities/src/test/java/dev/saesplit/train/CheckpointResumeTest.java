@@ -1,5 +1,6 @@
 package dev.saesplit.train;
 
+import dev.saesplit.data.BatchStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,20 +58,20 @@ class CheckpointResumeTest {
         CheckpointStore interruptedStore = CheckpointStore.at(dir.resolve("interrupted"));
 
         SaeWeights uninterrupted;
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 11);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 11);
              SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE,
                      Optional.of(uninterruptedStore))) {
             trainer.run();
             uninterrupted = trainer.currentWeights();
         }
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 11);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 11);
              SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE,
                      Optional.of(interruptedStore))) {
             trainer.runUntil(7); // killed between checkpoints: steps 5..7 are lost
         }
         CheckpointInfo last = interruptedStore.latest().orElseThrow();
         assertEquals(4, last.step());
-        try (InMemoryBatchStream freshStream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 11);
+        try (BatchStream freshStream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 11);
              SaeTrainer resumed = SaeTrainer.resume(config, last, freshStream, TrainingListener.NONE,
                      Optional.of(interruptedStore))) {
             resumed.run();
@@ -93,7 +94,7 @@ class CheckpointResumeTest {
         RecordingListener listener = new RecordingListener();
         CheckpointStore store = new CheckpointStore(dir.resolve("ckpt"), 2);
 
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 13);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 13);
              SaeTrainer trainer = SaeTrainer.start(config, SaeTrainerTest.freshSae(14), stream, listener,
                      Optional.of(store))) {
             trainer.runUntil(10);
@@ -114,7 +115,7 @@ class CheckpointResumeTest {
         PlantedSparseData data = new PlantedSparseData(D_IN, 12, 200, 0.08, 15);
         TrainerConfig config = TrainerConfig.builder(4).lrWarmupSteps(1).l1WarmupSteps(1).checkpointEvery(4).build();
         CheckpointStore store = CheckpointStore.at(dir.resolve("ckpt"));
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 16);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 16);
              SaeTrainer trainer = SaeTrainer.start(config, SaeTrainerTest.freshSae(17), stream,
                      TrainingListener.NONE, Optional.of(store))) {
             trainer.run();
@@ -122,7 +123,7 @@ class CheckpointResumeTest {
         CheckpointInfo checkpoint = store.latest().orElseThrow();
         Files.delete(checkpoint.directory().resolve(CheckpointStore.OPTIMIZER_FILE));
 
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 16)) {
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 16)) {
             ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> SaeTrainer.resume(
                     config, checkpoint, stream, TrainingListener.NONE, Optional.of(store)));
             assertTrue(e.getMessage().contains(CheckpointStore.OPTIMIZER_FILE), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.saesplit.train;
 
+import dev.saesplit.data.BatchStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class SaeTrainerTest {
                 .sparsityCoefficient(0.2).logEvery(200).build();
         RecordingListener listener = new RecordingListener();
 
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 1);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 1);
              SaeTrainer trainer = SaeTrainer.start(config, freshSae(3), stream, listener, Optional.empty())) {
             trainer.run();
 
@@ -58,7 +59,7 @@ class SaeTrainerTest {
                 .deadLatents(DeadLatentPolicy.DEFAULTS.withWindowTokens(2L * BATCH).withResampling(10)).build();
         SaeWeights initial = freshSae(4);
 
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 2);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 2);
              SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE, Optional.empty())) {
             trainer.run();
 
@@ -79,7 +80,7 @@ class SaeTrainerTest {
         SaeWeights initial = withSilencedLatents(freshSae(5), 4);
         RecordingListener listener = new RecordingListener();
 
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 3);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 3);
              SaeTrainer trainer = SaeTrainer.start(config, initial, stream, listener, Optional.empty())) {
             trainer.run();
 
@@ -100,7 +101,7 @@ class SaeTrainerTest {
         PlantedSparseData data = new PlantedSparseData(D_IN, 12, 512, 0.08, 8);
         TrainerConfig config = TrainerConfig.builder(5).lrWarmupSteps(1).l1WarmupSteps(1).build();
 
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(data.rows, D_IN, BATCH, 4);
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 4);
              SaeTrainer trainer = SaeTrainer.start(config, freshSae(6), stream, TrainingListener.NONE, Optional.empty())) {
             trainer.run();
             trainer.saveSae(dir.resolve("sae"));

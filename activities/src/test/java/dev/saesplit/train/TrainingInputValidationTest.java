@@ -1,5 +1,6 @@
 package dev.saesplit.train;
 
+import dev.saesplit.data.BatchStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ class TrainingInputValidationTest {
     @Test
     void activationsOfAnotherWidthThanTheSaeAreRejectedNamingBothWidths() {
         float[] rows = new float[8 * 20];
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(rows, 20, 8, 1)) {
+        try (BatchStream stream = InMemoryBatchStream.over(rows, 20, 8, 1)) {
             ActivationWidthMismatchException e = assertThrows(ActivationWidthMismatchException.class,
                     () -> SaeTrainer.start(CONFIG, SaeTrainerTest.freshSae(1), stream, TrainingListener.NONE,
                             Optional.empty()));
@@ -30,7 +31,7 @@ class TrainingInputValidationTest {
         for (int row = 0; row < 8; row++) {
             rows[row * 16 + 3] = Float.NaN; // every row is bad in column 3, so batch row 0 is the first hit
         }
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(rows, 16, 8, 2);
+        try (BatchStream stream = InMemoryBatchStream.over(rows, 16, 8, 2);
              SaeTrainer trainer = SaeTrainer.start(CONFIG, SaeTrainerTest.freshSae(2), stream,
                      TrainingListener.NONE, Optional.empty())) {
             NonFiniteActivationException e = assertThrows(NonFiniteActivationException.class, trainer::run);
@@ -46,7 +47,7 @@ class TrainingInputValidationTest {
     void aZeroTargetLatentOutsideTheSaeIsRejected() {
         float[] rows = new float[8 * 16];
         TrainerConfig config = CONFIG.toBuilder().zeroTargetLatent(24).build();
-        try (InMemoryBatchStream stream = new InMemoryBatchStream(rows, 16, 8, 3)) {
+        try (BatchStream stream = InMemoryBatchStream.over(rows, 16, 8, 3)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> SaeTrainer.start(config, SaeTrainerTest.freshSae(3), stream, TrainingListener.NONE,
                             Optional.empty()));

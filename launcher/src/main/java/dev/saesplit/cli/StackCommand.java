@@ -3,6 +3,7 @@ package dev.saesplit.cli;
 import dev.saesplit.stack.MlflowServer;
 import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.stack.PythonEnvironment;
+import dev.saesplit.stack.ServerProcess;
 import dev.saesplit.stack.TemporalServer;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
@@ -23,24 +24,35 @@ final class StackCommand {
     @ParentCommand
     SaesplitCommand saesplit;
 
-    DatabaseConfig config() {
-        return DatabaseConfig.fromEnvironment(saesplit.environment());
-    }
-
-    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the dev stack (idempotent).")
-    static final class Up implements java.util.concurrent.Callable<Integer> {
+    /** What the stack subcommands share: the state directory's configuration and the output. */
+    abstract static class StackSubcommand implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         StackCommand stack;
         @Spec
         picocli.CommandLine.Model.CommandSpec command;
 
+        DatabaseConfig config() {
+            return DatabaseConfig.fromEnvironment(stack.saesplit.environment());
+        }
+
+        Path stateDir() {
+            return config().stateDir().toAbsolutePath();
+        }
+
+        PrintWriter out() {
+            return command.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the dev stack (idempotent).")
+    static final class Up extends StackSubcommand {
         @Override
         public Integer call() {
-            DatabaseConfig config = stack.config();
-            PrintWriter out = command.commandLine().getOut();
+            DatabaseConfig config = config();
+            PrintWriter out = out();
             LocalPostgres postgres = LocalPostgres.startOrAttach(config.localDataDir(), DatabaseConfig.binaryCache());
             out.printf("PostgreSQL  %s (data in %s)%n", postgres.jdbcUrl(), postgres.dataDir());
-            Path stateDir = config.stateDir().toAbsolutePath();
+            Path stateDir = stateDir();
             TemporalServer temporal = TemporalServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()),
                     true);
             out.printf("Temporal    %s%s%n", temporal.address(), temporal.uiAddress().map(u -> "  (Web UI " + u + ")")
@@ -53,19 +65,14 @@ final class StackCommand {
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the dev stack.")
-    static final class Down implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        StackCommand stack;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec command;
-
+    static final class Down extends StackSubcommand {
         @Override
         public Integer call() {
-            DatabaseConfig config = stack.config();
-            PrintWriter out = command.commandLine().getOut();
-            out.println(TemporalServer.stopDetached(config.stateDir().toAbsolutePath())
+            DatabaseConfig config = config();
+            PrintWriter out = out();
+            out.println(TemporalServer.stopDetached(stateDir())
                     ? "Temporal    stopped" : "Temporal    was not running from this state directory");
-            out.println(MlflowServer.stopDetached(config.stateDir().toAbsolutePath())
+            out.println(MlflowServer.stopDetached(stateDir())
                     ? "MLflow      stopped" : "MLflow      was not running from this state directory");
             out.println(LocalPostgres.stopIfRunning(config.localDataDir(), DatabaseConfig.binaryCache())
                     ? "PostgreSQL  stopped" : "PostgreSQL  was not running");
@@ -75,24 +82,26 @@ final class StackCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show what the dev stack runs.")
-    static final class Status implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        StackCommand stack;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec command;
+    static final class Status extends StackSubcommand {
+
+        /** Whether 'stack down' here can stop it. */
+        private static String owner(boolean startedFromHere) {
+            return startedFromHere ? "" : "  (not started from this state directory; 'stack down' leaves it)";
+        }
 
         @Override
         public Integer call() {
-            DatabaseConfig config = stack.config();
-            PrintWriter out = command.commandLine().getOut();
+            DatabaseConfig config = config();
+            PrintWriter out = out();
             out.println(LocalPostgres.runningPort(config.localDataDir()).map(p -> "PostgreSQL  running on 127.0.0.1:" + p)
                     .orElse("PostgreSQL  stopped (commands start it on demand)"));
-            out.println(TemporalServer.runsDetached(config.stateDir().toAbsolutePath())
+            out.println(ServerProcess.accepts(TemporalServer.DEV_PORT)
                     ? "Temporal    running on 127.0.0.1:" + TemporalServer.DEV_PORT + "  (Web UI http://127.0.0.1:"
-                    + TemporalServer.DEV_UI_PORT + ")"
+                    + TemporalServer.DEV_UI_PORT + ")" + owner(TemporalServer.runsDetached(stateDir()))
                     : "Temporal    stopped (run starts it on demand)");
-            out.println(MlflowServer.runsDetached(config.stateDir().toAbsolutePath())
+            out.println(ServerProcess.accepts(MlflowServer.DEV_PORT)
                     ? "MLflow      running on http://127.0.0.1:" + MlflowServer.DEV_PORT
+                    + owner(MlflowServer.runsDetached(stateDir()))
                     : "MLflow      stopped (run starts it, and leaves it running for its UI)");
             out.flush();
             return SaesplitCommand.OK;

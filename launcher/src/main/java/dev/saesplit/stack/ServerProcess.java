@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * this process (stopped by {@link #close()}) or detached into a session of its own with its pid in
  * {@code <state>/<name>.pid}, so it outlives this process and a later {@code stack down} can stop it.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -106,7 +106,8 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    static boolean accepts(int port) {
+    /** Whether something listens on 127.0.0.1:{@code port}. */
+    public static boolean accepts(int port) {
         try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
             return true;
         } catch (IOException e) {
