@@ -4,10 +4,8 @@ import dev.saesplit.experiment.ExperimentResult;
 import dev.saesplit.experiment.ExperimentWorkflow;
 import dev.saesplit.experiment.RunOutcome;
 import dev.saesplit.pipeline.Failures;
-import dev.saesplit.pipeline.StageProgress;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.WorkflowIds;
-import dev.saesplit.run.SplitRunWorkflow;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SpecParser;
@@ -30,8 +28,6 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +89,7 @@ final class RunCommand extends SaesplitSubcommand {
         CompletableFuture<ExperimentResult> result = stub.getResultAsync(ExperimentResult.class);
         ProgressView view = new ProgressView(out, System.console() != null);
         while (true) {
-            view.show(progress(client, spec, workflow));
+            view.show(ProgressQueries.of(client, spec.name(), spec.runs().stream().map(RunSpec::id).toList()));
             try {
                 return result.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException stillRunning) {
@@ -103,27 +99,6 @@ final class RunCommand extends SaesplitSubcommand {
                 throw new ExperimentFailedException("experiment '" + spec.name() + "' failed: "
                         + Failures.rootMessage(cause), cause);
             }
-        }
-    }
-
-    /** The experiment's and each started row's progress, read by workflow queries. */
-    private static Map<String, StageProgress> progress(WorkflowClient client, ExperimentSpec spec,
-                                                       ExperimentWorkflow workflow) {
-        Map<String, StageProgress> lines = new LinkedHashMap<>();
-        lines.put("experiment", queried(workflow::progress));
-        for (RunSpec row : spec.runs()) {
-            SplitRunWorkflow run = client.newWorkflowStub(SplitRunWorkflow.class,
-                    WorkflowIds.run(spec.name(), row.id()));
-            lines.put("run " + row.id(), queried(run::progress));
-        }
-        return lines;
-    }
-
-    private static StageProgress queried(java.util.function.Supplier<StageProgress> query) {
-        try {
-            return query.get();
-        } catch (RuntimeException notStartedYet) {
-            return new StageProgress("waiting", dev.saesplit.pipeline.TrainingProgress.NONE, false);
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.saesplit.cli;
 
-import dev.saesplit.experiment.ExperimentWorkflow;
-import dev.saesplit.pipeline.WorkflowIds;
-import dev.saesplit.run.SplitRunWorkflow;
 import dev.saesplit.stack.Stack;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.ExperimentSummary;
@@ -33,29 +30,13 @@ final class StatusCommand extends SaesplitSubcommand {
                 }
             } else {
                 List<RunTableRow> rows = store.runTable(experiment);
-                ProgressView live = new ProgressView(out, false);
-                var lines = new java.util.LinkedHashMap<String, dev.saesplit.pipeline.StageProgress>();
-                queryInto(lines, "experiment", () -> stack.client().newWorkflowStub(ExperimentWorkflow.class,
-                        WorkflowIds.experiment(experiment)).progress());
-                for (RunTableRow row : rows) {
-                    queryInto(lines, "run " + row.runId(), () -> stack.client().newWorkflowStub(SplitRunWorkflow.class,
-                            WorkflowIds.run(experiment, row.runId())).progress());
-                }
-                live.show(lines);
+                new ProgressView(out, false).show(ProgressQueries.of(stack.client(), experiment,
+                        rows.stream().map(RunTableRow::runId).toList()));
                 out.println();
                 out.print(RunTableFormatter.format(experiment, rows, RunTableFormatter.Format.MD));
             }
             out.flush();
         }
         return SaesplitCommand.OK;
-    }
-
-    private static void queryInto(java.util.Map<String, dev.saesplit.pipeline.StageProgress> lines, String label,
-                                  java.util.function.Supplier<dev.saesplit.pipeline.StageProgress> query) {
-        try {
-            lines.put(label, query.get());
-        } catch (RuntimeException notStarted) {
-            // no execution yet: nothing live to show for it
-        }
     }
 }
