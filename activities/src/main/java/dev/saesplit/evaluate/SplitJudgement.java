@@ -41,7 +41,7 @@ public record SplitJudgement(int children, SplitOutcome outcome, String detail) 
         HierarchyParent parent = null;
         double parentCosine = -1;
         for (HierarchyParent p : truth.parents()) {
-            double c = cosine(target, truth.direction(p.feature()));
+            double c = DecoderCosines.cosine(target, truth.direction(p.feature()));
             if (c > parentCosine) {
                 parentCosine = c;
                 parent = p;
@@ -96,18 +96,6 @@ public record SplitJudgement(int children, SplitOutcome outcome, String detail) 
         return new SplitJudgement(children, outcome, String.format(Locale.ROOT,
                 "%d live wide latents within cosine %.2f of the target's direction (%d needed)%s", children,
                 criteria.minChildCosine(), criteria.minChildren(), probes));
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     private static float[] sum(float[] a, float[] b) {

@@ -44,6 +44,16 @@ public final class DecoderCosines {
         return cosines;
     }
 
+    /** The cosine similarity of two directions of equal length; 0 when either is zero. */
+    public static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+        }
+        double norms = norm(a, 0, a.length) * norm(b, 0, b.length);
+        return norms == 0 ? 0 : dot / norms;
+    }
+
     private static double norm(float[] v, int offset, int length) {
         double sum = 0;
         for (int i = 0; i < length; i++) {

@@ -1,17 +1,13 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.stack.TrackingContexts;
 import picocli.CommandLine;
 
-/** The version recorded in the jar's manifest at build time. */
+/** {@code --version}: the version recorded in the jar's manifest at build time. */
 final class SaesplitVersion implements CommandLine.IVersionProvider {
-
-    static String current() {
-        String version = SaesplitVersion.class.getPackage().getImplementationVersion();
-        return version == null ? "development build" : version;
-    }
 
     @Override
     public String[] getVersion() {
-        return new String[] {"saesplit " + current()};
+        return new String[] {"saesplit " + TrackingContexts.version()};
     }
 }

@@ -5,15 +5,20 @@ import dev.saesplit.track.TrackingContext;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-/** The version and commit this process runs, for the tags of tracked runs. */
-final class TrackingContexts {
+/** The version and commit this process runs, for the tags of tracked runs and {@code --version}. */
+public final class TrackingContexts {
 
     private TrackingContexts() {
     }
 
     static TrackingContext current() {
+        return new TrackingContext(version(), gitCommit());
+    }
+
+    /** The version recorded in the jar's manifest at build time. */
+    public static String version() {
         String version = TrackingContexts.class.getPackage().getImplementationVersion();
-        return new TrackingContext(version == null ? "development" : version, gitCommit());
+        return version == null ? "development build" : version;
     }
 
     private static String gitCommit() {
