@@ -5,10 +5,10 @@ import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.pipeline.ArtifactRef;
-import dev.saesplit.sae.DecoderCosines;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.worker.ActivityHeartbeat;
@@ -18,17 +18,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The basic evaluation of a trained row: reconstruction and sparsity on a fixed sample, the wide latents'
- * closeness to the target, and the split judgement. Results are artifacts too, so re-running a finished
- * experiment does not evaluate again.
+ * Evaluates a trained row on the experiment's held-out tokens: reconstruction on all of them and on the target's,
+ * and the split by behaviour (see {@link SplitEvaluator}), written as {@code split_report.json}. Results are
+ * artifacts too, so re-running a finished experiment does not evaluate again.
  */
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
-    static final int CODE_VERSION = 1;
+    /** 2: behavioural children on held-out tokens; the report is split_report.json. */
+    static final int CODE_VERSION = 2;
     static final String KIND = "evaluation";
-    static final String REPORT = "evaluation.json";
-    /** Tokens of the evaluation sample. */
-    static final long SAMPLE_TOKENS = 65_536;
 
     private final ArtifactStore store;
 
@@ -39,29 +37,41 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     @Override
     public EvaluationResult evaluate(EvaluationRequest r) {
         String key = OutputKey.of("evaluate", CODE_VERSION, r.wide().artifact().contentHash(),
-                r.narrow().artifact().contentHash(), r.targetLatent(), r.data().artifact().contentHash(),
-                r.criteria(), SAMPLE_TOKENS);
+                r.narrow().artifact().contentHash(), r.targetLatent(), r.threshold(), r.zeroedLatent(),
+                r.data().artifact().contentHash(), r.criteria());
         ArtifactRef ref;
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()),
-                    dir -> JsonArtifacts.write(dir.resolve(REPORT), measure(r)));
+                    dir -> JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r)));
         }
-        return JsonArtifacts.read(ArtifactStore.directory(ref).resolve(REPORT), EvaluationResult.class);
+        return result(JsonArtifacts.read(ArtifactStore.directory(ref).resolve(SplitReport.FILE_NAME),
+                SplitReport.class), ref);
     }
 
-    private static EvaluationResult measure(EvaluationRequest r) {
-        SaeWeights wide = SaeLensFormat.read(ArtifactStore.directory(r.wide().artifact()));
-        SaeWeights narrow = SaeLensFormat.read(ArtifactStore.directory(r.narrow().artifact()));
-        float[] target = narrow.decoderRow(r.targetLatent());
-        ReconstructionStats stats;
-        try (ActivationSource data = ActivationSources.open(r.data())) {
-            stats = ReconstructionStats.measure(wide, data, SAMPLE_TOKENS);
+    static EvaluationResult result(SplitReport report, ArtifactRef ref) {
+        SplitReport.GroundTruthVerdict truth = report.groundTruth();
+        return new EvaluationResult(report.all(), report.filtered(), report.children().size(),
+                report.split().distinctChildren(), report.split().coverage(), report.verdict().outcome(),
+                report.verdict().reason(), truth == null ? null : truth.outcome(),
+                truth == null ? null : truth.reason(), ref);
+    }
+
+    private static SplitReport measure(EvaluationRequest r) {
+        Path wideDirectory = ArtifactStore.directory(r.wide().artifact());
+        Path narrowDirectory = ArtifactStore.directory(r.narrow().artifact());
+        SaeWeights wide = SaeLensFormat.read(wideDirectory);
+        SaeWeights narrow = SaeLensFormat.read(narrowDirectory);
+        SplitEvaluator.Subject subject = new SplitEvaluator.Subject(wide, narrow, r.targetLatent(), r.threshold(),
+                r.zeroedLatent());
+        SplitEvaluator.Findings f;
+        try (ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(r.data()))) {
+            f = SplitEvaluator.evaluate(subject, heldOut, r.criteria(),
+                    groundTruth(ActivationSources.groundTruthDirectory(r.data())));
         }
-        double best = DecoderCosines.best(wide, target).cosine();
-        SplitJudgement split = SplitJudgement.judge(wide, target, stats.deadLatents(), r.criteria(),
-                groundTruth(ActivationSources.groundTruthDirectory(r.data())));
-        return new EvaluationResult(stats.mse(), stats.explainedVariance(), stats.l0(), stats.deadFraction(), best,
-                split.children(), split.outcome(), split.detail());
+        return new SplitReport(SplitReport.FORMAT_VERSION, r.experiment(), r.runId(), wideDirectory.toString(),
+                narrowDirectory.toString(), r.targetLatent(), r.threshold(), r.zeroedLatent(), f.heldOutTokens(),
+                f.targetTokens(), f.all(), f.filtered(), f.children(), f.parents(), f.nearMisses(), f.split(),
+                f.verdict(), f.groundTruth(), null);
     }
 
     private static Optional<GroundTruth> groundTruth(Path dataDirectory) {

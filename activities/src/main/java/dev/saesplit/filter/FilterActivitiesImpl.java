@@ -5,6 +5,7 @@ import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.pipeline.ActivationsRef;
@@ -23,7 +24,8 @@ import java.nio.file.Path;
 /** Resolves the target latent and selects the tokens where it fires. */
 public final class FilterActivitiesImpl implements FilterActivities {
 
-    static final int CODE_VERSION = 1;
+    /** 2: selects among the training rows only (see HeldOutSplit). */
+    static final int CODE_VERSION = 2;
     static final String KIND = "filtered";
 
     private final ArtifactStore store;
@@ -64,7 +66,7 @@ public final class FilterActivitiesImpl implements FilterActivities {
                 SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
                 LatentProbe probe = new LatentProbe(weights.encoderColumn(targetLatent),
                         weights.encoderBias(targetLatent), weights.decoderBias());
-                try (ActivationSource source = ActivationSources.open(data)) {
+                try (ActivationSource source = HeldOutSplit.training(ActivationSources.open(data))) {
                     new FilteredDataSelector(FilterConfig.withThreshold((float) threshold)).select(source, probe, dir);
                 }
             });

@@ -98,6 +98,21 @@ public final class SaeWeights {
         }
     }
 
+    /**
+     * A copy in which {@code latent} can never fire: its encoder column and bias are zero, so its pre-activation is
+     * 0 and no architecture counts it active. What a latent forced to zero in training is, saved as such.
+     */
+    public SaeWeights withLatentDisabled(int latent) {
+        checkLatent(latent);
+        float[] encoder = encoderWeights();
+        for (int i = 0; i < dIn(); i++) {
+            encoder[i * dSae() + latent] = 0f;
+        }
+        float[] bias = encoderBias();
+        bias[latent] = 0f;
+        return new SaeWeights(config(), encoder, bias, decoderWeights(), decoderBias());
+    }
+
     /** Whether both hold the same configuration and bit-identical parameters. */
     public boolean bitwiseEquals(SaeWeights other) {
         return config.equals(other.config)

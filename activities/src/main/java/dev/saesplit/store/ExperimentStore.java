@@ -8,6 +8,7 @@ import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SpecChoice;
 import dev.saesplit.spec.SpecFingerprint;
 import dev.saesplit.table.RunStatus;
+import dev.saesplit.table.RunTableFormatter;
 import dev.saesplit.table.RunTableRow;
 import dev.saesplit.table.SplitOutcome;
 
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,9 +71,11 @@ public final class ExperimentStore {
         return inTransaction(connection -> {
             long id = experimentId(connection, experiment)
                     .orElseThrow(() -> UnknownExperimentException.experiment(experiment));
+            Map<String, Map<String, Double>> results = finalResults(connection, id);
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT run_id, purpose, width, seed, init, normalised, data, loss, tokens, reported, status,
-                           split_success, split_detail, workflow_id, mlflow_run_id
+                           split_success, split_detail, ground_truth_success, ground_truth_detail, workflow_id,
+                           mlflow_run_id
                     FROM runs WHERE experiment_id = ? ORDER BY position""")) {
                 select.setLong(1, id);
                 List<RunTableRow> rows = new ArrayList<>();
@@ -83,13 +87,36 @@ public final class ExperimentStore {
                                 rs.getLong(9), rs.getString(10));
                         rows.add(new RunTableRow(config, choice(RunStatus.class, rs.getString(11)),
                                 Optional.ofNullable(rs.getString(12)).map(s -> choice(SplitOutcome.class, s)),
-                                Optional.ofNullable(rs.getString(13)), Optional.ofNullable(rs.getString(14)),
-                                Optional.ofNullable(rs.getString(15))));
+                                Optional.ofNullable(rs.getString(13)),
+                                Optional.ofNullable(rs.getString(14)).map(s -> choice(SplitOutcome.class, s)),
+                                Optional.ofNullable(rs.getString(15)),
+                                results.getOrDefault(config.id(), Map.of()),
+                                Optional.ofNullable(rs.getString(16)), Optional.ofNullable(rs.getString(17))));
                     }
                 }
                 return rows;
             }
         });
+    }
+
+    /** Per row, the last recorded value of each of the table's result metrics. */
+    private static Map<String, Map<String, Double>> finalResults(Connection connection, long experimentId)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT DISTINCT ON (run_id, key) run_id, key, value FROM metrics
+                WHERE experiment_id = ? AND run_id <> '' AND key = ANY (?)
+                ORDER BY run_id, key, step DESC""")) {
+            select.setLong(1, experimentId);
+            select.setArray(2, connection.createArrayOf("text", RunTableFormatter.RESULT_METRICS.toArray()));
+            Map<String, Map<String, Double>> results = new HashMap<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    results.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2),
+                            rs.getDouble(3));
+                }
+            }
+            return results;
+        }
     }
 
     /** Every experiment, oldest first. */

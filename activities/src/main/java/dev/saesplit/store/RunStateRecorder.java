@@ -1,6 +1,7 @@
 package dev.saesplit.store;
 
 import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.evaluate.ReconstructionSummary;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.SplitOutcome;
 
@@ -55,31 +56,52 @@ public final class RunStateRecorder {
     /** Marks the row succeeded with its split outcome, and keeps its summary metrics. */
     public void runResult(String experiment, String runId, EvaluationResult result) {
         metrics.record(experiment, runId, 0, summary(result));
+        String groundTruth = result.groundTruthOutcome() == null ? null : result.groundTruthOutcome().specName();
         inTransaction(connection -> {
             int updated = update(connection, """
-                    UPDATE runs SET status = 'succeeded', split_success = ?, split_detail = ?, updated_at = now(),
+                    UPDATE runs SET status = 'succeeded', split_success = ?, split_detail = ?,
+                        ground_truth_success = ?, ground_truth_detail = ?, report_uri = ?, updated_at = now(),
                         finished_at = now()
                     WHERE run_id = ? AND experiment_id = (SELECT id FROM experiments WHERE name = ?)""",
-                    result.outcome().specName(), result.detail(), runId, experiment);
+                    result.outcome().specName(), result.reason(), groundTruth, result.groundTruthReason(),
+                    result.report() == null ? null : result.report().uri(), runId, experiment);
             requireRun(updated, experiment, runId);
-            TrackingOutbox.enqueue(connection, experiment, runId, TrackingOutbox.Kind.TAGS, Map.of(
-                    "saesplit.split_success", result.outcome().specName(),
-                    "saesplit.split_detail", result.detail()));
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("saesplit.split_success", result.outcome().specName());
+            tags.put("saesplit.split_reason", result.reason());
+            if (groundTruth != null) {
+                tags.put("saesplit.ground_truth_success", groundTruth);
+                tags.put("saesplit.ground_truth_reason", result.groundTruthReason());
+            }
+            TrackingOutbox.enqueue(connection, experiment, runId, TrackingOutbox.Kind.TAGS, tags);
             queueLifecycle(connection, experiment, runId, RunStatus.SUCCEEDED, null);
         });
     }
 
-    /** The summary metrics of an evaluation, as recorded at step 0. */
+    /**
+     * The summary metrics of an evaluation, as recorded at step 0. Reconstruction names its data: {@code all}
+     * held-out tokens, or the {@code filtered} ones where the target fires.
+     */
     static Map<String, Double> summary(EvaluationResult result) {
         Map<String, Double> summary = new LinkedHashMap<>();
-        summary.put("final/mse", result.mse());
-        summary.put("final/explained_variance", result.explainedVariance());
-        summary.put("final/l0", result.l0());
-        summary.put("final/dead_fraction", result.deadFraction());
-        summary.put("final/best_cosine_to_target", result.bestCosineToTarget());
-        summary.put("final/children", (double) result.children());
+        putReconstruction(summary, "final/all/", result.all());
+        putReconstruction(summary, "final/filtered/", result.filtered());
+        summary.put("split/children", (double) result.children());
+        summary.put("split/distinct_children", (double) result.distinctChildren());
+        summary.put("split/coverage", result.coverage());
         summary.put("split/success", splitScore(result.outcome()));
+        if (result.groundTruthOutcome() != null) {
+            summary.put("split/ground_truth_success", splitScore(result.groundTruthOutcome()));
+        }
         return summary;
+    }
+
+    private static void putReconstruction(Map<String, Double> summary, String prefix, ReconstructionSummary r) {
+        summary.put(prefix + "mse", r.mse());
+        summary.put(prefix + "explained_variance", r.explainedVariance());
+        summary.put(prefix + "l0", r.l0());
+        summary.put(prefix + "dead_fraction", r.deadFraction());
+        summary.put(prefix + "tokens", (double) r.tokens());
     }
 
     /** Split success as a number MLflow can chart and compare: yes 1, partial 0.5, no 0. */

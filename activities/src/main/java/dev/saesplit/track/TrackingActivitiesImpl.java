@@ -95,11 +95,11 @@ public final class TrackingActivitiesImpl implements TrackingActivities {
     private static ObjectNode mlflowTable(List<RunTableRow> table) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode columns = root.putArray("columns");
-        RunTableFormatter.headers().forEach(columns::add);
+        RunTableFormatter.headers(table).forEach(columns::add);
         ArrayNode data = root.putArray("data");
         for (RunTableRow row : table) {
             ArrayNode cells = data.addArray();
-            RunTableFormatter.cells(row).forEach(cells::add);
+            RunTableFormatter.cells(row, table).forEach(cells::add);
         }
         return root;
     }

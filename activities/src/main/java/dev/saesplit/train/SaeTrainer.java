@@ -189,8 +189,13 @@ public final class SaeTrainer implements AutoCloseable {
     }
 
     /** Saves the current SAE in the SAELens layout, with firing frequencies from the latest window. */
+    /** Writes the SAE as trained: a latent forced to zero in training is saved unable to fire. */
     public void saveSae(Path directory) {
-        SaeLensFormat.write(directory, currentWeights(), firing.log10FiringFrequency());
+        SaeWeights weights = currentWeights();
+        if (config.zeroTargetLatent().isPresent()) {
+            weights = weights.withLatentDisabled(config.zeroTargetLatent().getAsInt());
+        }
+        SaeLensFormat.write(directory, weights, firing.log10FiringFrequency());
     }
 
     public SaeWeights currentWeights() {

@@ -5,6 +5,7 @@ import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;
 import dev.saesplit.filter.FilterActivitiesImpl;
@@ -28,7 +29,8 @@ import java.util.Optional;
  */
 public final class TrainingActivitiesImpl implements TrainingActivities {
 
-    static final int CODE_VERSION = 1;
+    /** 2: trains on the training rows only (see HeldOutSplit); a zero-target latent is saved disabled. */
+    static final int CODE_VERSION = 2;
     static final String KIND = "sae";
     private static final int CHECKPOINTS_KEPT = 2;
 
@@ -62,7 +64,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 CHECKPOINTS_KEPT);
         Optional<CheckpointInfo> resumeFrom = resumePoint(context, checkpoints);
         TrainerConfig config = trainerConfig(r);
-        try (ActivationSource all = ActivationSources.open(r.data());
+        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(r.data()));
              ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
                      ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(resumeFrom

@@ -1,6 +1,7 @@
 package dev.saesplit.track;
 
 import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.evaluate.ReconstructionSummary;
 import dev.saesplit.spec.SpecParser;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.ExperimentStore;
@@ -109,13 +110,15 @@ class TrackingSyncTest {
     void aRowsResultBecomesTagsAMetricAndItsEnd() {
         RunStateRecorder recorder = new RunStateRecorder(database.dataSource());
         recorder.runStatus("tracked", "a", RunStatus.RUNNING, "w");
-        recorder.runResult("tracked", "a", new EvaluationResult(0.1, 0.9, 5, 0, 0.8, 2, SplitOutcome.PARTIAL,
-                "2 of 3 children"));
+        ReconstructionSummary fit = new ReconstructionSummary(1000, 0.1, 0.9, 5, 0);
+        recorder.runResult("tracked", "a", new EvaluationResult(fit, fit, 2, 2, 0.6, SplitOutcome.PARTIAL,
+                "2 distinct children cover 60% of the target's tokens", SplitOutcome.PARTIAL, "2 of 3 children", null));
 
         sync.syncOnce();
 
         String row = backend.runNamed("a");
         assertEquals("partial", backend.runTags.get(row).get("saesplit.split_success"));
+        assertEquals("2 of 3 children", backend.runTags.get(row).get("saesplit.ground_truth_reason"));
         assertEquals("FINISHED", backend.status.get(row));
         assertTrue(backend.points.get(row).contains(new TrackingBackend.MetricPoint("split/success", 0.5, 0,
                 backend.points.get(row).stream().filter(p -> p.key().equals("split/success")).findFirst()

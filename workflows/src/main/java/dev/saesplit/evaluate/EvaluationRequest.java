@@ -12,9 +12,11 @@ import dev.saesplit.spec.SplitCriteria;
  * @param wide         the trained SAE
  * @param narrow       the narrow SAE whose latent is studied
  * @param targetLatent the studied latent's index in {@code narrow}
- * @param data         activations to measure on
+ * @param threshold    the target fires on a token when its activation exceeds this
+ * @param zeroedLatent the wide latent forced to zero in training (zero-target loss), or -1
+ * @param data         the experiment's activations; the evaluation reads their held-out rows
  * @param criteria     what counts as a split
  */
 public record EvaluationRequest(String experiment, String runId, SaeRef wide, SaeRef narrow, int targetLatent,
-                                ActivationsRef data, SplitCriteria criteria) {
+                                double threshold, int zeroedLatent, ActivationsRef data, SplitCriteria criteria) {
 }

@@ -1,19 +1,24 @@
 package dev.saesplit.evaluate;
 
+import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.table.SplitOutcome;
 
 /**
- * A row's evaluation.
+ * A row's evaluation, as workflows carry it; every number behind it is in the report artifact's
+ * {@code split_report.json}.
  *
- * @param mse                 mean squared reconstruction error (summed over d_in, averaged over tokens)
- * @param explainedVariance   1 − residual variance / activation variance
- * @param l0                  mean active latents per token
- * @param deadFraction        latents that never fired on the evaluation tokens
- * @param bestCosineToTarget  the largest cosine between a wide decoder row and the target's narrow one
- * @param children            wide latents that qualify as children of the target
- * @param outcome             whether the target split
- * @param detail              one line explaining the outcome
+ * @param all                 reconstruction on all held-out tokens
+ * @param filtered            reconstruction on the held-out tokens where the target fires
+ * @param children            wide latents counted as children
+ * @param distinctChildren    children once those firing together count once
+ * @param coverage            P(some child fires | target fires)
+ * @param outcome             the behavioural verdict
+ * @param reason              why, in one line
+ * @param groundTruthOutcome  the exact verdict on synthetic data, or {@code null} without ground truth
+ * @param groundTruthReason   why, or {@code null}
+ * @param report              the evaluation artifact holding {@code split_report.json}
  */
-public record EvaluationResult(double mse, double explainedVariance, double l0, double deadFraction,
-                               double bestCosineToTarget, int children, SplitOutcome outcome, String detail) {
+public record EvaluationResult(ReconstructionSummary all, ReconstructionSummary filtered, int children,
+                               int distinctChildren, double coverage, SplitOutcome outcome, String reason,
+                               SplitOutcome groundTruthOutcome, String groundTruthReason, ArtifactRef report) {
 }

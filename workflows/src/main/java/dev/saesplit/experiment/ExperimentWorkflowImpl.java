@@ -124,8 +124,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 Promise.anyOf(active).get();
                 active.removeIf(Promise::isCompleted);
             }
-            SplitRunInput input = new SplitRunInput(spec.name(), row, data, filtered, narrow, target, spec.training(),
-                    spec.split());
+            SplitRunInput input = new SplitRunInput(spec.name(), row, data, filtered, narrow, target,
+                    spec.filterThreshold(), spec.training(), spec.split());
             Promise<RunOutcome> outcome = Async.function(child(spec.name(), row)::run, input)
                     .handle((result, failure) -> outcome(row, result, failure));
             all.add(outcome);

@@ -16,9 +16,11 @@ import dev.saesplit.spec.TrainingSpec;
  * @param filtered     the filtered tokens, or {@code null} when no row of the experiment uses them
  * @param narrow       the narrow SAE
  * @param targetLatent the studied latent's index in {@code narrow}
+ * @param threshold    the target latent fires on a token when its activation exceeds this
  * @param training     optimiser settings
  * @param criteria     what counts as a split
  */
 public record SplitRunInput(String experiment, RunSpec run, ActivationsRef data, FilteredDataRef filtered,
-                            SaeRef narrow, int targetLatent, TrainingSpec training, SplitCriteria criteria) {
+                            SaeRef narrow, int targetLatent, double threshold, TrainingSpec training,
+                            SplitCriteria criteria) {
 }

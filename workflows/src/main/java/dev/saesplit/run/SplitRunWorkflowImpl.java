@@ -49,8 +49,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
             stage = "train";
             SaeRef trained = training.train(trainRequest(input, initial));
             stage = "evaluate";
-            EvaluationResult result = evaluation.evaluate(new EvaluationRequest(experiment, row.id(), trained,
-                    input.narrow(), input.targetLatent(), input.data(), input.criteria()));
+            EvaluationResult result = evaluation.evaluate(evaluationRequest(input, trained));
             runTable.runResult(experiment, row.id(), result);
             return new RunResult(row.id(), trained, result);
         } catch (TemporalFailure e) {
@@ -80,10 +79,20 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
                 row.init(), row.normalised(), row.init() == Init.NARROW ? input.narrow() : null);
     }
 
+    private static EvaluationRequest evaluationRequest(SplitRunInput input, SaeRef trained) {
+        return new EvaluationRequest(input.experiment(), input.run().id(), trained, input.narrow(),
+                input.targetLatent(), input.threshold(), zeroedLatent(input), input.data(), input.criteria());
+    }
+
+    /** The wide latent forced to zero in training: the copied target, which keeps its index. */
+    private static int zeroedLatent(SplitRunInput input) {
+        return input.run().loss() == LossChange.ZERO_TARGET ? input.targetLatent() : -1;
+    }
+
     private static TrainRequest trainRequest(SplitRunInput input, SaeRef initial) {
         RunSpec row = input.run();
         return new TrainRequest(input.experiment(), row.id(), initial, input.data(),
                 row.data() == DataSelection.FILTERED ? input.filtered() : null, input.training(), row.tokens(),
-                row.seed(), row.loss() == LossChange.ZERO_TARGET ? input.targetLatent() : -1);
+                row.seed(), zeroedLatent(input));
     }
 }

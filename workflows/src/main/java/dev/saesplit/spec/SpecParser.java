@@ -41,7 +41,8 @@ public final class SpecParser {
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
     private static final Set<String> TRAINING = Set.of("batch_size", "learning_rate", "sparsity_coefficient",
             "lr_warmup_steps", "l1_warmup_steps", "checkpoint_every", "log_every");
-    private static final Set<String> SPLIT = Set.of("min_children", "min_child_cosine", "probes");
+    private static final Set<String> SPLIT = Set.of("min_children", "min_specificity", "min_recall",
+            "max_child_recall", "min_coverage", "max_child_jaccard", "probes");
     private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
     private static final Set<String> RUN = Set.of("id", "purpose", "width", "seed", "init", "normalised", "data",
             "loss", "tokens", "reported");
@@ -308,7 +309,15 @@ public final class SpecParser {
                 return d;
             }
             int minChildren = r.intValue(node, p, "min_children", d.minChildren(), 2, 1 << 20);
-            double cosine = r.number(node, p, "min_child_cosine", d.minChildCosine(), 0, 1, false);
+            double minSpecificity = r.number(node, p, "min_specificity", d.minSpecificity(), 0, 1, false);
+            double minRecall = r.number(node, p, "min_recall", d.minRecall(), 0, 1, false);
+            double maxChildRecall = r.number(node, p, "max_child_recall", d.maxChildRecall(), 0, 1, false);
+            if (maxChildRecall <= minRecall) {
+                r.problem(p + ".max_child_recall", "must exceed min_recall (" + minRecall + "), or no latent can be "
+                        + "a child");
+            }
+            double minCoverage = r.number(node, p, "min_coverage", d.minCoverage(), 0, 1, false);
+            double maxJaccard = r.number(node, p, "max_child_jaccard", d.maxChildJaccard(), 0, 1, false);
             List<SplitCriteria.Probe> probes = new ArrayList<>();
             JsonNode list = node.get("probes");
             if (list != null && !list.isArray()) {
@@ -331,7 +340,8 @@ public final class SpecParser {
                     probes.add(new SplitCriteria.Probe(prompt, token, expect, margin));
                 }
             }
-            return new SplitCriteria(minChildren, cosine, probes);
+            return new SplitCriteria(minChildren, minSpecificity, minRecall, maxChildRecall, minCoverage, maxJaccard,
+                    probes);
         }
 
         List<RunSpec> runs(JsonNode node, NarrowSaeSpec narrow) {

@@ -4,15 +4,22 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
- * What counts as the target latent having split.
+ * What counts as the target latent having split, judged by behaviour on held-out tokens. A wide latent j is a
+ * child of the target t when it fires mostly where t fires (specificity P(t | j)) and on a real part of it
+ * (recall P(j | t)), but not on nearly all of it: a latent that does is the parent surviving, not a child.
  *
- * @param minChildren    wide latents that must qualify as children of the target
- * @param minChildCosine least cosine between a child's decoder direction and the target's
- * @param probes         prompts whose token activations must show the split
+ * @param minChildren     distinct children needed for {@code yes} or {@code partial}
+ * @param minSpecificity  least P(t fires | j fires) of a child
+ * @param minRecall       least P(j fires | t fires) of a child
+ * @param maxChildRecall  recall at or above which a specific latent is the surviving parent, not a child
+ * @param minCoverage     least P(some child fires | t fires) for {@code yes}; below it the split is partial
+ * @param maxChildJaccard most firing overlap (Jaccard) of two children; above it they are one child twice
+ * @param probes          prompts whose token activations must show the split
  */
-public record SplitCriteria(int minChildren, double minChildCosine, List<Probe> probes) {
+public record SplitCriteria(int minChildren, double minSpecificity, double minRecall, double maxChildRecall,
+                            double minCoverage, double maxChildJaccard, List<Probe> probes) {
 
-    public static final SplitCriteria DEFAULTS = new SplitCriteria(2, 0.3, List.of());
+    public static final SplitCriteria DEFAULTS = new SplitCriteria(2, 0.8, 0.05, 0.8, 0.9, 0.5, List.of());
 
     public SplitCriteria {
         probes = List.copyOf(probes);

@@ -32,19 +32,38 @@ public final class RunTableFormatter {
             new Column("data", r -> r.config().data().specName()),
             new Column("loss", r -> r.config().loss().specName()),
             new Column("split success", r -> r.splitSuccess().map(SplitOutcome::specName).orElse("")),
+            new Column("reason", r -> r.splitDetail().orElse("")),
             new Column("status", r -> r.status().specName()));
+    /** Shown only when some row was scored against synthetic ground truth. */
+    private static final Column GROUND_TRUTH = new Column("ground truth",
+            r -> r.groundTruth().map(SplitOutcome::specName).orElse(""));
+    /** Final figures {@code table --format json} carries, under these names. */
+    public static final List<String> RESULT_METRICS = List.of("train/loss", "train/tokens_seen", "final/all/mse",
+            "final/all/explained_variance", "final/all/l0", "final/all/dead_fraction", "final/filtered/mse",
+            "final/filtered/explained_variance", "final/filtered/l0", "split/children", "split/distinct_children",
+            "split/coverage");
 
     private RunTableFormatter() {
     }
 
-    /** The column headers, in order. */
-    public static List<String> headers() {
-        return COLUMNS.stream().map(Column::header).toList();
+    /** The column headers for {@code rows}, in order. */
+    public static List<String> headers(List<RunTableRow> rows) {
+        return columns(rows).stream().map(Column::header).toList();
     }
 
-    /** A row's cells, in column order; an empty cell means no value yet. */
-    public static List<String> cells(RunTableRow row) {
-        return COLUMNS.stream().map(c -> c.value.apply(row)).toList();
+    /** A row's cells, in the order of {@link #headers}; an empty cell means no value yet. */
+    public static List<String> cells(RunTableRow row, List<RunTableRow> rows) {
+        return columns(rows).stream().map(c -> c.value.apply(row)).toList();
+    }
+
+    /** The seed study's columns, with the ground-truth verdict after the behavioural one where there is one. */
+    private static List<Column> columns(List<RunTableRow> rows) {
+        if (rows.stream().noneMatch(r -> r.groundTruth().isPresent())) {
+            return COLUMNS;
+        }
+        List<Column> columns = new ArrayList<>(COLUMNS);
+        columns.add(columns.size() - 1, GROUND_TRUTH);
+        return columns;
     }
 
     public static String format(String experiment, List<RunTableRow> rows, Format format) {
@@ -56,13 +75,14 @@ public final class RunTableFormatter {
     }
 
     private static String markdown(List<RunTableRow> rows) {
+        List<Column> columns = columns(rows);
         List<String[]> cells = new ArrayList<>();
-        cells.add(COLUMNS.stream().map(Column::header).toArray(String[]::new));
+        cells.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (RunTableRow row : rows) {
-            cells.add(COLUMNS.stream().map(c -> c.value.apply(row)).map(v -> v.isEmpty() ? "-" : v)
+            cells.add(columns.stream().map(c -> c.value.apply(row)).map(v -> v.isEmpty() ? "-" : v)
                     .map(v -> v.replace("|", "\\|")).toArray(String[]::new));
         }
-        int[] widths = new int[COLUMNS.size()];
+        int[] widths = new int[columns.size()];
         for (String[] line : cells) {
             for (int i = 0; i < line.length; i++) {
                 widths[i] = Math.max(widths[i], line[i].length());
@@ -92,10 +112,11 @@ public final class RunTableFormatter {
 
     /** RFC 4180 CSV: fields with commas, quotes or line breaks are quoted. */
     private static String csv(List<RunTableRow> rows) {
+        List<Column> columns = columns(rows);
         StringBuilder out = new StringBuilder();
-        out.append(String.join(",", COLUMNS.stream().map(c -> csvField(c.header)).toList())).append("\r\n");
+        out.append(String.join(",", columns.stream().map(c -> csvField(c.header)).toList())).append("\r\n");
         for (RunTableRow row : rows) {
-            out.append(String.join(",", COLUMNS.stream().map(c -> csvField(c.value.apply(row))).toList()))
+            out.append(String.join(",", columns.stream().map(c -> csvField(c.value.apply(row))).toList()))
                     .append("\r\n");
         }
         return out.toString();
@@ -127,7 +148,18 @@ public final class RunTableFormatter {
             node.put("status", row.status().specName());
             node.put("tokens", config.tokens());
             node.put("reported", config.reported());
-            node.put("split_detail", row.splitDetail().orElse(null));
+            node.put("split_reason", row.splitDetail().orElse(null));
+            if (row.groundTruth().isPresent()) {
+                node.put("ground_truth_success", row.groundTruth().get().specName());
+                node.put("ground_truth_reason", row.groundTruthDetail().orElse(null));
+            }
+            ObjectNode results = node.putObject("results");
+            for (String metric : RESULT_METRICS) {
+                Double value = row.results().get(metric);
+                if (value != null) {
+                    results.put(metric, value);
+                }
+            }
             node.put("workflow_id", row.workflowId().orElse(null));
             node.put("mlflow_run_id", row.mlflowRunId().orElse(null));
         }

@@ -4,6 +4,7 @@ import dev.saesplit.cache.ActivationActivities;
 import dev.saesplit.evaluate.EvaluationActivities;
 import dev.saesplit.evaluate.EvaluationRequest;
 import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.evaluate.ReconstructionSummary;
 import dev.saesplit.filter.FilterActivities;
 import dev.saesplit.init.InitActivities;
 import dev.saesplit.init.InitRequest;
@@ -135,7 +136,9 @@ final class FakePipeline {
         @Override
         public EvaluationResult evaluate(EvaluationRequest request) {
             calls.add("evaluate " + request.runId());
-            return new EvaluationResult(0.1, 0.9, 12, 0.01, 0.8, 3, SplitOutcome.YES, "3 children");
+            ReconstructionSummary fit = new ReconstructionSummary(1024, 0.1, 0.9, 12, 0.01);
+            return new EvaluationResult(fit, fit, 3, 3, 0.95, SplitOutcome.YES, "3 distinct children", null, null,
+                    artifact("evaluation", request.runId()));
         }
     }
 

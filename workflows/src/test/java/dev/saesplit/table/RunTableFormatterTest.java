@@ -9,6 +9,7 @@ import dev.saesplit.spec.RunSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,15 +19,16 @@ class RunTableFormatterTest {
     private static final RunTableRow EVALUATED = new RunTableRow(new RunSpec("11",
             "filtered, \"copied\" + zero-target", 4096, 43, Init.NARROW, false, DataSelection.FILTERED,
             LossChange.ZERO_TARGET, 2_000_000_000L, "partial"), RunStatus.SUCCEEDED, Optional.of(SplitOutcome.PARTIAL), Optional.of("2 of 3 children"),
+            Optional.empty(), Optional.empty(), Map.of("train/loss", 1.25, "final/all/mse", 0.5),
             Optional.of("hyphen-240/run-11"), Optional.empty());
 
     @Test
     void csvFollowsTheSeedStudysColumnOrderAndQuotesFieldsThatNeedIt() {
         String csv = RunTableFormatter.format("e", List.of(EVALUATED), RunTableFormatter.Format.CSV);
 
-        assertEquals("run,purpose,width,seed,init,normalised,data,loss,split success,status\r\n"
+        assertEquals("run,purpose,width,seed,init,normalised,data,loss,split success,reason,status\r\n"
                 + "11,\"filtered, \"\"copied\"\" + zero-target\",4096,43,narrow,no,filtered,zero-target,partial,"
-                + "succeeded\r\n", csv);
+                + "2 of 3 children,succeeded\r\n", csv);
     }
 
     @Test
@@ -39,17 +41,32 @@ class RunTableFormatterTest {
         assertEquals(2_000_000_000L, run.get("tokens").asLong());
         assertEquals("hyphen-240/run-11", run.get("workflow_id").asText());
         assertEquals(true, run.get("mlflow_run_id").isNull());
+        assertEquals("2 of 3 children", run.get("split_reason").asText());
+        assertEquals(1.25, run.get("results").get("train/loss").asDouble());
+        assertEquals(0.5, run.get("results").get("final/all/mse").asDouble());
+    }
+
+    @Test
+    void aGroundTruthColumnAppearsOnlyWhenSomeRowWasScoredAgainstOne() {
+        RunTableRow scored = new RunTableRow(EVALUATED.config(), RunStatus.SUCCEEDED, Optional.of(SplitOutcome.YES),
+                Optional.of("3 distinct children"), Optional.of(SplitOutcome.PARTIAL), Optional.of("2 of 3"), Map.of(),
+                Optional.empty(), Optional.empty());
+
+        assertEquals(false, RunTableFormatter.headers(List.of(EVALUATED)).contains("ground truth"));
+        assertEquals(List.of("split success", "reason", "ground truth", "status"),
+                RunTableFormatter.headers(List.of(EVALUATED, scored)).subList(8, 12));
+        assertEquals("partial", RunTableFormatter.cells(scored, List.of(scored)).get(10));
     }
 
     @Test
     void markdownEscapesPipesAndMarksMissingValues() {
         RunTableRow pending = new RunTableRow(new RunSpec("1", "a | b", 8, 1, Init.RANDOM, true, DataSelection.ALL,
                 LossChange.STANDARD, 10, ""), RunStatus.PENDING, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Map.of(), Optional.empty(), Optional.empty());
 
         String md = RunTableFormatter.format("e", List.of(pending), RunTableFormatter.Format.MD);
 
-        assertEquals("| 1   | a \\| b  | 8     | 1    | random | yes        | all  | standard | -             | pending |",
+        assertEquals("| 1   | a \\| b  | 8     | 1    | random | yes        | all  | standard | -             | -      | pending |",
                 md.lines().toList().get(2));
     }
 }

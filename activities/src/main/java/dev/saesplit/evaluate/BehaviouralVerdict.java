@@ -1,0 +1,87 @@
+package dev.saesplit.evaluate;
+
+import dev.saesplit.spec.SplitCriteria;
+import dev.saesplit.table.SplitOutcome;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The split verdict from behaviour alone: {@code yes} when at least {@code min_children} distinct children cover
+ * the target's tokens, {@code partial} when they are distinct but leave too much of it uncovered, {@code no}
+ * otherwise. The reason names the latents and the numbers that decided it.
+ */
+final class BehaviouralVerdict {
+
+    private BehaviouralVerdict() {
+    }
+
+    static SplitReport.Verdict judge(SplitCriteria criteria, long targetTokens, long heldOutTokens,
+                                     List<SplitReport.Latent> children, List<SplitReport.Latent> parents,
+                                     SplitReport.SetMeasurements split) {
+        if (targetTokens == 0) {
+            return new SplitReport.Verdict(SplitOutcome.NO, String.format(Locale.ROOT,
+                    "the target never fires above the threshold on the %d held-out tokens", heldOutTokens));
+        }
+        String survivors = parents.isEmpty() ? "" : "; the parent survives as " + describe(parents, 2);
+        String duplicates = duplicates(children, split, criteria.maxChildJaccard());
+        int distinct = split.distinctChildren();
+        if (distinct < criteria.minChildren()) {
+            String found = children.isEmpty() ? "no wide latent fires specifically on the target's tokens"
+                    : plural(distinct, "distinct child") + " (" + describe(children, 4) + ")";
+            return new SplitReport.Verdict(SplitOutcome.NO, String.format(Locale.ROOT, "%s; %d needed%s%s",
+                    found, criteria.minChildren(), duplicates, survivors));
+        }
+        String summary = String.format(Locale.ROOT, "%s (%s) cover %.0f%% of the target's tokens",
+                plural(distinct, "distinct child"), describe(children, 6), 100 * split.coverage());
+        if (split.coverage() < criteria.minCoverage()) {
+            return new SplitReport.Verdict(SplitOutcome.PARTIAL, String.format(Locale.ROOT, "%s, %.0f%% needed%s%s",
+                    summary, 100 * criteria.minCoverage(), duplicates, survivors));
+        }
+        return new SplitReport.Verdict(SplitOutcome.YES, summary + duplicates + survivors);
+    }
+
+    /** "; latents 5, 9 are one child (Jaccard 0.80, cosine 0.97), counted once", per group of several children. */
+    private static String duplicates(List<SplitReport.Latent> children, SplitReport.SetMeasurements split,
+                                     double maxJaccard) {
+        StringBuilder text = new StringBuilder();
+        for (List<Integer> group : DistinctChildren.groups(split.pairwiseJaccard(), split.pairwiseCosine(),
+                maxJaccard)) {
+            if (group.size() < 2) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            double overlap = 0;
+            double cosine = -1;
+            for (int a : group) {
+                names.add(Integer.toString(children.get(a).latent()));
+                for (int b : group) {
+                    if (a != b) {
+                        overlap = Math.max(overlap, split.pairwiseJaccard()[a][b]);
+                        cosine = Math.max(cosine, split.pairwiseCosine()[a][b]);
+                    }
+                }
+            }
+            text.append(String.format(Locale.ROOT, "; latents %s are one child (Jaccard %.2f, cosine %.2f), counted "
+                    + "once", String.join(", ", names), overlap, cosine));
+        }
+        return text.toString();
+    }
+
+    private static String describe(List<SplitReport.Latent> latents, int limit) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, latents.size()); i++) {
+            SplitReport.Latent l = latents.get(i);
+            parts.add(Integer.toString(l.latent()));
+        }
+        if (latents.size() > limit) {
+            parts.add("+" + (latents.size() - limit) + " more");
+        }
+        return (latents.size() == 1 ? "latent " : "latents ") + String.join(", ", parts);
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + (n == 1 ? noun : noun.replace("child", "children"));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.saesplit.evaluate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.saesplit.sae.SparseAutoencoder;
+
+/**
+ * The second pass of a split evaluation, over the children found by the first: how much of the target's tokens
+ * they cover, how often they fire together, how much of the target's contribution they rebuild, and how often
+ * they fire where no latent along the target's direction does (absorption).
+ */
+final class ChildStatistics implements HeldOutPass.Visitor {
+
+    private final float threshold;
+    private final int[] children;
+    private final int[] aligned;
+    private final float[] targetDecoder;
+    private final long[][] together;
+    private long targetTokens;
+    private long covered;
+    private long absorbed;
+    private double contributionSquared;
+    private double contributionError;
+
+    /**
+     * @param children      wide latents counted as children
+     * @param aligned       other wide latents along the target's direction
+     * @param targetDecoder the narrow SAE's decoder row of the target
+     */
+    ChildStatistics(float threshold, int[] children, int[] aligned, float[] targetDecoder) {
+        this.threshold = threshold;
+        this.children = children.clone();
+        this.aligned = aligned.clone();
+        this.targetDecoder = targetDecoder.clone();
+        this.together = new long[children.length][children.length];
+    }
+
+    @Override
+    public void block(NDArray x, float[] target, NDArray latents, SparseAutoencoder wide) {
+        int rows = target.length;
+        int k = children.length;
+        NDManager manager = x.getManager();
+        NDArray childLatents = latents.get(new NDIndex(":, {}", manager.create(children)));
+        float[] childActivations = childLatents.toFloatArray();
+        NDArray childFiring = childLatents.gt(0).toType(DataType.FLOAT32, false);
+        float[] pairs = childFiring.transpose().matMul(childFiring).toFloatArray();
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                together[a][b] += Math.round(pairs[a * k + b]);
+            }
+        }
+        boolean[] alignedFires = anyFires(latents, aligned, rows);
+        // The children's part of the reconstruction, Σ_j f_j · W_dec[j], per row.
+        NDArray childDecoders = wide.decoderWeights().get(new NDIndex("{}, :", manager.create(children)));
+        float[] rebuilt = childLatents.matMul(childDecoders).toFloatArray();
+        int d = targetDecoder.length;
+        for (int i = 0; i < rows; i++) {
+            if (target[i] <= threshold) {
+                continue;
+            }
+            targetTokens++;
+            boolean anyChild = false;
+            for (int a = 0; a < k && !anyChild; a++) {
+                anyChild = childActivations[i * k + a] > 0;
+            }
+            covered += anyChild ? 1 : 0;
+            absorbed += anyChild && !alignedFires[i] ? 1 : 0;
+            for (int c = 0; c < d; c++) {
+                double contribution = (double) target[i] * targetDecoder[c];
+                double error = contribution - rebuilt[i * d + c];
+                contributionSquared += contribution * contribution;
+                contributionError += error * error;
+            }
+        }
+    }
+
+    private static boolean[] anyFires(NDArray latents, int[] which, int rows) {
+        boolean[] fires = new boolean[rows];
+        if (which.length == 0) {
+            return fires;
+        }
+        NDArray selected = latents.get(new NDIndex(":, {}", latents.getManager().create(which)));
+        float[] maxima = selected.max(new int[] {1}).toFloatArray();
+        for (int i = 0; i < rows; i++) {
+            fires[i] = maxima[i] > 0;
+        }
+        return fires;
+    }
+
+    double coverage() {
+        return targetTokens == 0 ? 0 : (double) covered / targetTokens;
+    }
+
+    double absorption() {
+        return targetTokens == 0 ? 0 : (double) absorbed / targetTokens;
+    }
+
+    double contributionExplained() {
+        return contributionSquared == 0 ? 0 : 1 - contributionError / contributionSquared;
+    }
+
+    /** Jaccard overlap of the firing sets of children {@code a} and {@code b} (by position in the children). */
+    double jaccard(int a, int b) {
+        long union = together[a][a] + together[b][b] - together[a][b];
+        return union == 0 ? 0 : (double) together[a][b] / union;
+    }
+}
