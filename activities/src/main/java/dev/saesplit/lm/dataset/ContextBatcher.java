@@ -64,8 +64,8 @@ public final class ContextBatcher {
             TokenContext last = null;
             for (long i = 0; i < contextIndex; i++) {
                 if (!stream.hasNext()) {
-                    throw new IllegalArgumentException("context " + contextIndex + " does not exist: "
-                            + documents.describe(0) + "... yields " + i + " contexts");
+                    throw new IllegalArgumentException("context " + contextIndex + " does not exist: the documents"
+                            + " make " + i + " contexts");
                 }
                 last = stream.next();
             }

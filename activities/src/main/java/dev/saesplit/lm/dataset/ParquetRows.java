@@ -5,26 +5,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.NoSuchElementException;
 
-/** The rows of {@link ParquetTokenDocuments}' shards from a position on, one streamed query per shard. */
-final class ParquetRows implements DocumentSegments {
+/** The rows of {@link ParquetTokenDocuments}' shards from a row on, one streamed query per shard. */
+final class ParquetRows implements WholeDocumentSegments.WholeDocuments {
 
     private final ParquetTokenDocuments source;
     private final Connection connection;
-    private long document;
-    private long firstOffset;
+    /** Global index of the row the next call returns. */
+    private long row;
     private int shard;
     private PreparedStatement query;
     private ResultSet rows;
-    private DocumentSegment pending;
 
-    ParquetRows(ParquetTokenDocuments source, DocumentPosition from) {
+    ParquetRows(ParquetTokenDocuments source, long firstRow) {
         this.source = source;
-        this.document = from.document();
-        this.firstOffset = from.offset();
-        this.shard = source.shardOf(from.document());
+        this.row = firstRow;
+        this.shard = source.shardOf(firstRow);
         try {
             this.connection = ParquetTokenDocuments.connect();
         } catch (SQLException e) {
@@ -33,41 +29,26 @@ final class ParquetRows implements DocumentSegments {
     }
 
     @Override
-    public boolean hasNext() {
+    public int[] next() {
         try {
-            while (pending == null) {
+            while (true) {
                 if (rows == null && !openShard()) {
-                    return false;
+                    return null;
                 }
-                if (!rows.next()) {
-                    closeQuery();
-                    shard++;
-                    continue;
+                if (rows.next()) {
+                    return tokensOf(rows.getArray(1), row++);
                 }
-                int[] tokens = tokensOf(rows.getArray(1));
-                long offset = firstOffset;
-                firstOffset = 0;
-                if (offset < tokens.length) {
-                    int[] part = offset == 0 ? tokens : Arrays.copyOfRange(tokens, (int) offset,
-                            tokens.length);
-                    pending = new DocumentSegment(document, offset, part);
-                }
-                document++;
+                closeQuery();
+                shard++;
             }
-            return true;
         } catch (SQLException e) {
-            throw new DocumentFormatException(source.describe(document), "cannot be read: " + e.getMessage(), e);
+            throw new DocumentFormatException(source.describe(row), "cannot be read: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public DocumentSegment next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        DocumentSegment segment = pending;
-        pending = null;
-        return segment;
+    public String describeLast() {
+        return source.describe(row - 1);
     }
 
     @Override
@@ -80,17 +61,17 @@ final class ParquetRows implements DocumentSegments {
     }
 
     private boolean openShard() throws SQLException {
-        if (shard >= source.shards().size() || document >= source.documentCount().orElseThrow()) {
+        if (shard >= source.shards().size() || row >= source.documentCount().orElseThrow()) {
             return false;
         }
-        query = connection.prepareStatement(source.selectFrom(document - source.firstRowOf(shard)));
+        query = connection.prepareStatement(source.selectFrom(row - source.firstRowOf(shard)));
         query.setString(1, source.shards().get(shard).toString());
         query.setFetchSize(ParquetTokenDocuments.FETCH_ROWS);
         rows = query.executeQuery();
         return true;
     }
 
-    private int[] tokensOf(Array array) throws SQLException {
+    private int[] tokensOf(Array array, long document) throws SQLException {
         if (array == null) {
             throw new DocumentFormatException(source.describe(document), "token list is null");
         }

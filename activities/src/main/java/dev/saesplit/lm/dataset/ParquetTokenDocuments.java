@@ -54,7 +54,7 @@ public final class ParquetTokenDocuments implements TokenDocuments {
 
     @Override
     public DocumentSegments read(DocumentPosition from) {
-        return new ParquetRows(this, from);
+        return new WholeDocumentSegments(new ParquetRows(this, from.document()), from);
     }
 
     @Override

@@ -37,27 +37,9 @@ public final class TextFileDocuments implements TokenDocuments {
 
     @Override
     public DocumentSegments read(DocumentPosition from) {
-        return new WholeDocumentSegments(new WholeDocumentSegments.WholeDocuments() {
-            // Skipping a file costs nothing: it is neither read nor tokenized.
-            private long next = from.document();
-
-            @Override
-            public int[] next() {
-                if (next >= files.files().size()) {
-                    return null;
-                }
-                return tokenizer.encode(readText(files.files().get((int) next++)));
-            }
-
-            @Override
-            public String describeLast() {
-                return describe(next - 1);
-            }
-
-            @Override
-            public void close() {
-            }
-        }, from);
+        // Skipping a file costs nothing: it is neither read nor tokenized.
+        return WholeDocumentSegments.indexed(files.files().size(),
+                document -> tokenizer.encode(readText(files.files().get((int) document))), this::describe, from);
     }
 
     @Override

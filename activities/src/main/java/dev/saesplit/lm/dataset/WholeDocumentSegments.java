@@ -2,6 +2,7 @@ package dev.saesplit.lm.dataset;
 
 import java.util.Arrays;
 import java.util.NoSuchElementException;
+import java.util.function.LongFunction;
 
 /**
  * Segments for sources that produce whole documents: the first document read is cut at the starting offset,
@@ -24,6 +25,28 @@ final class WholeDocumentSegments implements DocumentSegments {
     private long nextDocument;
     private long firstOffset;
     private DocumentSegment pending;
+
+    /** For sources that reach any document by its index: {@code documentAt(i)} for i in {@code [from, count)}. */
+    static WholeDocumentSegments indexed(long count, LongFunction<int[]> documentAt,
+                                         LongFunction<String> describe, DocumentPosition from) {
+        return new WholeDocumentSegments(new WholeDocuments() {
+            private long next = from.document();
+
+            @Override
+            public int[] next() {
+                return next < count ? documentAt.apply(next++) : null;
+            }
+
+            @Override
+            public String describeLast() {
+                return describe.apply(next - 1);
+            }
+
+            @Override
+            public void close() {
+            }
+        }, from);
+    }
 
     WholeDocumentSegments(WholeDocuments documents, DocumentPosition from) {
         this.documents = documents;

@@ -24,23 +24,8 @@ final class ListedDocuments implements TokenDocuments {
 
     @Override
     public DocumentSegments read(DocumentPosition from) {
-        return new WholeDocumentSegments(new WholeDocumentSegments.WholeDocuments() {
-            private int next = (int) from.document();
-
-            @Override
-            public int[] next() {
-                return next < documents.size() ? documents.get(next++).clone() : null;
-            }
-
-            @Override
-            public String describeLast() {
-                return describe(next - 1);
-            }
-
-            @Override
-            public void close() {
-            }
-        }, from);
+        return WholeDocumentSegments.indexed(documents.size(), document -> documents.get((int) document).clone(),
+                this::describe, from);
     }
 
     @Override
