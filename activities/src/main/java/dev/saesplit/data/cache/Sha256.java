@@ -3,19 +3,20 @@ package dev.saesplit.data.cache;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of a whole file, streamed through a fixed buffer. */
-final class Sha256 {
+/** SHA-256 of a whole file, streamed through a fixed buffer, or of a string: the one digest content keys use. */
+public final class Sha256 {
 
     private Sha256() {
     }
 
-    static String ofFile(Path file) throws IOException {
+    public static String ofFile(Path file) throws IOException {
         MessageDigest digest = newDigest();
         ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -26,6 +27,11 @@ final class Sha256 {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Hex SHA-256 of {@code text}'s UTF-8 bytes. */
+    public static String ofText(String text) {
+        return HexFormat.of().formatHex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static MessageDigest newDigest() {

@@ -55,7 +55,7 @@ public final class MappedNpyArray {
                 case FLOAT32 -> floats[w] = bytes[w].asFloatBuffer();
                 case INT32 -> ints[w] = bytes[w].asIntBuffer();
                 case INT64 -> longs[w] = bytes[w].asLongBuffer();
-                case FLOAT16 -> { }
+                case FLOAT16, UINT16 -> { }
             }
         }
     }
@@ -203,6 +203,40 @@ public final class MappedNpyArray {
             longs[(int) (current / elementsPerWindow)].get(inWindow, dst, dstOffset + done, take);
             done += take;
         }
+    }
+
+    /**
+     * Copies elements {@code [index, index + count)}, in row-major order, of an int32, int64 or uint16 array into
+     * {@code dst} as ints: token ids, whichever integer type a corpus was saved in. An int64 value outside the int
+     * range fails, naming the element, rather than wrapping to another id.
+     */
+    public void readIntegers(long index, int count, int[] dst, int dstOffset) {
+        requireDtype(dtype == NpyDtype.INT32 || dtype == NpyDtype.INT64 || dtype == NpyDtype.UINT16,
+                "int32, int64 or uint16");
+        Objects.checkFromIndexSize(index, count, rows * rowLength);
+        long elementsPerWindow = rowsPerWindow * rowLength;
+        int done = 0;
+        while (done < count) {
+            long current = index + done;
+            int window = (int) (current / elementsPerWindow);
+            int inWindow = (int) (current % elementsPerWindow);
+            int take = (int) Math.min(count - done, elementsPerWindow - inWindow);
+            for (int i = 0; i < take; i++) {
+                dst[dstOffset + done + i] = switch (dtype) {
+                    case INT32 -> ints[window].get(inWindow + i);
+                    case UINT16 -> Short.toUnsignedInt(bytes[window].getShort((inWindow + i) * 2));
+                    default -> narrow(longs[window].get(inWindow + i), current + i);
+                };
+            }
+            done += take;
+        }
+    }
+
+    private int narrow(long value, long index) {
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new ActivationFormatException(file, "element " + index + " = " + value + " does not fit an int");
+        }
+        return (int) value;
     }
 
     private void requireDtype(boolean matches, String expected) {

@@ -7,7 +7,9 @@ public enum NpyDtype {
     FLOAT32("<f4", 4, "float32"),
     FLOAT16("<f2", 2, "float16"),
     INT32("<i4", 4, "int32"),
-    INT64("<i8", 8, "int64");
+    INT64("<i8", 8, "int64"),
+    /** Token ids of vocabularies under 65 536 (GPT-2's included) are often stored this way to halve the size. */
+    UINT16("<u2", 2, "uint16");
 
     private final String descr;
     private final int itemBytes;

@@ -1,0 +1,47 @@
+package dev.saesplit.lm.dataset;
+
+/**
+ * How documents become contexts, named as in SAELens's runner config.
+ *
+ * @param contextSize              tokens per context
+ * @param prependBos               put BOS at position 0 of every context (unless the token there already is BOS)
+ * @param separateDocumentsWithBos put BOS between concatenated documents (unless the next one already starts
+ *                                 with it): SAELens's {@code sequence_separator_token="bos"}
+ * @param maxTokens                stop after the whole contexts that fit in this many tokens
+ */
+public record ContextSettings(int contextSize, boolean prependBos, boolean separateDocumentsWithBos,
+                              long maxTokens) {
+
+    public static final long UNLIMITED = Long.MAX_VALUE;
+
+    public ContextSettings {
+        // A BOS-only context would consume no document tokens, so a context of 1 with BOS would never advance.
+        int smallest = prependBos ? 2 : 1;
+        if (contextSize < smallest) {
+            throw new ContextSettingsException("context_size must be at least " + smallest
+                    + (prependBos ? " with prepend_bos" : "") + ", got " + contextSize);
+        }
+        if (maxTokens < contextSize) {
+            throw new ContextSettingsException("max tokens " + maxTokens + " is less than one context of "
+                    + contextSize);
+        }
+    }
+
+    /** SAELens's defaults: BOS first in every context and between documents, no token limit. */
+    public static ContextSettings saeLensDefaults(int contextSize) {
+        return new ContextSettings(contextSize, true, true, UNLIMITED);
+    }
+
+    public ContextSettings withMaxTokens(long tokens) {
+        return new ContextSettings(contextSize, prependBos, separateDocumentsWithBos, tokens);
+    }
+
+    /** The number of whole contexts {@link #maxTokens()} allows. */
+    public long maxContexts() {
+        return maxTokens / contextSize;
+    }
+
+    boolean needsBos() {
+        return prependBos || separateDocumentsWithBos;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.saesplit.lm.dataset;
+
+import dev.saesplit.lm.tokens.Tokenizer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Plain-text documents, one per file: a single file, or a folder read recursively in sorted path order, keeping
+ * files with the chosen extensions. Files are read as UTF-8 and tokenized as they are read.
+ */
+public final class TextFileDocuments implements TokenDocuments {
+
+    public static final Set<String> DEFAULT_EXTENSIONS = Set.of(".txt", ".md", ".py");
+
+    private final SourceFiles files;
+    private final Set<String> extensions;
+    private final Tokenizer tokenizer;
+    private String identity;
+
+    public TextFileDocuments(Path fileOrFolder, Set<String> extensions, Tokenizer tokenizer) {
+        this.extensions = Set.copyOf(extensions);
+        this.files = SourceFiles.find(fileOrFolder, this.extensions);
+        this.tokenizer = tokenizer;
+    }
+
+    /** Files ending in .txt, .md or .py. */
+    public TextFileDocuments(Path fileOrFolder, Tokenizer tokenizer) {
+        this(fileOrFolder, DEFAULT_EXTENSIONS, tokenizer);
+    }
+
+    @Override
+    public DocumentSegments read(DocumentPosition from) {
+        // Skipping a file costs nothing: it is neither read nor tokenized.
+        return WholeDocumentSegments.indexed(files.files().size(),
+                document -> tokenizer.encode(readText(files.files().get((int) document))), this::describe, from);
+    }
+
+    @Override
+    public boolean pretokenizedContexts() {
+        return false;
+    }
+
+    @Override
+    public OptionalLong documentCount() {
+        return OptionalLong.of(files.files().size());
+    }
+
+    @Override
+    public String describe(long document) {
+        return files.files().get((int) document).toString();
+    }
+
+    @Override
+    public synchronized String identity() {
+        if (identity == null) {
+            identity = files.identity("text" + extensions.stream().sorted().toList() + " tokenizer="
+                    + tokenizer.identity());
+        }
+        return identity;
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new DocumentFormatException(file, "is not valid UTF-8 text", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}
