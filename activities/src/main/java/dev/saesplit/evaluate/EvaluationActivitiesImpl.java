@@ -37,7 +37,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     @Override
     public EvaluationResult evaluate(EvaluationRequest r) {
         String key = OutputKey.of("evaluate", CODE_VERSION, r.wide().artifact().contentHash(),
-                r.narrow().artifact().contentHash(), r.targetLatent(), r.threshold(), r.zeroedLatent(),
+                r.narrow().artifact().contentHash(), r.targetLatent(), r.threshold(), r.zeroedLatent(), r.filteredData(),
                 r.data().artifact().contentHash(), r.criteria());
         ArtifactRef ref;
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
@@ -62,7 +62,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         SaeWeights wide = SaeLensFormat.read(wideDirectory);
         SaeWeights narrow = SaeLensFormat.read(narrowDirectory);
         SplitEvaluator.Subject subject = new SplitEvaluator.Subject(wide, narrow, r.targetLatent(), r.threshold(),
-                r.zeroedLatent());
+                r.zeroedLatent(), r.filteredData());
         SplitEvaluator.Findings f;
         try (ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(r.data()))) {
             f = SplitEvaluator.evaluate(subject, heldOut, r.criteria(),

@@ -33,7 +33,13 @@ final class HeldOutPass {
     private HeldOutPass() {
     }
 
-    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide, Visitor visitor) {
+    /**
+     * Runs {@code visitor} over every block. With {@code gate} (a wide SAE trained only on the target's tokens,
+     * which models nothing else), the wide latents are zero wherever the target does not fire above
+     * {@code threshold}: outside the data it was trained on, such an SAE's firing means nothing.
+     */
+    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide, boolean gate,
+                    double threshold, Visitor visitor) {
         int dIn = heldOut.dIn();
         float[] rows = new float[BLOCK * dIn];
         NDIndex targetColumn = new NDIndex(":, {}", targetLatent);
@@ -46,9 +52,20 @@ final class HeldOutPass {
                 try (NDManager block = manager.newSubManager()) {
                     NDArray x = block.create(count == BLOCK ? rows : Arrays.copyOf(rows, count * dIn), new Shape(count, dIn));
                     float[] target = narrowSae.encode(x).get(targetColumn).toFloatArray();
-                    visitor.block(x, target, wideSae.encode(x), wideSae);
+                    NDArray latents = wideSae.encode(x);
+                    visitor.block(x, target, gate ? latents.mul(targetMask(block, target, threshold)) : latents,
+                            wideSae);
                 }
             }
         }
+    }
+
+    /** {@code [rows, 1]}: 1 where the target fires above {@code threshold}, else 0. */
+    private static NDArray targetMask(NDManager manager, float[] target, double threshold) {
+        float[] mask = new float[target.length];
+        for (int i = 0; i < target.length; i++) {
+            mask[i] = target[i] > threshold ? 1f : 0f;
+        }
+        return manager.create(mask, new Shape(target.length, 1));
     }
 }

@@ -36,8 +36,11 @@ public final class SplitEvaluator {
      * @param targetLatent the narrow latent studied
      * @param threshold    the target fires on a token when its activation exceeds this
      * @param zeroedLatent the wide latent forced to zero in training, or -1: never a child or a parent
+     * @param filtered     whether the wide SAE was trained only on the target's tokens: its latents are then read
+     *                     only there (the reconstruction on all tokens is still reported, ungated)
      */
-    public record Subject(SaeWeights wide, SaeWeights narrow, int targetLatent, double threshold, int zeroedLatent) {
+    public record Subject(SaeWeights wide, SaeWeights narrow, int targetLatent, double threshold, int zeroedLatent,
+                          boolean filtered) {
     }
 
     /** The measurements and verdicts, without the run's identity (see {@link SplitReport}). */
@@ -52,19 +55,24 @@ public final class SplitEvaluator {
                                     Optional<GroundTruth> truth) {
         float threshold = (float) s.threshold();
         LatentStatistics first = new LatentStatistics(s.wide().dSae(), threshold);
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), first);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), false, s.threshold(), first);
+        LatentStatistics behaviour = first;
+        if (s.filtered()) {
+            behaviour = new LatentStatistics(s.wide().dSae(), threshold);
+            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), true, s.threshold(), behaviour);
+        }
         float[] targetDirection = s.narrow().decoderRow(s.targetLatent());
         double[] cosines = DecoderCosines.all(s.wide(), targetDirection);
 
         List<SplitReport.Latent> children = new ArrayList<>();
         List<SplitReport.Latent> parents = new ArrayList<>();
         List<SplitReport.Latent> others = new ArrayList<>();
-        for (int j = 0; j < first.dSae(); j++) {
-            if (j == s.zeroedLatent() || first.fired(j) == 0) {
+        for (int j = 0; j < behaviour.dSae(); j++) {
+            if (j == s.zeroedLatent() || behaviour.fired(j) == 0) {
                 continue;
             }
-            SplitReport.Latent latent = new SplitReport.Latent(j, first.specificity(j), first.recall(j), cosines[j],
-                    first.meanActivation(j), first.maxActivation(j), first.frequency(j));
+            SplitReport.Latent latent = new SplitReport.Latent(j, behaviour.specificity(j), behaviour.recall(j),
+                    cosines[j], behaviour.meanActivation(j), behaviour.maxActivation(j), behaviour.frequency(j));
             boolean specific = latent.specificity() >= criteria.minSpecificity();
             if (specific && latent.recall() >= criteria.maxChildRecall()) {
                 parents.add(latent);
@@ -109,7 +117,7 @@ public final class SplitEvaluator {
         int[] aligned = alignedList.stream().mapToInt(Integer::intValue).toArray();
         ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned,
                 s.narrow().decoderRow(s.targetLatent()));
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), second);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), s.filtered(), s.threshold(), second);
         double[][] cosine = new double[k][k];
         double[][] jaccard = new double[k][k];
         for (int a = 0; a < k; a++) {

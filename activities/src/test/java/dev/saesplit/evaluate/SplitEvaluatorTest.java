@@ -164,7 +164,7 @@ class SplitEvaluatorTest {
     }
 
     private static SplitEvaluator.Findings evaluate(SaeWeights wide, int target, SplitCriteria criteria, int zeroed) {
-        return SplitEvaluator.evaluate(new SplitEvaluator.Subject(wide, narrow, target, THRESHOLD, zeroed), data,
+        return SplitEvaluator.evaluate(new SplitEvaluator.Subject(wide, narrow, target, THRESHOLD, zeroed, false), data,
                 criteria, Optional.of(truth));
     }
 
