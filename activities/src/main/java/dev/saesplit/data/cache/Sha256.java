@@ -9,13 +9,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of a whole file, streamed through a fixed buffer. */
-final class Sha256 {
+/** SHA-256 of a whole file, streamed through a fixed buffer; and the one place digests are made, for content hashes. */
+public final class Sha256 {
 
     private Sha256() {
     }
 
-    static String ofFile(Path file) throws IOException {
+    public static String ofFile(Path file) throws IOException {
         MessageDigest digest = newDigest();
         ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -28,7 +28,7 @@ final class Sha256 {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
