@@ -13,7 +13,7 @@ final class HookVisit {
 
     static final HookVisit NONE = new HookVisit(null, null, false);
 
-    final HookPoint hook;
+    private final HookPoint hook;
     private final UnaryOperator<NDArray> replace;
     private final boolean capture;
     private NDArray captured;
@@ -48,6 +48,11 @@ final class HookVisit {
             captured = result;
         }
         return result;
+    }
+
+    /** Every block when the logits are wanted; only those up to the hook's when the pass stops there. */
+    int blocksToRun(TransformerConfig config) {
+        return capture ? hook.blocksNeeded(config) : config.nLayers();
     }
 
     /** Whether the captured activation is ready, so the pass can stop. */

@@ -137,21 +137,19 @@ public final class Transformer implements AutoCloseable {
     }
 
     private NDArray forward(NDArray ids, HookVisit visit, CallScope scope) {
-        long batch = ids.getShape().get(0);
         long pos = ids.getShape().get(1);
         NDArray tokenEmbed = visit.at(Site.EMBED, -1, embedRows(ids), scope);
         if (visit.done()) {
             return visit.captured();
         }
-        NDArray posEmbed = positions.get(scope.manager(), new NDIndex(":{}", pos))
-                .broadcast(batch, pos, config.dModel());
+        // A fresh array, not a view of W_pos: a hook may modify what it is given in place.
+        NDArray posEmbed = tokenEmbed.zerosLike().addi(positions.get(scope.manager(), new NDIndex(":{}", pos)));
         posEmbed = visit.at(Site.POS_EMBED, -1, posEmbed, scope);
         if (visit.done()) {
             return visit.captured();
         }
         NDArray residual = tokenEmbed.add(posEmbed);
-        int needed = visit.hook == null ? config.nLayers() : visit.hook.blocksNeeded(config);
-        for (int layer = 0; layer < needed && !visit.done(); layer++) {
+        for (int layer = 0; layer < visit.blocksToRun(config) && !visit.done(); layer++) {
             residual = new BlockPass(blocks.get(layer), layer, visit, scope).run(residual);
         }
         if (visit.done()) {
