@@ -29,9 +29,14 @@ final class HookVisit {
         this.capture = capture;
     }
 
+    /** Whether ({@code site}, {@code layer}) is this visit's hook. */
+    boolean targets(Site site, int layer) {
+        return hook != null && hook.site() == site && hook.layer() == layer;
+    }
+
     /** The activation the pass continues with at ({@code site}, {@code layer}). */
     NDArray at(Site site, int layer, NDArray activation, CallScope scope) {
-        if (hook == null || hook.site() != site || hook.layer() != layer) {
+        if (!targets(site, layer)) {
             return activation;
         }
         NDArray result = activation;

@@ -1,7 +1,7 @@
 package dev.saesplit.lm;
 
-import static dev.saesplit.lm.TransformerLayers.affine;
-import static dev.saesplit.lm.TransformerLayers.normalize;
+import static dev.saesplit.lm.TransformerLayers.layerNorm;
+import static dev.saesplit.lm.TransformerLayers.linear;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,7 +9,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import dev.saesplit.lm.BlockParameters.LayerNormParameters;
 import dev.saesplit.lm.HookPoint.Site;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +29,25 @@ public final class Transformer implements AutoCloseable {
     private final NDArray embed;
     private final NDArray positions;
     private final List<BlockParameters> blocks;
+    private final LayerNormParameters identityNorm;
     private final LayerNormParameters lnFinal;
     private final NDArray unembed;
+    private final NDArray unembedRows;
     private final NDArray unembedBias;
     private final NDArray causalMask;
 
     private Transformer(TransformerConfig config, NDManager manager, NDArray embed, NDArray positions,
-                        List<BlockParameters> blocks, LayerNormParameters lnFinal, NDArray unembed,
-                        NDArray unembedBias) {
+                        List<BlockParameters> blocks, LayerNormParameters identityNorm,
+                        LayerNormParameters lnFinal, NDArray unembed, NDArray unembedBias) {
         this.config = config;
         this.manager = manager;
         this.embed = embed;
         this.positions = positions;
         this.blocks = List.copyOf(blocks);
+        this.identityNorm = identityNorm;
         this.lnFinal = lnFinal;
         this.unembed = unembed;
+        this.unembedRows = unembed.transpose();
         this.unembedBias = unembedBias;
         this.causalMask = TransformerLayers.causalMask(config.nCtx(), manager);
     }
@@ -54,15 +57,17 @@ public final class Transformer implements AutoCloseable {
         TransformerConfig config = weights.config();
         NDManager manager = parent.newSubManager();
         try {
+            LayerNormParameters identity = LayerNormParameters.identity(config.dModel(), manager);
             List<BlockParameters> blocks = new ArrayList<>();
             for (int layer = 0; layer < config.nLayers(); layer++) {
-                blocks.add(BlockParameters.upload(weights, layer, manager));
+                blocks.add(BlockParameters.upload(weights, layer, manager, identity));
             }
             return new Transformer(config, manager,
                     BlockParameters.create(weights, TransformerLensLayout.W_E, manager),
                     BlockParameters.create(weights, TransformerLensLayout.W_POS, manager),
                     blocks,
-                    LayerNormParameters.upload(weights, "ln_final", manager),
+                    identity,
+                    LayerNormParameters.upload(weights, "ln_final", manager, identity),
                     BlockParameters.create(weights, TransformerLensLayout.W_U, manager),
                     BlockParameters.create(weights, TransformerLensLayout.B_U, manager));
         } catch (RuntimeException e) {
@@ -142,24 +147,43 @@ public final class Transformer implements AutoCloseable {
         if (visit.done()) {
             return visit.captured();
         }
-        // A fresh array, not a view of W_pos: a hook may modify what it is given in place.
-        NDArray posEmbed = tokenEmbed.zerosLike().addi(positions.get(scope.manager(), new NDIndex(":{}", pos)));
-        posEmbed = visit.at(Site.POS_EMBED, -1, posEmbed, scope);
-        if (visit.done()) {
-            return visit.captured();
+        NDArray posRows = positions.get(scope.manager(), new NDIndex(":{}", pos));
+        NDArray residual;
+        if (visit.targets(Site.POS_EMBED, -1)) {
+            // Materialised only when hooked: a hook may modify its argument in place, and must not reach W_pos.
+            NDArray posEmbed = visit.at(Site.POS_EMBED, -1, tokenEmbed.zerosLike().addi(posRows), scope);
+            if (visit.done()) {
+                return visit.captured();
+            }
+            residual = tokenEmbed.add(posEmbed);
+        } else {
+            residual = tokenEmbed.add(posRows);
         }
-        NDArray residual = tokenEmbed.add(posEmbed);
         for (int layer = 0; layer < visit.blocksToRun(config) && !visit.done(); layer++) {
             residual = new BlockPass(blocks.get(layer), layer, visit, scope).run(residual);
         }
         if (visit.done()) {
             return visit.captured();
         }
-        NDArray normalized = visit.at(Site.LN_FINAL, -1, normalizeIfNeeded(residual), scope);
+        return unembed(residual, visit, scope);
+    }
+
+    /** The final LayerNorm and the unembedding; TransformerLens hooks the final norm before its affine part. */
+    private NDArray unembed(NDArray residual, HookVisit visit, CallScope scope) {
+        if (!config.normalization().normalizes()) {
+            NDArray hooked = visit.at(Site.LN_FINAL, -1, residual, scope);
+            return visit.done() ? visit.captured() : linear(hooked, unembedRows, unembedBias);
+        }
+        if (!visit.targets(Site.LN_FINAL, -1)) {
+            return linear(layerNorm(residual, lnFinal, config.eps()), unembedRows, unembedBias);
+        }
+        NDArray normalized = visit.at(Site.LN_FINAL, -1, layerNorm(residual, identityNorm, config.eps()), scope);
         if (visit.done()) {
             return visit.captured();
         }
-        return affine(normalized, lnFinal).matMul(unembed).addi(unembedBias);
+        NDArray scaled = lnFinal == identityNorm ? normalized
+                : normalized.mul(lnFinal.weight()).addi(lnFinal.bias());
+        return linear(scaled, unembedRows, unembedBias);
     }
 
     /** {@code W_E[tokens]}, computed as an op on the tokens so the result belongs to the call's manager. */
@@ -167,8 +191,8 @@ public final class Transformer implements AutoCloseable {
         return ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    private NDArray normalizeIfNeeded(NDArray x) {
-        return config.normalization().normalizes() ? normalize(x, config.eps()) : x;
+    private NDArray normalizeIfNeeded(NDArray x, LayerNormParameters ln) {
+        return config.normalization().normalizes() ? layerNorm(x, ln, config.eps()) : x;
     }
 
     private NDArray checkedTokens(NDArray tokens) {
@@ -214,7 +238,7 @@ public final class Transformer implements AutoCloseable {
             if (visit.done()) {
                 return residPre;
             }
-            NDArray attnIn = affine(normalizeIfNeeded(residPre), block.ln1());
+            NDArray attnIn = normalizeIfNeeded(residPre, block.ln1());
             NDArray attnOut = visit.at(Site.ATTN_OUT, layer,
                     TransformerLayers.attention(attnIn, block, causalMask, config, scope.manager()), scope);
             if (visit.done()) {
@@ -224,8 +248,8 @@ public final class Transformer implements AutoCloseable {
             if (visit.done()) {
                 return residMid;
             }
-            NDArray mlpIn = affine(normalizeIfNeeded(residMid), block.ln2());
-            NDArray pre = visit.at(Site.MLP_PRE, layer, TransformerLayers.mlpPre(mlpIn, block), scope);
+            NDArray mlpIn = normalizeIfNeeded(residMid, block.ln2());
+            NDArray pre = visit.at(Site.MLP_PRE, layer, linear(mlpIn, block.mlpIn(), block.mlpInBias()), scope);
             if (visit.done()) {
                 return pre;
             }
@@ -233,7 +257,7 @@ public final class Transformer implements AutoCloseable {
             if (visit.done()) {
                 return post;
             }
-            NDArray mlpOut = visit.at(Site.MLP_OUT, layer, TransformerLayers.mlpOut(post, block), scope);
+            NDArray mlpOut = visit.at(Site.MLP_OUT, layer, linear(post, block.mlpOut(), block.mlpOutBias()), scope);
             if (visit.done()) {
                 return mlpOut;
             }

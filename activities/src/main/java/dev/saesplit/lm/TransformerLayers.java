@@ -6,32 +6,31 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The arithmetic of one block's parts, as TransformerLens computes it. Every product keeps the activation as
- * the receiver, so results belong to the activation's (per-call) manager and never to the weights'.
+ * The arithmetic of one block's parts, as TransformerLens computes it, in as few kernels as the engine offers.
+ * Every op takes the activation as its first operand, so results belong to the activation's (per-call)
+ * manager and never to the weights'.
  */
 final class TransformerLayers {
-
-    private static final int[] LAST_AXIS = {-1};
 
     private TransformerLayers() {
     }
 
-    /** LayerNorm without its affine part: centre, then divide by sqrt(variance + eps). */
-    static NDArray normalize(NDArray x, double eps) {
-        NDArray centred = x.sub(x.mean(LAST_AXIS, true));
-        NDArray scale = centred.square().mean(LAST_AXIS, true).addi((float) eps).sqrt();
-        return centred.divi(scale);
+    /** LayerNorm (centre, divide by sqrt(biased variance + eps), scale, shift) as one fused kernel. */
+    static NDArray layerNorm(NDArray x, LayerNormParameters ln, double eps) {
+        Shape lastAxis = new Shape(x.getShape().get(x.getShape().dimension() - 1));
+        return x.getNDArrayInternal().layerNorm(x, lastAxis, ln.weight(), ln.bias(), (float) eps)
+                .singletonOrThrow();
     }
 
-    /** LayerNorm's learned scale and bias, in place; nothing when the model has none (LNPre). */
-    static NDArray affine(NDArray normalized, BlockParameters.LayerNormParameters ln) {
-        return ln == null ? normalized : normalized.muli(ln.weight()).addi(ln.bias());
+    /** {@code x W^T + b} with the bias added inside the matrix product; {@code weight} is {@code [out, in]}. */
+    static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
     }
 
     /**
      * Causal multi-head self-attention over {@code x [batch, pos, d_model]}: one product for Q, K and V of all
-     * heads, scores scaled by 1/sqrt(d_head), later positions masked to -inf before the softmax (TransformerLens's
-     * IGNORE value), then one product for the output projection.
+     * heads (Q already scaled by 1/sqrt(d_head)), later positions masked to -inf before the softmax
+     * (TransformerLens's IGNORE value), then one product for the output projection.
      *
      * @param causalMask {@code [n_ctx, n_ctx]}: 0 on and below the diagonal, -inf above
      */
@@ -42,31 +41,18 @@ final class TransformerLayers {
         long positions = shape.get(1);
         int heads = config.nHeads();
         int dHead = config.dHead();
-        NDArray qkv = x.matMul(block.qkvWeights()).addi(block.qkvBias())
+        NDArray qkv = linear(x, block.qkvWeights(), block.qkvBias())
                 .reshape(batch, positions, 3, heads, dHead)
                 .transpose(2, 0, 3, 1, 4); // [qkv, batch, head, pos, d_head]
         NDArray queries = qkv.get(0);
         NDArray keys = qkv.get(1);
         NDArray values = qkv.get(2);
         NDArray mask = causalMask.get(scope, new NDIndex(":{}, :{}", positions, positions));
-        NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2))
-                .divi((float) Math.sqrt(dHead))
-                .addi(mask);
-        NDArray pattern = scores.softmax(-1);
+        NDArray pattern = queries.matMul(keys.transpose(0, 1, 3, 2)).addi(mask).softmax(-1);
         NDArray z = pattern.matMul(values) // [batch, head, pos, d_head]
                 .transpose(0, 2, 1, 3)
                 .reshape(batch, positions, (long) heads * dHead);
-        return z.matMul(block.outWeights()).addi(block.outBias());
-    }
-
-    /** The MLP's hidden pre-activation, {@code x W_in + b_in}. */
-    static NDArray mlpPre(NDArray x, BlockParameters block) {
-        return x.matMul(block.mlpIn()).addi(block.mlpInBias());
-    }
-
-    /** The MLP's output, {@code post W_out + b_out}. */
-    static NDArray mlpOut(NDArray post, BlockParameters block) {
-        return post.matMul(block.mlpOut()).addi(block.mlpOutBias());
+        return linear(z, block.outWeights(), block.outBias());
     }
 
     /** A {@code [n, n]} additive causal mask: 0 where a query may attend, -inf at later keys. */
