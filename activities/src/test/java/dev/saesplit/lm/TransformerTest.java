@@ -11,9 +11,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.saesplit.sae.ComputeDevice;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +138,7 @@ class TransformerTest {
             IllegalArgumentException vocab = assertThrows(IllegalArgumentException.class,
                     () -> transformer.logits(outside));
             assertTrue(vocab.getMessage().contains("vocabulary"), vocab.getMessage());
-            NDArray tooLong = call.zeros(new Shape(1, config.nCtx() + 1), ai.djl.ndarray.types.DataType.INT64);
+            NDArray tooLong = call.zeros(new Shape(1, config.nCtx() + 1), DataType.INT64);
             assertThrows(IllegalArgumentException.class, () -> transformer.logits(tooLong));
         }
     }
@@ -158,6 +162,35 @@ class TransformerTest {
         assertArrayEquals(expected, firstRow);
     }
 
+    @Test
+    void lnPreIsLayerNormWithUnitScaleAndZeroBias() {
+        TransformerWeights loaded = TransformerWeights.load(LmFixture.path(LmFixture.TL_SAFETENSORS));
+        Map<String, float[]> identityLn = new LinkedHashMap<>();
+        Map<String, float[]> withoutLn = new LinkedHashMap<>();
+        loaded.tensors().forEach((name, tensor) -> {
+            boolean lnWeight = name.matches(".*ln(1|2|_final)\\.[wb]");
+            float[] values = tensor.values().clone();
+            if (lnWeight) {
+                Arrays.fill(values, name.endsWith(".w") ? 1f : 0f);
+            } else {
+                withoutLn.put(name, values);
+            }
+            identityLn.put(name, values);
+        });
+        TransformerConfig lnPre = new TransformerConfig(config.modelName(), config.nLayers(), config.dModel(),
+                config.dHead(), config.nHeads(), config.dMlp(), config.dVocab(), config.nCtx(), config.actFn(),
+                Normalization.LN_PRE, config.eps());
+        try (NDManager call = manager.newSubManager();
+             Transformer withIdentity = Transformer.upload(TransformerWeights.of(config, identityLn, "ln"), call);
+             Transformer pre = Transformer.upload(TransformerWeights.of(lnPre, withoutLn, "lnpre"), call)) {
+            NDArray tokens = call.create(tokenIds(10), new Shape(BATCH, POSITIONS));
+            assertArrayEquals(withIdentity.logits(tokens).toFloatArray(), pre.logits(tokens).toFloatArray(), 1e-5f);
+            HookPoint lnFinal = HookPoint.parse("ln_final.hook_normalized");
+            assertArrayEquals(withIdentity.activations(tokens, lnFinal).toFloatArray(),
+                    pre.activations(tokens, lnFinal).toFloatArray(), 1e-5f);
+        }
+    }
+
     private static float[] activations(long[] ids, HookPoint hook) {
         try (NDManager call = manager.newSubManager()) {
             return transformer.activations(call.create(ids, new Shape(BATCH, POSITIONS)), hook).toFloatArray();
@@ -166,7 +199,7 @@ class TransformerTest {
 
     /** Batch-major ids; the first row is the one the causality test edits. */
     private static long[] tokenIds(int seed) {
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         long[] ids = new long[BATCH * POSITIONS];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = random.nextInt(config.dVocab());

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class TransformerWeightsTest {
     @Test
     void weightsBuiltInMemoryMustHoldExactlyTheConfigsParameters() {
         TransformerWeights loaded = TransformerWeights.load(LmFixture.path(LmFixture.TL_SAFETENSORS));
-        Map<String, float[]> values = new java.util.LinkedHashMap<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
         loaded.tensors().forEach((name, tensor) -> values.put(name, tensor.values()));
         assertEquals(loaded.contentHash(), TransformerWeights.of(loaded.config(), values, "memory").contentHash());
 
