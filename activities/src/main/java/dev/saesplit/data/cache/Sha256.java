@@ -10,7 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of a whole file, streamed through a fixed buffer, or of a string: the one digest content keys use. */
+/** SHA-256 of a whole file, streamed through a fixed buffer, or of a string: the one place digests are made. */
 public final class Sha256 {
 
     private Sha256() {
@@ -34,7 +34,7 @@ public final class Sha256 {
         return HexFormat.of().formatHex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -54,7 +54,7 @@ public enum TensorDtype {
     }
 
     /** IEEE 754 binary16 to float, subnormals and specials included. */
-    static float halfToFloat(short half) {
+    public static float halfToFloat(short half) {
         int bits = half & 0xFFFF;
         int sign = (bits & 0x8000) << 16;
         int exponent = (bits >>> 10) & 0x1F;

@@ -1,0 +1,134 @@
+package dev.saesplit.lm;
+
+import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.sae.safetensors.NamedTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A transformer's parameters on the host, under TransformerLens names, each checked against the config for
+ * presence and exact shape. {@link #load} reads any of the accepted checkpoint formats; see
+ * {@code docs/language-model.md}.
+ */
+public final class TransformerWeights {
+
+    private final TransformerConfig config;
+    private final Map<String, NamedTensor> tensors;
+    private final String source;
+    private volatile String contentHash;
+
+    private TransformerWeights(TransformerConfig config, Map<String, NamedTensor> tensors, String source) {
+        this.config = config;
+        this.tensors = tensors;
+        this.source = source;
+    }
+
+    /**
+     * Loads a model from its directory or its weights file, with {@code config.json} beside the weights:
+     * TransformerLens-named safetensors or {@code torch.save} state dict with a TransformerLens config, or a
+     * HuggingFace GPT-2 checkpoint (safetensors or {@code pytorch_model.bin}) with its HuggingFace config.
+     *
+     * @throws ModelConfigException  if the config is missing, malformed or describes an unsupported model
+     * @throws ModelWeightsException if a tensor is missing, misshapen or unexpected
+     */
+    public static TransformerWeights load(Path modelPath) {
+        ModelFiles files = ModelFiles.locate(modelPath);
+        ConfigJson json = ConfigJson.read(files.config());
+        String configFile = files.config().getFileName().toString();
+        boolean gpt2 = HuggingFaceGpt2.isGpt2Config(json);
+        TransformerConfig config = gpt2 ? HuggingFaceGpt2.config(json) : TransformerLensConfigFile.parse(json);
+        try (TensorSource source = files.open()) {
+            Map<String, float[]> values = gpt2
+                    ? HuggingFaceGpt2.readAsTransformerLens(source, config, configFile)
+                    : TransformerLensLayout.expected(config, configFile).readFrom(source);
+            return of(config, values, files.weights().toString());
+        }
+    }
+
+    /**
+     * Weights built in memory (tests, conversions), keyed by TransformerLens name; every parameter the config
+     * implies must be there with the right number of values, and nothing else.
+     *
+     * @param source where they came from, for messages
+     */
+    public static TransformerWeights of(TransformerConfig config, Map<String, float[]> values, String source) {
+        Objects.requireNonNull(config, "config");
+        Map<String, long[]> shapes = TransformerLensLayout.shapes(config);
+        if (!shapes.keySet().equals(values.keySet())) {
+            throw new IllegalArgumentException(source + ": tensors " + values.keySet()
+                    + " are not the parameters the config implies " + shapes.keySet());
+        }
+        Map<String, NamedTensor> tensors = new LinkedHashMap<>();
+        shapes.forEach((name, shape) -> tensors.put(name, new NamedTensor(name, shape, values.get(name))));
+        return new TransformerWeights(config, Collections.unmodifiableMap(tensors), source);
+    }
+
+    public TransformerConfig config() {
+        return config;
+    }
+
+    /** Every parameter by TransformerLens name, in canonical order; the arrays are shared, not copied. */
+    public Map<String, NamedTensor> tensors() {
+        return tensors;
+    }
+
+    /** One parameter by TransformerLens name, e.g. {@code unembed.W_U [d_model, d_vocab]}. */
+    public NamedTensor tensor(String name) {
+        NamedTensor tensor = tensors.get(name);
+        if (tensor == null) {
+            throw new IllegalArgumentException("no parameter '" + name + "' in " + source);
+        }
+        return tensor;
+    }
+
+    /** The file the weights were read from, or what built them. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * SHA-256 (hex) of the config's arithmetic and every parameter's name, shape and float32 value, in
+     * canonical order: the same model gives the same hash whichever format it was read from, so it keys
+     * caches of activations.
+     */
+    public String contentHash() {
+        String hash = contentHash;
+        if (hash == null) {
+            hash = computeContentHash();
+            contentHash = hash;
+        }
+        return hash;
+    }
+
+    private String computeContentHash() {
+        MessageDigest digest = Sha256.newDigest();
+        // The name is a label, not arithmetic, so it stays out of the hash.
+        TransformerConfig c = config;
+        digest.update(String.join(",", "layers=" + c.nLayers(), "d_model=" + c.dModel(), "d_head=" + c.dHead(),
+                "n_heads=" + c.nHeads(), "d_mlp=" + c.dMlp(), "d_vocab=" + c.dVocab(), "n_ctx=" + c.nCtx(),
+                "act_fn=" + c.actFn().configName(), "norm=" + c.normalization().configName(), "eps=" + c.eps())
+                .getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (NamedTensor tensor : tensors.values()) {
+            digest.update((tensor.name() + Arrays.toString(tensor.shape())).getBytes(StandardCharsets.UTF_8));
+            float[] values = tensor.values();
+            for (int from = 0; from < values.length; from += buffer.capacity() / 4) {
+                int count = Math.min(buffer.capacity() / 4, values.length - from);
+                buffer.clear();
+                buffer.asFloatBuffer().put(values, from, count);
+                buffer.limit(4 * count);
+                digest.update(buffer);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}
