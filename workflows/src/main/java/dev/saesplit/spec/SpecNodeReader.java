@@ -65,7 +65,7 @@ final class SpecNodeReader implements SpecCheck.Problems {
         for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!allowed.contains(key)) {
-                problem(path(path, key), "unknown field '" + key + "'; expected one of: "
+                problem(path(path, abbreviate(key)), "unknown field '" + abbreviate(key) + "'; expected one of: "
                         + String.join(", ", new TreeSet<>(allowed)));
             }
         }

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -42,17 +43,24 @@ record YamlTree(JsonNode root, YamlLocations locations) {
     static final int MAX_VALUES = 200_000;
     /** Nesting of lists and mappings, counted after aliases are expanded. */
     static final int MAX_DEPTH = 64;
-    /** Aliases to lists and mappings (SnakeYAML's own guard, a backstop behind {@link #MAX_VALUES}). */
-    private static final int MAX_COLLECTION_ALIASES = 10_000;
+    /**
+     * SnakeYAML's count of aliases to lists and mappings. It guards its constructor, which copies what an
+     * alias names; composition shares the node instead, and {@link #MAX_VALUES} bounds the expansion here,
+     * located, so this only has to stay out of the way.
+     */
+    private static final int MAX_COLLECTION_ALIASES = MAX_VALUES;
+    /** Tags a spec's values may carry; anything else ({@code !!python/object}, {@code !!binary}) is refused. */
+    private static final Set<Tag> KNOWN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
+            Tag.TIMESTAMP, Tag.MERGE, Tag.MAP, Tag.SEQ);
 
     /** Composes {@code text}, the whole of the file {@code fileName}. */
     static YamlTree compose(String text, String fileName) throws SpecValidationException {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
-        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setNestingDepthLimit(MAX_DEPTH + 1); // DepthLimitedComposer reports it first, located
         options.setAllowRecursiveKeys(false);
         ParserImpl parser = new ParserImpl(new StreamReader(text), options);
-        Composer composer = new Composer(parser, new Resolver(), options);
+        Composer composer = new DepthLimitedComposer(parser, options);
         Node document;
         Event next;
         try {
@@ -60,6 +68,9 @@ record YamlTree(JsonNode root, YamlLocations locations) {
             next = parser.peekEvent();
         } catch (MarkedYAMLException e) {
             throw syntaxError(fileName, e, text);
+        } catch (TooDeep e) {
+            throw single(fileName, e.at.getLine() + 1, e.at.getColumn() + 1, "lists and mappings nest deeper "
+                    + "than " + MAX_DEPTH + " levels here");
         } catch (YAMLException e) {
             throw single(fileName, 0, 0, "cannot be read as YAML: " + e.getMessage());
         }
@@ -102,6 +113,51 @@ record YamlTree(JsonNode root, YamlLocations locations) {
         return new SpecValidationException(List.of(new SpecProblem(fileName, line, column, "", message)));
     }
 
+    /** SnakeYAML's composer, stopping at the list or mapping that nests too deep and saying where it starts. */
+    private static final class DepthLimitedComposer extends Composer {
+
+        private int depth;
+
+        DepthLimitedComposer(ParserImpl parser, LoaderOptions options) {
+            super(parser, new Resolver(), options);
+        }
+
+        @Override
+        protected Node composeSequenceNode(String anchor) {
+            enter();
+            try {
+                return super.composeSequenceNode(anchor);
+            } finally {
+                depth--;
+            }
+        }
+
+        @Override
+        protected Node composeMappingNode(String anchor) {
+            enter();
+            try {
+                return super.composeMappingNode(anchor);
+            } finally {
+                depth--;
+            }
+        }
+
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw new TooDeep(parser.peekEvent().getStartMark());
+            }
+        }
+    }
+
+    private static final class TooDeep extends RuntimeException {
+        final transient Mark at;
+
+        TooDeep(Mark at) {
+            super(null, null, false, false);
+            this.at = at;
+        }
+    }
+
     /** Stops the expansion of a document that has grown past a limit; already recorded as a problem. */
     private static final class TooLarge extends RuntimeException {
         TooLarge() {
@@ -134,6 +190,10 @@ record YamlTree(JsonNode root, YamlLocations locations) {
         }
 
         private JsonNode convert(Node node, String path, int depth) {
+            if (!KNOWN_TAGS.contains(node.getTag())) {
+                problem(node, path, "the YAML tag " + node.getTag() + " is not supported in a spec");
+                return NODES.nullNode();
+            }
             if (++values > MAX_VALUES) {
                 problem(node, path, "the document holds more than " + MAX_VALUES + " values once its aliases "
                         + "are expanded; a spec never needs that many (an alias bomb?)");

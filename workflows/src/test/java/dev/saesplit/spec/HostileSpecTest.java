@@ -303,6 +303,22 @@ class HostileSpecTest {
         assertEquals("description", problem.field());
     }
 
+    @Test
+    void anUnsupportedTagIsRefused() {
+        SpecProblem problem = single(VALID.replace("name: tiny", "name: !custom tiny"));
+
+        assertEquals("name", problem.field());
+        assertTrue(problem.message().contains("is not supported"), problem.message());
+    }
+
+    @Test
+    void nestingTooDeepIsLocatedWhereItStarts() {
+        SpecProblem problem = single(VALID + "description: " + "[".repeat(500) + "]".repeat(500) + "\n");
+
+        assertEquals(27, problem.line());
+        assertTrue(problem.message().contains("nest deeper than " + YamlTree.MAX_DEPTH), problem.message());
+    }
+
     private static String withNarrowPath(String path) {
         return VALID.replace("  width: 8\n", "  path: " + path + "\n");
     }
