@@ -45,7 +45,7 @@ public final class SaeArchitectures {
     /** {@code k} is top-level in current SAELens configs, under {@code activation_fn_kwargs} in older ones. */
     private static int topKValue(JsonNode cfg) {
         JsonNode k = cfg.has("k") ? cfg.get("k") : cfg.path("activation_fn_kwargs").path("k");
-        if (!k.canConvertToInt()) {
+        if (!k.isIntegralNumber() || !k.canConvertToInt()) {
             throw new IllegalArgumentException("topk config has no integer field 'k'");
         }
         return k.asInt();

@@ -1,6 +1,7 @@
 package dev.saesplit.sae;
 
 import dev.saesplit.artifact.ArtifactCorruptException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.sae.safetensors.SafetensorsWriter;
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +35,11 @@ public final class SaeLensFormat {
     public static final String B_DEC = "b_dec";
     public static final String SPARSITY = "sparsity";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** An SAELens {@code cfg.json} is a few hundred bytes; anything near this is not one. */
+    static final int MAX_CONFIG_BYTES = 1 << 20;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private SaeLensFormat() {
     }
@@ -76,6 +83,22 @@ public final class SaeLensFormat {
         }
     }
 
+    /**
+     * The config of the SAE in {@code directory}, after checking, without reading any weights, that its
+     * weights file holds every tensor with the shape and a readable dtype {@code cfg.json} implies: the checks
+     * {@link #read} makes, cheap enough to run when a spec is validated.
+     */
+    public static SaeConfig inspect(Path directory) {
+        SaeConfig config = readConfig(directory.resolve(CONFIG_FILE));
+        try (SafetensorsReader reader = SafetensorsReader.open(directory.resolve(WEIGHTS_FILE))) {
+            checkShape(reader, W_ENC, config.dIn(), config.dSae());
+            checkShape(reader, B_ENC, config.dSae());
+            checkShape(reader, W_DEC, config.dSae(), config.dIn());
+            checkShape(reader, B_DEC, config.dIn());
+        }
+        return config;
+    }
+
     /** The stored log10 firing frequencies, one per latent. */
     public static float[] readSparsity(Path directory) {
         SaeConfig config = readConfig(directory.resolve(CONFIG_FILE));
@@ -88,9 +111,11 @@ public final class SaeLensFormat {
     public static SaeConfig readConfig(Path cfgFile) {
         JsonNode cfg;
         try {
-            cfg = JSON.readTree(Files.readString(cfgFile));
+            cfg = JSON.readTree(RegularFiles.read(cfgFile, MAX_CONFIG_BYTES));
         } catch (NoSuchFileException e) {
             throw new ArtifactCorruptException(cfgFile, "file", "does not exist", e);
+        } catch (UnreadableFileException e) {
+            throw new ArtifactCorruptException(cfgFile, "file", e.problem().replace("such a file", "an SAE config"), e);
         } catch (JsonProcessingException e) {
             throw new ArtifactCorruptException(cfgFile, "content", "is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -107,7 +132,7 @@ public final class SaeLensFormat {
                 SaeArchitectures.fromConfig(cfg, cfgFile),
                 metadata.path("model_name").asText(""),
                 metadata.path("hook_name").asText(""),
-                cfg.path("apply_b_dec_to_input").asBoolean(true),
+                optionalBoolean(cfg, "apply_b_dec_to_input", true, cfgFile),
                 normalization(cfg.get("normalize_activations")),
                 cfg.path("dtype").asText(SaeConfig.FLOAT32),
                 cfg.path("device").asText("cpu"));
@@ -130,20 +155,36 @@ public final class SaeLensFormat {
     }
 
     private static float[] readShaped(SafetensorsReader reader, String name, long... expectedShape) {
-        NamedTensor tensor = reader.read(name);
-        if (!Arrays.equals(tensor.shape(), expectedShape)) {
-            throw new ArtifactCorruptException(reader.file(), "tensor '" + name + "'", "has shape "
-                    + Arrays.toString(tensor.shape()) + " but cfg.json implies " + Arrays.toString(expectedShape));
-        }
-        return tensor.values();
+        checkShape(reader, name, expectedShape);
+        return reader.read(name).values();
     }
 
+    private static void checkShape(SafetensorsReader reader, String name, long... expectedShape) {
+        long[] shape = reader.checkedEntry(name).shape();
+        if (!Arrays.equals(shape, expectedShape)) {
+            throw new ArtifactCorruptException(reader.file(), "tensor '" + name + "'", "has shape "
+                    + Arrays.toString(shape) + " but cfg.json implies " + Arrays.toString(expectedShape));
+        }
+    }
+
+    /** A whole number from 1 to 2^31 - 1; {@code 32.9} is not one, though Jackson would round it. */
     private static int positiveInt(JsonNode cfg, String field, Path cfgFile) {
         JsonNode value = cfg.get(field);
-        if (value == null || !value.canConvertToInt() || value.asInt() < 1) {
-            throw new ArtifactCorruptException(cfgFile, field, "missing or not a positive integer: " + value);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
+            throw new ArtifactCorruptException(cfgFile, field, "missing or not a positive whole number: " + value);
         }
-        return value.asInt();
+        return value.intValue();
+    }
+
+    private static boolean optionalBoolean(JsonNode cfg, String field, boolean absent, Path cfgFile) {
+        JsonNode value = cfg.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw new ArtifactCorruptException(cfgFile, field, "expected true or false, got " + value);
+        }
+        return value.booleanValue();
     }
 
     /** Older SAELens configs store a missing normalisation as null. */

@@ -6,6 +6,7 @@ import dev.saesplit.experiment.RunOutcome;
 import dev.saesplit.pipeline.Failures;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.WorkflowIds;
+import dev.saesplit.preflight.SpecArtifactsCheck;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SpecParser;
@@ -52,7 +53,7 @@ final class RunCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentSpec spec = SpecParser.parse(file);
+        ExperimentSpec spec = SpecParser.parse(file, new SpecArtifactsCheck());
         String yaml = Files.readString(file);
         PrintWriter out = out();
         try (Stack stack = saesplit.openStack()) {

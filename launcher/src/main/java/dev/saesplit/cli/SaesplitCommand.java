@@ -1,6 +1,6 @@
 package dev.saesplit.cli;
 
-import dev.saesplit.spec.SpecValidationException;
+import dev.saesplit.pipeline.BadInput;
 import dev.saesplit.stack.Stack;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -57,6 +59,7 @@ public final class SaesplitCommand {
     /** A command line whose failures print as one readable paragraph (with the trace when {@code debug}). */
     public static CommandLine commandLine(Map<String, String> environment, boolean debug) {
         CommandLine commandLine = new CommandLine(new SaesplitCommand(environment));
+        commandLine.registerConverter(Path.class, SaesplitCommand::path);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             err.println("saesplit " + cmd.getCommandName() + ": " + describe(e));
@@ -69,6 +72,16 @@ public final class SaesplitCommand {
             return exitCodeOf(e);
         });
         return commandLine;
+    }
+
+    /** A path argument; one no file system can name (a NUL byte) is a usage error, not a crash. */
+    private static Path path(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new CommandLine.TypeConversionException(text.replace("\0", "\\0") + ": is not a usable path: "
+                    + e.getReason() + (text.indexOf('\0') >= 0 ? " (it contains a NUL character)" : ""));
+        }
     }
 
     /** The failure's message, followed by its innermost cause's when that says something more. */
@@ -84,7 +97,7 @@ public final class SaesplitCommand {
     }
 
     private static int exitCodeOf(Exception e) {
-        boolean userError = e instanceof SpecValidationException || e instanceof SpecConflictException
+        boolean userError = e instanceof BadInput || e instanceof SpecConflictException
                 || e instanceof UnknownExperimentException || e instanceof NotRunningException;
         return userError ? USAGE_ERROR : RUNTIME_FAILURE;
     }

@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.preflight.SpecArtifactsCheck;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
@@ -22,7 +23,8 @@ final class SubmitCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws SpecValidationException, IOException {
-        ExperimentSpec spec = SpecParser.parse(file); // before the database: an invalid spec writes nothing
+        // Before the database: an invalid spec writes nothing.
+        ExperimentSpec spec = SpecParser.parse(file, new SpecArtifactsCheck());
         String yaml = Files.readString(file);
         try (Database database = saesplit.openDatabase()) {
             ExperimentStore.SubmitOutcome outcome = new ExperimentStore(database.dataSource())

@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.preflight.SpecArtifactsCheck;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.NarrowSaeSpec;
 import dev.saesplit.spec.SpecParser;
@@ -19,7 +20,7 @@ final class ValidateCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws SpecValidationException {
-        ExperimentSpec spec = SpecParser.parse(file);
+        ExperimentSpec spec = SpecParser.parse(file, new SpecArtifactsCheck());
         String narrow = spec.narrowSae() instanceof NarrowSaeSpec.Existing existing
                 ? "existing narrow SAE " + existing.path() + " (" + existing.width() + " latents)"
                 : "narrow SAE of " + spec.narrowSae().width() + " latents";

@@ -2,6 +2,8 @@ package dev.saesplit.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,9 +18,14 @@ import java.util.regex.Pattern;
  * the first. Each read names its field by path ({@code runs[2].width}); an invalid or missing field records
  * a problem and yields a neutral value, so the parser can keep going and report everything at once.
  */
-final class SpecNodeReader {
+final class SpecNodeReader implements SpecCheck.Problems {
 
-    private static final Pattern TOKEN_COUNT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kKmMbB]?)");
+    /** More tokens than any corpus holds; past it a count is a typo, and long arithmetic would overflow. */
+    static final long MAX_TOKENS = 10_000_000_000_000L;
+    private static final Pattern TOKEN_COUNT = Pattern.compile("(\\d++)(?:\\.(\\d++))?+\\s*+([kKmMbB]?)");
+    /** Digits before the point beyond which a count exceeds {@link #MAX_TOKENS} whatever its suffix. */
+    private static final int MAX_TOKEN_DIGITS = 15;
+    private static final int MAX_QUOTED_CHARACTERS = 80;
 
     private final String file;
     private final YamlLocations locations;
@@ -27,6 +34,11 @@ final class SpecNodeReader {
     SpecNodeReader(String file, YamlLocations locations) {
         this.file = file;
         this.locations = locations;
+    }
+
+    @Override
+    public void report(String path, String message) {
+        problem(path, message);
     }
 
     void problem(String path, String message) {
@@ -53,7 +65,7 @@ final class SpecNodeReader {
         for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!allowed.contains(key)) {
-                problem(path(path, key), "unknown field '" + key + "'; expected one of: "
+                problem(path(path, abbreviate(key)), "unknown field '" + abbreviate(key) + "'; expected one of: "
                         + String.join(", ", new TreeSet<>(allowed)));
             }
         }
@@ -74,6 +86,10 @@ final class SpecNodeReader {
             problem(path(parent, key), "expected text, got " + describe(value));
             return "";
         }
+        if (fallback == null && value.asText().isBlank()) {
+            problem(path(parent, key), "must not be empty");
+            return "";
+        }
         return value.asText();
     }
 
@@ -82,8 +98,12 @@ final class SpecNodeReader {
         if (value == null) {
             return fallback == null ? 0 : fallback;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        if (!value.isIntegralNumber()) {
             problem(path(parent, key), "expected a whole number, got " + describe(value));
+            return 0;
+        }
+        if (!value.canConvertToLong()) {
+            problem(path(parent, key), "must be " + range(min, max) + ", got " + describe(value));
             return 0;
         }
         return inRange(path(parent, key), value.longValue(), min, max);
@@ -93,28 +113,43 @@ final class SpecNodeReader {
         return (int) integer(mapping, parent, key, fallback == null ? null : fallback.longValue(), min, max);
     }
 
-    /** A token count: a whole number, or text such as {@code 26.2M}, {@code 500k}, {@code 2B}. */
+    /**
+     * A token count: a whole number, or text such as {@code 26.2M}, {@code 500k}, {@code 2B}; at least one and
+     * at most {@link #MAX_TOKENS}. Computed exactly, so no spelling can wrap around or saturate.
+     */
     long tokenCount(JsonNode mapping, String parent, String key, Long fallback) {
         JsonNode value = present(mapping, parent, key, fallback);
         if (value == null) {
             return fallback == null ? 0 : fallback;
         }
         String path = path(parent, key);
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-            return inRange(path, value.longValue(), 1, Long.MAX_VALUE);
+        BigDecimal count;
+        if (value.isIntegralNumber()) {
+            count = new BigDecimal(value.bigIntegerValue());
+        } else {
+            Matcher m = value.isTextual() ? TOKEN_COUNT.matcher(value.asText().trim()) : null;
+            if (m == null || !m.matches()) {
+                problem(path, "expected a token count such as 200000, 500k, 26.2M or 2B, got " + describe(value));
+                return 0;
+            }
+            int exponent = switch (m.group(3).toLowerCase(Locale.ROOT)) {
+                case "k" -> 3;
+                case "m" -> 6;
+                case "b" -> 9;
+                default -> 0;
+            };
+            // Bounded before BigDecimal sees it: parsing a megabyte of digits would take minutes.
+            String digits = m.group(1).replaceFirst("^0++(?=.)", "");
+            String whole = digits.length() > MAX_TOKEN_DIGITS ? "9".repeat(MAX_TOKEN_DIGITS) : digits;
+            String fraction = m.group(2) == null ? "0" : m.group(2).substring(0, Math.min(m.group(2).length(), 20));
+            count = new BigDecimal(whole + "." + fraction).scaleByPowerOfTen(exponent)
+                    .setScale(0, RoundingMode.HALF_UP);
         }
-        Matcher m = value.isTextual() ? TOKEN_COUNT.matcher(value.asText().trim()) : null;
-        if (m == null || !m.matches()) {
-            problem(path, "expected a token count such as 200000, 500k, 26.2M or 2B, got " + describe(value));
+        if (count.signum() < 1 || count.compareTo(BigDecimal.valueOf(MAX_TOKENS)) > 0) {
+            problem(path, "must be at least 1 and at most 10^13 tokens (10000000000000), got " + describe(value));
             return 0;
         }
-        double scale = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 1e3;
-            case "m" -> 1e6;
-            case "b" -> 1e9;
-            default -> 1;
-        };
-        return inRange(path, Math.round(Double.parseDouble(m.group(1)) * scale), 1, Long.MAX_VALUE);
+        return count.longValueExact();
     }
 
     /** A finite number in {@code [min, max]}; {@code minExclusive} excludes {@code min} itself. */
@@ -131,7 +166,7 @@ final class SpecNodeReader {
         }
         double x = value.doubleValue();
         if (!Double.isFinite(x)) {
-            problem(path, "must be a finite number, got " + x);
+            problem(path, "must be a finite number, got " + locations.spelling(path).orElse(Double.toString(x)));
         } else if (x < min || (minExclusive && x == min) || x > max) {
             String range = max == Double.MAX_VALUE ? (minExclusive ? "above " : "at least ") + fmt(min)
                     : "in " + (minExclusive ? "(" : "[") + fmt(min) + ", " + fmt(max) + "]";
@@ -178,11 +213,16 @@ final class SpecNodeReader {
 
     private long inRange(String path, long x, long min, long max) {
         if (x < min || x > max) {
-            String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min
-                    : "in [" + min + ", " + max + "]";
-            problem(path, "must be " + range + ", got " + x);
+            problem(path, "must be " + range(min, max) + ", got " + x);
         }
         return x;
+    }
+
+    private static String range(long min, long max) {
+        if (min == Long.MIN_VALUE && max == Long.MAX_VALUE) {
+            return "a 64-bit whole number";
+        }
+        return max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : "in [" + min + ", " + max + "]";
     }
 
     static String describe(JsonNode node) {
@@ -190,7 +230,7 @@ final class SpecNodeReader {
             return "nothing";
         }
         if (node.isTextual()) {
-            return "\"" + node.asText() + "\"";
+            return "\"" + abbreviate(node.asText()) + "\"";
         }
         if (node.isObject()) {
             return "a mapping";
@@ -198,7 +238,13 @@ final class SpecNodeReader {
         if (node.isArray()) {
             return "a list";
         }
-        return node.toString();
+        return abbreviate(node.toString());
+    }
+
+    /** A value short enough to quote in a message; a megabyte of it helps no one. */
+    private static String abbreviate(String text) {
+        return text.length() <= MAX_QUOTED_CHARACTERS ? text
+                : text.substring(0, MAX_QUOTED_CHARACTERS) + "… (" + text.length() + " characters)";
     }
 
     private static String fmt(double x) {

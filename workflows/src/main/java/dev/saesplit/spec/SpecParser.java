@@ -1,13 +1,15 @@
 package dev.saesplit.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,11 +26,16 @@ import java.util.regex.Pattern;
  */
 public final class SpecParser {
 
-    private static final Pattern MALFORMED_NUMBER = Pattern.compile("Malformed numeric value '([^']*)'");
-    private static final Pattern KEY = Pattern.compile("^[\\s-]*([A-Za-z_][A-Za-z0-9_]*)\\s*:");
+    /** A spec is a page or two of YAML; a megabyte is a mistake, and YAML parsing slows with scalar size. */
+    public static final int MAX_SPEC_BYTES = 1 << 20;
+    /** An SAELens {@code cfg.json} is a few hundred bytes. */
+    static final int MAX_SAE_CONFIG_BYTES = 1 << 20;
+    /** The weights file an SAE directory must hold beside {@code cfg.json} (SAELens layout). */
+    private static final String WEIGHTS_FILE = "sae_weights.safetensors";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-    private static final ObjectMapper YAML = new YAMLMapper();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private static final Set<String> TOP = Set.of("name", "description", "activations", "narrow_sae",
             "target_latent", "filter_threshold", "training", "max_parallel_runs", "split", "runs");
@@ -50,60 +56,49 @@ public final class SpecParser {
     private SpecParser() {
     }
 
-    /** Parses the spec at {@code file}. */
-    public static ExperimentSpec parse(Path file) throws SpecValidationException {
-        String yaml;
+    /**
+     * Parses the spec at {@code file}, then runs {@code checks} on it. Only a regular file (after symlinks)
+     * of at most {@link #MAX_SPEC_BYTES} is read: a pipe or a device would hang or never end.
+     */
+    public static ExperimentSpec parse(Path file, SpecCheck... checks) throws SpecValidationException {
+        byte[] bytes;
         try {
-            yaml = Files.readString(file);
+            bytes = RegularFiles.read(file, MAX_SPEC_BYTES);
         } catch (NoSuchFileException e) {
             throw single(file.toString(), "no such file");
+        } catch (UnreadableFileException e) {
+            throw single(file.toString(), e.problem().replace("such a file", "a spec"));
         } catch (IOException e) {
             throw single(file.toString(), "cannot be read: " + e.getMessage());
         }
+        String yaml = SpecText.decode(bytes, file.toString());
         Path base = file.toAbsolutePath().getParent();
-        return parse(yaml, file.toString(), base);
+        return parseChecked(yaml, file.toString(), base, checks);
     }
 
     /** Parses spec text; {@code fileName} names it in messages, {@code base} resolves relative paths. */
     public static ExperimentSpec parse(String yaml, String fileName, Path base) throws SpecValidationException {
-        JsonNode root;
-        YamlLocations locations;
-        try {
-            root = YAML.readTree(yaml);
-            locations = YamlLocations.index(yaml);
-        } catch (JsonProcessingException e) {
-            throw syntaxError(yaml, fileName, e);
-        } catch (IOException e) {
-            throw single(fileName, "cannot be read: " + e.getMessage());
+        if (yaml.length() > MAX_SPEC_BYTES) {
+            throw single(fileName, "is larger than the " + RegularFiles.describeSize(MAX_SPEC_BYTES)
+                    + " a spec may be");
         }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            throw single(fileName, "the file is empty; an experiment spec needs at least name, activations, "
-                    + "narrow_sae, target_latent and runs");
+        return parseChecked(SpecText.check(yaml, fileName), fileName, base);
+    }
+
+    private static ExperimentSpec parseChecked(String yaml, String fileName, Path base, SpecCheck... checks)
+            throws SpecValidationException {
+        YamlTree tree = YamlTree.compose(yaml, fileName);
+        SpecNodeReader reader = new SpecNodeReader(fileName, tree.locations());
+        ExperimentSpec spec = new Builder(reader, base).experiment(tree.root());
+        if (reader.problems().isEmpty()) {
+            for (SpecCheck check : checks) {
+                check.check(spec, reader);
+            }
         }
-        SpecNodeReader reader = new SpecNodeReader(fileName, locations);
-        ExperimentSpec spec = new Builder(reader, base).experiment(root);
         if (!reader.problems().isEmpty()) {
             throw new SpecValidationException(reader.problems());
         }
         return spec;
-    }
-
-    /** A YAML syntax error, located; a non-finite number (.nan, .inf) is named by its field. */
-    private static SpecValidationException syntaxError(String yaml, String fileName, JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        int line = at == null ? 0 : at.getLineNr();
-        int column = at == null ? 0 : at.getColumnNr();
-        String original = e.getOriginalMessage();
-        Matcher number = MALFORMED_NUMBER.matcher(original);
-        Matcher key = line > 0 ? KEY.matcher(yaml.lines().skip(line - 1).findFirst().orElse("")) : null;
-        if (number.find() && key != null && key.find()) {
-            return new SpecValidationException(List.of(new SpecProblem(fileName, line, key.start(1) + 1,
-                    key.group(1), "must be a finite number, got " + number.group(1))));
-        }
-        String message = String.join("; ", original.lines().map(String::strip)
-                .filter(l -> l.length() > 1 && !l.startsWith("in '")).limit(2).toList());
-        return new SpecValidationException(List.of(new SpecProblem(fileName, line, column, "",
-                "not valid YAML: " + message)));
     }
 
     private static SpecValidationException single(String file, String message) {
@@ -168,7 +163,7 @@ public final class SpecParser {
                 case "model" -> {
                     r.mapping(node, p, MODEL);
                     String model = r.text(node, p, "model", null);
-                    Path weights = r.has(node, "weights") ? existing(node, p, "weights") : null;
+                    Path weights = r.has(node, "weights") ? existingFile(node, p, "weights") : null;
                     String hook = r.text(node, p, "hook", null);
                     String dataset = r.text(node, p, "dataset", null);
                     int context = r.intValue(node, p, "context_size", 128, 1, 1 << 20);
@@ -196,27 +191,52 @@ public final class SpecParser {
             }
             for (int i = 0; i < node.size(); i++) {
                 String entry = p + "[" + i + "]";
-                String text = node.get(i).asText();
-                if (!text.endsWith(".npy")) {
-                    r.problem(entry, "expected a .npy file, got \"" + text + "\"");
+                JsonNode item = node.get(i);
+                if (!item.isTextual() || !item.asText().endsWith(".npy")) {
+                    r.problem(entry, "expected a .npy file, got " + SpecNodeReader.describe(item));
                     continue;
                 }
-                Path path = base.resolve(text).normalize();
-                if (!Files.isRegularFile(path)) {
-                    r.problem(entry, "file not found: " + path);
+                Path path = resolve(item.asText(), entry);
+                if (path != null && regularFile(path, entry)) {
+                    files.add(path);
                 }
-                files.add(path);
             }
             return files;
         }
 
-        Path existing(JsonNode mapping, String parent, String key) {
-            String text = r.text(mapping, parent, key, null);
-            Path path = base.resolve(text).normalize();
-            if (!Files.exists(path)) {
-                r.problem(SpecNodeReader.path(parent, key), "not found: " + path);
+        /** The regular file a field names (a symlink to one counts); records why not otherwise. */
+        Path existingFile(JsonNode mapping, String parent, String key) {
+            String p = SpecNodeReader.path(parent, key);
+            Path path = resolve(r.text(mapping, parent, key, null), p);
+            return path != null && regularFile(path, p) ? path : null;
+        }
+
+        boolean regularFile(Path path, String p) {
+            try {
+                RegularFiles.requireRegular(path);
+                return true;
+            } catch (NoSuchFileException e) {
+                r.problem(p, "file not found: " + path);
+            } catch (UnreadableFileException e) {
+                r.problem(p, "expected a file, but " + e.getMessage());
+            } catch (IOException e) {
+                r.problem(p, "cannot read " + path + ": " + e.getMessage());
             }
-            return path;
+            return false;
+        }
+
+        /** {@code text} resolved against the spec's directory, or {@code null} after recording why it is no path. */
+        Path resolve(String text, String p) {
+            if (text.isEmpty()) {
+                return null; // already reported as missing or empty
+            }
+            try {
+                return base.resolve(text).normalize();
+            } catch (InvalidPathException e) {
+                r.problem(p, "is not a usable path: " + e.getReason()
+                        + (text.indexOf('\0') >= 0 ? " (it contains a NUL character)" : ""));
+                return null;
+            }
         }
 
         NarrowSaeSpec narrowSae(JsonNode node) {
@@ -229,9 +249,9 @@ public final class SpecParser {
                 return null;
             }
             if (r.has(node, "path")) {
-                Path dir = existing(node, p, "path");
+                Path dir = resolve(r.text(node, p, "path", null), p + ".path");
                 int declared = r.intValue(node, p, "width", 0, 0, Integer.MAX_VALUE);
-                int width = savedWidth(dir, p + ".path");
+                int width = dir == null ? 0 : savedWidth(dir, p + ".path");
                 if (declared > 0 && width > 0 && declared != width) {
                     r.problem(p + ".width", "is " + declared + " but " + dir.resolve("cfg.json")
                             + " says d_sae " + width);
@@ -244,21 +264,42 @@ public final class SpecParser {
             return new NarrowSaeSpec.Train(width, tokens, seed);
         }
 
-        /** The {@code d_sae} an SAELens {@code cfg.json} declares, or 0 after recording why it cannot. */
+        /**
+         * The {@code d_sae} of the SAE directory {@code dir} (SAELens layout: {@code cfg.json} beside
+         * {@code sae_weights.safetensors}), or 0 after recording why there is none. Without it the width and
+         * target-latent checks could not run, so anything else is an error here, not at training time.
+         */
         int savedWidth(Path dir, String p) {
-            Path cfg = dir.resolve("cfg.json");
             if (!Files.isDirectory(dir)) {
-                return 0; // already reported as missing
+                r.problem(p, Files.exists(dir) ? "expected an SAE directory holding cfg.json and "
+                        + WEIGHTS_FILE + ", but " + dir + " is not a directory" : "not found: " + dir);
+                return 0;
             }
+            Path cfg = dir.resolve("cfg.json");
+            if (!regularFile(dir.resolve(WEIGHTS_FILE), p)) {
+                return 0;
+            }
+            JsonNode d;
             try {
-                JsonNode d = JSON.readTree(cfg.toFile()).get("d_sae");
-                if (d != null && d.canConvertToInt() && d.intValue() > 0) {
-                    return d.intValue();
-                }
-                r.problem(p, cfg + " has no positive integer d_sae");
+                d = JSON.readTree(RegularFiles.read(cfg, MAX_SAE_CONFIG_BYTES)).get("d_sae");
+            } catch (NoSuchFileException e) {
+                r.problem(p, "the SAE directory has no cfg.json: " + cfg + " not found");
+                return 0;
+            } catch (UnreadableFileException e) {
+                r.problem(p, e.getMessage().replace("such a file", "an SAE config"));
+                return 0;
+            } catch (JsonProcessingException e) {
+                r.problem(p, cfg + " is not valid JSON: " + e.getOriginalMessage());
+                return 0;
             } catch (IOException e) {
                 r.problem(p, "cannot read " + cfg + ": " + e.getMessage());
+                return 0;
             }
+            if (d != null && d.isIntegralNumber() && d.canConvertToInt() && d.intValue() > 0) {
+                return d.intValue();
+            }
+            r.problem(p, cfg + " has no positive whole-number d_sae (got "
+                    + (d == null ? "nothing" : SpecNodeReader.describe(d)) + ")");
             return 0;
         }
 

@@ -1,10 +1,12 @@
 package dev.saesplit.spec;
 
+import dev.saesplit.pipeline.BadInput;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** A spec that cannot be used: every problem found, each with its file, line, column and field. */
-public final class SpecValidationException extends Exception {
+public final class SpecValidationException extends Exception implements BadInput {
 
     private final List<SpecProblem> problems;
 

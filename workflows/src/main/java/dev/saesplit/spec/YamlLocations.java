@@ -1,90 +1,50 @@
 package dev.saesplit.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
-import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Line and column of every field and list element of a YAML document, keyed by the same paths
- * {@link SpecNodeReader} reports ({@code runs[2].width}). Jackson's tree model drops locations, so one
- * streaming pass records them.
+ * Line and column of every field and list element of a spec, keyed by the same paths
+ * {@link SpecNodeReader} reports ({@code runs[2].width}), and the exact spelling of every scalar (so a
+ * message can quote {@code .nan} as the user wrote it). Filled by {@link YamlTree} while it builds the tree,
+ * from the same parse.
  */
 final class YamlLocations {
 
     private final Map<String, int[]> positions = new HashMap<>();
+    private final Map<String, String> spellings = new HashMap<>();
 
-    private YamlLocations() {
+    /** Records where {@code path} starts (1-based); the first record of a path wins. */
+    void record(String path, int line, int column) {
+        positions.putIfAbsent(path, new int[] {line, column});
     }
 
-    static YamlLocations index(String yaml) throws IOException {
-        YamlLocations index = new YamlLocations();
-        Deque<Container> stack = new ArrayDeque<>();
-        try (JsonParser parser = new YAMLFactory().createParser(yaml)) {
-            JsonToken token;
-            String pendingField = null;
-            while ((token = parser.nextToken()) != null) {
-                if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    stack.pop();
-                    continue;
-                }
-                Container parent = stack.peek();
-                if (token == JsonToken.FIELD_NAME) {
-                    pendingField = parser.currentName();
-                    index.record(child(parent, pendingField), parser.currentTokenLocation());
-                    continue;
-                }
-                String path = "";
-                if (parent != null && parent.isArray) {
-                    path = parent.path + "[" + parent.nextIndex++ + "]";
-                    index.record(path, parser.currentTokenLocation());
-                } else if (parent != null) {
-                    path = child(parent, pendingField);
-                }
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    stack.push(new Container(path, token == JsonToken.START_ARRAY));
-                }
-            }
-        }
-        return index;
+    void recordSpelling(String path, String text) {
+        spellings.putIfAbsent(path, text);
     }
 
-    /** {@code {line, column}} of {@code path}, or of its nearest located ancestor; {@code {0, 0}} if none. */
+    /**
+     * {@code {line, column}} of {@code path}, or of its nearest located ancestor, so that a missing field is
+     * reported where its parent mapping is; the document's start for a missing top-level field.
+     */
     int[] find(String path) {
         String probe = path;
-        while (!probe.isEmpty()) {
+        while (true) {
             int[] found = positions.get(probe);
             if (found != null) {
                 return found;
             }
+            if (probe.isEmpty()) {
+                return new int[] {0, 0};
+            }
             int cut = Math.max(probe.lastIndexOf('.'), probe.lastIndexOf('['));
             probe = cut <= 0 ? "" : probe.substring(0, cut);
         }
-        return new int[] {0, 0};
     }
 
-    private void record(String path, JsonLocation location) {
-        positions.putIfAbsent(path, new int[] {location.getLineNr(), location.getColumnNr()});
-    }
-
-    private static String child(Container parent, String field) {
-        return parent == null || parent.path.isEmpty() ? field : parent.path + "." + field;
-    }
-
-    private static final class Container {
-        final String path;
-        final boolean isArray;
-        int nextIndex;
-
-        Container(String path, boolean isArray) {
-            this.path = path;
-            this.isArray = isArray;
-        }
+    /** The scalar at {@code path} exactly as written, if it was a scalar. */
+    Optional<String> spelling(String path) {
+        return Optional.ofNullable(spellings.get(path));
     }
 }

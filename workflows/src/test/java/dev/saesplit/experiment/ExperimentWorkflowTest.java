@@ -129,6 +129,7 @@ class ExperimentWorkflowTest {
     void anExistingNarrowSaeIsRegisteredInsteadOfTrained(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         java.nio.file.Files.writeString(dir.resolve("cfg.json"), "{\"d_in\": 16, \"d_sae\": 8}");
+        java.nio.file.Files.createFile(dir.resolve("sae_weights.safetensors"));
         String existing = SPEC.replace("narrow_sae: {width: 8, tokens: 50k, seed: 3}", "narrow_sae: {path: " + dir + "}");
 
         experiment(existing).run(spec(existing));

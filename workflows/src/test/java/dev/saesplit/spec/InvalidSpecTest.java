@@ -131,6 +131,7 @@ class InvalidSpecTest {
     void anExistingNarrowSaesWidthComesFromItsCfgJson(@TempDir Path dir) throws Exception {
         Path sae = Files.createDirectories(dir.resolve("narrow"));
         Files.writeString(sae.resolve("cfg.json"), "{\"d_in\": 16, \"d_sae\": 8}");
+        Files.createFile(sae.resolve("sae_weights.safetensors"));
         Path spec = dir.resolve("existing.yaml");
         Files.writeString(spec, VALID.replace("  width: 8\n  tokens: 10k\n", "  path: narrow\n"));
 

@@ -1,6 +1,8 @@
 package dev.saesplit.data.npy;
 
 import dev.saesplit.data.ActivationFormatException;
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +69,16 @@ public final class MappedNpyArray {
 
     /** As {@link #open(Path, Set, Set)} with a chosen window size (small windows exercise the seams in tests). */
     public static MappedNpyArray open(Path file, Set<NpyDtype> dtypes, Set<Integer> ranks, long maxWindowBytes) {
+        try {
+            // Opening a pipe blocks until someone writes to it; a device never ends.
+            RegularFiles.requireRegular(file);
+        } catch (UnreadableFileException e) {
+            throw new ActivationFormatException(file, e.problem());
+        } catch (NoSuchFileException e) {
+            throw new ActivationFormatException(file, "file not found", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader header = NpyHeader.read(file, channel);
             if (!dtypes.contains(header.dtype())) {

@@ -3,6 +3,7 @@ package dev.saesplit.data.npy;
 import dev.saesplit.data.ActivationFormatException;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -25,10 +26,18 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** Headers written here are padded to this length so a streaming writer can fill in the shape at the end. */
     static final int WRITTEN_HEADER_BYTES = 128;
+    /**
+     * numpy writes headers of a few hundred bytes and by default refuses to read any over 10000; a header
+     * that claims gigabytes is hostile, and reading it would exhaust memory.
+     */
+    static final int MAX_HEADER_BYTES = 1 << 16;
+    private static final BigInteger MAX_BYTES = BigInteger.valueOf(Long.MAX_VALUE);
 
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*('([^']*)'|\\[)");
     private static final Pattern FORTRAN_ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    /** A dimension as numpy writes it; Python 2 wrote longs with an {@code L} suffix ({@code 3L}). */
+    private static final Pattern DIMENSION = Pattern.compile("([0-9]{1,30})L?");
 
     public NpyHeader {
         shape = shape.clone();
@@ -71,13 +80,33 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
         } else {
             throw new ActivationFormatException(file, "unsupported .npy format version " + major);
         }
-        if (headerStart + headerLength > channel.size() || headerLength > Integer.MAX_VALUE) {
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw new ActivationFormatException(file, "declares a header of " + headerLength + " bytes; .npy "
+                    + "headers are at most " + MAX_HEADER_BYTES + " here (numpy writes a few hundred)");
+        }
+        if (headerStart + headerLength > channel.size()) {
             throw new ActivationFormatException(file, "truncated .npy header");
         }
         ByteBuffer text = ByteBuffer.allocate((int) headerLength);
-        channel.read(text, headerStart);
+        while (text.hasRemaining()) {
+            if (channel.read(text, headerStart + text.position()) < 0) {
+                throw new ActivationFormatException(file, "truncated .npy header");
+            }
+        }
         String dict = new String(text.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         return parse(file, dict, headerStart + headerLength);
+    }
+
+    /**
+     * Bytes the data needs, exactly: a hostile shape's product can exceed any {@code long}, and a header
+     * is only accepted when it does not, so {@link #elementCount()} and the readers' sizes cannot overflow.
+     */
+    private BigInteger dataBytes() {
+        BigInteger bytes = BigInteger.valueOf(dtype.itemBytes());
+        for (long dimension : shape) {
+            bytes = bytes.multiply(BigInteger.valueOf(dimension));
+        }
+        return bytes;
     }
 
     static NpyHeader parse(Path file, String dict, long dataOffset) {
@@ -105,7 +134,12 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
         if (!shape.find()) {
             throw new ActivationFormatException(file, "header has no 'shape': " + dict.strip());
         }
-        return new NpyHeader(dtype, parseShape(file, shape.group(1)), dataOffset);
+        NpyHeader header = new NpyHeader(dtype, parseShape(file, shape.group(1)), dataOffset);
+        if (header.dataBytes().compareTo(MAX_BYTES) > 0) {
+            throw new ActivationFormatException(file, "shape " + Arrays.toString(header.shape) + " of "
+                    + dtype.label() + " describes more than 2^63 bytes, more than any file holds");
+        }
+        return header;
     }
 
     private static long[] parseShape(Path file, String tuple) {
@@ -113,17 +147,13 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
                 .map(String::strip)
                 .filter(part -> !part.isEmpty())
                 .mapToLong(part -> {
-                    try {
-                        // Files written by Python 2 spell dimensions as longs, e.g. "3L".
-                        String digits = part.endsWith("L") ? part.substring(0, part.length() - 1) : part;
-                        long dimension = Long.parseLong(digits);
-                        if (dimension < 0) {
-                            throw new NumberFormatException();
-                        }
-                        return dimension;
-                    } catch (NumberFormatException e) {
-                        throw new ActivationFormatException(file, "bad shape dimension '" + part + "'");
+                    Matcher digits = DIMENSION.matcher(part);
+                    BigInteger dimension = digits.matches() ? new BigInteger(digits.group(1)) : null;
+                    if (dimension == null || dimension.compareTo(MAX_BYTES) > 0) {
+                        throw new ActivationFormatException(file, "bad shape dimension '" + part
+                                + "': expected a whole number of at most 2^63 - 1");
                     }
+                    return dimension.longValue();
                 })
                 .toArray();
     }

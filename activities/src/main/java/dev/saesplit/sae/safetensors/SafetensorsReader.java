@@ -1,10 +1,14 @@
 package dev.saesplit.sae.safetensors;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +27,8 @@ import java.util.Map;
  */
 public final class SafetensorsReader implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final long MAX_HEADER_BYTES = 100L << 20;
 
     private final Path file;
@@ -42,9 +47,13 @@ public final class SafetensorsReader implements AutoCloseable {
     public static SafetensorsReader open(Path file) {
         FileChannel channel;
         try {
+            // Opening a pipe blocks until someone writes to it; a device never ends.
+            RegularFiles.requireRegular(file);
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new ArtifactCorruptException(file, "file", "does not exist", e);
+        } catch (UnreadableFileException e) {
+            throw new ArtifactCorruptException(file, "file", e.problem(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file, e);
         }
@@ -94,6 +103,26 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Reads one tensor, failing if it is absent. */
     public NamedTensor read(String name) {
+        SafetensorsEntry entry = checkedEntry(name);
+        TensorDtype dtype = TensorDtype.fromHeader(entry.dtype()).orElseThrow();
+        long elements = NamedTensor.elementCount(entry.shape());
+        long bytes = entry.end() - entry.begin();
+        try {
+            ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[(int) elements];
+            dtype.decode(data, values);
+            return new NamedTensor(name, entry.shape(), values);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tensor '" + name + "' of " + file, e);
+        }
+    }
+
+    /**
+     * The entry of a tensor {@link #read} could read: present, of a readable dtype, its offsets spanning
+     * exactly its shape, small enough for one array. Reads no data.
+     */
+    public SafetensorsEntry checkedEntry(String name) {
         SafetensorsEntry entry = entries.get(name);
         if (entry == null) {
             throw new ArtifactCorruptException(file, "tensor '" + name + "'",
@@ -113,15 +142,7 @@ public final class SafetensorsReader implements AutoCloseable {
             throw new ArtifactCorruptException(file, "tensor '" + name + "'", "has " + elements
                     + " elements, more than one array can hold");
         }
-        try {
-            ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), bytes)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            float[] values = new float[(int) elements];
-            dtype.decode(data, values);
-            return new NamedTensor(name, entry.shape(), values);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tensor '" + name + "' of " + file, e);
-        }
+        return entry;
     }
 
     @Override
@@ -152,6 +173,11 @@ public final class SafetensorsReader implements AutoCloseable {
         return entries;
     }
 
+    /**
+     * One tensor's entry, checked with exact arithmetic: every size a whole number within {@code long}, the
+     * shape's element count not overflowing, and, for a dtype this reader knows, the offsets spanning exactly
+     * the bytes the shape needs.
+     */
     private static SafetensorsEntry parseEntry(Path file, String name, JsonNode node, long dataBytes) {
         String item = "tensor '" + name + "'";
         JsonNode dtype = node.get("dtype");
@@ -162,19 +188,36 @@ public final class SafetensorsReader implements AutoCloseable {
             throw new ArtifactCorruptException(file, item, "header entry lacks dtype, shape or data_offsets");
         }
         long[] dims = new long[shape.size()];
+        BigInteger elements = BigInteger.ONE;
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asLong(-1);
+            dims[i] = wholeNumber(shape.get(i));
             if (dims[i] < 0) {
-                throw new ArtifactCorruptException(file, item, "shape " + shape + " has a negative or non-integer size");
+                throw new ArtifactCorruptException(file, item, "shape " + shape
+                        + " has a size that is not a whole number from 0 to 2^63 - 1");
             }
+            elements = elements.multiply(BigInteger.valueOf(dims[i]));
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
+        long begin = wholeNumber(offsets.get(0));
+        long end = wholeNumber(offsets.get(1));
         if (begin < 0 || end < begin || end > dataBytes) {
-            throw new ArtifactCorruptException(file, item, "data_offsets [" + begin + ", " + end
-                    + "] fall outside the " + dataBytes + " data bytes (truncated?)");
+            throw new ArtifactCorruptException(file, item, "data_offsets " + offsets
+                    + " fall outside the " + dataBytes + " data bytes (truncated?)");
+        }
+        BigInteger count = elements;
+        BigInteger needed = TensorDtype.fromHeader(dtype.asText())
+                .map(known -> count.multiply(BigInteger.valueOf(known.bytes())))
+                .orElse(null);
+        if (count.bitLength() > 62 || (needed != null && !needed.equals(BigInteger.valueOf(end - begin)))) {
+            throw new ArtifactCorruptException(file, item, "shape " + shape + " of " + dtype.asText() + " needs "
+                    + (needed == null ? count + " elements" : needed + " bytes") + " but data_offsets span "
+                    + (end - begin) + " bytes");
         }
         return new SafetensorsEntry(name, dtype.asText(), dims, begin, end);
+    }
+
+    /** A JSON whole number that fits a non-negative {@code long}, or -1: {@code "2"}, 2.9 and 2^64 + 4 are not. */
+    private static long wholeNumber(JsonNode value) {
+        return value.isIntegralNumber() && value.canConvertToLong() && value.longValue() >= 0 ? value.longValue() : -1;
     }
 
     private static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {

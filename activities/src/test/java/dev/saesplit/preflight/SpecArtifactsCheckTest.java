@@ -1,0 +1,111 @@
+package dev.saesplit.preflight;
+
+import dev.saesplit.data.npy.NpyTestFiles;
+import dev.saesplit.sae.SaeFixtures;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.StandardArchitecture;
+import dev.saesplit.spec.SpecParser;
+import dev.saesplit.spec.SpecProblem;
+import dev.saesplit.spec.SpecValidationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the first activities would reject is found at validation, located at the field that names the file. */
+class SpecArtifactsCheckTest {
+
+    private static final String SPEC = """
+            name: reuse
+            activations: {source: synthetic, d_in: 4, features: 16, parents: 2, tokens: 10k}
+            narrow_sae: {path: narrow}
+            target_latent: 3
+            runs:
+              - {id: a, width: 16, seed: 1, init: narrow, normalised: true, data: all, tokens: 10k}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMatchingSaeIsAccepted() throws Exception {
+        SaeLensFormat.write(dir.resolve("narrow"), SaeFixtures.randomSae(4, 8, new StandardArchitecture(), 1),
+                new float[8]);
+
+        assertEquals(8, SpecParser.parse(spec(SPEC), new SpecArtifactsCheck()).narrowSae().width());
+    }
+
+    @Test
+    void anSaeReadingAnotherWidthThanTheActivationsIsRejected() throws Exception {
+        SaeLensFormat.write(dir.resolve("narrow"), SaeFixtures.randomSae(6, 8, new StandardArchitecture(), 1),
+                new float[8]);
+
+        SpecProblem problem = problem(SPEC);
+
+        assertEquals("narrow_sae.path", problem.field());
+        assertEquals(3, problem.line());
+        assertTrue(problem.message().contains("d_in 6, but the activations have d 4"), problem.message());
+    }
+
+    @Test
+    void anUnknownArchitectureIsRejected() throws Exception {
+        SaeLensFormat.write(dir.resolve("narrow"), SaeFixtures.randomSae(4, 8, new StandardArchitecture(), 1),
+                new float[8]);
+        Path cfg = dir.resolve("narrow/cfg.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"standard\"", "\"jumprelu\""));
+
+        assertTrue(problem(SPEC).message().contains("unknown architecture 'jumprelu'"));
+    }
+
+    @Test
+    void copyingAnSaeThatDoesNotSubtractBDecIsRejectedPerRow() throws Exception {
+        SaeLensFormat.write(dir.resolve("narrow"), SaeFixtures.randomSae(4, 8, new StandardArchitecture(), 1),
+                new float[8]);
+        Path cfg = dir.resolve("narrow/cfg.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"apply_b_dec_to_input\" : true",
+                "\"apply_b_dec_to_input\" : false"));
+
+        SpecProblem problem = problem(SPEC);
+
+        assertEquals("runs[0].init", problem.field());
+        assertTrue(problem.message().contains("apply_b_dec_to_input: false"), problem.message());
+    }
+
+    @Test
+    void anNpyFileWithAHostileHeaderIsRejectedAtItsEntry() throws Exception {
+        NpyTestFiles.float32(dir.resolve("good.npy"), 4, new float[8]);
+        NpyTestFiles.write(dir.resolve("bad.npy"), 1, NpyTestFiles.dict("<f4", false, "(4611686018427387904, 4)"),
+                new byte[16]);
+        String npy = """
+                name: npy
+                activations: {source: npy, files: [good.npy, bad.npy]}
+                narrow_sae: {width: 8, tokens: 10k}
+                target_latent: 3
+                runs:
+                  - {id: a, width: 16, seed: 1, init: random, normalised: true, data: all, tokens: 10k}
+                """;
+
+        SpecProblem problem = problem(npy);
+
+        assertEquals("activations.files[1]", problem.field());
+        assertTrue(problem.message().startsWith(dir.resolve("bad.npy").toString()), problem.message());
+    }
+
+    private SpecProblem problem(String yaml) throws IOException {
+        Path file = spec(yaml);
+        SpecValidationException e = assertThrows(SpecValidationException.class,
+                () -> SpecParser.parse(file, new SpecArtifactsCheck()));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        return e.problems().get(0);
+    }
+
+    private Path spec(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("spec.yaml"), yaml);
+    }
+}
