@@ -128,7 +128,7 @@ final class SpecCorpus {
         badValues("training.log_every", "0", "x");
         badValues("max_parallel_runs", "0", "1025", "1.5");
         badValues("split.min_children", "1", "x");
-        badValues("split.min_child_cosine", "1.5", "-0.1", ".nan");
+        badValues("split.min_coverage", "1.5", "-0.1", ".nan");
         badValues("split.probes[0].token", "\"\"", "zz", "\" \"");
         badValues("split.probes[0].prompt", "\"\"");
         badValues("split.probes[0].expect", "maybe", "\"\"");
