@@ -1,5 +1,6 @@
 package dev.saesplit.evaluate;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.table.SplitOutcome;
 
@@ -18,6 +19,8 @@ import dev.saesplit.table.SplitOutcome;
  * @param groundTruthReason   why, or {@code null}
  * @param report              the evaluation artifact holding {@code split_report.json}
  */
+// Results recorded by earlier versions carry fields since dropped (mse, detail…): ignored, so histories replay.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record EvaluationResult(ReconstructionSummary all, ReconstructionSummary filtered, int children,
                                int distinctChildren, double coverage, SplitOutcome outcome, String reason,
                                SplitOutcome groundTruthOutcome, String groundTruthReason, ArtifactRef report) {

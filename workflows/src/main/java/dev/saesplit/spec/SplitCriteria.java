@@ -1,5 +1,6 @@
 package dev.saesplit.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
@@ -16,10 +17,13 @@ import java.util.List;
  * @param maxChildJaccard most firing overlap (Jaccard) of two children; above it they are one child twice
  * @param probes          prompts whose token activations must show the split
  */
+// Payloads of executions started before the behavioural criteria carry min_child_cosine: ignored, so they replay.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SplitCriteria(int minChildren, double minSpecificity, double minRecall, double maxChildRecall,
                             double minCoverage, double maxChildJaccard, List<Probe> probes) {
 
     public static final SplitCriteria DEFAULTS = new SplitCriteria(2, 0.8, 0.05, 0.8, 0.9, 0.5, List.of());
+
 
     public SplitCriteria {
         probes = List.copyOf(probes);
