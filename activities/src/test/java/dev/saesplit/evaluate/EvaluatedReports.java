@@ -33,9 +33,6 @@ public final class EvaluatedReports {
                     truth.direction(truth.config().firstIndependentFeature())));
             List<Object> latents = new ArrayList<>();
             latents.add(truth.direction(parent.feature()));
-            for (int k = 1; k <= 4; k++) {
-                latents.add(truth.direction(truth.config().firstIndependentFeature() + k));
-            }
             parent.children().forEach(c -> latents.add(truth.direction(c)));
             SplitEvaluator.Findings f = SplitEvaluator.evaluate(new SplitEvaluator.Subject(
                     OracleSaes.of(truth, latents), narrow, 0, 0.5, -1), data, SplitCriteria.DEFAULTS, Optional.of(truth));
@@ -67,7 +64,7 @@ public final class EvaluatedReports {
 
     private static GroundTruth generate(Path directory) {
         try {
-            return SyntheticHierarchy.generate(SyntheticHierarchyConfig.of(128, 30, 2, 3, 0.03, 12_000, 5), directory);
+            return SyntheticHierarchy.generate(SyntheticHierarchyConfig.of(256, 40, 2, 3, 0.02, 40_000, 3), directory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
