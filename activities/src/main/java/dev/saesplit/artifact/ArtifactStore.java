@@ -42,6 +42,11 @@ public final class ArtifactStore {
         this.database = database;
     }
 
+    /** The store every saesplit process of one installation shares: {@code artifacts/} in its state directory. */
+    public static ArtifactStore inStateDirectory(Path stateDir, DataSource database) {
+        return new ArtifactStore(stateDir.resolve("artifacts"), database);
+    }
+
     /**
      * The recorded output of {@code kind} with {@code key}, producing and recording it first if there is none.
      *

@@ -16,10 +16,12 @@ import dev.saesplit.sae.DecoderCosines;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.TargetLatent;
+import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.worker.ActivityHeartbeat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Resolves the target latent and selects the tokens where it fires. */
 public final class FilterActivitiesImpl implements FilterActivities {
@@ -28,10 +30,17 @@ public final class FilterActivitiesImpl implements FilterActivities {
     static final int CODE_VERSION = 2;
     static final String KIND = "filtered";
 
-    private final ArtifactStore store;
+    /** The experiment-level metrics a filter pass records (run "" of the experiment). */
+    public static final String TOKENS_SCANNED = "filter/tokens_scanned";
+    public static final String TOKENS_KEPT = "filter/tokens_kept";
+    public static final String KEPT_FRACTION = "filter/kept_fraction";
 
-    public FilterActivitiesImpl(ArtifactStore store) {
+    private final ArtifactStore store;
+    private final MetricsRecorder metrics;
+
+    public FilterActivitiesImpl(ArtifactStore store, MetricsRecorder metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     @Override
@@ -73,6 +82,8 @@ public final class FilterActivitiesImpl implements FilterActivities {
         }
         FilterStatistics stats = JsonArtifacts.read(ArtifactStore.directory(ref)
                 .resolve(FilteredDataSelector.STATISTICS_FILE), FilterStatistics.class);
+        metrics.record(experiment, "", 0, Map.of(TOKENS_SCANNED, (double) stats.tokensScanned(),
+                TOKENS_KEPT, (double) stats.tokensKept(), KEPT_FRACTION, stats.keptFraction()));
         if (stats.tokensKept() == 0) {
             throw new NoTokensKeptException(targetLatent, threshold, stats.tokensScanned());
         }

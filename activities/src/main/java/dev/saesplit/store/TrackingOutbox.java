@@ -23,9 +23,11 @@ public final class TrackingOutbox {
         /** A file to upload ({@code payload}: {@code file}, {@code path}). */
         ARTIFACT,
         /** The run ended ({@code payload}: {@code status} RUNNING / FINISHED / FAILED / KILLED). */
-        END;
+        END,
+        /** Tags of the tracking experiment itself ({@code payload}: name → value; queued for the parent run). */
+        EXPERIMENT_TAGS;
 
-        String column() {
+        public String column() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }

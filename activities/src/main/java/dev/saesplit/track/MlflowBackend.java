@@ -50,6 +50,14 @@ public final class MlflowBackend implements TrackingBackend {
     }
 
     @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        call("tag experiment " + experimentId, () -> {
+            client.setExperimentTag(experimentId, key, value);
+            return null;
+        });
+    }
+
+    @Override
     public Optional<String> findRun(String experimentId, String key) {
         return call("search runs", () -> client.searchRuns(List.of(experimentId),
                         "tags.`" + TrackedRuns.KEY_TAG + "` = '" + key + "'").stream()

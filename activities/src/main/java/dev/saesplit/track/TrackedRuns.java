@@ -23,6 +23,8 @@ final class TrackedRuns {
     /** The tag that names which saesplit run a tracked run is, so creating it is idempotent. */
     static final String KEY_TAG = "saesplit.key";
     static final int MAX_PARAMS = 100;
+    /** Makes MLflow 3 open the experiment in its training-runs view, where rows compare side by side. */
+    static final Map<String, String> EXPERIMENT_TAGS = Map.of("mlflow.experimentKind", "custom_model_development");
 
     private final DataSource database;
     private final TrackingBackend backend;
@@ -40,6 +42,7 @@ final class TrackedRuns {
             return stored;
         }
         String id = backend.experimentId(run.experiment());
+        EXPERIMENT_TAGS.forEach((key, value) -> backend.setExperimentTag(id, key, value));
         Sql.update(database, "UPDATE experiments SET mlflow_experiment_id = ? WHERE id = ?", id, run.experimentId());
         return id;
     }

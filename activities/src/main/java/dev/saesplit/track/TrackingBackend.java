@@ -19,6 +19,9 @@ public interface TrackingBackend {
     /** The run of {@code experimentId} tagged with {@code key}, if one exists. */
     Optional<String> findRun(String experimentId, String key);
 
+    /** Sets a tag of the experiment itself (its description, the view the UI opens). */
+    void setExperimentTag(String experimentId, String key, String value);
+
     /** Creates a run with {@code tags} (name, parent and the run's key among them); returns its id. */
     String createRun(String experimentId, String runName, Map<String, String> tags);
 

@@ -108,7 +108,7 @@ public final class TrackingSync {
         String experimentId = runs.experimentId(run);
         String parent = runs.trackedRun(run.parent(), experimentId, null);
         String runId = run.isParent() ? parent : runs.trackedRun(run, experimentId, parent);
-        return deliverMetrics(run, runId) + deliverOutbox(run, runId);
+        return deliverMetrics(run, runId) + deliverOutbox(run, experimentId, runId);
     }
 
     /** Sends pending points in batches; an attempted batch is first reconciled with the server's history. */
@@ -187,7 +187,7 @@ public final class TrackingSync {
     }
 
     /** Tags, artifacts and ends in recorded order; an entry the server refuses is set aside with its error. */
-    private long deliverOutbox(PendingRun run, String runId) throws SQLException {
+    private long deliverOutbox(PendingRun run, String experimentId, String runId) throws SQLException {
         long delivered = 0;
         for (OutboxEntry entry : pendingEntries(run)) {
             String error = null;
@@ -197,6 +197,8 @@ public final class TrackingSync {
                     case "artifact" -> backend.uploadArtifact(runId, entry.payload().get("path"),
                             Path.of(entry.payload().get("file")));
                     case "end" -> backend.terminate(runId, entry.payload().get("status"), entry.createdMillis());
+                    case "experiment_tags" -> entry.payload().forEach((k, v) -> backend.setExperimentTag(experimentId,
+                            k, v));
                     default -> { } // "start": the run now exists, which is all it asked
                 }
             } catch (TrackingRejectedException e) {

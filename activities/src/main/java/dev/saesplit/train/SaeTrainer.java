@@ -125,7 +125,11 @@ public final class SaeTrainer implements AutoCloseable {
         requireFinite(before);
         double learningRate = schedule.learningRate(step);
         double sparsity = schedule.sparsityCoefficient(step);
-        boolean report = (step + 1) % config.logEvery() == 0;
+        // The batch's statistics measure the weights before this step's update, so they are labelled with the
+        // steps completed so far: curves start at step 0 and end at the last step, whatever logEvery divides.
+        boolean report = step % config.logEvery() == 0 || step == config.totalSteps() - 1;
+        long measuredAtStep = step;
+        long tokensBefore = tokensSeen;
         try (NDScope ignored = new NDScope()) {
             StepTensors tensors = backprop.run(batch, sparsity, report);
             double norm = tensors.gradients().globalNorm();
@@ -150,7 +154,7 @@ public final class SaeTrainer implements AutoCloseable {
             }
             if (report) {
                 BatchStatistics statistics = tensors.statistics().orElseThrow();
-                listener.onMetrics(new TrainingMetrics(step, tokensSeen, statistics.mse(),
+                listener.onMetrics(new TrainingMetrics(measuredAtStep, tokensBefore, statistics.mse(),
                         statistics.explainedVariance(), statistics.l1(), statistics.l0(), firing.deadFraction(),
                         firing.denseFraction(), learningRate, sparsity));
             }

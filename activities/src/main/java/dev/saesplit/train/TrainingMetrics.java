@@ -1,11 +1,11 @@
 package dev.saesplit.train;
 
 /**
- * What a training run reports every {@code logEvery} steps, measured on the step's batch (dead and dense
- * fractions over the firing window).
+ * What a training run reports every {@code logEvery} steps and at its last step, measured on the step's batch
+ * before the step's update (dead and dense fractions over the firing window).
  *
- * @param step                steps completed
- * @param tokensSeen          tokens trained on so far
+ * @param step                steps completed before the measured batch: 0 for the first report
+ * @param tokensSeen          tokens trained on before the measured batch
  * @param mse                 squared error summed over d_in, averaged over tokens
  * @param explainedVariance   1 − squared error / batch variance
  * @param l1                  Σ_i f_i‖W_dec,i‖ per token

@@ -19,6 +19,7 @@ final class TrainingReporter implements TrainingListener {
     private final ActivityHeartbeat heartbeat;
     private final ProgressSignal progress;
     private final TrainingListener observer;
+    private final String prefix;
     private double lastLoss = Double.NaN;
 
     TrainingReporter(TrainRequest request, TrainerConfig config, MetricsRecorder metrics, ActivityHeartbeat heartbeat,
@@ -29,6 +30,15 @@ final class TrainingReporter implements TrainingListener {
         this.heartbeat = heartbeat;
         this.progress = progress;
         this.observer = observer;
+        this.prefix = metricPrefix(request.runId());
+    }
+
+    /**
+     * {@code train/} for a row; {@code narrow/} for the narrow SAE, trained under the experiment's parent run, so
+     * its curves never mix with the rows' in the tracking UI's comparison charts.
+     */
+    private static String metricPrefix(String runId) {
+        return runId.isEmpty() ? "narrow/" : "train/";
     }
 
     @Override
@@ -36,16 +46,16 @@ final class TrainingReporter implements TrainingListener {
         heartbeat.checkNotCancelled();
         lastLoss = m.mse() + m.sparsityCoefficient() * m.l1();
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("train/loss", lastLoss);
-        values.put("train/mse", m.mse());
-        values.put("train/explained_variance", m.explainedVariance());
-        values.put("train/l1", m.l1());
-        values.put("train/l0", m.l0());
-        values.put("train/dead_fraction", m.deadFraction());
-        values.put("train/dense_fraction", m.denseFraction());
-        values.put("train/learning_rate", m.learningRate());
-        values.put("train/sparsity_coefficient", m.sparsityCoefficient());
-        values.put("train/tokens_seen", (double) m.tokensSeen());
+        values.put(prefix + "loss", lastLoss);
+        values.put(prefix + "mse", m.mse());
+        values.put(prefix + "explained_variance", m.explainedVariance());
+        values.put(prefix + "l1", m.l1());
+        values.put(prefix + "l0", m.l0());
+        values.put(prefix + "dead_fraction", m.deadFraction());
+        values.put(prefix + "dense_fraction", m.denseFraction());
+        values.put(prefix + "learning_rate", m.learningRate());
+        values.put(prefix + "sparsity_coefficient", m.sparsityCoefficient());
+        values.put(prefix + "tokens_seen", (double) m.tokensSeen());
         metrics.record(request.experiment(), request.runId(), m.step(), values);
         progress.maybeSend(new TrainingProgress(m.step(), config.totalSteps(), lastLoss));
         observer.onMetrics(m);
@@ -59,7 +69,7 @@ final class TrainingReporter implements TrainingListener {
 
     /** Records where a retried attempt picked up, so lost work can be audited. */
     void resumed(long step) {
-        metrics.record(request.experiment(), request.runId(), step, Map.of("train/resumed_from_step", (double) step));
+        metrics.record(request.experiment(), request.runId(), step, Map.of(prefix + "resumed_from_step", (double) step));
     }
 
     void finished(long steps) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 final class RecordingBackend implements TrackingBackend {
 
     final Map<String, String> experiments = new LinkedHashMap<>();
+    final Map<String, Map<String, String>> experimentTags = new LinkedHashMap<>();
     final Map<String, Map<String, String>> runTags = new LinkedHashMap<>();
     final Map<String, Map<String, String>> params = new LinkedHashMap<>();
     final Map<String, List<MetricPoint>> points = new LinkedHashMap<>();
@@ -28,6 +29,12 @@ final class RecordingBackend implements TrackingBackend {
     public String experimentId(String name) {
         available();
         return experiments.computeIfAbsent(name, n -> Integer.toString(experiments.size() + 1));
+    }
+
+    @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        available();
+        experimentTags.computeIfAbsent(experimentId, e -> new LinkedHashMap<>()).put(key, value);
     }
 
     @Override

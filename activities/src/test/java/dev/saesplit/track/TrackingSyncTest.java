@@ -8,6 +8,7 @@ import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
 import dev.saesplit.store.TestPostgres;
+import dev.saesplit.store.TrackingOutbox;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.SplitOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +73,21 @@ class TrackingSyncTest {
         assertEquals("3", params.get("target_latent.value"));
         assertEquals("10000", params.get("tokens"));
         assertEquals("16", backend.params.get(parent).get("activations.d_in"));
+    }
+
+    @Test
+    void theExperimentOpensInTheTrainingRunsViewAndTakesItsDescriptionFromTheOutbox() throws Exception {
+        new RunStateRecorder(database.dataSource()).experimentStatus("tracked", RunStatus.RUNNING, "saesplit/tracked");
+        try (var c = database.connection()) {
+            TrackingOutbox.enqueue(c, "tracked", "", TrackingOutbox.Kind.EXPERIMENT_TAGS,
+                    Map.of("mlflow.note.content", "| run | split success |"));
+        }
+
+        assertEquals(0, sync.syncOnce().pending());
+
+        Map<String, String> tags = backend.experimentTags.get(backend.experiments.get("tracked"));
+        assertEquals("custom_model_development", tags.get("mlflow.experimentKind"));
+        assertEquals("| run | split success |", tags.get("mlflow.note.content"));
     }
 
     @Test

@@ -42,13 +42,30 @@ class SaeTrainerTest {
             assertTrue(Arrays.stream(cosines).min().orElseThrow() >= 0.9,
                     "every planted direction has a decoder row within cosine 0.9: " + Arrays.toString(cosines));
         }
-        assertEquals(List.of(200L, 400L, 600L, 800L), listener.metrics.stream().map(TrainingMetrics::step).toList());
-        TrainingMetrics last = listener.metrics.get(3);
-        assertEquals(800L * BATCH, last.tokensSeen());
+        assertEquals(List.of(0L, 200L, 400L, 600L, 799L), listener.metrics.stream().map(TrainingMetrics::step).toList());
+        TrainingMetrics last = listener.metrics.get(4);
+        assertEquals(799L * BATCH, last.tokensSeen());
         assertTrue(last.explainedVariance() > 0.9 && last.explainedVariance() <= 1, "explained variance " + last);
         assertTrue(last.l0() > 0.5 && last.l0() < 6, "about as many active latents as planted features fire: " + last);
         assertTrue(last.mse() >= 0 && last.l1() > 0, last.toString());
         assertEquals(new TrainingSchedule(config).learningRate(799), last.learningRate());
+    }
+
+    @Test
+    void curvesStartAtStepZeroAndEndAtTheLastStepWhateverLogEveryDivides() {
+        PlantedSparseData data = new PlantedSparseData(D_IN, 12, 1024, 0.08, 7);
+        TrainerConfig config = TrainerConfig.builder(25).logEvery(10).build();
+        RecordingListener listener = new RecordingListener();
+
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 1);
+             SaeTrainer trainer = SaeTrainer.start(config, freshSae(5), stream, listener, Optional.empty())) {
+            trainer.run();
+        }
+
+        assertEquals(List.of(0L, 10L, 20L, 24L), listener.metrics.stream().map(TrainingMetrics::step).toList());
+        assertEquals(List.of(0L, 10L * BATCH, 20L * BATCH, 24L * BATCH),
+                listener.metrics.stream().map(TrainingMetrics::tokensSeen).toList(),
+                "each point counts the tokens trained on before the batch it measures");
     }
 
     @Test

@@ -75,11 +75,13 @@ final class RunCommand extends SaesplitSubcommand {
             ExperimentResult result = follow(stack.client(), spec, workflow, out);
             SyncReport tracked = stack.tracking().syncUntilDrained(TRACKING_DRAIN);
             out.println();
+            ExperimentLines.filter(stack.database().dataSource(), spec.name()).ifPresent(out::println);
             out.print(RunTableFormatter.format(spec.name(),
                     new ExperimentStore(stack.database().dataSource()).runTable(spec.name()),
                     RunTableFormatter.Format.MD));
             out.println();
             out.println(TrackingLine.describe(tracked, stack.tracking().experimentUrl(spec.name())));
+            ExperimentLines.report(stack.database().dataSource(), spec.name()).ifPresent(out::println);
             return report(result, out);
         }
     }

@@ -6,6 +6,7 @@ import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.SpecConflictException;
 import dev.saesplit.store.UnknownExperimentException;
+import dev.saesplit.track.ReportUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +21,7 @@ import java.util.Map;
 @Command(name = "saesplit", mixinStandardHelpOptions = true, versionProvider = SaesplitVersion.class,
         description = "Durable, tracked sparse-autoencoder feature-splitting experiments.",
         subcommands = {ValidateCommand.class, SubmitCommand.class, RunCommand.class, StatusCommand.class,
-                CancelCommand.class, TableCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
+                CancelCommand.class, TableCommand.class, ReportCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
                 StackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SaesplitCommand {
 
@@ -98,7 +99,8 @@ public final class SaesplitCommand {
 
     private static int exitCodeOf(Exception e) {
         boolean userError = e instanceof BadInput || e instanceof SpecConflictException
-                || e instanceof UnknownExperimentException || e instanceof NotRunningException;
+                || e instanceof UnknownExperimentException || e instanceof NotRunningException
+                || e instanceof ReportUnavailableException;
         return userError ? USAGE_ERROR : RUNTIME_FAILURE;
     }
 }

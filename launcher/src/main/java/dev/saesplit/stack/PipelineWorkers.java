@@ -47,7 +47,7 @@ public final class PipelineWorkers {
             cpu.registerActivitiesImplementations(
                     new ActivationActivitiesImpl(artifacts),
                     new InitActivitiesImpl(artifacts),
-                    new FilterActivitiesImpl(artifacts),
+                    new FilterActivitiesImpl(artifacts, new MetricsRecorder(database)),
                     new EvaluationActivitiesImpl(artifacts),
                     new RunTableActivitiesImpl(new RunStateRecorder(database)),
                     new TrackingActivitiesImpl(artifacts, database));

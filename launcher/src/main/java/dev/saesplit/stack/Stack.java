@@ -64,7 +64,7 @@ public final class Stack implements AutoCloseable {
                     WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
             WorkflowClient client = WorkflowClient.newInstance(stubs,
                     WorkflowClientOptions.newBuilder().setNamespace(TemporalServer.NAMESPACE).build());
-            ArtifactStore artifacts = new ArtifactStore(stateDir.resolve("artifacts"), database.dataSource());
+            ArtifactStore artifacts = ArtifactStore.inStateDirectory(stateDir, database.dataSource());
             return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir);
         } catch (RuntimeException e) {
             if (temporal != null) {
@@ -102,6 +102,10 @@ public final class Stack implements AutoCloseable {
 
     public WorkflowClient client() {
         return client;
+    }
+
+    public ArtifactStore artifacts() {
+        return artifacts;
     }
 
     public Database database() {

@@ -124,8 +124,19 @@ class CommandLineTest {
         assertTrue(table.err().contains("expected md, csv or json, got 'xml'"), table.err());
     }
 
+    @Test
+    void reportingAnExperimentThatNeverReachedItsReportStageIsAUsageErrorSayingHowToFinishIt() {
+        run("submit", QUICKSTART.toString());
+
+        CliRun report = run("report", "quickstart");
+
+        assertEquals(2, report.exitCode(), report.err());
+        assertTrue(report.err().contains("experiment 'quickstart' has not reached its report stage; 'saesplit run' "
+                + "finishes it"), report.err());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"validate", "submit", "table", "experiments"})
+    @ValueSource(strings = {"validate", "submit", "table", "report", "experiments"})
     void everyCommandExplainsItselfWithHelp(String command) {
         CliRun help = run(command, "--help");
 

@@ -54,6 +54,13 @@ class RunCommandTest {
         long artifacts = countArtifacts();
 
         assertTrue(first.out().contains("MLflow: " + services.mlflowUri() + "/#/experiments/"), first.out());
+        assertTrue(first.out().matches("(?s).*\nfilter: kept [0-9,]+ of [0-9,]+ tokens \\([0-9.]+ %\\)\n.*"),
+                first.out());
+        Path page = reportPage(first.out());
+        assertTrue(Files.readString(page).contains("<table class=\"run-table\">"), "report.html has the run table");
+        CliRun report = CliRun.of(env, "report", "quickstart");
+        assertEquals(0, report.exitCode(), report.err());
+        assertEquals(page.toString(), report.out().strip(), "an unchanged experiment's report is the same file");
         assertTracked(table);
 
         CliRun again = CliRun.of(env, "run", quickstart);
@@ -62,6 +69,14 @@ class RunCommandTest {
         assertEquals(table, tableOf(again.out()));
         assertEquals(artifacts, countArtifacts(), "a re-run computes nothing new");
         assertEveryRecordedPointTrackedOnce(new MlflowRest(services.mlflowUri()).runs("quickstart"));
+    }
+
+    private static Path reportPage(String output) {
+        String line = output.lines().filter(l -> l.startsWith("report: ")).findFirst().orElseThrow(() ->
+                new AssertionError("no report line in " + output));
+        Path page = Path.of(line.substring("report: ".length()));
+        assertTrue(Files.isRegularFile(page), line);
+        return page;
     }
 
     private static String tableOf(String output) {
@@ -123,12 +138,17 @@ class RunCommandTest {
         }
         Path report = artifactDirectory("report", "");
         String parent = MlflowRest.runId(runs.get("quickstart"));
-        for (String file : List.of("run_table.csv", "run_table.json", "loss_curves.png", "feature_density.png")) {
+        for (String file : List.of("report.html", "run_table.csv", "run_table.json", "loss_curves.png",
+                "feature_density.png", "filter_histogram.png")) {
             assertArrayEquals(Files.readAllBytes(report.resolve(file)), mlflow.artifact(experimentId, parent, file),
                     file);
         }
-        assertArrayEquals(Files.readAllBytes(report.resolve("run-3/evaluation.json")),
-                mlflow.artifact(experimentId, MlflowRest.runId(row), "evaluation/evaluation.json"));
+        assertArrayEquals(Files.readAllBytes(report.resolve("run-3/split_report.json")),
+                mlflow.artifact(experimentId, MlflowRest.runId(row), "evaluation/split_report.json"));
+        Map<String, String> parentTags = MlflowRest.entries(runs.get("quickstart"), "tags");
+        assertTrue(parentTags.get("mlflow.note.content").contains("| split success |"), "the table describes the run");
+        assertTrue(parentTags.get("mlflow.loggedArtifacts").contains("\"type\": \"table\"")
+                || parentTags.get("mlflow.loggedArtifacts").contains("\"type\":\"table\""), "run_table.json is a table");
     }
 
     private static Path artifactDirectory(String producer, String runId) throws Exception {

@@ -77,7 +77,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             stage = "runs";
             List<RunOutcome> outcomes = runAll(spec, data, filtered, narrow, target);
             stage = "report";
-            tracking.publishReport(new ReportRequest(spec.name(), narrow, outcomes.stream()
+            tracking.publishReport(new ReportRequest(spec.name(), narrow, filtered, outcomes.stream()
                     .map(o -> new ReportRequest.Row(o.runId(), o.sae(), o.evaluation())).toList()));
             RunStatus status = outcomes.stream().allMatch(o -> o.status() == RunStatus.SUCCEEDED)
                     ? RunStatus.SUCCEEDED : RunStatus.FAILED;

@@ -37,11 +37,15 @@ public final class RunTableFormatter {
     /** Shown only when some row was scored against synthetic ground truth. */
     private static final Column GROUND_TRUTH = new Column("ground truth",
             r -> r.groundTruth().map(SplitOutcome::specName).orElse(""));
+    /** Tokens a row trained on before its loss first reached its width's common loss (see the report). */
+    public static final String TOKENS_TO_COMMON_LOSS = "efficiency/tokens_to_common_loss";
+    /** The worst final training loss among the rows of a width: the level they are compared at. */
+    public static final String COMMON_LOSS = "efficiency/common_loss";
     /** Final figures {@code table --format json} carries, under these names. */
     public static final List<String> RESULT_METRICS = List.of("train/loss", "train/tokens_seen", "final/all/mse",
             "final/all/explained_variance", "final/all/l0", "final/all/dead_fraction", "final/filtered/mse",
             "final/filtered/explained_variance", "final/filtered/l0", "split/children", "split/distinct_children",
-            "split/coverage");
+            "split/coverage", COMMON_LOSS, TOKENS_TO_COMMON_LOSS);
 
     private RunTableFormatter() {
     }

@@ -1,6 +1,7 @@
 package dev.saesplit.track;
 
 import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
 
 import java.util.List;
@@ -10,9 +11,10 @@ import java.util.List;
  *
  * @param experiment the experiment
  * @param narrow     the narrow SAE
+ * @param filtered   the filtered tokens, or {@code null} when no row used them
  * @param rows       every row of the run table, in order
  */
-public record ReportRequest(String experiment, SaeRef narrow, List<Row> rows) {
+public record ReportRequest(String experiment, SaeRef narrow, FilteredDataRef filtered, List<Row> rows) {
 
     public ReportRequest {
         rows = List.copyOf(rows);
