@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.saesplit.sae.SparseAutoencoder;
 
 /**
@@ -16,6 +17,8 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     private final float threshold;
     private final int[] children;
     private final int[] aligned;
+    private final float[] childLevels;
+    private final float[] alignedLevels;
     private final float[] targetDecoder;
     private final long[][] together;
     private long targetTokens;
@@ -28,11 +31,14 @@ final class ChildStatistics implements HeldOutPass.Visitor {
      * @param children      wide latents counted as children
      * @param aligned       other wide latents along the target's direction
      * @param targetDecoder the narrow SAE's decoder row of the target
+     * @param levels        per wide latent, the activation it must exceed to count as firing
      */
-    ChildStatistics(float threshold, int[] children, int[] aligned, float[] targetDecoder) {
+    ChildStatistics(float threshold, int[] children, int[] aligned, float[] targetDecoder, float[] levels) {
         this.threshold = threshold;
         this.children = children.clone();
         this.aligned = aligned.clone();
+        this.childLevels = select(levels, children);
+        this.alignedLevels = select(levels, aligned);
         this.targetDecoder = targetDecoder.clone();
         this.together = new long[children.length][children.length];
     }
@@ -44,14 +50,15 @@ final class ChildStatistics implements HeldOutPass.Visitor {
         NDManager manager = x.getManager();
         NDArray childLatents = latents.get(new NDIndex(":, {}", manager.create(children)));
         float[] childActivations = childLatents.toFloatArray();
-        NDArray childFiring = childLatents.gt(0).toType(DataType.FLOAT32, false);
+        NDArray childFiring = childLatents.gt(manager.create(childLevels, new Shape(1, k)))
+                .toType(DataType.FLOAT32, false);
         float[] pairs = childFiring.transpose().matMul(childFiring).toFloatArray();
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < k; b++) {
                 together[a][b] += Math.round(pairs[a * k + b]);
             }
         }
-        boolean[] alignedFires = anyFires(latents, aligned, rows);
+        boolean[] alignedFires = anyFires(latents, aligned, alignedLevels, rows);
         // The children's part of the reconstruction, Σ_j f_j · W_dec[j], per row.
         NDArray childDecoders = wide.decoderWeights().get(new NDIndex("{}, :", manager.create(children)));
         float[] rebuilt = childLatents.matMul(childDecoders).toFloatArray();
@@ -63,7 +70,7 @@ final class ChildStatistics implements HeldOutPass.Visitor {
             targetTokens++;
             boolean anyChild = false;
             for (int a = 0; a < k && !anyChild; a++) {
-                anyChild = childActivations[i * k + a] > 0;
+                anyChild = childActivations[i * k + a] > childLevels[a];
             }
             covered += anyChild ? 1 : 0;
             absorbed += anyChild && !alignedFires[i] ? 1 : 0;
@@ -76,17 +83,27 @@ final class ChildStatistics implements HeldOutPass.Visitor {
         }
     }
 
-    private static boolean[] anyFires(NDArray latents, int[] which, int rows) {
+    private static boolean[] anyFires(NDArray latents, int[] which, float[] levels, int rows) {
         boolean[] fires = new boolean[rows];
         if (which.length == 0) {
             return fires;
         }
-        NDArray selected = latents.get(new NDIndex(":, {}", latents.getManager().create(which)));
-        float[] maxima = selected.max(new int[] {1}).toFloatArray();
+        NDManager manager = latents.getManager();
+        NDArray selected = latents.get(new NDIndex(":, {}", manager.create(which)));
+        float[] above = selected.gt(manager.create(levels, new Shape(1, which.length))).toType(DataType.FLOAT32,
+                false).max(new int[] {1}).toFloatArray();
         for (int i = 0; i < rows; i++) {
-            fires[i] = maxima[i] > 0;
+            fires[i] = above[i] > 0;
         }
         return fires;
+    }
+
+    private static float[] select(float[] values, int[] indices) {
+        float[] selected = new float[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            selected[i] = values[indices[i]];
+        }
+        return selected;
     }
 
     double coverage() {

@@ -7,15 +7,12 @@ import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.JsonArtifacts;
-import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.worker.ActivityHeartbeat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Evaluates a trained row on the experiment's held-out tokens: reconstruction on all of them and on the target's,
@@ -24,8 +21,8 @@ import java.util.Optional;
  */
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
-    /** 2: behavioural children on held-out tokens; the report is split_report.json. */
-    static final int CODE_VERSION = 2;
+    /** 3: filtered rows read on every held-out token; exact verdict on the children the target covers. */
+    static final int CODE_VERSION = 3;
     static final String KIND = "evaluation";
 
     private final ArtifactStore store;
@@ -66,16 +63,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         SplitEvaluator.Findings f;
         try (ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(r.data()))) {
             f = SplitEvaluator.evaluate(subject, heldOut, r.criteria(),
-                    groundTruth(ActivationSources.groundTruthDirectory(r.data())));
+                    HeldOutTruth.beside(ActivationSources.groundTruthDirectory(r.data()), r.data().tokens()));
         }
         return new SplitReport(SplitReport.FORMAT_VERSION, r.experiment(), r.runId(), wideDirectory.toString(),
                 narrowDirectory.toString(), r.targetLatent(), r.threshold(), r.zeroedLatent(), f.heldOutTokens(),
                 f.targetTokens(), f.all(), f.filtered(), f.children(), f.parents(), f.nearMisses(), f.split(),
                 f.verdict(), f.groundTruth(), null);
-    }
-
-    private static Optional<GroundTruth> groundTruth(Path dataDirectory) {
-        return Files.exists(dataDirectory.resolve("ground_truth.json"))
-                ? Optional.of(GroundTruth.load(dataDirectory)) : Optional.empty();
     }
 }

@@ -34,12 +34,24 @@ final class HeldOutPass {
     }
 
     /**
-     * Runs {@code visitor} over every block. With {@code gate} (a wide SAE trained only on the target's tokens,
-     * which models nothing else), the wide latents are zero wherever the target does not fire above
-     * {@code threshold}: outside the data it was trained on, such an SAE's firing means nothing.
+     * On tokens where the target does not fire above {@code threshold}, the wide SAE reads {@code x + offset}
+     * instead of {@code x}.
      */
-    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide, boolean gate,
-                    double threshold, Visitor visitor) {
+    record OffTargetShift(double threshold, float[] offset) {
+    }
+
+    /** Runs every visitor over every block, in row order. */
+    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide,
+                    Visitor... visitors) {
+        run(heldOut, narrow, targetLatent, wide, null, visitors);
+    }
+
+    /**
+     * Runs every visitor over every block, in row order, the wide SAE reading the rows moved by {@code shift}
+     * where the target is quiet (none: read as they are). Visitors get the rows the wide SAE read.
+     */
+    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide,
+                    OffTargetShift shift, Visitor... visitors) {
         int dIn = heldOut.dIn();
         float[] rows = new float[BLOCK * dIn];
         NDIndex targetColumn = new NDIndex(":, {}", targetLatent);
@@ -50,21 +62,27 @@ final class HeldOutPass {
                 int count = (int) Math.min(BLOCK, heldOut.tokens() - start);
                 heldOut.read(start, count, rows, 0);
                 try (NDManager block = manager.newSubManager()) {
-                    NDArray x = block.create(count == BLOCK ? rows : Arrays.copyOf(rows, count * dIn), new Shape(count, dIn));
+                    NDArray x = block.create(count == BLOCK ? rows : Arrays.copyOf(rows, count * dIn),
+                            new Shape(count, dIn));
                     float[] target = narrowSae.encode(x).get(targetColumn).toFloatArray();
+                    if (shift != null) {
+                        x = x.add(quiet(block, target, shift.threshold()).matMul(
+                                block.create(shift.offset(), new Shape(1, dIn))));
+                    }
                     NDArray latents = wideSae.encode(x);
-                    visitor.block(x, target, gate ? latents.mul(targetMask(block, target, threshold)) : latents,
-                            wideSae);
+                    for (Visitor visitor : visitors) {
+                        visitor.block(x, target, latents, wideSae);
+                    }
                 }
             }
         }
     }
 
-    /** {@code [rows, 1]}: 1 where the target fires above {@code threshold}, else 0. */
-    private static NDArray targetMask(NDManager manager, float[] target, double threshold) {
+    /** {@code [rows, 1]}: 1 where the target does not fire above {@code threshold}, else 0. */
+    private static NDArray quiet(NDManager manager, float[] target, double threshold) {
         float[] mask = new float[target.length];
         for (int i = 0; i < target.length; i++) {
-            mask[i] = target[i] > threshold ? 1f : 0f;
+            mask[i] = target[i] > threshold ? 0f : 1f;
         }
         return manager.create(mask, new Shape(target.length, 1));
     }

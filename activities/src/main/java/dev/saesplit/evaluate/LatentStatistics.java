@@ -12,6 +12,7 @@ import dev.saesplit.sae.SparseAutoencoder;
 final class LatentStatistics implements HeldOutPass.Visitor {
 
     private final float threshold;
+    private final float[] levels;
     private final long[] fired;
     private final long[] firedWithTarget;
     private final double[] activationSum;
@@ -20,10 +21,21 @@ final class LatentStatistics implements HeldOutPass.Visitor {
     private final Reconstruction onTarget;
     private long tokens;
     private long targetTokens;
+    private double targetActivationSum;
 
-    /** @param threshold the target fires on a token when its activation exceeds this */
+    /** Counts a wide latent as firing wherever it is positive. */
     LatentStatistics(int dSae, float threshold) {
+        this(threshold, new float[dSae]);
+    }
+
+    /**
+     * @param threshold the target fires on a token when its activation exceeds this
+     * @param levels    per wide latent, the activation it must exceed to count as firing
+     */
+    LatentStatistics(float threshold, float[] levels) {
+        int dSae = levels.length;
         this.threshold = threshold;
+        this.levels = levels.clone();
         fired = new long[dSae];
         firedWithTarget = new long[dSae];
         activationSum = new double[dSae];
@@ -39,22 +51,22 @@ final class LatentStatistics implements HeldOutPass.Visitor {
         for (int i = 0; i < rows; i++) {
             targetMask[i] = target[i] > threshold ? 1f : 0f;
             targetTokens += (long) targetMask[i];
+            targetActivationSum += targetMask[i] * target[i];
         }
         tokens += rows;
-        NDArray firing = latents.gt(0).toType(DataType.FLOAT32, false);
+        NDArray firing = latents.gt(x.getManager().create(levels, new Shape(1, levels.length)))
+                .toType(DataType.FLOAT32, false);
         NDArray mask = x.getManager().create(targetMask, new Shape(1, rows));
         addTo(fired, firing.sum(new int[] {0}).toFloatArray());
         addTo(firedWithTarget, mask.matMul(firing).toFloatArray());
-        float[] sums = latents.sum(new int[] {0}).toFloatArray();
+        float[] sums = latents.mul(firing).sum(new int[] {0}).toFloatArray();
         float[] maxima = latents.max(new int[] {0}).toFloatArray();
         for (int j = 0; j < sums.length; j++) {
             activationSum[j] += sums[j];
             activationMax[j] = Math.max(activationMax[j], maxima[j]);
         }
         NDArray error = x.sub(wide.decode(latents)).square().sum(new int[] {1});
-        float[] allRows = new float[rows];
-        java.util.Arrays.fill(allRows, 1f);
-        all.add(x.getManager().create(allRows, new Shape(1, rows)), x, error, firing);
+        all.add(x.getManager().ones(new Shape(1, rows)), x, error, firing);
         onTarget.add(mask, x, error, firing);
     }
 
@@ -70,6 +82,11 @@ final class LatentStatistics implements HeldOutPass.Visitor {
 
     long targetTokens() {
         return targetTokens;
+    }
+
+    /** The target's mean activation where it fires above the threshold; 0 when it never does. */
+    double meanTargetActivation() {
+        return targetTokens == 0 ? 0 : targetActivationSum / targetTokens;
     }
 
     long fired(int latent) {

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Judges whether the narrow SAE's target latent split in a wide SAE, by behaviour on held-out tokens: which wide
@@ -24,20 +26,25 @@ public final class SplitEvaluator {
     /** Children beyond this many (by recall) are not followed into the second pass. */
     static final int MAX_CHILDREN = 64;
     static final int NEAR_MISSES = 10;
+    /** A wide latent fires on a token when its activation exceeds this fraction of its mean where positive. */
+    static final double FIRING_FRACTION = 0.3;
 
     private SplitEvaluator() {
     }
 
     /**
-     * What to evaluate.
+     * What to evaluate. A wide SAE trained on filtered data never saw a token without the target's direction in
+     * it, so on tokens where the target is quiet it reads them with the target's mean contribution added
+     * (f̄_t · d_t): the question is then whether a latent fires there when the target is present, and a latent
+     * for anything but a child of the target (a background feature that co-occurs with it) does. Its
+     * reconstruction is still measured on the tokens as they are.
      *
      * @param wide         the trained wide SAE
      * @param narrow       the narrow SAE
      * @param targetLatent the narrow latent studied
      * @param threshold    the target fires on a token when its activation exceeds this
      * @param zeroedLatent the wide latent forced to zero in training, or -1: never a child or a parent
-     * @param filtered     whether the wide SAE was trained only on the target's tokens: its latents are then read
-     *                     only there (the reconstruction on all tokens is still reported, ungated)
+     * @param filtered     whether the wide SAE was trained only on the target's tokens
      */
     public record Subject(SaeWeights wide, SaeWeights narrow, int targetLatent, double threshold, int zeroedLatent,
                           boolean filtered) {
@@ -51,16 +58,23 @@ public final class SplitEvaluator {
                            SplitReport.GroundTruthVerdict groundTruth) {
     }
 
-    public static Findings evaluate(Subject s, ActivationSource heldOut, SplitCriteria criteria,
-                                    Optional<GroundTruth> truth) {
+    static Findings evaluate(Subject s, ActivationSource heldOut, SplitCriteria criteria,
+                             Optional<HeldOutTruth> truth) {
         float threshold = (float) s.threshold();
         LatentStatistics first = new LatentStatistics(s.wide().dSae(), threshold);
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), false, s.threshold(), first);
-        LatentStatistics behaviour = first;
-        if (s.filtered()) {
-            behaviour = new LatentStatistics(s.wide().dSae(), threshold);
-            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), true, s.threshold(), behaviour);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), first);
+        HeldOutPass.OffTargetShift shift = s.filtered() ? new HeldOutPass.OffTargetShift(s.threshold(),
+                scaled(s.narrow().decoderRow(s.targetLatent()), first.meanTargetActivation())) : null;
+        LatentStatistics positive = first;
+        if (shift != null) {
+            positive = new LatentStatistics(s.wide().dSae(), threshold);
+            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, positive);
         }
+        float[] levels = firingLevels(positive);
+        LatentStatistics behaviour = new LatentStatistics(threshold, levels);
+        Optional<GroundTruthFiring> truthFiring = truth.map(t -> new GroundTruthFiring(t, threshold, levels));
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, truthFiring.isPresent()
+                ? new HeldOutPass.Visitor[] {behaviour, truthFiring.get()} : new HeldOutPass.Visitor[] {behaviour});
         float[] targetDirection = s.narrow().decoderRow(s.targetLatent());
         double[] cosines = DecoderCosines.all(s.wide(), targetDirection);
 
@@ -91,33 +105,58 @@ public final class SplitEvaluator {
         others.sort(Comparator.comparingDouble((SplitReport.Latent l) -> l.specificity() * l.recall()).reversed());
         List<SplitReport.Latent> nearMisses = others.subList(0, Math.min(NEAR_MISSES, others.size()));
 
-        SplitReport.SetMeasurements split = measureSet(s, heldOut, criteria, children, cosines);
-        SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, first.targetTokens(), first.tokens(),
+        SplitReport.SetMeasurements split = measureSet(s, heldOut, shift, criteria, children, cosines, levels);
+        SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, behaviour.targetTokens(), behaviour.tokens(),
                 children, parents, split);
         SplitReport.GroundTruthVerdict exact = truth
-                .map(t -> GroundTruthJudge.judge(s.wide(), targetDirection, criteria, t, children))
+                .map(t -> GroundTruthJudge.judge(s.wide(), targetDirection, criteria, t.truth(), truthFiring.get(),
+                        children))
                 .orElse(null);
         return new Findings(first.tokens(), first.targetTokens(), first.reconstructionOnAll(),
                 first.reconstructionOnTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact);
     }
 
-    private static SplitReport.SetMeasurements measureSet(Subject s, ActivationSource heldOut, SplitCriteria criteria,
-                                                          List<SplitReport.Latent> children, double[] cosines) {
+    /**
+     * Per wide latent, the activation above which it counts as firing: {@link #FIRING_FRACTION} of its mean where
+     * positive. A latent whose decoder carries the parent fires weakly on every parent token; counting that as
+     * firing would blur a child into its siblings and off the target's tokens.
+     */
+    private static float[] scaled(float[] v, double factor) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] * factor);
+        }
+        return out;
+    }
+
+    private static float[] firingLevels(LatentStatistics positive) {
+        float[] levels = new float[positive.dSae()];
+        for (int j = 0; j < levels.length; j++) {
+            levels[j] = (float) (FIRING_FRACTION * positive.meanActivation(j));
+        }
+        return levels;
+    }
+
+    private static SplitReport.SetMeasurements measureSet(Subject s, ActivationSource heldOut,
+                                                          HeldOutPass.OffTargetShift shift, SplitCriteria criteria,
+                                                          List<SplitReport.Latent> children, double[] cosines,
+                                                          float[] levels) {
         int k = children.size();
         if (k == 0) {
             return new SplitReport.SetMeasurements(0, 0, new double[0][0], new double[0][0], 0, 0);
         }
         int[] childIndices = children.stream().mapToInt(SplitReport.Latent::latent).toArray();
+        Set<Integer> childSet = children.stream().map(SplitReport.Latent::latent).collect(Collectors.toSet());
         List<Integer> alignedList = new ArrayList<>();
         for (int j = 0; j < cosines.length; j++) {
-            if (cosines[j] >= ALIGNED_COSINE && j != s.zeroedLatent() && !contains(childIndices, j)) {
+            if (cosines[j] >= ALIGNED_COSINE && j != s.zeroedLatent() && !childSet.contains(j)) {
                 alignedList.add(j);
             }
         }
         int[] aligned = alignedList.stream().mapToInt(Integer::intValue).toArray();
         ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned,
-                s.narrow().decoderRow(s.targetLatent()));
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), s.filtered(), s.threshold(), second);
+                s.narrow().decoderRow(s.targetLatent()), levels);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, second);
         double[][] cosine = new double[k][k];
         double[][] jaccard = new double[k][k];
         for (int a = 0; a < k; a++) {
@@ -129,14 +168,5 @@ public final class SplitEvaluator {
         }
         return new SplitReport.SetMeasurements(DistinctChildren.count(jaccard, cosine, criteria.maxChildJaccard()),
                 second.coverage(), cosine, jaccard, second.contributionExplained(), second.absorption());
-    }
-
-    private static boolean contains(int[] values, int value) {
-        for (int v : values) {
-            if (v == value) {
-                return true;
-            }
-        }
-        return false;
     }
 }

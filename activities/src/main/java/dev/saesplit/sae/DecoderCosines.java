@@ -54,6 +54,15 @@ public final class DecoderCosines {
         return norms == 0 ? 0 : dot / norms;
     }
 
+    /** The element-wise sum of two directions of equal length, as a child's direction adds to its parent's. */
+    public static float[] sum(float[] a, float[] b) {
+        float[] s = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            s[i] = a[i] + b[i];
+        }
+        return s;
+    }
+
     private static double norm(float[] v, int offset, int length) {
         double sum = 0;
         for (int i = 0; i < length; i++) {

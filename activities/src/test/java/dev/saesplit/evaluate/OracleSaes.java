@@ -45,15 +45,6 @@ final class OracleSaes {
                 bias, decoder, new float[dIn]);
     }
 
-    /** {@code a + b}. */
-    static float[] sum(float[] a, float[] b) {
-        float[] s = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            s[i] = a[i] + b[i];
-        }
-        return s;
-    }
-
     /** {@code direction} nudged by {@code scale} times a fixed pseudo-random vector: a near-copy. */
     static float[] nudged(float[] direction, double scale, long seed) {
         float[] copy = direction.clone();

@@ -69,7 +69,11 @@ class SplitCalibrationTest {
                 new Hierarchy(40, 24, 2, 3, 0.03, 0.95, 5),
                 new Hierarchy(32, 32, 3, 2, 0.02, 1.0, 6),
                 new Hierarchy(24, 22, 2, 3, 0.04, 0.95, 7),
-                new Hierarchy(48, 36, 2, 5, 0.02, 1.0, 8));
+                new Hierarchy(48, 36, 2, 5, 0.02, 1.0, 8),
+                new Hierarchy(64, 40, 3, 3, 0.02, 0.9, 9),
+                new Hierarchy(32, 24, 2, 2, 0.03, 0.85, 10),
+                new Hierarchy(40, 32, 2, 4, 0.025, 0.9, 11),
+                new Hierarchy(64, 48, 4, 2, 0.015, 1.0, 12));
         List<Row> rows = new ArrayList<>();
         for (Hierarchy h : hierarchies) {
             rows.addAll(rowsOf(h));
@@ -88,8 +92,11 @@ class SplitCalibrationTest {
         System.out.println(confusionTable(confusion, agree, rows.size()));
         double agreement = (double) agree / rows.size();
         assertTrue(agreement >= 0.95, String.format(Locale.ROOT, "agreement %.3f", agreement));
+        // A verdict that always said one thing must not pass: both answers must be common among the rows.
         for (SplitOutcome exact : new SplitOutcome[] {SplitOutcome.YES, SplitOutcome.NO}) {
-            assertTrue(confusion.containsKey(exact), "no row whose exact verdict is " + exact.specName());
+            int rowsWithIt = confusion.getOrDefault(exact, Map.of()).values().stream().mapToInt(i -> i).sum();
+            assertTrue(rowsWithIt >= rows.size() / 5, rowsWithIt + " rows of " + rows.size() + " whose exact verdict is "
+                    + exact.specName() + ": too few for the agreement to mean anything");
         }
     }
 
@@ -103,13 +110,13 @@ class SplitCalibrationTest {
         try (ActivationCacheReader all = ActivationCacheReader.open(data);
              ActivationSource training = HeldOutSplit.training(ActivationCacheReader.open(data));
              ActivationSource heldOut = HeldOutSplit.heldOut(ActivationCacheReader.open(data))) {
-            int narrowWidth = h.features() / 2;
+            int narrowWidth = h.features() / 4;
             SaeWeights narrow = train(training, h.dIn(), narrowWidth, 1500, h.seed());
             List<int[]> targets = new ArrayList<>();
             for (HierarchyParent parent : truth.parents()) {
                 targets.add(new int[] {parent.feature(), latentFor(narrow, truth, parent.feature())});
             }
-            int leaf = truth.config().firstIndependentFeature();
+            int leaf = bestLearnedLeaf(narrow, truth);
             targets.add(new int[] {leaf, latentFor(narrow, truth, leaf)});
             for (int[] target : targets) {
                 System.out.println("target " + h + " feature " + target[0] + " -> " + target[1] + " cos "
@@ -128,21 +135,22 @@ class SplitCalibrationTest {
                 try (ActivationSource parentTokens = FilteredActivationSource.open(training,
                         filtered.keptRowsFile())) {
                     int width = 2 * h.children() + 2;
-                    rows.add(row(h, "filtered", target, truth, narrow,
+                    rows.add(row(h, "filtered", target, truth, data, narrow,
                             train(parentTokens, h.dIn(), width, 1500, h.seed() + 1), heldOut));
                 }
-                rows.add(row(h, "all", target, truth, narrow,
-                        train(training, h.dIn(), narrowWidth + 2, 1500, h.seed() + 2), heldOut));
+                rows.add(row(h, "all", target, truth, data, narrow,
+                        train(training, h.dIn(), h.features() + 8, 2500, h.seed() + 2), heldOut));
             }
         }
         return rows;
     }
 
-    private static Row row(Hierarchy h, String data, int[] target, GroundTruth truth, SaeWeights narrow,
-                           SaeWeights wide, ActivationSource heldOut) {
+    private static Row row(Hierarchy h, String data, int[] target, GroundTruth truth, Path dataDirectory,
+                           SaeWeights narrow, SaeWeights wide, ActivationSource heldOut) {
         SplitEvaluator.Findings f = SplitEvaluator.evaluate(
                 new SplitEvaluator.Subject(wide, narrow, target[1], THRESHOLD, -1, data.equals("filtered")), heldOut, SplitCriteria.DEFAULTS,
-                Optional.of(truth));
+                Optional.of(new HeldOutTruth(truth, GroundTruth.openChildLabels(dataDirectory),
+                        HeldOutSplit.trainingRows(120_000))));
         String name = String.format(Locale.ROOT, "%s feature %d (%s, latent %d) %s", h, target[0],
                 truth.isParent(target[0]) ? "parent" : "leaf", target[1], data);
         System.out.println("  " + name + " exact " + f.groundTruth().reason() + " | behav " + f.verdict().reason()
@@ -160,9 +168,21 @@ class SplitCalibrationTest {
         return best.cosine() >= (truth.isParent(feature) ? 0.6 : 0.8) ? best.latent() : -1;
     }
 
+    /** The independent feature (a leaf: no children) that the narrow SAE learned most cleanly. */
+    private static int bestLearnedLeaf(SaeWeights narrow, GroundTruth truth) {
+        int best = truth.config().firstIndependentFeature();
+        for (int f = best; f < truth.config().features(); f++) {
+            if (DecoderCosines.best(narrow, truth.direction(f)).cosine()
+                    > DecoderCosines.best(narrow, truth.direction(best)).cosine()) {
+                best = f;
+            }
+        }
+        return best;
+    }
+
     private static SaeWeights train(ActivationSource source, int dIn, int width, int steps, long seed) {
-        TrainerConfig config = TrainerConfig.builder(steps).learningRate(3e-3).lrWarmupSteps(20).l1WarmupSteps(100)
-                .sparsityCoefficient(0.2).logEvery(steps).seed(seed).build();
+        TrainerConfig config = TrainerConfig.builder(steps).learningRate(3e-3).lrWarmupSteps(20).l1WarmupSteps(300)
+                .sparsityCoefficient(1.0).logEvery(steps).seed(seed).build();
         SaeWeights initial = KaimingInitializer.initialize(
                 SaeConfig.of(dIn, width, new StandardArchitecture(), "synthetic", "hierarchy"),
                 KaimingInitializer.DEFAULT_DECODER_NORM, seed);

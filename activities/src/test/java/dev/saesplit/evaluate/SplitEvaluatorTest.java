@@ -5,6 +5,7 @@ import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.HierarchyParent;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
+import dev.saesplit.sae.DecoderCosines;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.table.SplitOutcome;
@@ -165,7 +166,7 @@ class SplitEvaluatorTest {
 
     private static SplitEvaluator.Findings evaluate(SaeWeights wide, int target, SplitCriteria criteria, int zeroed) {
         return SplitEvaluator.evaluate(new SplitEvaluator.Subject(wide, narrow, target, THRESHOLD, zeroed, false), data,
-                criteria, Optional.of(truth));
+                criteria, Optional.of(new HeldOutTruth(truth, GroundTruth.openChildLabels(dir.resolve("data")), 0)));
     }
 
     private static SplitCriteria criteria(int minChildren, double minCoverage) {
@@ -176,7 +177,7 @@ class SplitEvaluatorTest {
 
     /** A latent that reads child {@code c} and writes parent + child, as an SAE that absorbed the parent does. */
     private static OracleSaes.Latent composed(int c) {
-        return new OracleSaes.Latent(direction(c), OracleSaes.sum(direction(parent.feature()), direction(c)));
+        return new OracleSaes.Latent(direction(c), DecoderCosines.sum(direction(parent.feature()), direction(c)));
     }
 
     private static float[] direction(int feature) {

@@ -60,7 +60,7 @@ class SyntheticHierarchyRecoveryTest {
                 SaeWeights wide = train(parentTokens, 16, 1500, 2);
                 for (int child : parent.children()) {
                     double alone = DecoderCosines.best(wide, truth.direction(child)).cosine();
-                    double withParent = DecoderCosines.best(wide, sum(truth.direction(parent.feature()),
+                    double withParent = DecoderCosines.best(wide, DecoderCosines.sum(truth.direction(parent.feature()),
                             truth.direction(child))).cosine();
                     assertTrue(Math.max(alone, withParent) >= 0.9, "child " + child + " of parent " + parent.feature()
                             + ": best cosine " + Math.max(alone, withParent) + " (kept "
@@ -81,13 +81,5 @@ class SyntheticHierarchyRecoveryTest {
             trainer.run();
             return trainer.currentWeights();
         }
-    }
-
-    private static float[] sum(float[] a, float[] b) {
-        float[] s = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            s[i] = a[i] + b[i];
-        }
-        return s;
     }
 }
