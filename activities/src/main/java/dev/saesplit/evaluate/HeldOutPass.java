@@ -14,13 +14,14 @@ import java.util.Arrays;
 /**
  * One sequential pass over held-out activations, encoding each block with both SAEs through their own
  * architectures: the narrow SAE's target latent and the wide SAE's latents, token by token.
+ * Public so the interpretation step reads latents exactly as the evaluator does (gating included).
  */
-final class HeldOutPass {
+public final class HeldOutPass {
 
     static final int BLOCK = 1024;
 
-    /** What a pass hands over per block; arrays belong to the block and are freed after the call. */
-    interface Visitor {
+    /** What a pass hands over per block, in row order; arrays belong to the block and are freed after the call. */
+    public interface Visitor {
         /**
          * @param x       activations {@code [rows, dIn]}
          * @param target  the narrow target latent's activation per row
@@ -38,7 +39,7 @@ final class HeldOutPass {
      * which models nothing else), the wide latents are zero wherever the target does not fire above
      * {@code threshold}: outside the data it was trained on, such an SAE's firing means nothing.
      */
-    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide, boolean gate,
+    public static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide, boolean gate,
                     double threshold, Visitor visitor) {
         int dIn = heldOut.dIn();
         float[] rows = new float[BLOCK * dIn];

@@ -1,0 +1,96 @@
+package dev.saesplit.evaluate.interpret;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.saesplit.lm.HookPoint;
+import dev.saesplit.lm.Transformer;
+import dev.saesplit.lm.tokens.MarkedTokenLocator;
+import dev.saesplit.lm.tokens.Tokenizer;
+import dev.saesplit.sae.SparseAutoencoder;
+import dev.saesplit.spec.SplitCriteria;
+
+import java.util.Arrays;
+import java.util.OptionalInt;
+
+/**
+ * Runs a probe prompt through the model to the hook and reads both SAEs at its marked token. The prompt is
+ * tokenized as the activation cache tokenizes its contexts: without special tokens, then BOS at position 0 when
+ * the cache's contexts start with one ({@code prepend_bos}), unless the prompt's first token already is BOS. So
+ * the marked token is read in the same conditions as the cached rows the SAEs were trained on.
+ */
+final class ProbeRunner {
+
+    /**
+     * What the SAEs read at a probe's marked token.
+     *
+     * @param position the marked token's position in the model's input (BOS counted)
+     * @param target   the narrow target latent's activation
+     * @param wide     every wide latent's activation (all zero where the gate closed)
+     * @param gated    whether the wide SAE is read only where the target fires and it did not fire enough here
+     */
+    record Reading(int position, double target, float[] wide, boolean gated) {
+    }
+
+    private final Transformer model;
+    private final Tokenizer tokenizer;
+    private final HookPoint hook;
+    private final OptionalInt bos;
+    private final SparseAutoencoder narrow;
+    private final int targetLatent;
+    private final SparseAutoencoder wide;
+    private final boolean gate;
+    private final double threshold;
+
+    /**
+     * @param prependBos whether the cache put BOS first in every context
+     * @param gate       whether the wide SAE was trained only where the target fires above {@code threshold}, so
+     *                   that it is read only there, as the evaluation reads it
+     */
+    ProbeRunner(Transformer model, Tokenizer tokenizer, HookPoint hook, boolean prependBos, SparseAutoencoder narrow,
+                int targetLatent, SparseAutoencoder wide, boolean gate, double threshold) {
+        if (prependBos && tokenizer.bosTokenId().isEmpty()) {
+            throw new InterpretationInputException("the contexts start with BOS (prepend_bos), but the tokenizer "
+                    + tokenizer.identity() + " declares no BOS token");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.hook = hook;
+        this.bos = prependBos ? tokenizer.bosTokenId() : OptionalInt.empty();
+        this.narrow = narrow;
+        this.targetLatent = targetLatent;
+        this.wide = wide;
+        this.gate = gate;
+        this.threshold = threshold;
+    }
+
+    Reading read(SplitCriteria.Probe probe) {
+        int[] prompt = tokenizer.encode(probe.prompt());
+        int marked = MarkedTokenLocator.positionOf(tokenizer, probe.prompt(), probe.token());
+        boolean addBos = bos.isPresent() && (prompt.length == 0 || prompt[0] != bos.getAsInt());
+        int[] ids = new int[prompt.length + (addBos ? 1 : 0)];
+        if (addBos) {
+            ids[0] = bos.getAsInt();
+        }
+        System.arraycopy(prompt, 0, ids, addBos ? 1 : 0, prompt.length);
+        int position = marked + (addBos ? 1 : 0);
+        int nCtx = model.config().nCtx();
+        if (ids.length > nCtx) {
+            throw new InterpretationInputException("probe prompt \"" + probe.prompt() + "\" is " + ids.length
+                    + " tokens" + (addBos ? " with BOS" : "") + ", longer than the model's context n_ctx = " + nCtx);
+        }
+        try (NDManager scratch = narrow.manager().newSubManager()) {
+            NDArray tokens = scratch.create(ids, new Shape(1, ids.length));
+            NDArray x = model.activations(tokens, hook).get(new NDIndex("0, {}:{}", position, position + 1))
+                    .toDevice(scratch.getDevice(), false);
+            float target = narrow.encode(x).get(new NDIndex(":, {}", targetLatent)).getFloat(0);
+            float[] latents = wide.encode(x).toFloatArray();
+            boolean gated = gate && !(target > threshold);
+            if (gated) {
+                Arrays.fill(latents, 0f);
+            }
+            return new Reading(position, target, latents, gated);
+        }
+    }
+}
