@@ -26,8 +26,8 @@ import java.util.Set;
  *
  * <p>The evaluation step calls it after {@link SplitEvaluator#evaluate}, for a {@code source: model} experiment:
  * <pre>{@code
- * Interpretation i = Interpreter.interpret(subject, childIndices(findings.children()),
- *         HeldOutSplit.heldOut(cache), cacheRowTokens,
+ * int[] children = findings.children().stream().mapToInt(SplitReport.Latent::latent).toArray();
+ * Interpretation i = Interpreter.interpret(subject, children, HeldOutSplit.heldOut(cache), cacheRowTokens,
  *         new Interpreter.LanguageModel(model, tokenizer, hook, contextSettings.prependBos()),
  *         criteria.probes(), Interpreter.Settings.DEFAULTS);
  * report = report.withInterpretation(i);
