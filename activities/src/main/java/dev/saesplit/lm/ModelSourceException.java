@@ -8,7 +8,22 @@ import dev.saesplit.pipeline.BadInput;
  */
 public final class ModelSourceException extends RuntimeException implements BadInput {
 
+    private final String field;
+    private final String problem;
+
     public ModelSourceException(String field, String problem) {
         super("activations." + field + ": " + problem);
+        this.field = "activations." + field;
+        this.problem = problem;
+    }
+
+    /** The spec field at fault, e.g. {@code activations.hook}. */
+    public String field() {
+        return field;
+    }
+
+    /** What is wrong with it, without the field. */
+    public String problem() {
+        return problem;
     }
 }

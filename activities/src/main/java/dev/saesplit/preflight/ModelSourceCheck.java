@@ -1,0 +1,54 @@
+package dev.saesplit.preflight;
+
+import dev.saesplit.lm.HookPoint;
+import dev.saesplit.lm.LanguageModel;
+import dev.saesplit.lm.ModelSourceException;
+import dev.saesplit.lm.TransformerConfig;
+import dev.saesplit.lm.TransformerWeights;
+import dev.saesplit.lm.dataset.DocumentSources;
+import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.SpecCheck.Problems;
+
+import java.util.OptionalInt;
+
+/**
+ * What can be checked of a {@code source: model} spec without running anything: the model's {@code config.json}
+ * (readable, a supported architecture), the hook against it, the context size against its {@code n_ctx}, and that
+ * a text dataset has a tokenizer. Reads the config only, never the tensors.
+ */
+final class ModelSourceCheck {
+
+    private ModelSourceCheck() {
+    }
+
+    /** The width of the hook's activations when the weights are named and their config is sound. */
+    static OptionalInt activationWidth(ActivationSourceSpec.Model model, Problems problems) {
+        if (model.datasetPath() != null && model.tokenizer() == null) {
+            try {
+                if (!DocumentSources.isPretokenized(model.datasetPath())) {
+                    problems.report("activations.tokenizer", "the dataset " + model.datasetPath() + " holds text, "
+                            + "which needs a tokenizer: set tokenizer: to gpt2 or a tokenizer.json");
+                }
+            } catch (RuntimeException e) {
+                problems.report("activations.dataset", SpecArtifactsCheck.describe(e));
+            }
+        }
+        if (model.weights() == null) {
+            return OptionalInt.empty();
+        }
+        TransformerConfig config;
+        try {
+            config = TransformerWeights.readConfig(model.weights());
+        } catch (RuntimeException e) {
+            problems.report("activations.weights", SpecArtifactsCheck.describe(e));
+            return OptionalInt.empty();
+        }
+        try {
+            HookPoint hook = LanguageModel.hook(model, config);
+            return OptionalInt.of(hook.width(config));
+        } catch (ModelSourceException e) {
+            problems.report(e.field(), e.problem());
+            return OptionalInt.empty();
+        }
+    }
+}

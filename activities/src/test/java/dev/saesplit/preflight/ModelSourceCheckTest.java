@@ -1,0 +1,82 @@
+package dev.saesplit.preflight;
+
+import dev.saesplit.cache.FixtureModelSpec;
+import dev.saesplit.sae.SaeFixtures;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.StandardArchitecture;
+import dev.saesplit.spec.SpecParser;
+import dev.saesplit.spec.SpecValidationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A {@code source: model} spec is checked against the model's config at validation, without loading tensors. */
+class ModelSourceCheckTest {
+
+    @TempDir
+    Path dir;
+
+    private String spec(String hook, int context, String extra) {
+        return """
+                name: lm
+                activations:
+                  source: model
+                  model: fixture
+                  weights: %s
+                  tokenizer: %s
+                  dataset: %s
+                  hook: %s
+                  context_size: %d
+                  tokens: 4k
+                %snarrow_sae: {path: narrow}
+                target_latent: 3
+                runs:
+                  - {id: a, width: 16, seed: 1, init: random, normalised: true, data: all, tokens: 4k}
+                """.formatted(FixtureModelSpec.resource("lm/tl-safetensors"),
+                FixtureModelSpec.resource("lm/tokens/tokenizer.json"),
+                FixtureModelSpec.resource("lm/corpus/hyphens.jsonl"), hook, context, extra);
+    }
+
+    private void narrowSae(int dIn) throws Exception {
+        SaeLensFormat.write(dir.resolve("narrow"), SaeFixtures.randomSae(dIn, 8, new StandardArchitecture(), 1),
+                new float[8]);
+    }
+
+    @Test
+    void aSpecMatchingTheModelIsAcceptedAndTheHookWidthChecksTheNarrowSae() throws Exception {
+        narrowSae(256);
+        assertEquals(8, SpecParser.parse(write(spec("blocks.1.mlp.hook_post", 32, "")), new SpecArtifactsCheck())
+                .narrowSae().width());
+
+        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(
+                write(spec("blocks.1.hook_mlp_out", 32, "")), new SpecArtifactsCheck()));
+        assertTrue(e.getMessage().contains("narrow_sae.path: the SAE at " + dir.resolve("narrow")
+                + " reads activations of d_in 256, but the activations have d 64"), e.getMessage());
+    }
+
+    @Test
+    void aHookTheModelLacksAndAContextLongerThanItsNCtxAreLocated() throws Exception {
+        narrowSae(64);
+
+        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(
+                write(spec("blocks.2.hook_mlp_out", 16, "")), new SpecArtifactsCheck()));
+        assertTrue(e.getMessage().contains("lm.yaml:8:3: activations.hook: hook 'blocks.2.hook_mlp_out': layer 2 does not exist"),
+                e.getMessage());
+
+        e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(
+                write(spec("blocks.0.hook_mlp_out", 64, "")), new SpecArtifactsCheck()));
+        assertTrue(e.getMessage().contains("lm.yaml:9:3: activations.context_size: 64 is longer than the model's "
+                + "n_ctx 32"), e.getMessage());
+    }
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("lm.yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        return file;
+    }
+}
