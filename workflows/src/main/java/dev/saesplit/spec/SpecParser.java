@@ -219,15 +219,18 @@ public final class SpecParser {
             return path != null && regularFile(path, p) ? path : null;
         }
 
-        /** A file or directory a field names; records why not otherwise. */
+        /** A directory or a regular file (never a device or a pipe) a field names; records why not otherwise. */
         Path existingPath(JsonNode mapping, String parent, String key) {
             String p = SpecNodeReader.path(parent, key);
             Path path = resolve(r.text(mapping, parent, key, null), p);
-            if (path != null && !Files.exists(path)) {
+            if (path == null || Files.isDirectory(path)) {
+                return path;
+            }
+            if (!Files.exists(path)) {
                 r.problem(p, "not found: " + path);
                 return null;
             }
-            return path;
+            return regularFile(path, p) ? path : null;
         }
 
         /** {@code gpt2}, or the resolved path of a tokenizer.json or a directory holding one. */
@@ -255,8 +258,11 @@ public final class SpecParser {
          */
         Path datasetPath(String dataset, String p) {
             Path path = resolve(dataset, p);
-            if (path == null || Files.exists(path)) {
+            if (path == null || Files.isDirectory(path)) {
                 return path;
+            }
+            if (Files.exists(path)) {
+                return regularFile(path, p) ? path : null;
             }
             if (DATASET_PATH.matcher(dataset).matches()) {
                 r.problem(p, "not found: " + path);
