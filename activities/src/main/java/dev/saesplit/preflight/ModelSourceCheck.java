@@ -6,6 +6,7 @@ import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.lm.TransformerConfig;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.lm.dataset.DocumentSources;
+import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.SpecCheck.Problems;
 
@@ -13,7 +14,7 @@ import java.util.OptionalInt;
 
 /**
  * What can be checked of a {@code source: model} spec without running anything: the model's {@code config.json}
- * (readable, a supported architecture), the hook against it, the context size against its {@code n_ctx}, and that
+ * (readable, a supported architecture) and a safetensors file's header, the hook against the config, the context size against its {@code n_ctx}, and that
  * a text dataset has a tokenizer. Reads the config only, never the tensors.
  */
 final class ModelSourceCheck {
@@ -38,6 +39,10 @@ final class ModelSourceCheck {
         }
         TransformerConfig config;
         try {
+            if (String.valueOf(model.weights().getFileName()).endsWith(".safetensors")) {
+                // Opening checks the header against the file; the tensors are checked when the model loads.
+                SafetensorsReader.open(model.weights()).close();
+            }
             config = TransformerWeights.readConfig(model.weights());
         } catch (RuntimeException e) {
             problems.report("activations.weights", SpecArtifactsCheck.describe(e));
