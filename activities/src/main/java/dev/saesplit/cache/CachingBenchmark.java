@@ -15,7 +15,6 @@ import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
 import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.ComputeDevice;
-import dev.saesplit.train.CheckpointStore;
 import dev.saesplit.train.TrainingBenchmark;
 
 import java.io.IOException;
@@ -73,7 +72,7 @@ public final class CachingBenchmark {
                 D_MLP, D_VOCAB, N_CTX, ActivationFunction.GELU, Normalization.LN, TransformerConfig.DEFAULT_EPS);
         TransformerWeights weights = randomWeights(config);
         HookPoint hook = HookPoint.validate("blocks.0.hook_mlp_out", config);
-        Path root = temporaryDirectory();
+        Path root = TrainingBenchmark.temporaryDirectory();
         try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
              Transformer model = Transformer.upload(weights, manager)) {
             Path tokens = randomTokens(root.resolve("tokens.npy"), contexts + warmupBatches * batchContexts,
@@ -100,7 +99,7 @@ public final class CachingBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(root);
+            TrainingBenchmark.deleteQuietly(root);
         }
     }
 
@@ -136,21 +135,5 @@ public final class CachingBenchmark {
             }
         }
         return file;
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("caching-benchmark-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteQuietly(Path root) {
-        try {
-            CheckpointStore.deleteRecursively(root);
-        } catch (IOException e) {
-            System.err.println("could not remove benchmark files in " + root + ": " + e.getMessage());
-        }
     }
 }
