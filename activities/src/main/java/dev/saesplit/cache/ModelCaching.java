@@ -39,6 +39,8 @@ final class ModelCaching {
     /** 1: contexts as SAELens builds them; rows record token id, position and context (cache format 2). */
     static final int CODE_VERSION = 1;
     static final String KIND = "activations";
+    /** The work directory holding one lock file per cache key, apart from the caches' own work directories. */
+    private static final String LOCKS = ".locks";
 
     private final ArtifactStore store;
     private final long maxShardBytes;
@@ -74,32 +76,41 @@ final class ModelCaching {
             long contexts = spec.tokens() / spec.contextSize();
             String key = OutputKey.of(KIND + "/model", CODE_VERSION, weights.contentHash(), documents.identity(),
                     model.tokenizerIdentity(), spec.hook(), settings, contexts);
-            Optional<ArtifactRef> existing = store.find(KIND, key);
-            if (existing.isPresent() && !reopenForRepair(existing.get(), key)) {
-                return existing.get();
+            // Held while checking, repairing and writing: another experiment may be caching the same activations.
+            try (WriterLock ignored = WriterLock.acquire(store.workDirectory(KIND, LOCKS).resolve(key + ".lock"))) {
+                Optional<ArtifactRef> existing = store.find(KIND, key);
+                if (existing.isPresent() && !reopenForRepair(existing.get(), key)) {
+                    return existing.get();
+                }
+                return produce(experiment, spec, key, weights, model, documents, contexts, manager, heartbeat);
             }
-            ModelActivationCache cache = new ModelActivationCache(model.transformer(), model.hook(),
-                    model.batcher(documents), contexts, spec.batchSize(), maxShardBytes);
-            CacheDescription description = new CacheDescription(spec.model(), spec.hook(),
-                    model.hook().width(weights.config()));
-            CachingListener listener = heartbeat == null ? CachingListener.NONE : new CachingListener() {
-                @Override
-                public void batchWritten(long tokensCached, long totalTokens) {
-                    heartbeat.update(new CachingProgress(tokensCached, totalTokens));
-                    heartbeat.checkNotCancelled();
-                }
-            };
-            return store.getOrProduce(KIND, key, new Provenance("activations", experiment, ""), dir -> {
-                Path work = store.workDirectory(KIND, key);
-                try {
-                    List<CacheShard> shards = cache.write(work, manager, listener);
-                    ModelActivationCache.finish(work, dir, description, shards);
-                } finally {
-                    contextsForwarded.addAndGet(cache.contextsForwarded());
-                }
-                store.clearWorkDirectory(KIND, key);
-            });
         }
+    }
+
+    private ArtifactRef produce(String experiment, ActivationSourceSpec.Model spec, String key,
+                                TransformerWeights weights, LanguageModel model, TokenDocuments documents,
+                                long contexts, NDManager manager, ActivityHeartbeat heartbeat) {
+        ModelActivationCache cache = new ModelActivationCache(model.transformer(), model.hook(),
+                model.batcher(documents), contexts, spec.batchSize(), maxShardBytes);
+        CacheDescription description = new CacheDescription(spec.model(), spec.hook(),
+                model.hook().width(weights.config()));
+        CachingListener listener = heartbeat == null ? CachingListener.NONE : new CachingListener() {
+            @Override
+            public void batchWritten(long tokensCached, long totalTokens) {
+                heartbeat.update(new CachingProgress(tokensCached, totalTokens));
+                heartbeat.checkNotCancelled();
+            }
+        };
+        return store.getOrProduce(KIND, key, new Provenance("activations", experiment, ""), dir -> {
+            Path work = store.workDirectory(KIND, key);
+            try {
+                List<CacheShard> shards = cache.write(work, manager, listener);
+                ModelActivationCache.finish(work, dir, description, shards);
+            } finally {
+                contextsForwarded.addAndGet(cache.contextsForwarded());
+            }
+            store.clearWorkDirectory(KIND, key);
+        });
     }
 
     /**

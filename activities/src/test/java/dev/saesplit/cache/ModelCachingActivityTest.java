@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,6 +58,28 @@ class ModelCachingActivityTest {
         assertEquals(60, activities.contextsForwarded());
         try (var tokens = ActivationSources.openModelCache(second).orElseThrow()) {
             assertEquals(TOKENS, tokens.rowTokens().orElseThrow().rows());
+        }
+    }
+
+    @Test
+    void twoExperimentsNeedingTheSameActivationsAtOnceCacheThemOnce() throws Exception {
+        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<ActivationsRef> first = pool.submit(() -> activities.ensureActivations("first",
+                    FixtureModelSpec.mlpOut(TOKENS)));
+            Future<ActivationsRef> second = pool.submit(() -> activities.ensureActivations("second",
+                    FixtureModelSpec.mlpOut(TOKENS)));
+
+            assertEquals(first.get(), second.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(30, activities.contextsForwarded(), "one of them waited and reused the other's cache");
+        try (ActivationCacheReader verified = ActivationCacheReader.open(
+                ArtifactStore.directory(activities.ensureActivations("third", FixtureModelSpec.mlpOut(TOKENS))
+                        .artifact()))) {
+            assertEquals(TOKENS, verified.tokens());
         }
     }
 
