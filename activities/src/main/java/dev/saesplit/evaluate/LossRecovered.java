@@ -29,6 +29,8 @@ public final class LossRecovered {
 
     /** At most this many contexts are run three times each: enough for a stable mean, bounded in cost. */
     public static final int DEFAULT_MAX_CONTEXTS = 64;
+    /** Logits per forward pass (256 MiB of floats): gelu-1l's 48262-token vocabulary at context 128 allows 10 contexts. */
+    static final long MAX_LOGITS = 1L << 26;
 
     private LossRecovered() {
     }
@@ -56,9 +58,15 @@ public final class LossRecovered {
         try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
              LanguageModel model = LanguageModel.open(spec.get(), manager);
              SparseAutoencoder sae = SparseAutoencoder.upload(wide, manager)) {
-            return Optional.of(measure(model.transformer(), model.hook(), sae, heldOut, spec.get().batchSize(),
-                    manager));
+            return Optional.of(measure(model.transformer(), model.hook(), sae, heldOut,
+                    batchFor(spec.get(), model.transformer().config().dVocab()), manager));
         }
+    }
+
+    /** Contexts per forward pass: the spec's batch, fewer when their logits would pass {@link #MAX_LOGITS}. */
+    static int batchFor(ActivationSourceSpec.Model spec, int vocabulary) {
+        long perContext = (long) spec.contextSize() * vocabulary;
+        return (int) Math.max(1, Math.min(spec.batchSize(), MAX_LOGITS / perContext));
     }
 
     /**
