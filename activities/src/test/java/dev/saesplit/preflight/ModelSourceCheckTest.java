@@ -74,6 +74,26 @@ class ModelSourceCheckTest {
                 + "n_ctx 32"), e.getMessage());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"d_model\": 0", "\"n_ctx\": -1", "\"act_fn\": \"swish\"",
+            "\"n_layers\": 1.5", "\"d_head\": \"16\""})
+    void aConfigJsonTheEngineCannotRunIsReportedAtTheWeightsField(String setting) throws Exception {
+        narrowSae(64);
+        Path model = java.nio.file.Files.createDirectories(dir.resolve("model"));
+        Path fixture = FixtureModelSpec.resource("lm/tl-safetensors");
+        java.nio.file.Files.copy(fixture.resolve("model.safetensors"), model.resolve("model.safetensors"));
+        String key = setting.substring(0, setting.indexOf(':'));
+        java.nio.file.Files.writeString(model.resolve("config.json"), java.nio.file.Files.readString(
+                fixture.resolve("config.json")).replaceFirst(java.util.regex.Pattern.quote(key) + ": [^,]+", setting));
+        String yaml = spec("blocks.0.hook_mlp_out", 16, "").replace(fixture.toString(), model.toString());
+
+        SpecValidationException e = assertThrows(SpecValidationException.class,
+                () -> SpecParser.parse(write(yaml), new SpecArtifactsCheck()));
+
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertEquals("activations.weights", e.problems().get(0).field(), e.getMessage());
+    }
+
     private Path write(String yaml) throws Exception {
         Path file = dir.resolve("lm.yaml");
         java.nio.file.Files.writeString(file, yaml);
