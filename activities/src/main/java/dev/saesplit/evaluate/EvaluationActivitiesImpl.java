@@ -43,18 +43,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {
                 JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r));
-                Optional<LossRecoveredSummary> loss = LossRecovered.of(r,
-                        SaeLensFormat.read(ArtifactStore.directory(r.wide().artifact())));
-                if (loss.isPresent()) {
-                    JsonArtifacts.write(dir.resolve(LossRecoveredSummary.FILE_NAME), loss.get());
-                }
+                LossRecovered.writeInto(dir, r);
             });
         }
         Path dir = ArtifactStore.directory(ref);
         return result(JsonArtifacts.read(dir.resolve(SplitReport.FILE_NAME), SplitReport.class), ref,
-                Files.exists(dir.resolve(LossRecoveredSummary.FILE_NAME))
-                        ? JsonArtifacts.read(dir.resolve(LossRecoveredSummary.FILE_NAME), LossRecoveredSummary.class)
-                        : null);
+                LossRecovered.readFrom(dir));
     }
 
     static EvaluationResult result(SplitReport report, ArtifactRef ref, LossRecoveredSummary lossRecovered) {

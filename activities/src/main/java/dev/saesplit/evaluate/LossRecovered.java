@@ -6,15 +6,21 @@ import ai.djl.ndarray.types.Shape;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.lm.HookPoint;
 import dev.saesplit.lm.Transformer;
+import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.HeldOutSplit;
+import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.lm.LanguageModel;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.spec.ActivationSourceSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +39,24 @@ public final class LossRecovered {
     static final long MAX_LOGITS = 1L << 26;
 
     private LossRecovered() {
+    }
+
+    /** Writes {@link LossRecoveredSummary#FILE_NAME} into an evaluation's directory when the model is known. */
+    static void writeInto(Path directory, EvaluationRequest request) throws IOException {
+        if (request.model().isEmpty()) {
+            return;
+        }
+        Optional<LossRecoveredSummary> loss = of(request, SaeLensFormat.read(ArtifactStore.directory(
+                request.wide().artifact())));
+        if (loss.isPresent()) {
+            JsonArtifacts.write(directory.resolve(LossRecoveredSummary.FILE_NAME), loss.get());
+        }
+    }
+
+    /** What {@link #writeInto} wrote in an evaluation's directory, or {@code null}: no model, or an older result. */
+    static LossRecoveredSummary readFrom(Path directory) {
+        Path file = directory.resolve(LossRecoveredSummary.FILE_NAME);
+        return Files.exists(file) ? JsonArtifacts.read(file, LossRecoveredSummary.class) : null;
     }
 
     /**
