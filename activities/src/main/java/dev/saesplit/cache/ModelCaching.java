@@ -72,6 +72,7 @@ final class ModelCaching {
         try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
              LanguageModel model = LanguageModel.open(spec, weights, manager)) {
             TokenDocuments documents = model.documents();
+            LanguageModel.requireEnoughContexts(spec, documents);
             ContextSettings settings = LanguageModel.contextSettings(spec);
             long contexts = spec.tokens() / spec.contextSize();
             String key = OutputKey.of(KIND + "/model", CODE_VERSION, weights.contentHash(), documents.identity(),

@@ -97,6 +97,23 @@ public final class LanguageModel implements AutoCloseable {
         return spec.datasetPath();
     }
 
+    /**
+     * Fails, naming {@code activations.tokens}, when a pre-tokenized dataset has fewer rows than the contexts the
+     * spec asks for: each row is one context (cut to {@code context_size}, as SAELens does), so this is known from
+     * the files' metadata before anything runs. Raw text is checked as it is read.
+     */
+    public static void requireEnoughContexts(ActivationSourceSpec.Model spec, TokenDocuments documents) {
+        long needed = spec.tokens() / spec.contextSize();
+        if (documents.pretokenizedContexts() && documents.documentCount().isPresent()
+                && documents.documentCount().getAsLong() < needed) {
+            long rows = documents.documentCount().getAsLong();
+            throw new ModelSourceException("tokens", spec.tokens() + " tokens need " + needed + " contexts of "
+                    + spec.contextSize() + ", but the pre-tokenized dataset has " + rows + " rows, each one context"
+                    + " (cut to context_size, as SAELens does): at most " + rows * spec.contextSize()
+                    + " tokens; lower tokens, or raise context_size to the rows' length");
+        }
+    }
+
     /** How the dataset becomes contexts: SAELens's conventions with the spec's context size and BOS choice. */
     public static ContextSettings contextSettings(ActivationSourceSpec.Model spec) {
         return new ContextSettings(spec.contextSize(), spec.prependBos(), spec.prependBos(),

@@ -10,29 +10,42 @@ import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.SpecCheck.Problems;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * What can be checked of a {@code source: model} spec without running anything: the model's {@code config.json}
- * (readable, a supported architecture) and a safetensors file's header, the hook against the config, the context size against its {@code n_ctx}, and that
- * a text dataset has a tokenizer. Reads the config only, never the tensors.
+ * (readable, a supported architecture) and a safetensors file's header, the hook against the config, the context
+ * size against its {@code n_ctx}, that a text dataset has a tokenizer and that a pre-tokenized one has a row for
+ * every context. Reads the config and the dataset's metadata, never the tensors or the tokens.
  */
 final class ModelSourceCheck {
 
     private ModelSourceCheck() {
     }
 
-    /** The width of the hook's activations when the weights are named and their config is sound. */
-    static OptionalInt activationWidth(ActivationSourceSpec.Model model, Problems problems) {
-        if (model.datasetPath() != null && model.tokenizer() == null) {
-            try {
-                if (!DocumentSources.isPretokenized(model.datasetPath())) {
+    /** A text dataset needs a tokenizer; a pre-tokenized one needs a row per context (its metadata says). */
+    private static void checkDataset(ActivationSourceSpec.Model model, Problems problems) {
+        try {
+            if (!DocumentSources.isPretokenized(model.datasetPath())) {
+                if (model.tokenizer() == null) {
                     problems.report("activations.tokenizer", "the dataset " + model.datasetPath() + " holds text, "
                             + "which needs a tokenizer: set tokenizer: to gpt2 or a tokenizer.json");
                 }
-            } catch (RuntimeException e) {
-                problems.report("activations.dataset", SpecArtifactsCheck.describe(e));
+                return;
             }
+            LanguageModel.requireEnoughContexts(model, DocumentSources.open(model.datasetPath(), Optional.empty()));
+        } catch (ModelSourceException e) {
+            problems.report(e.field(), e.problem());
+        } catch (RuntimeException e) {
+            problems.report("activations.dataset", SpecArtifactsCheck.describe(e));
+        }
+    }
+
+    /** The width of the hook's activations when the weights are named and their config is sound. */
+    static OptionalInt activationWidth(ActivationSourceSpec.Model model, Problems problems) {
+        if (model.datasetPath() != null) {
+            checkDataset(model, problems);
         }
         if (model.weights() == null) {
             return OptionalInt.empty();

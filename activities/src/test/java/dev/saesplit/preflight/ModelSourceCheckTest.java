@@ -94,6 +94,24 @@ class ModelSourceCheckTest {
         assertEquals("activations.weights", e.problems().get(0).field(), e.getMessage());
     }
 
+    @Test
+    void aPreTokenizedDatasetWithARowPerContextTooFewIsReportedAtTokens() throws Exception {
+        narrowSae(64);
+        // The tokens fixture's [3, 8] int64 array: three pre-tokenized rows, so at most three contexts.
+        String yaml = spec("blocks.0.hook_mlp_out", 8, "")
+                .replace(FixtureModelSpec.resource("lm/corpus/hyphens.jsonl").toString(),
+                        FixtureModelSpec.resource("lm/tokens/tokens_int64.npy").toString())
+                .replace("tokens: 4k", "tokens: 32");
+
+        SpecValidationException e = assertThrows(SpecValidationException.class,
+                () -> SpecParser.parse(write(yaml), new SpecArtifactsCheck()));
+
+        assertTrue(e.getMessage().contains("lm.yaml:10:3: activations.tokens: 32 tokens need 4 contexts of 8, but the "
+                + "pre-tokenized dataset has 3 rows, each one context"), e.getMessage());
+        assertEquals(8, SpecParser.parse(write(yaml.replace("tokens: 32", "tokens: 24")), new SpecArtifactsCheck())
+                .narrowSae().width());
+    }
+
     private Path write(String yaml) throws Exception {
         Path file = dir.resolve("lm.yaml");
         java.nio.file.Files.writeString(file, yaml);
