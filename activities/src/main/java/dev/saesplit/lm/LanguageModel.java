@@ -104,20 +104,21 @@ public final class LanguageModel implements AutoCloseable {
      */
     public static void requireEnoughContexts(ActivationSourceSpec.Model spec, TokenDocuments documents) {
         long needed = spec.tokens() / spec.contextSize();
-        if (documents.pretokenizedContexts() && documents.documentCount().isPresent()
+        if (documents.pretokenizedContexts() && !spec.splitRows() && documents.documentCount().isPresent()
                 && documents.documentCount().getAsLong() < needed) {
             long rows = documents.documentCount().getAsLong();
             throw new ModelSourceException("tokens", spec.tokens() + " tokens need " + needed + " contexts of "
                     + spec.contextSize() + ", but the pre-tokenized dataset has " + rows + " rows, each one context"
                     + " (cut to context_size, as SAELens does): at most " + rows * spec.contextSize()
-                    + " tokens; lower tokens, or raise context_size to the rows' length");
+                    + " tokens; lower tokens, set split_rows: true to cut every row into contexts, or raise"
+                    + " context_size to the rows' length");
         }
     }
 
     /** How the dataset becomes contexts: SAELens's conventions with the spec's context size and BOS choice. */
     public static ContextSettings contextSettings(ActivationSourceSpec.Model spec) {
         return new ContextSettings(spec.contextSize(), spec.prependBos(), spec.prependBos(),
-                ContextSettings.UNLIMITED);
+                ContextSettings.UNLIMITED, spec.splitRows());
     }
 
     public ActivationSourceSpec.Model spec() {

@@ -21,7 +21,7 @@ public final class FixtureModelSpec {
     public static ActivationSourceSpec.Model of(String hook, long tokens, int batch) {
         return new ActivationSourceSpec.Model("parity-gelu-2l", resource("lm/tl-safetensors"),
                 resource("lm/tokens/tokenizer.json").toString(), "hyphens.jsonl", resource("lm/corpus/hyphens.jsonl"),
-                hook, CONTEXT, true, tokens, batch);
+                hook, CONTEXT, true, false, tokens, batch);
     }
 
     public static ActivationSourceSpec.Model mlpOut(long tokens) {

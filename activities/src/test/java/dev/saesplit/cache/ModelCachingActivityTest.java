@@ -109,7 +109,7 @@ class ModelCachingActivityTest {
     void aSpecThatNamesItsModelWithoutWeightsFailsNamingTheField() {
         ActivationSourceSpec.Model fixture = FixtureModelSpec.mlpOut(TOKENS);
         ActivationSourceSpec.Model noWeights = new ActivationSourceSpec.Model("gelu-1l", null, null,
-                "c4-code-tokenized-2b", null, fixture.hook(), 128, true, TOKENS, 8);
+                "c4-code-tokenized-2b", null, fixture.hook(), 128, true, false, TOKENS, 8);
 
         ModelSourceException e = assertThrows(ModelSourceException.class,
                 () -> new ActivationActivitiesImpl(store).ensureActivations("study", noWeights));

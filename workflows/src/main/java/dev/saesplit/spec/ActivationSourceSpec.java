@@ -70,12 +70,16 @@ public sealed interface ActivationSourceSpec {
      *                    is only a name
      * @param hook        hook point (e.g. {@code blocks.0.hook_mlp_out})
      * @param contextSize tokens per context
-     * @param prependBos  BOS first in every context built from raw documents (SAELens's default, true)
+     * @param prependBos  BOS first in every context built from raw documents (SAELens's default, true), and in
+     *                    every context cut from a pre-tokenized row when {@code splitRows}
+     * @param splitRows   cut each pre-tokenized row into as many contexts as it holds, rather than use its first
+     *                    {@code contextSize} tokens (SAELens)
      * @param tokens      tokens to cache
      * @param batchSize   contexts per forward pass
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
-                 int contextSize, boolean prependBos, long tokens, int batchSize) implements ActivationSourceSpec {
+                 int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize)
+            implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
 

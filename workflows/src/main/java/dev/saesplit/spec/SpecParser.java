@@ -43,7 +43,7 @@ public final class SpecParser {
             "children_per_parent", "firing_probability", "child_probability", "tokens", "seed");
     private static final Set<String> NPY = Set.of("source", "files");
     private static final Set<String> MODEL = Set.of("source", "model", "weights", "tokenizer", "hook", "dataset",
-            "context_size", "prepend_bos", "tokens", "batch_size");
+            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size");
     /** The extensions of dataset files; a {@code dataset} without one and without a '/' may be a bare name. */
     private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
@@ -172,11 +172,12 @@ public final class SpecParser {
                     Path datasetPath = datasetPath(dataset, p + ".dataset");
                     int context = r.intValue(node, p, "context_size", 128, 1, 1 << 20);
                     boolean prependBos = r.bool(node, p, "prepend_bos", true);
+                    boolean splitRows = r.bool(node, p, "split_rows", false);
                     long tokens = r.tokenCount(node, p, "tokens", null);
                     int batch = r.intValue(node, p, "batch_size", ActivationSourceSpec.Model.DEFAULT_BATCH_SIZE, 1,
                             1 << 16);
                     return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
-                            context, prependBos, tokens, batch);
+                            context, prependBos, splitRows, tokens, batch);
                 }
                 case "" -> {
                     if (!node.isObject()) {

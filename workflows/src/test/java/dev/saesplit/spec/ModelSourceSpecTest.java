@@ -39,6 +39,7 @@ class ModelSourceSpecTest {
                   hook: blocks.0.hook_mlp_out
                   context_size: 16
                   prepend_bos: false
+                  split_rows: true
                   tokens: 2k
                   batch_size: 4
                 """), "lm.yaml", dir);
@@ -50,6 +51,7 @@ class ModelSourceSpecTest {
         assertEquals(dir.resolve("corpus"), model.datasetPath());
         assertEquals(16, model.contextSize());
         assertEquals(false, model.prependBos());
+        assertTrue(model.splitRows());
         assertEquals(2000, model.tokens());
         assertEquals(4, model.batchSize());
     }
@@ -69,6 +71,7 @@ class ModelSourceSpecTest {
         assertNull(model.tokenizer());
         assertNull(model.datasetPath());
         assertTrue(model.prependBos(), "SAELens's default");
+        assertEquals(false, model.splitRows(), "SAELens's default: a row is one context");
         assertEquals(128, model.contextSize());
         assertEquals(ActivationSourceSpec.Model.DEFAULT_BATCH_SIZE, model.batchSize());
     }

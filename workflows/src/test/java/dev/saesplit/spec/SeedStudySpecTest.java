@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** experiments/hyphen-240.yaml restates the seed study's run-configuration table row by row. */
@@ -57,6 +58,7 @@ class SeedStudySpecTest {
         assertEquals("c4-code-tokenized-2b", model.dataset());
         assertNull(model.datasetPath(), "named, not downloaded: caching asks for the path");
         assertNull(model.weights());
+        assertTrue(model.splitRows(), "2B tokens at context 128 need every 1024-token row cut into 8 contexts");
         assertEquals(3, spec.split().probes().size());
         assertEquals(SplitCriteria.Expectation.DOMINANT_CHILD, spec.split().probes().get(0).expect());
     }
