@@ -124,6 +124,39 @@ class ModelActivationCacheTest {
     }
 
     @Test
+    void preTokenizedRowsSplitIntoSeveralContextsEachAreCachedInOrder(@TempDir Path dir) throws IOException {
+        // The tokens fixture's [3, 8] int64 rows, each cut into two contexts of 4.
+        ActivationSourceSpec.Model rows = new ActivationSourceSpec.Model("parity-gelu-2l", spec.weights(),
+                spec.tokenizer(), "tokens_int64.npy", FixtureModelSpec.resource("lm/tokens/tokens_int64.npy"),
+                spec.hook(), 4, false, true, 24, 4);
+        try (LanguageModel split = LanguageModel.open(rows, manager)) {
+            ModelActivationCache cache = new ModelActivationCache(split.transformer(), split.hook(),
+                    split.batcher(split.documents()), 6, 4, SHARD_BYTES);
+            Path work = Files.createDirectories(dir.resolve("work"));
+            List<CacheShard> shards = cache.write(work, manager, CachingListener.NONE);
+            ModelActivationCache.finish(work, dir, description(), shards);
+        }
+
+        try (ActivationCacheReader reader = ActivationCacheReader.open(dir);
+             var tokens = new dev.saesplit.lm.dataset.NpyTokenDocuments(
+                     FixtureModelSpec.resource("lm/tokens/tokens_int64.npy")).read(
+                     new dev.saesplit.lm.dataset.DocumentPosition(0, 0))) {
+            RowTokens cached = reader.rowTokens().orElseThrow();
+            assertEquals(24, reader.tokens());
+            long row = 0;
+            while (tokens.hasNext()) {
+                for (int id : tokens.next().tokens()) {
+                    assertEquals(id, cached.tokenId(row), "row " + row);
+                    assertEquals(row / 4, cached.context(row));
+                    assertEquals(row % 4, cached.position(row));
+                    row++;
+                }
+            }
+            assertEquals(24, row);
+        }
+    }
+
+    @Test
     void aDatasetTooSmallForTheTokensAskedForNamesTheField(@TempDir Path dir) throws IOException {
         TokenDocuments documents = model.documents();
         ModelActivationCache tooMany = new ModelActivationCache(model.transformer(), model.hook(),
