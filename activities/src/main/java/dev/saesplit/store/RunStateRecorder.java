@@ -1,8 +1,10 @@
 package dev.saesplit.store;
 
 import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.evaluate.LossRecoveredSummary;
 import dev.saesplit.evaluate.ReconstructionSummary;
 import dev.saesplit.table.RunStatus;
+import dev.saesplit.table.RunTableFormatter;
 import dev.saesplit.table.SplitOutcome;
 
 import javax.sql.DataSource;
@@ -92,6 +94,13 @@ public final class RunStateRecorder {
         summary.put("split/success", splitScore(result.outcome()));
         if (result.groundTruthOutcome() != null) {
             summary.put("split/ground_truth_success", splitScore(result.groundTruthOutcome()));
+        }
+        LossRecoveredSummary loss = result.lossRecovered();
+        if (loss != null) {
+            summary.put(RunTableFormatter.CE_LOSS_CLEAN, loss.ceClean());
+            summary.put(RunTableFormatter.CE_LOSS_SPLICED, loss.ceSpliced());
+            summary.put(RunTableFormatter.CE_LOSS_ZERO_ABLATED, loss.ceZeroAblated());
+            summary.put(RunTableFormatter.LOSS_RECOVERED, loss.fractionRecovered());
         }
         return summary;
     }

@@ -125,7 +125,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 active.removeIf(Promise::isCompleted);
             }
             SplitRunInput input = new SplitRunInput(spec.name(), row, data, filtered, narrow, target,
-                    spec.filterThreshold(), spec.training(), spec.split());
+                    spec.filterThreshold(), spec.training(), spec.split(), spec.activations());
             Promise<RunOutcome> outcome = Async.function(child(spec.name(), row)::run, input)
                     .handle((result, failure) -> outcome(row, result, failure));
             all.add(outcome);

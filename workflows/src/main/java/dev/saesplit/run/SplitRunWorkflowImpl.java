@@ -82,7 +82,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     private static EvaluationRequest evaluationRequest(SplitRunInput input, SaeRef trained) {
         return new EvaluationRequest(input.experiment(), input.run().id(), trained, input.narrow(),
                 input.targetLatent(), input.threshold(), zeroedLatent(input),
-                input.run().data() == DataSelection.FILTERED, input.data(), input.criteria());
+                input.run().data() == DataSelection.FILTERED, input.data(), input.criteria(), input.source());
     }
 
     /** The wide latent forced to zero in training: the copied target, which keeps its index. */

@@ -41,11 +41,20 @@ public final class RunTableFormatter {
     public static final String TOKENS_TO_COMMON_LOSS = "efficiency/tokens_to_common_loss";
     /** The worst final training loss among the rows of a width: the level they are compared at. */
     public static final String COMMON_LOSS = "efficiency/common_loss";
+    /** The language model's next-token loss on held-out contexts, unchanged (nats). */
+    public static final String CE_LOSS_CLEAN = "final/ce_loss/clean";
+    /** The same with the SAE's reconstruction spliced in at the hook. */
+    public static final String CE_LOSS_SPLICED = "final/ce_loss/spliced";
+    /** The same with the hook zero-ablated. */
+    public static final String CE_LOSS_ZERO_ABLATED = "final/ce_loss/zero_ablated";
+    /** (zero-ablated − spliced) / (zero-ablated − clean): 1 for a lossless SAE. */
+    public static final String LOSS_RECOVERED = "final/ce_loss/recovered";
     /** Final figures {@code table --format json} carries, under these names. */
     public static final List<String> RESULT_METRICS = List.of("train/loss", "train/tokens_seen", "final/all/mse",
             "final/all/explained_variance", "final/all/l0", "final/all/dead_fraction", "final/filtered/mse",
             "final/filtered/explained_variance", "final/filtered/l0", "split/children", "split/distinct_children",
-            "split/coverage", COMMON_LOSS, TOKENS_TO_COMMON_LOSS);
+            "split/coverage", COMMON_LOSS, TOKENS_TO_COMMON_LOSS, CE_LOSS_CLEAN, CE_LOSS_SPLICED, CE_LOSS_ZERO_ABLATED,
+            LOSS_RECOVERED);
 
     private RunTableFormatter() {
     }

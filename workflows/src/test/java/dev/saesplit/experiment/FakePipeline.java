@@ -138,7 +138,7 @@ final class FakePipeline {
             calls.add("evaluate " + request.runId());
             ReconstructionSummary fit = new ReconstructionSummary(1024, 0.1, 0.9, 12, 0.01);
             return new EvaluationResult(fit, fit, 3, 3, 0.95, SplitOutcome.YES, "3 distinct children", null, null,
-                    artifact("evaluation", request.runId()));
+                    artifact("evaluation", request.runId()), null);
         }
     }
 
