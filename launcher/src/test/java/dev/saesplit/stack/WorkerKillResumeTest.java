@@ -148,8 +148,7 @@ class WorkerKillResumeTest {
         try (Database reference = Database.open(new DatabaseConfig(Optional.of(
                 "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/reference"), LocalPostgres.USER, "", home))) {
             env.registerActivitiesImplementations(new TrainingActivitiesImpl(
-                    new ArtifactStore(root, reference.dataSource()), new MetricsRecorder(reference.dataSource()),
-                    (id, progress) -> { }));
+                    new ArtifactStore(root, reference.dataSource()), new MetricsRecorder(reference.dataSource())));
             SaeRef trained = env.newActivityStub(TrainingActivities.class).train(new TrainRequest(spec.name(),
                     row.id(), initial, data, null, spec.training(), row.tokens(), row.seed(), -1));
             return SaeLensFormat.read(ArtifactStore.directory(trained.artifact()));
