@@ -7,6 +7,7 @@ import dev.saesplit.stack.ServerProcess;
 import dev.saesplit.stack.TemporalServer;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
+import dev.saesplit.text.Redaction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -58,7 +59,7 @@ final class StackCommand {
             out.printf("Temporal    %s%s%n", temporal.address(), temporal.uiAddress().map(u -> "  (Web UI " + u + ")")
                     .orElse(""));
             MlflowServer mlflow = MlflowServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()), true);
-            out.printf("MLflow      %s%n", mlflow.trackingUri());
+            out.printf("MLflow      %s%n", Redaction.redact(mlflow.trackingUri()));
             out.flush();
             return SaesplitCommand.OK;
         }

@@ -47,7 +47,7 @@ class CommandLineTest {
     /** Each test starts from an empty system of record. */
     @BeforeEach
     void forgetExperiments() throws SQLException {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), LocalPostgres.USER, "")) {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), LocalPostgres.USER, server.password())) {
             c.createStatement().execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
         }
     }

@@ -146,7 +146,8 @@ class WorkerKillResumeTest {
         Path root = home.resolve("reference-artifacts");
         TestActivityEnvironment env = TestActivityEnvironment.newInstance();
         try (Database reference = Database.open(new DatabaseConfig(Optional.of(
-                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/reference"), LocalPostgres.USER, "", home))) {
+                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/reference"), LocalPostgres.USER, postgres.password(),
+                home))) {
             env.registerActivitiesImplementations(new TrainingActivitiesImpl(
                     new ArtifactStore(root, reference.dataSource()), new MetricsRecorder(reference.dataSource())));
             SaeRef trained = env.newActivityStub(TrainingActivities.class).train(new TrainRequest(spec.name(),
@@ -211,7 +212,8 @@ class WorkerKillResumeTest {
 
     private static void createDatabase(String name) throws SQLException {
         try (Connection c = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres", LocalPostgres.USER, "");
+                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres", LocalPostgres.USER,
+                postgres.password());
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
