@@ -1,8 +1,11 @@
 package dev.saesplit.track;
 
+import dev.saesplit.artifact.ArtifactOutsideRootException;
+import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.DatabaseUnavailableException;
 
 import javax.sql.DataSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,10 +37,13 @@ public final class TrackingSync {
     private final DataSource database;
     private final TrackingBackend backend;
     private final TrackedRuns runs;
+    private final Path artifactRoot;
 
-    public TrackingSync(DataSource database, TrackingBackend backend, TrackingContext context) {
+    /** @param artifactRoot the artifact store's root: the only files an outbox entry may upload */
+    public TrackingSync(DataSource database, TrackingBackend backend, TrackingContext context, Path artifactRoot) {
         this.database = database;
         this.backend = backend;
+        this.artifactRoot = artifactRoot;
         this.runs = new TrackedRuns(database, backend, context);
     }
 
@@ -195,13 +201,13 @@ public final class TrackingSync {
                 switch (entry.kind()) {
                     case "tags" -> backend.logBatch(runId, List.of(), Map.of(), limit(entry.payload(), MAX_TAGS));
                     case "artifact" -> backend.uploadArtifact(runId, entry.payload().get("path"),
-                            Path.of(entry.payload().get("file")));
+                            uploadable(entry.payload().get("file")));
                     case "end" -> backend.terminate(runId, entry.payload().get("status"), entry.createdMillis());
                     case "experiment_tags" -> entry.payload().forEach((k, v) -> backend.setExperimentTag(experimentId,
                             k, v));
                     default -> { } // "start": the run now exists, which is all it asked
                 }
-            } catch (TrackingRejectedException e) {
+            } catch (TrackingRejectedException | ArtifactOutsideRootException e) {
                 error = e.getMessage();
                 System.err.println("saesplit: tracking set aside a " + entry.kind() + " of " + run.describe() + ": "
                         + error);
@@ -210,6 +216,15 @@ public final class TrackingSync {
             delivered++;
         }
         return delivered;
+    }
+
+    /** The outbox names files by path; only one inside the artifact store, symlinks resolved, is sent. */
+    private Path uploadable(String file) {
+        Path path = Path.of(file);
+        if (!Files.exists(path)) {
+            throw new TrackingRejectedException("artifact " + path + " no longer exists", null);
+        }
+        return ArtifactStore.confine(artifactRoot, path);
     }
 
     private List<OutboxEntry> pendingEntries(PendingRun run) throws SQLException {

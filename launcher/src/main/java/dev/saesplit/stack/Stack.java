@@ -95,7 +95,7 @@ public final class Stack implements AutoCloseable {
         if (tracking == null) {
             mlflow = MlflowServer.forEnvironment(environment, stateDir, new PythonEnvironment(ProjectRoot.get()));
             tracking = new TrackingSync(database.dataSource(), new MlflowBackend(mlflow.trackingUri()),
-                    TrackingContexts.current());
+                    TrackingContexts.current(), artifacts.root());
         }
         return tracking;
     }
