@@ -135,18 +135,29 @@ public final class TrackingSync {
         }
     }
 
-    /** The points of {@code batch} the server does not already hold (only attempted points can be there). */
+    /**
+     * The points of {@code batch} the server does not already hold: only attempted points can be there, unless
+     * the run was found on the server by its key (its creation's answer was lost, or the database was restored),
+     * when any point may be. A point is held when the server has the metric at that step: MLflow keeps every
+     * value logged, so a second one at the same step (recorded again at another time) would be a duplicate.
+     */
     private List<PendingPoint> reconcile(String runId, List<PendingPoint> batch) {
-        Set<String> attemptedKeys = new HashSet<>();
-        batch.stream().filter(PendingPoint::attempted).forEach(p -> attemptedKeys.add(p.point().key()));
-        if (attemptedKeys.isEmpty()) {
+        boolean anyMayBeHeld = runs.adopted(runId);
+        Set<String> keys = new HashSet<>();
+        batch.stream().filter(p -> anyMayBeHeld || p.attempted()).forEach(p -> keys.add(p.point().key()));
+        if (keys.isEmpty()) {
             return batch;
         }
-        Set<TrackingBackend.MetricPoint> held = new HashSet<>();
-        for (String key : attemptedKeys) {
-            held.addAll(backend.metricHistory(runId, key));
+        Set<String> held = new HashSet<>();
+        for (String key : keys) {
+            backend.metricHistory(runId, key).forEach(point -> held.add(keyAndStep(point)));
         }
-        return batch.stream().filter(p -> !(p.attempted() && held.contains(p.point()))).toList();
+        return batch.stream()
+                .filter(p -> !((anyMayBeHeld || p.attempted()) && held.contains(keyAndStep(p.point())))).toList();
+    }
+
+    private static String keyAndStep(TrackingBackend.MetricPoint point) {
+        return point.step() + "\u0000" + point.key();
     }
 
     private List<PendingPoint> pendingPoints(PendingRun run) throws SQLException {
