@@ -18,23 +18,25 @@ import java.util.regex.Pattern;
 
 /**
  * An open connection pool on saesplit's PostgreSQL with the schema migrated to the latest version. Opening
- * one starts the local server when no external one is configured; closing it stops what it started.
+ * one starts the local server when no external one is configured (or attaches to it); the local server stops
+ * when the last process using it closes (see {@link LocalStackLease}), not when the one that started it does.
  */
 public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
-    private final LocalPostgres localServer;
+    private final LocalStackLease lease;
     private final String description;
 
-    private Database(HikariDataSource pool, LocalPostgres localServer, String description) {
+    private Database(HikariDataSource pool, LocalStackLease lease, String description) {
         this.pool = pool;
-        this.localServer = localServer;
+        this.lease = lease;
         this.description = description;
     }
 
     /** Connects (starting the local server if needed) and applies pending migrations. */
     public static Database open(DatabaseConfig config) {
         LocalPostgres local = null;
+        LocalStackLease lease = null;
         String url;
         String description;
         String password = config.password();
@@ -44,7 +46,14 @@ public final class Database implements AutoCloseable {
             password = passwordIn(config.externalUrl().get()).orElse(password);
             description = "PostgreSQL at " + Redaction.redact(url);
         } else {
-            local = LocalPostgres.startOrAttach(config.localDataDir(), DatabaseConfig.binaryCache());
+            lease = LocalStackLease.acquire(config.stateDir());
+            try {
+                local = LocalPostgres.startOrAttach(config.localDataDir(), DatabaseConfig.binaryCache());
+            } catch (RuntimeException e) {
+                lease.close();
+                throw e;
+            }
+            lease.onLastRelease("postgres", local::stopIfRunning);
             url = local.jdbcUrl();
             description = "local PostgreSQL on 127.0.0.1:" + local.port() + " (data in " + local.dataDir() + ")";
         }
@@ -55,12 +64,12 @@ public final class Database implements AutoCloseable {
             Redaction.registerSecret(password);
             HikariDataSource pool = pool(url, config.externalUrl().isPresent() ? config.user() : LocalPostgres.USER,
                     password);
-            Database database = new Database(pool, local, description);
+            Database database = new Database(pool, lease, description);
             database.migrate();
             return database;
         } catch (RuntimeException e) {
-            if (local != null) {
-                local.close();
+            if (lease != null) {
+                lease.close();
             }
             throw e;
         }
@@ -93,8 +102,8 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-        if (localServer != null) {
-            localServer.close();
+        if (lease != null) {
+            lease.close();
         }
     }
 

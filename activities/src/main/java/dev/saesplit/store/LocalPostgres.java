@@ -137,6 +137,13 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** Stops the server if it still runs (the last user of the local stack leaving). */
+    public void stopIfRunning() {
+        if (livePort(dataDir).isPresent()) {
+            stop();
+        }
+    }
+
     /** Stops the server whichever process started it (used by {@code stack down}). */
     public void stop() {
         run("stop PostgreSQL", command("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "stop"));
