@@ -7,8 +7,8 @@ import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.TaskQueues;
+import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
-import dev.saesplit.run.SplitRunWorkflow;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.ExperimentSpec;
@@ -23,6 +23,7 @@ import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 import dev.saesplit.train.TrainingActivitiesImpl;
+import dev.saesplit.train.TrainingProgressReader;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -178,12 +179,12 @@ class WorkerKillResumeTest {
     }
 
     private static void awaitTrainingStep(ExperimentSpec spec, long step) throws InterruptedException {
-        SplitRunWorkflow run = client.newWorkflowStub(SplitRunWorkflow.class,
-                WorkflowIds.run(spec.name(), spec.runs().get(0).id()));
+        String run = WorkflowIds.run(spec.name(), spec.runs().get(0).id());
+        TrainingProgressReader progress = new TrainingProgressReader(client);
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (run.progress().training().step() >= step) {
+                if (progress.of(run).map(TrainingProgress::step).orElse(0L) >= step) {
                     return;
                 }
             } catch (RuntimeException notStartedYet) {
