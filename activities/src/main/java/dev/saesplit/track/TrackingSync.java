@@ -3,6 +3,7 @@ package dev.saesplit.track;
 import dev.saesplit.artifact.ArtifactOutsideRootException;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.DatabaseUnavailableException;
+import dev.saesplit.text.Redaction;
 
 import javax.sql.DataSource;
 import java.nio.file.Files;
@@ -215,7 +216,7 @@ public final class TrackingSync {
                             uploadable(entry.payload().get("file")));
                     case "end" -> backend.terminate(runId, entry.payload().get("status"), entry.createdMillis());
                     case "experiment_tags" -> entry.payload().forEach((k, v) -> backend.setExperimentTag(experimentId,
-                            k, v));
+                            k, Redaction.redact(v)));
                     default -> { } // "start": the run now exists, which is all it asked
                 }
             } catch (TrackingRejectedException | ArtifactOutsideRootException e) {
@@ -277,7 +278,8 @@ public final class TrackingSync {
 
     private static Map<String, String> limit(Map<String, String> tags, int max) {
         Map<String, String> limited = new LinkedHashMap<>();
-        tags.entrySet().stream().limit(max).forEach(e -> limited.put(e.getKey(), e.getValue()));
+        // Tags are shown to everyone who reads the server; user text in them (a description) may hold a secret.
+        tags.entrySet().stream().limit(max).forEach(e -> limited.put(e.getKey(), Redaction.redact(e.getValue())));
         return limited;
     }
 
