@@ -91,11 +91,23 @@ public final class ArtifactStore {
         }
     }
 
-    /** The directory of {@code ref}, which must exist. */
+    /**
+     * The directory of {@code ref}, which must exist and, symlinks resolved, still be {@code <kind>/<key>} of a
+     * store: an artifact directory replaced by a link to elsewhere is refused rather than read.
+     */
     public static Path directory(ArtifactRef ref) {
         Path dir = Path.of(URI.create(ref.uri()));
         if (!Files.isDirectory(dir)) {
             throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "the artifact directory is gone");
+        }
+        try {
+            Path real = dir.toRealPath();
+            if (!real.endsWith(Path.of(ref.kind(), ref.key()))) {
+                throw new ArtifactOutsideRootException(dir, real, dir.getParent().getParent());
+            }
+        } catch (IOException e) {
+            throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "it cannot be resolved: "
+                    + e.getMessage());
         }
         return dir;
     }

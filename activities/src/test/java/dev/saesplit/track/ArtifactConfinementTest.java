@@ -10,6 +10,7 @@ import dev.saesplit.store.RunStateRecorder;
 import dev.saesplit.store.TestPostgres;
 import dev.saesplit.store.TrackingOutbox;
 import dev.saesplit.table.RunStatus;
+import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,21 @@ class ArtifactConfinementTest {
         ArtifactOutsideRootException e = assertThrows(ArtifactOutsideRootException.class, () -> store.find("sae", "k"));
 
         assertTrue(e.getMessage().contains("outside the artifact root " + store.root()), e.getMessage());
+    }
+
+    @Test
+    void anArtifactDirectoryReplacedByALinkToElsewhereIsNotRead() throws Exception {
+        var ref = store.getOrProduce("sae", "k2", new Provenance("train", "confined", "a"),
+                dir -> Files.writeString(dir.resolve("cfg.json"), "{}"));
+        Path dir = ArtifactStore.directory(ref);
+        Path elsewhere = Files.createDirectories(outside.resolve("home-of-someone"));
+        PathUtils.deleteDirectory(dir);
+        Files.createSymbolicLink(dir, elsewhere);
+
+        ArtifactOutsideRootException e = assertThrows(ArtifactOutsideRootException.class,
+                () -> ArtifactStore.directory(ref));
+
+        assertTrue(e.getMessage().contains("resolves to " + elsewhere.toRealPath()), e.getMessage());
     }
 
     private void queue(Path file, String path) throws Exception {
