@@ -130,7 +130,6 @@ public final class LocalStackLease implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(PIN));
             pruneDeadUsers(dir);
             List<Long> users = users(dir);
-            users.remove(ProcessHandle.current().pid());
             if (users.isEmpty()) {
                 stop.run();
             }

@@ -64,6 +64,16 @@ class CommandLineTest {
     }
 
     @Test
+    void stackDownLeavesTheStackRunningForAProcessThatStillUsesIt() {
+        CliRun down = run("stack", "down");
+
+        assertEquals(0, down.exitCode(), down.err());
+        assertTrue(down.out().contains("Temporal and PostgreSQL stay up while 1 saesplit process uses them (pid "
+                + ProcessHandle.current().pid() + ")"), down.out());
+        assertTrue(LocalPostgres.runningPort(DatabaseConfig.local(home).localDataDir()).isPresent());
+    }
+
+    @Test
     void submitThenTablePrintsTheQuickstartRunTableFromPostgres() throws IOException {
         CliRun submit = run("submit", QUICKSTART.toString());
         assertEquals(0, submit.exitCode(), submit.err());
