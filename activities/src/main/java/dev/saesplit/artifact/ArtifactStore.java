@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -78,7 +78,12 @@ public final class ArtifactStore {
                     return Optional.empty();
                 }
                 ArtifactRef ref = new ArtifactRef(kind, key, rs.getString(1), rs.getString(2));
-                return Files.isDirectory(Path.of(URI.create(ref.uri()))) ? Optional.of(ref) : Optional.empty();
+                Path dir = Path.of(URI.create(ref.uri()));
+                if (!Files.isDirectory(dir)) {
+                    return Optional.empty();
+                }
+                confine(root, dir); // a recorded location is reused only inside this store
+                return Optional.of(ref);
             }
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot look up artifact " + kind + "/" + key + ": "
@@ -86,11 +91,23 @@ public final class ArtifactStore {
         }
     }
 
-    /** The directory of {@code ref}, which must exist. */
+    /**
+     * The directory of {@code ref}, which must exist and, symlinks resolved, still be {@code <kind>/<key>} of a
+     * store: an artifact directory replaced by a link to elsewhere is refused rather than read.
+     */
     public static Path directory(ArtifactRef ref) {
         Path dir = Path.of(URI.create(ref.uri()));
         if (!Files.isDirectory(dir)) {
             throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "the artifact directory is gone");
+        }
+        try {
+            Path real = dir.toRealPath();
+            if (!real.endsWith(Path.of(ref.kind(), ref.key()))) {
+                throw new ArtifactOutsideRootException(dir, real, dir.getParent().getParent());
+            }
+        } catch (IOException e) {
+            throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "it cannot be resolved: "
+                    + e.getMessage());
         }
         return dir;
     }
@@ -115,6 +132,30 @@ public final class ArtifactStore {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * {@code path} with every symlink resolved, if that lies inside {@code root} (also resolved); otherwise an
+     * {@link ArtifactOutsideRootException}. A path that does not exist is refused as missing.
+     */
+    public static Path confine(Path root, Path path) {
+        Path realRoot;
+        Path real;
+        try {
+            // A root not made yet holds nothing; comparing with its plain form refuses everything, as it should.
+            realRoot = Files.exists(root) ? root.toRealPath() : root.toAbsolutePath().normalize();
+        } catch (IOException e) {
+            throw new ArtifactCorruptException(root, "artifact root", "it cannot be resolved: " + e.getMessage());
+        }
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            throw new ArtifactCorruptException(path, "artifact", "it cannot be resolved: " + e.getMessage());
+        }
+        if (!real.startsWith(realRoot)) {
+            throw new ArtifactOutsideRootException(path, real, realRoot);
+        }
+        return real;
     }
 
     private void write(Path target, Producer producer) {

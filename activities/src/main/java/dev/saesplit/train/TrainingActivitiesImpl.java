@@ -36,19 +36,16 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
 
     private final ArtifactStore store;
     private final MetricsRecorder metrics;
-    private final ProgressSink progress;
     private final TrainingListener observer;
 
-    public TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, ProgressSink progress) {
-        this(store, metrics, progress, TrainingListener.NONE);
+    public TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics) {
+        this(store, metrics, TrainingListener.NONE);
     }
 
     /** As above, with {@code observer} told of every report after it is handled (tests use it to stop a run). */
-    TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, ProgressSink progress,
-                           TrainingListener observer) {
+    TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, TrainingListener observer) {
         this.store = store;
         this.metrics = metrics;
-        this.progress = progress;
         this.observer = observer;
     }
 
@@ -64,14 +61,14 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 CHECKPOINTS_KEPT);
         Optional<CheckpointInfo> resumeFrom = resumePoint(context, checkpoints);
         TrainerConfig config = trainerConfig(r);
+        TrainingHeartbeat first = resumeFrom
+                .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
+                .orElse(TrainingHeartbeat.NONE);
         try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(r.data()));
              ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
                      ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
-             ActivityHeartbeat heartbeat = ActivityHeartbeat.start(resumeFrom
-                     .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
-                     .orElse(TrainingHeartbeat.NONE))) {
-            TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat,
-                    new ProgressSignal(progress, context.getInfo().getWorkflowId()), observer);
+             ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
+            TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat, first, observer);
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
             try (SaeTrainer trainer = resumeFrom.isPresent()
                     ? SaeTrainer.resume(config, resumeFrom.get(), stream, reporter, Optional.of(checkpoints))

@@ -45,7 +45,7 @@ class TrackingSyncTest {
     void submit() throws Exception {
         database = Database.open(TestPostgres.freshDatabase());
         new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "t.yaml", Path.of(".")), SPEC, "t");
-        sync = new TrackingSync(database.dataSource(), backend, new TrackingContext("1.2.3", "abc"));
+        sync = new TrackingSync(database.dataSource(), backend, new TrackingContext("1.2.3", "abc"), Path.of("."));
     }
 
     @AfterEach

@@ -128,14 +128,14 @@ class TrainingActivityResumeTest {
             data = new ActivationActivitiesImpl(store).ensureActivations("resume", spec.activations());
             initial = new InitActivitiesImpl(store).initialise(new InitRequest("resume", "a", data, 24, 5, Init.RANDOM,
                     true, null));
-            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()), (id, p) -> { });
+            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
         }
 
         final TrainingActivitiesImpl activities;
 
         /** The same activity on a worker that dies right after completing checkpoint {@code step}. */
         TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()), (id, p) -> { },
+            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()),
                     new TrainingListener() {
                         @Override
                         public void onCheckpoint(CheckpointInfo checkpoint) {

@@ -13,7 +13,6 @@ import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
 import dev.saesplit.track.TrackingActivitiesImpl;
-import dev.saesplit.train.ProgressSink;
 import dev.saesplit.train.TrainingActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -22,6 +21,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.Collection;
 
 /**
@@ -32,6 +32,12 @@ public final class PipelineWorkers {
 
     /** Training uses every core (or the GPU): one training at a time per worker. */
     private static final int TRAINING_SLOTS = 1;
+
+    /**
+     * Training progress travels in heartbeat details, which the SDK sends at most this often (by default 80 % of
+     * the heartbeat timeout, too slow for a live progress line).
+     */
+    public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
     private PipelineWorkers() {
     }
@@ -54,9 +60,9 @@ public final class PipelineWorkers {
         }
         if (queues.contains(TaskQueues.GPU)) {
             Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()
-                    .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS).build());
-            gpu.registerActivitiesImplementations(
-                    new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database), ProgressSink.signalling(client)));
+                    .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS)
+                    .setMaxHeartbeatThrottleInterval(PROGRESS_INTERVAL).build());
+            gpu.registerActivitiesImplementations(new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database)));
         }
         return factory;
     }

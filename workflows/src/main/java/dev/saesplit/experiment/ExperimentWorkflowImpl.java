@@ -58,7 +58,6 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             Workflow.newActivityStub(TrackingActivities.class, PipelineActivityOptions.DATA);
 
     private String stage = "starting";
-    private TrainingProgress narrowProgress = TrainingProgress.NONE;
     private boolean done;
 
     @Override
@@ -94,13 +93,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     }
 
     @Override
-    public void reportProgress(TrainingProgress progress) {
-        narrowProgress = progress;
-    }
-
-    @Override
     public StageProgress progress() {
-        return new StageProgress(stage, narrowProgress, done);
+        return new StageProgress(stage, TrainingProgress.NONE, done);
     }
 
     private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {

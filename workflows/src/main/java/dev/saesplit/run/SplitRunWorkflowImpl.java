@@ -34,7 +34,6 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
             Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
 
     private String stage = "starting";
-    private TrainingProgress trainingProgress = TrainingProgress.NONE;
     private boolean done;
 
     @Override
@@ -64,13 +63,8 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     }
 
     @Override
-    public void reportProgress(TrainingProgress progress) {
-        trainingProgress = progress;
-    }
-
-    @Override
     public StageProgress progress() {
-        return new StageProgress(stage, trainingProgress, done);
+        return new StageProgress(stage, TrainingProgress.NONE, done);
     }
 
     private static InitRequest initRequest(SplitRunInput input) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.spec.RunSpec;
+import dev.saesplit.text.CsvCell;
+import dev.saesplit.text.TerminalText;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +95,7 @@ public final class RunTableFormatter {
         cells.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (RunTableRow row : rows) {
             cells.add(columns.stream().map(c -> c.value.apply(row)).map(v -> v.isEmpty() ? "-" : v)
-                    .map(v -> v.replace("|", "\\|")).toArray(String[]::new));
+                    .map(v -> TerminalText.line(v).replace("|", "\\|")).toArray(String[]::new));
         }
         int[] widths = new int[columns.size()];
         for (String[] line : cells) {
@@ -123,7 +125,7 @@ public final class RunTableFormatter {
         out.append('\n');
     }
 
-    /** RFC 4180 CSV: fields with commas, quotes or line breaks are quoted. */
+    /** RFC 4180 CSV, each field guarded against formula injection (see {@link CsvCell}). */
     private static String csv(List<RunTableRow> rows) {
         List<Column> columns = columns(rows);
         StringBuilder out = new StringBuilder();
@@ -136,10 +138,7 @@ public final class RunTableFormatter {
     }
 
     private static String csvField(String value) {
-        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
-            return "\"" + value.replace("\"", "\"\"") + "\"";
-        }
-        return value;
+        return CsvCell.of(value);
     }
 
     private static String json(String experiment, List<RunTableRow> rows) {

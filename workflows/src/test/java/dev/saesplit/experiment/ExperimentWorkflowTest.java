@@ -166,16 +166,14 @@ class ExperimentWorkflowTest {
     }
 
     @Test
-    void aRowReportsItsTrainingProgressToQueries() throws Exception {
+    void aRowAnswersItsStageToQueriesAndLeavesTrainingProgressToHeartbeats() throws Exception {
         fake.blockedRow = "a";
         ExperimentWorkflow workflow = experiment(SPEC);
         WorkflowClient.start(workflow::run, spec(SPEC));
         assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
         SplitRunWorkflow row = client.newWorkflowStub(SplitRunWorkflow.class, WorkflowIds.run("wiring", "a"));
 
-        row.reportProgress(new TrainingProgress(40, 100, 1.25));
-
-        assertEquals(new StageProgress("train", new TrainingProgress(40, 100, 1.25), false), row.progress());
+        assertEquals(new StageProgress("train", TrainingProgress.NONE, false), row.progress());
         assertEquals("runs", workflow.progress().stage());
         fake.release.countDown();
     }
