@@ -33,10 +33,7 @@ public final class InitActivitiesImpl implements InitActivities {
 
     @Override
     public SaeRef initialise(InitRequest r) {
-        String narrowHash = r.narrow() == null ? "" : r.narrow().artifact().contentHash();
-        String key = OutputKey.of("sae-init", CODE_VERSION, r.data().dIn(), r.data().model(), r.data().hook(),
-                r.width(), r.seed(), r.init(), r.normalised(), narrowHash,
-                KaimingInitializer.DEFAULT_DECODER_NORM);
+        String key = outputKey(r);
         ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("init", r.experiment(), r.runId()), dir -> {
             Optional<SaeWeights> narrow = Optional.ofNullable(r.narrow())
                     .map(n -> SaeLensFormat.read(ArtifactStore.directory(n.artifact())));
@@ -50,6 +47,16 @@ public final class InitActivitiesImpl implements InitActivities {
             SaeLensFormat.write(dir, weights, neverFired);
         });
         return new SaeRef(ref, r.data().dIn(), r.width());
+    }
+
+    /**
+     * Everything that determines the initial weights and their {@code cfg.json}: the activations' width, model and
+     * hook (not their content), the row's width, seed and init, and the narrow SAE's content.
+     */
+    static String outputKey(InitRequest r) {
+        String narrowHash = r.narrow() == null ? "" : r.narrow().artifact().contentHash();
+        return OutputKey.of("sae-init", CODE_VERSION, r.data().dIn(), r.data().model(), r.data().hook(),
+                r.width(), r.seed(), r.init(), r.normalised(), narrowHash, KaimingInitializer.DEFAULT_DECODER_NORM);
     }
 
     /** Copies an SAE saved elsewhere into the store (so later changes there cannot alter results), once. */
