@@ -78,8 +78,7 @@ public final class FilterActivitiesImpl implements FilterActivities {
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("filter", experiment, ""), dir -> {
                 SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
-                LatentProbe probe = new LatentProbe(weights.encoderColumn(targetLatent),
-                        weights.encoderBias(targetLatent), weights.decoderBias());
+                LatentProbe probe = LatentProbe.of(weights, targetLatent);
                 try (ActivationSource source = HeldOutSplit.training(ActivationSources.open(data))) {
                     new FilteredDataSelector(FilterConfig.withThreshold((float) threshold)).select(source, probe, dir);
                 }

@@ -88,7 +88,7 @@ final class FakePipeline {
         }
 
         @Override
-        public SaeRef registerExisting(String experiment, String path) {
+        public SaeRef registerExisting(String experiment, String path, ActivationsRef data) {
             calls.add("register " + path);
             return new SaeRef(artifact("sae", "existing"), D_IN, 8);
         }
