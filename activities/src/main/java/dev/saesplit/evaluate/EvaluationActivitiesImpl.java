@@ -34,11 +34,16 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         this.store = store;
     }
 
-    @Override
-    public EvaluationResult evaluate(EvaluationRequest r) {
-        String key = OutputKey.of("evaluate", CODE_VERSION, r.wide().artifact().contentHash(),
+    /** Everything that determines the evaluation: its inputs' contents and settings, not who asked for it. */
+    static String outputKey(EvaluationRequest r) {
+        return OutputKey.of("evaluate", CODE_VERSION, r.wide().artifact().contentHash(),
                 r.narrow().artifact().contentHash(), r.targetLatent(), r.threshold(), r.zeroedLatent(), r.filteredData(),
                 r.data().artifact().contentHash(), r.criteria());
+    }
+
+    @Override
+    public EvaluationResult evaluate(EvaluationRequest r) {
+        String key = outputKey(r);
         ArtifactRef ref;
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {

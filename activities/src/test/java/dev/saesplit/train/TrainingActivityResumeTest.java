@@ -45,7 +45,7 @@ class TrainingActivityResumeTest {
             runs:
               - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
             """;
-    private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 10, 5);
+    private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 0, 10, 5);
     private static final long TOKENS = 256 * 60; // 60 steps, checkpoints every 10
 
     private final List<AutoCloseable> opened = new ArrayList<>();

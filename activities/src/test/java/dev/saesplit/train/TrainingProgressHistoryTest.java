@@ -55,7 +55,7 @@ class TrainingProgressHistoryTest {
     private static final int BATCH = 16;
     private static final long PAUSE_AT = 3000;
     /** Every step logs: STEPS progress reports. */
-    private static final TrainingSpec TRAINING = new TrainingSpec(BATCH, 1e-3, 1.0, 5, 5, 1000, 1);
+    private static final TrainingSpec TRAINING = new TrainingSpec(BATCH, 1e-3, 1.0, 5, 5, 0, 1000, 1);
 
     @WorkflowInterface
     public interface TrainOnly {

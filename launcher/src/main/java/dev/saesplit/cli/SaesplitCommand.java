@@ -24,7 +24,7 @@ import java.util.Map;
 @Command(name = "saesplit", mixinStandardHelpOptions = true, versionProvider = SaesplitVersion.class,
         description = "Durable, tracked sparse-autoencoder feature-splitting experiments.",
         subcommands = {ValidateCommand.class, SubmitCommand.class, RunCommand.class, StatusCommand.class,
-                CancelCommand.class, TableCommand.class, ReportCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
+                CancelCommand.class, TableCommand.class, ReportCommand.class, VerifyCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
                 StackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SaesplitCommand {
 

@@ -6,7 +6,7 @@ import dev.saesplit.evaluate.EvaluationActivitiesImpl;
 import dev.saesplit.experiment.ExperimentWorkflowImpl;
 import dev.saesplit.filter.FilterActivitiesImpl;
 import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.pipeline.BadInputInterceptor;
+import dev.saesplit.pipeline.FailureClassifyingInterceptor;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.record.RunTableActivitiesImpl;
 import dev.saesplit.run.SplitRunWorkflowImpl;
@@ -46,7 +46,7 @@ public final class PipelineWorkers {
     public static WorkerFactory create(WorkflowClient client, Collection<String> queues, ArtifactStore artifacts,
                                        DataSource database) {
         WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(new BadInputInterceptor()).build());
+                .setWorkerInterceptors(new FailureClassifyingInterceptor()).build());
         if (queues.contains(TaskQueues.CPU)) {
             Worker cpu = factory.newWorker(TaskQueues.CPU);
             cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);

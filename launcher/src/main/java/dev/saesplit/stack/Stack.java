@@ -97,6 +97,7 @@ public final class Stack implements AutoCloseable {
      * data to MLflow in the background.
      */
     public void startWorker(Collection<String> queues) {
+        artifacts.removeStaleStaging(); // writes of a killed worker; live writers hold a lock and are left alone
         workers = PipelineWorkers.create(client, queues, artifacts, database.dataSource());
         workers.start();
         if (queues.contains(TaskQueues.CPU)) {

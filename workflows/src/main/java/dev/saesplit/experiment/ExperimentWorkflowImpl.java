@@ -99,7 +99,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {
         if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
-            return init.registerExisting(spec.name(), existing.path().toString());
+            return init.registerExisting(spec.name(), existing.path().toString(), data);
         }
         NarrowSaeSpec.Train narrow = (NarrowSaeSpec.Train) spec.narrowSae();
         SaeRef initial = init.initialise(new InitRequest(spec.name(), "", data, narrow.width(), narrow.seed(),

@@ -17,6 +17,7 @@ import dev.saesplit.spec.RunSpec;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
+import dev.saesplit.pipeline.Failures;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
@@ -54,8 +55,13 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
         } catch (TemporalFailure e) {
             // Recorded outside the (possibly cancelled) scope, or a cancelled row would stay "running".
             RunStatus end = CancellationScope.current().isCancelRequested() ? RunStatus.CANCELLED : RunStatus.FAILED;
-            Workflow.newDetachedCancellationScope(
-                    () -> runTable.runStatus(experiment, row.id(), end, workflowId)).run();
+            Workflow.newDetachedCancellationScope(() -> {
+                if (end == RunStatus.FAILED) {
+                    runTable.runFailed(experiment, row.id(), Failures.rootMessage(e), workflowId);
+                } else {
+                    runTable.runStatus(experiment, row.id(), end, workflowId);
+                }
+            }).run();
             throw e;
         } finally {
             done = true;

@@ -48,7 +48,7 @@ public final class SpecParser {
     private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
     private static final Set<String> TRAINING = Set.of("batch_size", "learning_rate", "sparsity_coefficient",
-            "lr_warmup_steps", "l1_warmup_steps", "checkpoint_every", "log_every");
+            "lr_warmup_steps", "l1_warmup_steps", "lr_decay_steps", "checkpoint_every", "log_every");
     private static final Set<String> SPLIT = Set.of("min_children", "min_specificity", "min_recall",
             "max_child_recall", "min_coverage", "max_child_jaccard", "probes");
     private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
@@ -399,6 +399,7 @@ public final class SpecParser {
                     r.number(node, p, "sparsity_coefficient", d.sparsityCoefficient(), 0, 1e6, false),
                     r.intValue(node, p, "lr_warmup_steps", d.lrWarmupSteps(), 0, Integer.MAX_VALUE),
                     r.intValue(node, p, "l1_warmup_steps", d.l1WarmupSteps(), 0, Integer.MAX_VALUE),
+                    r.intValue(node, p, "lr_decay_steps", d.lrDecaySteps(), 0, Integer.MAX_VALUE),
                     r.intValue(node, p, "checkpoint_every", d.checkpointEvery(), 1, Integer.MAX_VALUE),
                     r.intValue(node, p, "log_every", d.logEvery(), 1, Integer.MAX_VALUE));
         }
