@@ -21,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Produces activation caches: generates synthetic data, or registers .npy files in place (checked, not copied).
- * Model activations need the language-model engine, which this version does not have.
+ * Produces activation caches: generates synthetic data, registers .npy files in place (checked, not copied), or
+ * caches a language model's activations (see {@link ModelCaching}).
  */
 public final class ActivationActivitiesImpl implements ActivationActivities {
 
@@ -30,9 +30,21 @@ public final class ActivationActivitiesImpl implements ActivationActivities {
     private static final String KIND = "activations";
 
     private final ArtifactStore store;
+    private final ModelCaching modelCaching;
 
     public ActivationActivitiesImpl(ArtifactStore store) {
+        this(store, ModelActivationCache.DEFAULT_SHARD_BYTES);
+    }
+
+    /** With shards of {@code maxShardBytes} for model caches (tests use small ones to get several shards). */
+    public ActivationActivitiesImpl(ArtifactStore store, long maxShardBytes) {
         this.store = store;
+        this.modelCaching = new ModelCaching(store, maxShardBytes);
+    }
+
+    /** Contexts this worker has run through a language model: a re-run that reuses a cache adds none. */
+    public long contextsForwarded() {
+        return modelCaching.contextsForwarded();
     }
 
     @Override
@@ -45,9 +57,7 @@ public final class ActivationActivitiesImpl implements ActivationActivities {
         } else if (source instanceof ActivationSourceSpec.Npy npy) {
             ref = store.getOrProduce(KIND, key, provenance, dir -> registerNpy(npy.files(), dir));
         } else {
-            ActivationSourceSpec.Model model = (ActivationSourceSpec.Model) source;
-            throw new UnsupportedSourceException("activations from a language model (" + model.model() + ", "
-                    + model.hook() + ") cannot be cached by this version of saesplit; use a synthetic or npy source");
+            ref = modelCaching.ensure(experiment, (ActivationSourceSpec.Model) source);
         }
         try (ActivationSource opened = ActivationSources.open(ref)) {
             String model = opened instanceof ActivationCacheReader cache ? cache.manifest().model() : "unknown";

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Opens the activations an {@link ActivationsRef} names, whichever way they are stored. */
 public final class ActivationSources {
@@ -35,6 +36,23 @@ public final class ActivationSources {
         }
         // Shard checksums were verified when the cache was made; a reader checks presence, sizes and shapes.
         return ActivationCacheReader.open(dir, CacheVerification.SHAPES);
+    }
+
+    /**
+     * The cache of activations read from a language model, whose {@link ActivationCacheReader#rowTokens()} gives
+     * each row's token id, context and position; empty for other sources. Close the reader when done.
+     */
+    public static Optional<ActivationCacheReader> openModelCache(ActivationsRef activations) {
+        Path dir = ArtifactStore.directory(activations.artifact());
+        if (Files.isRegularFile(dir.resolve(NpyFileList.FILE_NAME))) {
+            return Optional.empty();
+        }
+        ActivationCacheReader reader = ActivationCacheReader.open(dir, CacheVerification.SHAPES);
+        if (reader.rowTokens().isEmpty()) {
+            reader.close();
+            return Optional.empty();
+        }
+        return Optional.of(reader);
     }
 
     /** The directory holding a synthetic source's ground truth, which is the activation cache's own. */

@@ -31,26 +31,34 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         this.store = store;
     }
 
-    @Override
-    public EvaluationResult evaluate(EvaluationRequest r) {
-        String key = OutputKey.of("evaluate", CODE_VERSION, r.wide().artifact().contentHash(),
+    /** Everything that determines the evaluation: its inputs' contents and settings, not who asked for it. */
+    static String outputKey(EvaluationRequest r) {
+        return OutputKey.of("evaluate", CODE_VERSION, r.wide().artifact().contentHash(),
                 r.narrow().artifact().contentHash(), r.targetLatent(), r.threshold(), r.zeroedLatent(), r.filteredData(),
                 r.data().artifact().contentHash(), r.criteria());
-        ArtifactRef ref;
-        try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
-            ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()),
-                    dir -> JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r)));
-        }
-        return result(JsonArtifacts.read(ArtifactStore.directory(ref).resolve(SplitReport.FILE_NAME),
-                SplitReport.class), ref);
     }
 
-    static EvaluationResult result(SplitReport report, ArtifactRef ref) {
+    @Override
+    public EvaluationResult evaluate(EvaluationRequest r) {
+        String key = outputKey(r);
+        ArtifactRef ref;
+        try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
+            ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {
+                JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r));
+                LossRecovered.writeInto(dir, r);
+            });
+        }
+        Path dir = ArtifactStore.directory(ref);
+        return result(JsonArtifacts.read(dir.resolve(SplitReport.FILE_NAME), SplitReport.class), ref,
+                LossRecovered.readFrom(dir));
+    }
+
+    static EvaluationResult result(SplitReport report, ArtifactRef ref, LossRecoveredSummary lossRecovered) {
         SplitReport.GroundTruthVerdict truth = report.groundTruth();
         return new EvaluationResult(report.all(), report.filtered(), report.children().size(),
                 report.split().distinctChildren(), report.split().coverage(), report.verdict().outcome(),
                 report.verdict().reason(), truth == null ? null : truth.outcome(),
-                truth == null ? null : truth.reason(), ref);
+                truth == null ? null : truth.reason(), ref, lossRecovered);
     }
 
     private static SplitReport measure(EvaluationRequest r) {

@@ -14,13 +14,14 @@ import java.util.Arrays;
 /**
  * One sequential pass over held-out activations, encoding each block with both SAEs through their own
  * architectures: the narrow SAE's target latent and the wide SAE's latents, token by token.
+ * Public so the interpretation step reads latents exactly as the evaluator does (gating included).
  */
-final class HeldOutPass {
+public final class HeldOutPass {
 
     static final int BLOCK = 1024;
 
-    /** What a pass hands over per block; arrays belong to the block and are freed after the call. */
-    interface Visitor {
+    /** What a pass hands over per block, in row order; arrays belong to the block and are freed after the call. */
+    public interface Visitor {
         /**
          * @param x       activations {@code [rows, dIn]}
          * @param target  the narrow target latent's activation per row
@@ -37,11 +38,11 @@ final class HeldOutPass {
      * On tokens where the target does not fire above {@code threshold}, the wide SAE reads {@code x + offset}
      * instead of {@code x}.
      */
-    record OffTargetShift(double threshold, float[] offset) {
+    public record OffTargetShift(double threshold, float[] offset) {
     }
 
     /** Runs every visitor over every block, in row order. */
-    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide,
+    public static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide,
                     Visitor... visitors) {
         run(heldOut, narrow, targetLatent, wide, null, visitors);
     }
@@ -50,7 +51,7 @@ final class HeldOutPass {
      * Runs every visitor over every block, in row order, the wide SAE reading the rows moved by {@code shift}
      * where the target is quiet (none: read as they are). Visitors get the rows the wide SAE read.
      */
-    static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide,
+    public static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide,
                     OffTargetShift shift, Visitor... visitors) {
         int dIn = heldOut.dIn();
         float[] rows = new float[BLOCK * dIn];

@@ -55,7 +55,7 @@ public final class SplitEvaluator {
                            ReconstructionSummary filtered, List<SplitReport.Latent> children,
                            List<SplitReport.Latent> parents, List<SplitReport.Latent> nearMisses,
                            SplitReport.SetMeasurements split, SplitReport.Verdict verdict,
-                           SplitReport.GroundTruthVerdict groundTruth) {
+                           SplitReport.GroundTruthVerdict groundTruth, HeldOutPass.OffTargetShift shift) {
     }
 
     static Findings evaluate(Subject s, ActivationSource heldOut, SplitCriteria criteria,
@@ -113,7 +113,7 @@ public final class SplitEvaluator {
                         children))
                 .orElse(null);
         return new Findings(first.tokens(), first.targetTokens(), first.reconstructionOnAll(),
-                first.reconstructionOnTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact);
+                first.reconstructionOnTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
     }
 
     /**

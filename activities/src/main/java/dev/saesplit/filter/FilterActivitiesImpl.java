@@ -64,17 +64,21 @@ public final class FilterActivitiesImpl implements FilterActivities {
         return DecoderCosines.best(weights, direction).latent();
     }
 
+    /** Everything that determines the kept rows: the activations' and narrow SAE's contents, latent and threshold. */
+    static String outputKey(ActivationsRef data, SaeRef narrow, int targetLatent, double threshold) {
+        return OutputKey.of("filter", CODE_VERSION, data.artifact().contentHash(), narrow.artifact().contentHash(),
+                targetLatent, threshold);
+    }
+
     @Override
     public FilteredDataRef selectFiltered(String experiment, ActivationsRef data, SaeRef narrow, int targetLatent,
                                           double threshold) {
-        String key = OutputKey.of("filter", CODE_VERSION, data.artifact().contentHash(),
-                narrow.artifact().contentHash(), targetLatent, threshold);
+        String key = outputKey(data, narrow, targetLatent, threshold);
         ArtifactRef ref;
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("filter", experiment, ""), dir -> {
                 SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
-                LatentProbe probe = new LatentProbe(weights.encoderColumn(targetLatent),
-                        weights.encoderBias(targetLatent), weights.decoderBias());
+                LatentProbe probe = LatentProbe.of(weights, targetLatent);
                 try (ActivationSource source = HeldOutSplit.training(ActivationSources.open(data))) {
                     new FilteredDataSelector(FilterConfig.withThreshold((float) threshold)).select(source, probe, dir);
                 }

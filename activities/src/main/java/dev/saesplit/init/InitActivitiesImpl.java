@@ -1,6 +1,10 @@
 package dev.saesplit.init;
 
 import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.HeldOutSplit;
+import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.artifact.DirectoryDigest;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
@@ -20,7 +24,8 @@ import java.util.Optional;
 /** Initialises SAEs (configurations I and II) and registers existing ones, as SAELens-layout artifacts. */
 public final class InitActivitiesImpl implements InitActivities {
 
-    static final int CODE_VERSION = 1;
+    /** 2: cfg.json names its SAELens version; a wide SAE's config is that of an SAE trained here. */
+    static final int CODE_VERSION = 2;
     static final String KIND = "sae";
     /** log10 of a firing frequency of zero, as SAELens stores it for latents that never fired. */
     private static final float NEVER_FIRED = -10f;
@@ -33,14 +38,11 @@ public final class InitActivitiesImpl implements InitActivities {
 
     @Override
     public SaeRef initialise(InitRequest r) {
-        String narrowHash = r.narrow() == null ? "" : r.narrow().artifact().contentHash();
-        String key = OutputKey.of("sae-init", CODE_VERSION, r.data().dIn(), r.data().model(), r.data().hook(),
-                r.width(), r.seed(), r.init(), r.normalised(), narrowHash,
-                KaimingInitializer.DEFAULT_DECODER_NORM);
+        String key = outputKey(r);
         ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("init", r.experiment(), r.runId()), dir -> {
             Optional<SaeWeights> narrow = Optional.ofNullable(r.narrow())
-                    .map(n -> SaeLensFormat.read(ArtifactStore.directory(n.artifact())));
-            SaeConfig config = narrow.map(n -> n.config().withDSae(r.width())).orElseGet(() ->
+                    .map(n -> SaeLensFormat.read(ArtifactStore.directory(n.artifact())).withDecoderNormsFolded());
+            SaeConfig config = narrow.map(n -> n.config().withDSae(r.width()).forTraining()).orElseGet(() ->
                     SaeConfig.of(r.data().dIn(), r.width(), new StandardArchitecture(), r.data().model(),
                             r.data().hook()));
             SaeWeights weights = SaeInitializer.initialize(config, r.init(), r.normalised(), narrow,
@@ -52,16 +54,37 @@ public final class InitActivitiesImpl implements InitActivities {
         return new SaeRef(ref, r.data().dIn(), r.width());
     }
 
-    /** Copies an SAE saved elsewhere into the store (so later changes there cannot alter results), once. */
+    /**
+     * Everything that determines the initial weights and their {@code cfg.json}: the activations' width, model and
+     * hook (not their content), the row's width, seed and init, and the narrow SAE's content.
+     */
+    static String outputKey(InitRequest r) {
+        String narrowHash = r.narrow() == null ? "" : r.narrow().artifact().contentHash();
+        return OutputKey.of("sae-init", CODE_VERSION, r.data().dIn(), r.data().model(), r.data().hook(),
+                r.width(), r.seed(), r.init(), r.normalised(), narrowHash, KaimingInitializer.DEFAULT_DECODER_NORM);
+    }
+
+    /**
+     * Copies an SAE saved elsewhere into the store (so later changes there cannot alter results), once. One saved
+     * without {@code sparsity.safetensors} (SAELens's {@code save_model} writes none) gets its firing frequencies
+     * measured on {@code data}'s training rows, which the report needs.
+     */
     @Override
-    public SaeRef registerExisting(String experiment, String path) {
+    public SaeRef registerExisting(String experiment, String path, ActivationsRef data) {
         Path source = Path.of(path);
         SaeWeights weights = SaeLensFormat.read(source); // fails with the file and tensor at fault
-        String key = OutputKey.of("sae-existing", CODE_VERSION, DirectoryDigest.of(source));
+        boolean hasSparsity = Files.exists(source.resolve(SaeLensFormat.SPARSITY_FILE));
+        String key = OutputKey.of("sae-existing", CODE_VERSION, DirectoryDigest.of(source),
+                hasSparsity ? "" : data.artifact().contentHash());
         ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("register", experiment, ""), dir -> {
             for (String file : new String[] {SaeLensFormat.CONFIG_FILE, SaeLensFormat.WEIGHTS_FILE,
                     SaeLensFormat.SPARSITY_FILE}) {
                 copyIfPresent(source.resolve(file), dir.resolve(file));
+            }
+            if (!hasSparsity) {
+                try (ActivationSource rows = HeldOutSplit.training(ActivationSources.open(data))) {
+                    SaeLensFormat.writeSparsity(dir, weights.config(), FiringFrequencies.log10(weights, rows));
+                }
             }
         });
         return new SaeRef(ref, weights.dIn(), weights.dSae());

@@ -55,6 +55,15 @@ public final class TransformerWeights {
     }
 
     /**
+     * The config of the model at {@code modelPath} (as {@link #load} finds it) without reading any tensor: cheap
+     * enough for validating a spec.
+     */
+    public static TransformerConfig readConfig(Path modelPath) {
+        ConfigJson json = ConfigJson.read(ModelFiles.locate(modelPath).config());
+        return HuggingFaceGpt2.isGpt2Config(json) ? HuggingFaceGpt2.config(json) : TransformerLensConfigFile.parse(json);
+    }
+
+    /**
      * Weights built in memory (tests, conversions), keyed by TransformerLens name; every parameter the config
      * implies must be there with the right number of values, and nothing else.
      *

@@ -5,7 +5,6 @@ import dev.saesplit.data.npy.NpyActivationSource;
 import dev.saesplit.pipeline.BadInput;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeLensFormat;
-import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.Init;
@@ -23,7 +22,8 @@ import java.util.OptionalInt;
  * the {@code .npy} headers (dtype, rank, shape against file size, equal widths), the narrow SAE's
  * {@code cfg.json} and weights header (architecture, whole-number sizes, tensor shapes), whether that SAE
  * reads activations of the width the source provides, and whether rows that copy it can be trained. Reads
- * headers only, so it takes milliseconds whatever the files' sizes.
+ * headers only, so it takes milliseconds whatever the files' sizes. A language model's config is checked by
+ * {@link ModelSourceCheck}.
  */
 public final class SpecArtifactsCheck implements SpecCheck {
 
@@ -47,12 +47,8 @@ public final class SpecArtifactsCheck implements SpecCheck {
                 problems.report(fileField(npy.files(), e), describe(e));
             }
         }
-        if (source instanceof ActivationSourceSpec.Model model && model.weights() != null) {
-            try (SafetensorsReader ignored = SafetensorsReader.open(model.weights())) {
-                // Opening validates the header against the file; the tensors are checked when the model loads.
-            } catch (RuntimeException e) {
-                problems.report("activations.weights", describe(e));
-            }
+        if (source instanceof ActivationSourceSpec.Model model) {
+            return ModelSourceCheck.activationWidth(model, problems);
         }
         return OptionalInt.empty();
     }
@@ -87,7 +83,7 @@ public final class SpecArtifactsCheck implements SpecCheck {
     }
 
     /** A user's file at fault is reported in its own words; an unreadable one says why; anything else is a bug. */
-    private static String describe(RuntimeException e) {
+    static String describe(RuntimeException e) {
         if (e instanceof BadInput) {
             return e.getMessage();
         }

@@ -24,6 +24,11 @@ public final class RunTableActivitiesImpl implements RunTableActivities {
     }
 
     @Override
+    public void runFailed(String experiment, String runId, String failure, String workflowId) {
+        recorder.runFailed(experiment, runId, failure, workflowId);
+    }
+
+    @Override
     public void runResult(String experiment, String runId, EvaluationResult result) {
         recorder.runResult(experiment, runId, result);
     }

@@ -1,5 +1,6 @@
 package dev.saesplit.report;
 
+import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.evaluate.SplitReport;
@@ -13,6 +14,7 @@ import dev.saesplit.table.RunTableRow;
 import dev.saesplit.track.ReportRequest;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,7 @@ public final class ReportInputsLoader {
             rows.add(new ReportRow(row,
                     evaluated ? Optional.of(JsonArtifacts.read(ArtifactStore.directory(output.evaluation().report())
                             .resolve(SplitReport.FILE_NAME), SplitReport.class)) : Optional.empty(),
-                    trainedRow ? Optional.of(SaeLensFormat.readSparsity(ArtifactStore.directory(output.sae().artifact())))
+                    trainedRow ? SaeLensFormat.readSparsity(ArtifactStore.directory(output.sae().artifact()))
                             : Optional.empty(),
                     trained.get(i).curve(), Optional.ofNullable(efficiency.get(row.runId()))));
         }
@@ -57,8 +59,18 @@ public final class ReportInputsLoader {
                 ArtifactStore.directory(f.artifact()).resolve(FilteredDataSelector.STATISTICS_FILE),
                 FilterStatistics.class));
         return new ReportInputs(r.experiment(), new ReportRecords(database).description(r.experiment()),
-                r.narrow().width(), SaeLensFormat.readSparsity(ArtifactStore.directory(r.narrow().artifact())), filter,
+                r.narrow().width(), narrowDensity(r), filter,
                 rows);
+    }
+
+    /**
+     * The narrow SAE's recorded firing frequencies. Training records them, and registration measures them for an
+     * imported SAE that came without any (SAELens's {@code save_model} writes none).
+     */
+    private static float[] narrowDensity(ReportRequest r) {
+        Path dir = ArtifactStore.directory(r.narrow().artifact());
+        return SaeLensFormat.readSparsity(dir).orElseThrow(() -> new ArtifactCorruptException(
+                dir.resolve(SaeLensFormat.SPARSITY_FILE), "file", "is missing from the narrow SAE's artifact"));
     }
 
     private static LossCurve lossCurve(RecordedMetrics metrics, String experiment, String runId) {

@@ -21,6 +21,26 @@ public interface SaeArchitecture {
      */
     NDArray activate(NDArray preActivations);
 
+    /**
+     * One latent's activation given every latent's pre-activation for one token, in double: the host-side twin of
+     * {@link #activate} for code that encodes a row at a time (filtering). When {@link #latentsIndependent()},
+     * only {@code preActivations[latent]} is read, and callers may pass an array holding just that entry.
+     */
+    float latentActivation(double[] preActivations, int latent);
+
+    /** Whether a latent's activation depends on its own pre-activation only (not on the other latents'). */
+    default boolean latentsIndependent() {
+        return true;
+    }
+
+    /**
+     * Whether pre-activations are multiplied by the norm of their decoder row before activation, and latents
+     * divided by it before decoding (SAELens's TopK {@code rescale_acts_by_decoder_norm}).
+     */
+    default boolean scalesByDecoderNorm() {
+        return false;
+    }
+
     /** Whether training adds the decoder-norm-weighted L1 penalty (sparsity by penalty, not by construction). */
     boolean usesSparsityPenalty();
 

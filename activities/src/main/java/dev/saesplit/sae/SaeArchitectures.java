@@ -14,7 +14,7 @@ public final class SaeArchitectures {
 
     private static final Map<String, Function<JsonNode, SaeArchitecture>> BY_NAME = new TreeMap<>(Map.of(
             StandardArchitecture.NAME, cfg -> new StandardArchitecture(),
-            TopKArchitecture.NAME, cfg -> new TopKArchitecture(topKValue(cfg))));
+            TopKArchitecture.NAME, cfg -> new TopKArchitecture(topKValue(cfg), rescaleByDecoderNorm(cfg))));
 
     private SaeArchitectures() {
     }
@@ -40,6 +40,18 @@ public final class SaeArchitectures {
         } catch (IllegalArgumentException e) {
             throw new ArtifactCorruptException(cfgFile, "architecture", e.getMessage(), e);
         }
+    }
+
+    /** SAELens's TopK {@code rescale_acts_by_decoder_norm}, false when absent (older configs). */
+    private static boolean rescaleByDecoderNorm(JsonNode cfg) {
+        JsonNode value = cfg.get("rescale_acts_by_decoder_norm");
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException("rescale_acts_by_decoder_norm must be true or false, was " + value);
+        }
+        return value.booleanValue();
     }
 
     /** {@code k} is top-level in current SAELens configs, under {@code activation_fn_kwargs} in older ones. */

@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Saves and loads SAEs in the SAELens directory layout, so SAEs trained here open in the Python ecosystem
@@ -34,6 +35,9 @@ public final class SaeLensFormat {
     public static final String W_DEC = "W_dec";
     public static final String B_DEC = "b_dec";
     public static final String SPARSITY = "sparsity";
+
+    /** The SAELens release whose {@code cfg.json} layout {@link #write} produces. */
+    public static final String SAE_LENS_FORMAT_VERSION = "6.0.0";
 
     /** An SAELens {@code cfg.json} is a few hundred bytes; anything near this is not one. */
     static final int MAX_CONFIG_BYTES = 1 << 20;
@@ -51,10 +55,6 @@ public final class SaeLensFormat {
      */
     public static void write(Path directory, SaeWeights weights, float[] log10FiringFrequency) {
         SaeConfig config = weights.config();
-        if (log10FiringFrequency.length != config.dSae()) {
-            throw new IllegalArgumentException("sparsity holds " + log10FiringFrequency.length
-                    + " values for " + config.dSae() + " latents");
-        }
         try {
             Files.createDirectories(directory);
             SafetensorsWriter.write(directory.resolve(WEIGHTS_FILE), List.of(
@@ -62,12 +62,21 @@ public final class SaeLensFormat {
                     NamedTensor.of(B_ENC, weights.encoderBias(), config.dSae()),
                     NamedTensor.of(W_DEC, weights.decoderWeights(), config.dSae(), config.dIn()),
                     NamedTensor.of(B_DEC, weights.decoderBias(), config.dIn())));
-            SafetensorsWriter.write(directory.resolve(SPARSITY_FILE),
-                    List.of(NamedTensor.of(SPARSITY, log10FiringFrequency.clone(), config.dSae())));
+            writeSparsity(directory, config, log10FiringFrequency);
             Files.writeString(directory.resolve(CONFIG_FILE), JSON.writeValueAsString(configJson(config)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write SAE to " + directory, e);
         }
+    }
+
+    /** Writes {@code sparsity.safetensors}: per latent, log10(firing frequency + 1e-10). */
+    public static void writeSparsity(Path directory, SaeConfig config, float[] log10FiringFrequency) {
+        if (log10FiringFrequency.length != config.dSae()) {
+            throw new IllegalArgumentException("sparsity holds " + log10FiringFrequency.length
+                    + " values for " + config.dSae() + " latents");
+        }
+        SafetensorsWriter.write(directory.resolve(SPARSITY_FILE),
+                List.of(NamedTensor.of(SPARSITY, log10FiringFrequency.clone(), config.dSae())));
     }
 
     /** Reads the SAE in {@code directory}, checking every tensor's presence, shape and dtype against {@code cfg.json}. */
@@ -99,11 +108,18 @@ public final class SaeLensFormat {
         return config;
     }
 
-    /** The stored log10 firing frequencies, one per latent. */
-    public static float[] readSparsity(Path directory) {
+    /**
+     * The stored log10 firing frequencies, one per latent; empty when there is no {@code sparsity.safetensors}
+     * (SAELens's {@code save_model} writes none).
+     */
+    public static Optional<float[]> readSparsity(Path directory) {
         SaeConfig config = readConfig(directory.resolve(CONFIG_FILE));
-        try (SafetensorsReader reader = SafetensorsReader.open(directory.resolve(SPARSITY_FILE))) {
-            return readShaped(reader, SPARSITY, config.dSae());
+        Path file = directory.resolve(SPARSITY_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+            return Optional.of(readShaped(reader, SPARSITY, config.dSae()));
         }
     }
 
@@ -133,7 +149,7 @@ public final class SaeLensFormat {
                 metadata.path("model_name").asText(""),
                 metadata.path("hook_name").asText(""),
                 optionalBoolean(cfg, "apply_b_dec_to_input", true, cfgFile),
-                normalization(cfg.get("normalize_activations")),
+                normalization(cfg.get("normalize_activations"), cfgFile),
                 cfg.path("dtype").asText(SaeConfig.FLOAT32),
                 cfg.path("device").asText("cpu"));
     }
@@ -143,14 +159,16 @@ public final class SaeLensFormat {
         cfg.put("architecture", config.architecture().name());
         cfg.put("d_in", config.dIn());
         cfg.put("d_sae", config.dSae());
-        cfg.put("dtype", config.dtype());
+        cfg.put("dtype", SaeConfig.FLOAT32); // write() stores every tensor as float32, whatever it was read from
         cfg.put("device", config.device());
         cfg.put("apply_b_dec_to_input", config.applyBDecToInput());
-        cfg.put("normalize_activations", config.normalizeActivations());
+        cfg.put("normalize_activations", config.normalizeActivations().configName());
         config.architecture().writeConfigFields(cfg);
         ObjectNode metadata = cfg.putObject("metadata");
         metadata.put("model_name", config.modelName());
         metadata.put("hook_name", config.hookName());
+        // Without it SAELens 6 takes the file for a pre-6.0 config and drops model_name and hook_name.
+        metadata.put("sae_lens_version", SAE_LENS_FORMAT_VERSION);
         return cfg;
     }
 
@@ -187,8 +205,14 @@ public final class SaeLensFormat {
         return value.booleanValue();
     }
 
-    /** Older SAELens configs store a missing normalisation as null. */
-    private static String normalization(JsonNode value) {
-        return value == null || value.isNull() ? SaeConfig.NO_NORMALIZATION : value.asText();
+    /** Older SAELens configs store a missing normalisation as null, or as a boolean. */
+    private static ActivationNormalization normalization(JsonNode value, Path cfgFile) {
+        if (value == null || value.isNull() || value.isBoolean() && !value.booleanValue()) {
+            return ActivationNormalization.NONE;
+        }
+        if (!value.isTextual()) {
+            throw new ArtifactCorruptException(cfgFile, "normalize_activations", "expected a mode name, got " + value);
+        }
+        return ActivationNormalization.fromConfig(value.textValue(), cfgFile);
     }
 }

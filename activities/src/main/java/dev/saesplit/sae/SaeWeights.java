@@ -113,6 +113,42 @@ public final class SaeWeights {
         return new SaeWeights(config(), encoder, bias, decoderWeights(), decoderBias());
     }
 
+    /**
+     * For an architecture that scales pre-activations by decoder norms (TopK {@code rescale_acts_by_decoder_norm}),
+     * the same SAE with those norms folded into the weights (SAELens's {@code fold_W_dec_norm}): encoder column and
+     * bias of latent j times ‖W_dec[j]‖, decoder row j divided by it, the scaling switched off. It encodes and
+     * decodes identically, and is what the trainer (which trains without the scaling) can start from.
+     */
+    public SaeWeights withDecoderNormsFolded() {
+        if (!(config.architecture() instanceof TopKArchitecture topK) || !topK.rescaleActsByDecoderNorm()) {
+            return this;
+        }
+        int dIn = dIn();
+        int dSae = dSae();
+        float[] encoder = encoderWeights();
+        float[] bias = encoderBias();
+        float[] decoder = decoderWeights();
+        for (int j = 0; j < dSae; j++) {
+            double squares = 0;
+            for (int i = 0; i < dIn; i++) {
+                squares += (double) decoder[j * dIn + i] * decoder[j * dIn + i];
+            }
+            double norm = Math.sqrt(squares);
+            if (norm == 0) {
+                continue; // a latent with no decoder direction contributes nothing either way
+            }
+            for (int i = 0; i < dIn; i++) {
+                encoder[i * dSae + j] *= (float) norm;
+                decoder[j * dIn + i] /= (float) norm;
+            }
+            bias[j] *= (float) norm;
+        }
+        SaeConfig folded = new SaeConfig(dIn, dSae, new TopKArchitecture(topK.k()), config.modelName(),
+                config.hookName(), config.applyBDecToInput(), config.normalizeActivations(), config.dtype(),
+                config.device());
+        return new SaeWeights(folded, encoder, bias, decoder, decoderBias());
+    }
+
     /** Whether both hold the same configuration and bit-identical parameters. */
     public boolean bitwiseEquals(SaeWeights other) {
         return config.equals(other.config)

@@ -69,30 +69,54 @@ public final class SparseAutoencoder implements AutoCloseable {
         return decoderBias;
     }
 
-    /** Latents {@code [tokens, d_sae]} for activations {@code x [tokens, d_in]}. */
+    /**
+     * Latents {@code [tokens, d_sae]} for activations {@code x [tokens, d_in]}, as SAELens 6's {@code encode}:
+     * the row normalisation of {@code normalize_activations}, minus {@code b_dec} if {@code apply_b_dec_to_input},
+     * through the encoder, scaled by decoder norms where the architecture asks, then the architecture's activation.
+     */
     public NDArray encode(NDArray x) {
         requireWidth(x, config.dIn(), "activations");
+        NDArray normalized = config.normalizeActivations().normalize(x);
         NDArray pre;
         if (config.applyBDecToInput()) {
-            try (NDArray centered = x.sub(decoderBias)) {
+            try (NDArray centered = normalized.sub(decoderBias)) {
                 pre = centered.matMul(encoderWeights);
             }
         } else {
-            pre = x.matMul(encoderWeights);
+            pre = normalized.matMul(encoderWeights);
         }
-        return config.architecture().activate(pre.addi(encoderBias));
+        if (normalized != x) {
+            normalized.close();
+        }
+        pre.addi(encoderBias);
+        if (config.architecture().scalesByDecoderNorm()) {
+            try (NDArray norms = decoderWeights.norm(new int[] {1})) {
+                pre.muli(norms);
+            }
+        }
+        return config.architecture().activate(pre);
     }
 
-    /** Reconstruction {@code [tokens, d_in]} of latents {@code f [tokens, d_sae]}. */
+    /**
+     * Reconstruction {@code [tokens, d_in]} of latents {@code f [tokens, d_sae]}, in the space the encoder saw:
+     * for an SAE that normalises rows at run time, {@link #reconstruct} also undoes the normalisation.
+     */
     public NDArray decode(NDArray latents) {
         requireWidth(latents, config.dSae(), "latents");
+        if (config.architecture().scalesByDecoderNorm()) {
+            try (NDArray norms = decoderWeights.norm(new int[] {1}); NDArray scaled = latents.div(norms)) {
+                return scaled.matMul(decoderWeights).addi(decoderBias);
+            }
+        }
         return latents.matMul(decoderWeights).addi(decoderBias);
     }
 
-    /** {@code decode(encode(x))}. */
+    /** {@code decode(encode(x))}, mapped back to the scale of {@code x} where the SAE normalised it. */
     public NDArray reconstruct(NDArray x) {
         try (NDArray latents = encode(x)) {
-            return decode(latents);
+            NDArray decoded = decode(latents);
+            return config.normalizeActivations().rescalesRows()
+                    ? config.normalizeActivations().denormalize(decoded, x) : decoded;
         }
     }
 

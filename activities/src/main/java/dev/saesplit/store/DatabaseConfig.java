@@ -34,8 +34,12 @@ public record DatabaseConfig(Optional<String> externalUrl, String user, String p
         return stateDir.resolve("postgres");
     }
 
-    /** Where the PostgreSQL binaries are unpacked: shared by all state directories, reachable by any user. */
+    /**
+     * Where the PostgreSQL binaries are unpacked: one directory per user (shared by that user's state
+     * directories), readable by all so an unprivileged server user can run them, and checked to belong to the
+     * user and be writable by no one else before anything in it runs (see {@link PostgresBinaries}).
+     */
     public static Path binaryCache() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "saesplit-postgres");
+        return Path.of(System.getProperty("java.io.tmpdir"), "saesplit-postgres-" + LocalSecrets.currentUid());
     }
 }

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A real PostgreSQL server on 127.0.0.1 whose data directory lives in saesplit's state directory, so data
@@ -23,23 +25,33 @@ import java.util.concurrent.TimeUnit;
  * <p>Written by hand rather than with zonky's {@code EmbeddedPostgres} (whose binaries it uses) because
  * PostgreSQL refuses to run as root and zonky has no way around that: here, when saesplit runs as root, the
  * server runs as the unprivileged {@code nobody} user through {@code setpriv}.
+ *
+ * <p>Clients authenticate with a password (scram-sha-256), generated on first use and kept in
+ * {@code postgres-password} (mode 0600) in the state directory beside the data directory; every saesplit process
+ * of the same state directory reads it there. A cluster made by earlier versions with {@code trust}
+ * authentication is migrated when it is next started or attached to: the password is set and
+ * {@code pg_hba.conf} switched to scram-sha-256.
  */
 public final class LocalPostgres implements AutoCloseable {
 
     public static final String USER = "saesplit";
     public static final String DATABASE = "saesplit";
+    static final String PASSWORD_FILE = "postgres-password";
+    private static final Pattern TRUST = Pattern.compile("(?m)^(\\s*[^#\\s][^#\\n]*?)\\btrust\\b");
     private static final int UNPRIVILEGED_UID = 65534;
 
     private final Path dataDir;
     private final Path binDir;
     private final int port;
     private final boolean startedHere;
+    private final String password;
 
-    private LocalPostgres(Path dataDir, Path binDir, int port, boolean startedHere) {
+    private LocalPostgres(Path dataDir, Path binDir, int port, boolean startedHere, String password) {
         this.dataDir = dataDir;
         this.binDir = binDir;
         this.port = port;
         this.startedHere = startedHere;
+        this.password = password;
     }
 
     /**
@@ -49,13 +61,17 @@ public final class LocalPostgres implements AutoCloseable {
      * @param cacheRoot where the PostgreSQL binaries are unpacked, shared by every state directory
      */
     public static LocalPostgres startOrAttach(Path dataDir, Path cacheRoot) {
-        Path absolute = reachableDataDir(dataDir.toAbsolutePath().normalize());
+        Path configured = dataDir.toAbsolutePath().normalize();
+        String password = LocalSecrets.passwordIn(configured.resolveSibling(PASSWORD_FILE));
+        Path absolute = reachableDataDir(configured);
         Optional<Integer> running = livePort(absolute);
         Path binDir = PostgresBinaries.installed(cacheRoot).resolve("bin");
         if (running.isPresent()) {
-            return new LocalPostgres(absolute, binDir, running.get(), false);
+            LocalPostgres attached = new LocalPostgres(absolute, binDir, running.get(), false, password);
+            attached.migrateFromTrust();
+            return attached;
         }
-        LocalPostgres server = new LocalPostgres(absolute, binDir, freePort(), true);
+        LocalPostgres server = new LocalPostgres(absolute, binDir, freePort(), true, password);
         server.initialiseIfNeeded();
         server.start();
         return server;
@@ -99,6 +115,11 @@ public final class LocalPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
+    /** The password of {@link #USER}, for every client of this server. */
+    public String password() {
+        return password;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -112,6 +133,13 @@ public final class LocalPostgres implements AutoCloseable {
     @Override
     public void close() {
         if (startedHere) {
+            stop();
+        }
+    }
+
+    /** Stops the server if it still runs (the last user of the local stack leaving). */
+    public void stopIfRunning() {
+        if (livePort(dataDir).isPresent()) {
             stop();
         }
     }
@@ -169,8 +197,61 @@ public final class LocalPostgres implements AutoCloseable {
             throw new DatabaseUnavailableException("cannot create the PostgreSQL data directory " + dataDir
                     + ": " + e.getMessage(), e);
         }
-        run("initialise the PostgreSQL cluster in " + dataDir, command("initdb", "-D", dataDir.toString(),
-                "-U", USER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"));
+        Path passwordFile = null;
+        try {
+            passwordFile = Files.createTempFile("saesplit-initdb-", ".pw"); // created 0600
+            Files.writeString(passwordFile, password + "\n");
+            if (isRoot()) {
+                Files.setOwner(passwordFile, unprivilegedUser()); // initdb runs as that user and reads it
+            }
+            run("initialise the PostgreSQL cluster in " + dataDir, command("initdb", "-D", dataDir.toString(),
+                    "-U", USER, "--auth=scram-sha-256", "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C",
+                    "--no-instructions"));
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("cannot hand initdb its password file: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(passwordFile);
+        }
+    }
+
+    /**
+     * A cluster initialised with {@code trust} (saesplit before password authentication) gets the password and
+     * scram-sha-256 in {@code pg_hba.conf}; the server reloads its configuration without a restart.
+     */
+    private void migrateFromTrust() {
+        Path hba = dataDir.resolve("pg_hba.conf");
+        try {
+            String rules = Files.readString(hba);
+            if (!TRUST.matcher(rules).find()) {
+                return;
+            }
+            try (var connection = java.sql.DriverManager.getConnection(url("postgres"), USER, "");
+                 var statement = connection.createStatement()) {
+                statement.execute("SET password_encryption = 'scram-sha-256'");
+                statement.execute("ALTER ROLE " + USER + " PASSWORD '" + password.replace("'", "''") + "'");
+                Files.writeString(hba, TRUST.matcher(rules).replaceAll("$1scram-sha-256"));
+                statement.execute("SELECT pg_reload_conf()");
+            }
+            System.err.println("saesplit: the local PostgreSQL in " + dataDir + " now requires its password "
+                    + "(scram-sha-256) instead of trusting every local user");
+        } catch (IOException | java.sql.SQLException e) {
+            throw new DatabaseUnavailableException("cannot switch the local PostgreSQL in " + dataDir
+                    + " from trust to password authentication: " + e.getMessage(), e);
+        }
+    }
+
+    private String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // a temporary file in the temporary directory; nothing depends on its removal
+        }
     }
 
     private void start() {
@@ -178,12 +259,12 @@ public final class LocalPostgres implements AutoCloseable {
                 + " -c max_connections=100 -c fsync=on";
         run("start PostgreSQL on 127.0.0.1:" + port, command("pg_ctl", "-D", dataDir.toString(),
                 "-l", dataDir.resolve("server.log").toString(), "-o", options, "-w", "-t", "120", "start"));
+        migrateFromTrust();
         createDatabaseIfMissing();
     }
 
     private void createDatabaseIfMissing() {
-        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        try (var connection = java.sql.DriverManager.getConnection(url, USER, "");
+        try (var connection = java.sql.DriverManager.getConnection(url("postgres"), USER, password);
              var statement = connection.createStatement();
              var exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
             if (!exists.next()) {
@@ -197,8 +278,12 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** PostgreSQL will not run as root: the data directory goes to {@code nobody}, who runs the server. */
     private void handToUnprivilegedUser() throws IOException {
-        UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(dataDir, users.lookupPrincipalByName("nobody"));
+        Files.setOwner(dataDir, unprivilegedUser());
+    }
+
+    private static UserPrincipal unprivilegedUser() throws IOException {
+        UserPrincipalLookupService users = Path.of("/").getFileSystem().getUserPrincipalLookupService();
+        return users.lookupPrincipalByName("nobody");
     }
 
     private List<String> command(String program, String... args) {

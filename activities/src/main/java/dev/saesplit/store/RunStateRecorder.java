@@ -1,8 +1,10 @@
 package dev.saesplit.store;
 
 import dev.saesplit.evaluate.EvaluationResult;
+import dev.saesplit.evaluate.LossRecoveredSummary;
 import dev.saesplit.evaluate.ReconstructionSummary;
 import dev.saesplit.table.RunStatus;
+import dev.saesplit.table.RunTableFormatter;
 import dev.saesplit.table.SplitOutcome;
 
 import javax.sql.DataSource;
@@ -53,6 +55,24 @@ public final class RunStateRecorder {
         });
     }
 
+    /**
+     * Marks the row failed with {@code failure} as its reason, in the run table (where a succeeded row keeps its
+     * split reason) and as the MLflow tag {@code saesplit.failure}.
+     */
+    public void runFailed(String experiment, String runId, String failure, String workflowId) {
+        inTransaction(connection -> {
+            int updated = update(connection, """
+                    UPDATE runs SET status = 'failed', split_detail = ?, workflow_id = ?, updated_at = now(),
+                        finished_at = now()
+                    WHERE run_id = ? AND experiment_id = (SELECT id FROM experiments WHERE name = ?)""",
+                    failure, workflowId, runId, experiment);
+            requireRun(updated, experiment, runId);
+            TrackingOutbox.enqueue(connection, experiment, runId, TrackingOutbox.Kind.TAGS,
+                    Map.of("saesplit.failure", failure));
+            queueLifecycle(connection, experiment, runId, RunStatus.FAILED, workflowId);
+        });
+    }
+
     /** Marks the row succeeded with its split outcome, and keeps its summary metrics. */
     public void runResult(String experiment, String runId, EvaluationResult result) {
         metrics.record(experiment, runId, 0, summary(result));
@@ -92,6 +112,13 @@ public final class RunStateRecorder {
         summary.put("split/success", splitScore(result.outcome()));
         if (result.groundTruthOutcome() != null) {
             summary.put("split/ground_truth_success", splitScore(result.groundTruthOutcome()));
+        }
+        LossRecoveredSummary loss = result.lossRecovered();
+        if (loss != null) {
+            summary.put(RunTableFormatter.CE_LOSS_CLEAN, loss.ceClean());
+            summary.put(RunTableFormatter.CE_LOSS_SPLICED, loss.ceSpliced());
+            summary.put(RunTableFormatter.CE_LOSS_ZERO_ABLATED, loss.ceZeroAblated());
+            summary.put(RunTableFormatter.LOSS_RECOVERED, loss.fractionRecovered());
         }
         return summary;
     }

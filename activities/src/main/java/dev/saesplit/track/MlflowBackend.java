@@ -1,5 +1,6 @@
 package dev.saesplit.track;
 
+import dev.saesplit.text.Redaction;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
@@ -130,7 +131,7 @@ public final class MlflowBackend implements TrackingBackend {
 
     @Override
     public String experimentUrl(String experimentId) {
-        return trackingUri + "/#/experiments/" + experimentId;
+        return Redaction.redact(trackingUri + "/#/experiments/" + experimentId); // printed for people to open
     }
 
     /** The run's artifact location relative to the proxy ({@code <experiment>/<run>/artifacts}). */

@@ -1,6 +1,7 @@
 package dev.saesplit.track;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.saesplit.text.Redaction;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -51,7 +52,8 @@ final class RunParams {
             }
             return;
         }
-        String value = node.isValueNode() ? node.asText() : node.toString();
+        // Parameters are visible to everyone who can read the MLflow server; a URL in the spec may hold a password.
+        String value = Redaction.redact(node.isValueNode() ? node.asText() : node.toString());
         into.put(prefix, value.length() > MAX_VALUE ? value.substring(0, MAX_VALUE) : value);
     }
 

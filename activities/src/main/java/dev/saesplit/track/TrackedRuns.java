@@ -12,16 +12,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tracking server's experiments and runs for saesplit's: found by what PostgreSQL recorded, else by the
  * run's key tag, else created with the run's params and tags, so an answer lost after a creation never creates
- * the run twice.
+ * the run twice. The key holds the experiment's UUID from this installation's PostgreSQL, not its name: another
+ * installation running an experiment of the same name on the same server makes runs of its own.
  */
 final class TrackedRuns {
 
     /** The tag that names which saesplit run a tracked run is, so creating it is idempotent. */
     static final String KEY_TAG = "saesplit.key";
+    static final String EXPERIMENT_UID_TAG = "saesplit.experiment_uid";
     static final int MAX_PARAMS = 100;
     /** Makes MLflow 3 open the experiment in its training-runs view, where rows compare side by side. */
     static final Map<String, String> EXPERIMENT_TAGS = Map.of("mlflow.experimentKind", "custom_model_development");
@@ -29,6 +34,8 @@ final class TrackedRuns {
     private final DataSource database;
     private final TrackingBackend backend;
     private final TrackingContext context;
+    /** Runs found by key rather than created or recorded: the server may hold points this database never sent. */
+    private final Set<String> adopted = ConcurrentHashMap.newKeySet();
 
     TrackedRuns(DataSource database, TrackingBackend backend, TrackingContext context) {
         this.database = database;
@@ -56,9 +63,11 @@ final class TrackedRuns {
         if (stored != null) {
             return stored;
         }
-        String key = run.isParent() ? run.experiment() : run.experiment() + "/run-" + run.runId();
+        String uid = Sql.queryString(database, "SELECT uid::text FROM experiments WHERE id = ?", run.experimentId());
+        String key = run.isParent() ? uid : uid + "/run-" + run.runId();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(KEY_TAG, key);
+        tags.put(EXPERIMENT_UID_TAG, uid);
         tags.put("saesplit.experiment", run.experiment());
         tags.put("saesplit.version", context.version());
         tags.put("saesplit.git_commit", context.gitCommit());
@@ -73,7 +82,9 @@ final class TrackedRuns {
             tags.put("mlflow.parentRunId", parentRunId);
         }
         String name = run.isParent() ? run.experiment() : run.runId();
-        String id = backend.findRun(experimentId, key).orElseGet(() -> backend.createRun(experimentId, name, tags));
+        Optional<String> found = backend.findRun(experimentId, key);
+        found.ifPresent(adopted::add);
+        String id = found.orElseGet(() -> backend.createRun(experimentId, name, tags));
         logInBatches(id, params(run));
         if (run.isParent()) {
             Sql.update(database, "UPDATE experiments SET mlflow_parent_run_id = ? WHERE id = ?", id, run.experimentId());
@@ -82,6 +93,11 @@ final class TrackedRuns {
                     run.experimentId(), run.runId());
         }
         return id;
+    }
+
+    /** Whether {@code trackedRunId} was found on the server by its key rather than recorded or created here. */
+    boolean adopted(String trackedRunId) {
+        return adopted.contains(trackedRunId);
     }
 
     private Map<String, String> params(PendingRun run) throws SQLException {

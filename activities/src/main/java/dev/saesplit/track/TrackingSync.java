@@ -1,8 +1,12 @@
 package dev.saesplit.track;
 
+import dev.saesplit.artifact.ArtifactOutsideRootException;
+import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.DatabaseUnavailableException;
+import dev.saesplit.text.Redaction;
 
 import javax.sql.DataSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,10 +38,13 @@ public final class TrackingSync {
     private final DataSource database;
     private final TrackingBackend backend;
     private final TrackedRuns runs;
+    private final Path artifactRoot;
 
-    public TrackingSync(DataSource database, TrackingBackend backend, TrackingContext context) {
+    /** @param artifactRoot the artifact store's root: the only files an outbox entry may upload */
+    public TrackingSync(DataSource database, TrackingBackend backend, TrackingContext context, Path artifactRoot) {
         this.database = database;
         this.backend = backend;
+        this.artifactRoot = artifactRoot;
         this.runs = new TrackedRuns(database, backend, context);
     }
 
@@ -129,18 +136,29 @@ public final class TrackingSync {
         }
     }
 
-    /** The points of {@code batch} the server does not already hold (only attempted points can be there). */
+    /**
+     * The points of {@code batch} the server does not already hold: only attempted points can be there, unless
+     * the run was found on the server by its key (its creation's answer was lost, or the database was restored),
+     * when any point may be. A point is held when the server has the metric at that step: MLflow keeps every
+     * value logged, so a second one at the same step (recorded again at another time) would be a duplicate.
+     */
     private List<PendingPoint> reconcile(String runId, List<PendingPoint> batch) {
-        Set<String> attemptedKeys = new HashSet<>();
-        batch.stream().filter(PendingPoint::attempted).forEach(p -> attemptedKeys.add(p.point().key()));
-        if (attemptedKeys.isEmpty()) {
+        boolean anyMayBeHeld = runs.adopted(runId);
+        Set<String> keys = new HashSet<>();
+        batch.stream().filter(p -> anyMayBeHeld || p.attempted()).forEach(p -> keys.add(p.point().key()));
+        if (keys.isEmpty()) {
             return batch;
         }
-        Set<TrackingBackend.MetricPoint> held = new HashSet<>();
-        for (String key : attemptedKeys) {
-            held.addAll(backend.metricHistory(runId, key));
+        Set<String> held = new HashSet<>();
+        for (String key : keys) {
+            backend.metricHistory(runId, key).forEach(point -> held.add(keyAndStep(point)));
         }
-        return batch.stream().filter(p -> !(p.attempted() && held.contains(p.point()))).toList();
+        return batch.stream()
+                .filter(p -> !((anyMayBeHeld || p.attempted()) && held.contains(keyAndStep(p.point())))).toList();
+    }
+
+    private static String keyAndStep(TrackingBackend.MetricPoint point) {
+        return point.step() + "\u0000" + point.key();
     }
 
     private List<PendingPoint> pendingPoints(PendingRun run) throws SQLException {
@@ -195,13 +213,13 @@ public final class TrackingSync {
                 switch (entry.kind()) {
                     case "tags" -> backend.logBatch(runId, List.of(), Map.of(), limit(entry.payload(), MAX_TAGS));
                     case "artifact" -> backend.uploadArtifact(runId, entry.payload().get("path"),
-                            Path.of(entry.payload().get("file")));
+                            uploadable(entry.payload().get("file")));
                     case "end" -> backend.terminate(runId, entry.payload().get("status"), entry.createdMillis());
                     case "experiment_tags" -> entry.payload().forEach((k, v) -> backend.setExperimentTag(experimentId,
-                            k, v));
+                            k, Redaction.redact(v)));
                     default -> { } // "start": the run now exists, which is all it asked
                 }
-            } catch (TrackingRejectedException e) {
+            } catch (TrackingRejectedException | ArtifactOutsideRootException e) {
                 error = e.getMessage();
                 System.err.println("saesplit: tracking set aside a " + entry.kind() + " of " + run.describe() + ": "
                         + error);
@@ -210,6 +228,15 @@ public final class TrackingSync {
             delivered++;
         }
         return delivered;
+    }
+
+    /** The outbox names files by path; only one inside the artifact store, symlinks resolved, is sent. */
+    private Path uploadable(String file) {
+        Path path = Path.of(file);
+        if (!Files.exists(path)) {
+            throw new TrackingRejectedException("artifact " + path + " no longer exists", null);
+        }
+        return ArtifactStore.confine(artifactRoot, path);
     }
 
     private List<OutboxEntry> pendingEntries(PendingRun run) throws SQLException {
@@ -251,7 +278,8 @@ public final class TrackingSync {
 
     private static Map<String, String> limit(Map<String, String> tags, int max) {
         Map<String, String> limited = new LinkedHashMap<>();
-        tags.entrySet().stream().limit(max).forEach(e -> limited.put(e.getKey(), e.getValue()));
+        // Tags are shown to everyone who reads the server; user text in them (a description) may hold a secret.
+        tags.entrySet().stream().limit(max).forEach(e -> limited.put(e.getKey(), Redaction.redact(e.getValue())));
         return limited;
     }
 

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Adam over the four SAE parameters, updated in place by the engine's fused kernel (one native call per
  * parameter; the weight, both moments and the gradient are touched once each). Gradient-norm clipping is
- * folded into the kernel's gradient rescale factor. The bias correction follows Kingma and Ba's efficient
- * form: the step size carries √(1−β2ᵗ)/(1−β1ᵗ) and ε is added to the uncorrected √v.
+ * folded into the kernel's gradient rescale factor. The update equals PyTorch's {@code torch.optim.Adam}, which
+ * SAELens uses: lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). The kernel adds its ε to the uncorrected √v, so it is given
+ * the step size lr·√(1−β2ᵗ)/(1−β1ᵗ) and ε·√(1−β2ᵗ), which is the same expression multiplied through.
  */
 final class AdamOptimizer {
 
@@ -47,13 +48,14 @@ final class AdamOptimizer {
     /** Applies one update with learning rate {@code learningRate}, every gradient multiplied by {@code gradientScale}. */
     void update(Gradients gradients, double learningRate, double gradientScale) {
         updates++;
-        double correction = Math.sqrt(1 - Math.pow(settings.beta2(), updates))
-                / (1 - Math.pow(settings.beta1(), updates));
+        double secondMomentCorrection = Math.sqrt(1 - Math.pow(settings.beta2(), updates));
+        double correction = secondMomentCorrection / (1 - Math.pow(settings.beta1(), updates));
+        float epsilon = (float) (settings.epsilon() * secondMomentCorrection);
         for (int i = 0; i < 4; i++) {
             kernelInputs[i].set(1, gradients.get(i));
             parameters[i].getNDArrayInternal().adamUpdate(kernelInputs[i], kernelWeights[i], (float) learningRate,
                     (float) (learningRate * correction), 0f, (float) gradientScale, -1f, (float) settings.beta1(),
-                    (float) settings.beta2(), (float) settings.epsilon(), false, false);
+                    (float) settings.beta2(), epsilon, false, false);
             kernelInputs[i].set(1, parameters[i]);
         }
     }

@@ -6,17 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.data.BatchCursor;
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.artifact.StagedDirectory;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,8 +23,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Checkpoint directories under one root, named {@code step-<12 digits>}. Each is written into a temporary
- * directory and renamed into place, so a directory with a step name is always complete. The newest
+ * Checkpoint directories under one root, named {@code step-<12 digits>}. Each is written into a
+ * {@link StagedDirectory}, fsynced and renamed into place, so a directory with a step name is always complete,
+ * even after a crash or power loss. The newest
  * {@code keep} checkpoints are kept. Inside: the SAE in SAELens layout, {@value #OPTIMIZER_FILE},
  * {@value #FIRING_FILE} and {@value #STATE_FILE}.
  */
@@ -37,7 +35,6 @@ public final class CheckpointStore {
     static final String FIRING_FILE = "firing.safetensors";
     static final String STATE_FILE = "trainer_state.json";
     private static final Pattern STEP_NAME = Pattern.compile("step-(\\d{12})");
-    private static final String TEMP_PREFIX = ".tmp-";
     private static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,12 +91,15 @@ public final class CheckpointStore {
                 // The same step of the same run yields the same state; the existing copy is complete.
                 return new CheckpointInfo(target, snapshot.step());
             }
-            Path temp = Files.createTempDirectory(root, TEMP_PREFIX + target.getFileName() + "-");
-            SaeLensFormat.write(temp, snapshot.weights(), snapshot.log10FiringFrequency());
-            SafetensorsWriter.write(temp.resolve(OPTIMIZER_FILE), snapshot.adamMoments());
-            SafetensorsWriter.write(temp.resolve(FIRING_FILE), snapshot.firing().tensors());
-            Files.writeString(temp.resolve(STATE_FILE), JSON.writeValueAsString(stateJson(snapshot)));
-            moveIntoPlace(temp, target);
+            // A retried attempt of the same run that got there first wrote this step's identical state.
+            try (StagedDirectory staging = StagedDirectory.create(root, target.getFileName().toString())) {
+                Path temp = staging.directory();
+                SaeLensFormat.write(temp, snapshot.weights(), snapshot.log10FiringFrequency());
+                SafetensorsWriter.write(temp.resolve(OPTIMIZER_FILE), snapshot.adamMoments());
+                SafetensorsWriter.write(temp.resolve(FIRING_FILE), snapshot.firing().tensors());
+                Files.writeString(temp.resolve(STATE_FILE), JSON.writeValueAsString(stateJson(snapshot)));
+                staging.commit(target);
+            }
             pruneOld();
             return new CheckpointInfo(target, snapshot.step());
         } catch (IOException e) {
@@ -177,17 +177,6 @@ public final class CheckpointStore {
         return value.asLong();
     }
 
-    private static void moveIntoPlace(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            // A retried attempt of the same run got there first; its copy of this step is complete and equal.
-            deleteRecursively(temp);
-        }
-    }
-
     private void pruneOld() throws IOException {
         List<CheckpointInfo> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
@@ -196,10 +185,6 @@ public final class CheckpointStore {
     }
 
     static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        StagedDirectory.deleteTree(directory);
     }
 }

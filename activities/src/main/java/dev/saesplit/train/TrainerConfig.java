@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * @param totalSteps          optimiser steps of the whole run
  * @param learningRate        Adam's peak learning rate
  * @param lrWarmupSteps       steps of linear learning-rate warm-up from zero
- * @param lrDecayFraction     final fraction of the run over which the learning rate decays linearly to zero
+ * @param lrDecaySteps        final steps of the run over which the learning rate decays linearly to zero
  * @param sparsityCoefficient λ of the decoder-norm-weighted L1 penalty (ignored by architectures sparse by construction)
  * @param l1WarmupSteps       steps of linear λ warm-up from zero
  * @param adam                Adam's decay rates and epsilon
@@ -26,7 +26,7 @@ public record TrainerConfig(
         long totalSteps,
         double learningRate,
         int lrWarmupSteps,
-        double lrDecayFraction,
+        long lrDecaySteps,
         double sparsityCoefficient,
         int l1WarmupSteps,
         AdamSettings adam,
@@ -45,7 +45,7 @@ public record TrainerConfig(
         require(totalSteps >= 1, "totalSteps must be >= 1, was " + totalSteps);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be positive, was " + learningRate);
         require(lrWarmupSteps >= 0 && l1WarmupSteps >= 0, "warm-up steps must be >= 0");
-        require(lrDecayFraction >= 0 && lrDecayFraction <= 1, "lrDecayFraction must be in [0, 1], was " + lrDecayFraction);
+        require(lrDecaySteps >= 0, "lrDecaySteps must be >= 0, was " + lrDecaySteps);
         require(sparsityCoefficient >= 0 && Double.isFinite(sparsityCoefficient),
                 "sparsityCoefficient must be >= 0, was " + sparsityCoefficient);
         require(maxGradientNorm > 0, "maxGradientNorm must be positive, was " + maxGradientNorm);
@@ -59,7 +59,10 @@ public record TrainerConfig(
         }
     }
 
-    /** A builder starting from SAELens-like defaults. */
+    /**
+     * A builder starting from saesplit's defaults. Adam's betas and the absent LR decay are SAELens's defaults; the
+     * learning rate, λ and both warm-ups are this project's (SAELens starts with no warm-up and lr 3e-4).
+     */
     public static Builder builder(long totalSteps) {
         return new Builder(totalSteps);
     }
@@ -68,7 +71,7 @@ public record TrainerConfig(
         Builder b = new Builder(totalSteps);
         b.learningRate = learningRate;
         b.lrWarmupSteps = lrWarmupSteps;
-        b.lrDecayFraction = lrDecayFraction;
+        b.lrDecaySteps = lrDecaySteps;
         b.sparsityCoefficient = sparsityCoefficient;
         b.l1WarmupSteps = l1WarmupSteps;
         b.adam = adam;
@@ -87,7 +90,7 @@ public record TrainerConfig(
         private long totalSteps;
         private double learningRate = 4e-4;
         private int lrWarmupSteps = 1000;
-        private double lrDecayFraction = 0.2;
+        private long lrDecaySteps;
         private double sparsityCoefficient = 5.0;
         private int l1WarmupSteps = 1000;
         private AdamSettings adam = AdamSettings.DEFAULTS;
@@ -106,7 +109,7 @@ public record TrainerConfig(
         public Builder totalSteps(long value) { totalSteps = value; return this; }
         public Builder learningRate(double value) { learningRate = value; return this; }
         public Builder lrWarmupSteps(int value) { lrWarmupSteps = value; return this; }
-        public Builder lrDecayFraction(double value) { lrDecayFraction = value; return this; }
+        public Builder lrDecaySteps(long value) { lrDecaySteps = value; return this; }
         public Builder sparsityCoefficient(double value) { sparsityCoefficient = value; return this; }
         public Builder l1WarmupSteps(int value) { l1WarmupSteps = value; return this; }
         public Builder adam(AdamSettings value) { adam = value; return this; }
@@ -120,7 +123,7 @@ public record TrainerConfig(
         public Builder seed(long value) { seed = value; return this; }
 
         public TrainerConfig build() {
-            return new TrainerConfig(totalSteps, learningRate, lrWarmupSteps, lrDecayFraction, sparsityCoefficient,
+            return new TrainerConfig(totalSteps, learningRate, lrWarmupSteps, lrDecaySteps, sparsityCoefficient,
                     l1WarmupSteps, adam, maxGradientNorm, unitNormDecoder, zeroTargetLatent, deadLatents, logEvery,
                     checkpointEvery, seed);
         }

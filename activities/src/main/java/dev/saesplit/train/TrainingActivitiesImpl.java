@@ -29,26 +29,26 @@ import java.util.Optional;
  */
 public final class TrainingActivitiesImpl implements TrainingActivities {
 
-    /** 2: trains on the training rows only (see HeldOutSplit); a zero-target latent is saved disabled. */
-    static final int CODE_VERSION = 2;
+    /**
+     * 2: trains on the training rows only (see HeldOutSplit); a zero-target latent is saved disabled.
+     * 3: Adam's ε as PyTorch's, λ warm-up starting at zero, LR decay only over {@code lr_decay_steps}.
+     */
+    static final int CODE_VERSION = 3;
     static final String KIND = "sae";
     private static final int CHECKPOINTS_KEPT = 2;
 
     private final ArtifactStore store;
     private final MetricsRecorder metrics;
-    private final ProgressSink progress;
     private final TrainingListener observer;
 
-    public TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, ProgressSink progress) {
-        this(store, metrics, progress, TrainingListener.NONE);
+    public TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics) {
+        this(store, metrics, TrainingListener.NONE);
     }
 
     /** As above, with {@code observer} told of every report after it is handled (tests use it to stop a run). */
-    TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, ProgressSink progress,
-                           TrainingListener observer) {
+    TrainingActivitiesImpl(ArtifactStore store, MetricsRecorder metrics, TrainingListener observer) {
         this.store = store;
         this.metrics = metrics;
-        this.progress = progress;
         this.observer = observer;
     }
 
@@ -64,14 +64,14 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 CHECKPOINTS_KEPT);
         Optional<CheckpointInfo> resumeFrom = resumePoint(context, checkpoints);
         TrainerConfig config = trainerConfig(r);
+        TrainingHeartbeat first = resumeFrom
+                .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
+                .orElse(TrainingHeartbeat.NONE);
         try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(r.data()));
              ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
                      ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
-             ActivityHeartbeat heartbeat = ActivityHeartbeat.start(resumeFrom
-                     .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
-                     .orElse(TrainingHeartbeat.NONE))) {
-            TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat,
-                    new ProgressSignal(progress, context.getInfo().getWorkflowId()), observer);
+             ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
+            TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat, first, observer);
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
             try (SaeTrainer trainer = resumeFrom.isPresent()
                     ? SaeTrainer.resume(config, resumeFrom.get(), stream, reporter, Optional.of(checkpoints))
@@ -87,11 +87,22 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         }
     }
 
-    /** Everything that determines the trained weights. */
+    /**
+     * Everything that determines the trained weights, and nothing else: how often a run checkpoints or logs
+     * changes neither its batches nor its updates, so changing them reuses the trained SAE.
+     */
     static String outputKey(TrainRequest r) {
+        TrainingSpec t = r.training();
         return OutputKey.of("sae-train", CODE_VERSION, r.initial().artifact().contentHash(),
                 r.data().artifact().contentHash(), r.filtered() == null ? "" : r.filtered().artifact().contentHash(),
-                r.training(), r.tokens(), r.seed(), r.zeroLatent());
+                new WeightDeterminingSettings(t.batchSize(), t.learningRate(), t.sparsityCoefficient(),
+                        t.lrWarmupSteps(), t.l1WarmupSteps(), t.lrDecaySteps()),
+                r.tokens(), r.seed(), r.zeroLatent());
+    }
+
+    /** The part of {@link TrainingSpec} that reaches the weights, as it enters the output key. */
+    private record WeightDeterminingSettings(int batchSize, double learningRate, double sparsityCoefficient,
+                                             int lrWarmupSteps, int l1WarmupSteps, int lrDecaySteps) {
     }
 
     /**
@@ -122,6 +133,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 .lrWarmupSteps(t.lrWarmupSteps())
                 .sparsityCoefficient(t.sparsityCoefficient())
                 .l1WarmupSteps(t.l1WarmupSteps())
+                .lrDecaySteps(t.lrDecaySteps())
                 .logEvery(t.logEvery())
                 .checkpointEvery(t.checkpointEvery())
                 .seed(r.seed());

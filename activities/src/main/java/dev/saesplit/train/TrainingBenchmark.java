@@ -123,7 +123,8 @@ public final class TrainingBenchmark {
                 weights.decoderBias());
     }
 
-    private static Path temporaryDirectory() {
+    /** A fresh directory for a benchmark's files. */
+    public static Path temporaryDirectory() {
         try {
             return Files.createTempDirectory("sae-benchmark-");
         } catch (IOException e) {
@@ -131,7 +132,8 @@ public final class TrainingBenchmark {
         }
     }
 
-    private static void deleteQuietly(Path root) {
+    /** Removes a benchmark's files, reporting (not failing) when it cannot. */
+    public static void deleteQuietly(Path root) {
         try {
             CheckpointStore.deleteRecursively(root);
         } catch (IOException e) {

@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where a durable training reports: its metrics to PostgreSQL, its checkpoints to the heartbeat (so a retry
- * resumes there), its progress to the workflow; and where it learns that it must stop.
+ * Where a durable training reports: its metrics to PostgreSQL, its checkpoints and progress to the heartbeat (so
+ * a retry resumes there, and {@link TrainingProgressReader} shows how far it is); and where it learns that it
+ * must stop.
  */
 final class TrainingReporter implements TrainingListener {
 
@@ -17,18 +18,18 @@ final class TrainingReporter implements TrainingListener {
     private final TrainerConfig config;
     private final MetricsRecorder metrics;
     private final ActivityHeartbeat heartbeat;
-    private final ProgressSignal progress;
     private final TrainingListener observer;
     private final String prefix;
     private double lastLoss = Double.NaN;
+    private TrainingHeartbeat latest;
 
     TrainingReporter(TrainRequest request, TrainerConfig config, MetricsRecorder metrics, ActivityHeartbeat heartbeat,
-                     ProgressSignal progress, TrainingListener observer) {
+                     TrainingHeartbeat resumedFrom, TrainingListener observer) {
         this.request = request;
         this.config = config;
         this.metrics = metrics;
         this.heartbeat = heartbeat;
-        this.progress = progress;
+        this.latest = resumedFrom;
         this.observer = observer;
         this.prefix = metricPrefix(request.runId());
     }
@@ -57,13 +58,14 @@ final class TrainingReporter implements TrainingListener {
         values.put(prefix + "sparsity_coefficient", m.sparsityCoefficient());
         values.put(prefix + "tokens_seen", (double) m.tokensSeen());
         metrics.record(request.experiment(), request.runId(), m.step(), values);
-        progress.maybeSend(new TrainingProgress(m.step(), config.totalSteps(), lastLoss));
+        report(new TrainingProgress(m.step(), config.totalSteps(), lastLoss));
         observer.onMetrics(m);
     }
 
     @Override
     public void onCheckpoint(CheckpointInfo checkpoint) {
-        heartbeat.update(new TrainingHeartbeat(checkpoint.step(), checkpoint.directory().toString()));
+        latest = latest.withCheckpoint(checkpoint);
+        heartbeat.update(latest);
         observer.onCheckpoint(checkpoint);
     }
 
@@ -73,6 +75,12 @@ final class TrainingReporter implements TrainingListener {
     }
 
     void finished(long steps) {
-        progress.send(new TrainingProgress(steps, config.totalSteps(), lastLoss));
+        report(new TrainingProgress(steps, config.totalSteps(), lastLoss));
+    }
+
+    /** The SDK throttles heartbeats to the server, sending the latest details, so every report may beat. */
+    private void report(TrainingProgress progress) {
+        latest = latest.withProgress(progress);
+        heartbeat.update(latest);
     }
 }

@@ -125,8 +125,7 @@ class SplitCalibrationTest {
                     continue; // the narrow SAE did not learn this feature: no target to study
                 }
                 FilterResult filtered = new FilteredDataSelector(FilterConfig.withThreshold((float) THRESHOLD)).select(
-                        training, LatentProbe.fromSaeWeights(narrow.encoderWeights(), narrow.encoderBias(),
-                                narrow.decoderBias(), h.dIn(), narrowWidth, target[1]),
+                        training, LatentProbe.of(narrow, target[1]),
                         dir.resolve("f" + h.seed() + "-" + target[1]));
                 System.out.println("  kept " + filtered.statistics().tokensKept());
                 if (filtered.statistics().tokensKept() < BATCH) {

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.StandardArchitecture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,9 +126,9 @@ class FilteredDataSelectorTest {
     void aProbeFromSaeWeightsUsesItsLatentsEncoderColumn() {
         // W_enc [dIn = 2, dSae = 3]: latent 1's column is (10, 20).
         float[] encoder = {0f, 10f, 0f, 0f, 20f, 0f};
-        LatentProbe probe = LatentProbe.fromSaeWeights(encoder, new float[] {0f, -5f, 0f},
-                new float[] {1f, 1f}, 2, 3, 1);
-        assertArrayEquals(new float[] {10f, 20f}, probe.encoderColumn());
+        SaeWeights weights = new SaeWeights(SaeConfig.of(2, 3, new StandardArchitecture(), "m", "h"), encoder,
+                new float[] {0f, -5f, 0f}, new float[6], new float[] {1f, 1f});
+        LatentProbe probe = LatentProbe.of(weights, 1);
         // ReLU((3 - 1) * 10 + (2 - 1) * 20 - 5) = 35; the opposite input is cut to zero.
         assertEquals(35f, probe.activation(new float[] {3f, 2f}, 0));
         assertEquals(0f, probe.activation(new float[] {-3f, -2f}, 0));
@@ -135,16 +138,11 @@ class FilteredDataSelectorTest {
         return new FilteredDataSelector(new FilterConfig(THRESHOLD, new HistogramBins(4.0, 16), threads, 100));
     }
 
+    /** Every row, one by one, through the probe (whose own arithmetic LatentProbeTest checks). */
     private static long[] bruteForceKeptRows(float[] data, LatentProbe probe) {
-        float[] w = probe.encoderColumn();
-        float[] bDec = probe.decoderBias();
         List<Long> kept = new ArrayList<>();
         for (int row = 0; row < TOKENS; row++) {
-            double pre = probe.encoderBias();
-            for (int i = 0; i < D; i++) {
-                pre += ((double) data[row * D + i] - bDec[i]) * w[i];
-            }
-            if (Math.max(0.0, pre) > THRESHOLD) {
+            if (probe.activation(data, row * D) > THRESHOLD) {
                 kept.add((long) row);
             }
         }
@@ -167,7 +165,7 @@ class FilteredDataSelectorTest {
             column[i] *= 0.5f;
             decoderBias[i] *= 0.1f;
         }
-        return new LatentProbe(column, 0.2f, decoderBias);
+        return LatentProbe.standard(column, 0.2f, decoderBias);
     }
 
     private static Path writeIndices(Path file, long... rows) throws IOException {

@@ -39,7 +39,7 @@ class SaeLensFormatTest {
 
         SaeWeights loaded = SaeLensFormat.read(dir);
         assertTrue(loaded.bitwiseEquals(original), "weights and config survive a save and load bit for bit");
-        assertArrayEquals(sparsity, SaeLensFormat.readSparsity(dir));
+        assertArrayEquals(sparsity, SaeLensFormat.readSparsity(dir).orElseThrow());
     }
 
     @Test
@@ -148,7 +148,57 @@ class SaeLensFormatTest {
         assertEquals(new StandardArchitecture(), config.architecture());
         assertEquals("gelu-1l", config.modelName());
         assertEquals("blocks.0.hook_mlp_out", config.hookName());
-        assertEquals("none", config.normalizeActivations());
+        assertEquals(ActivationNormalization.NONE, config.normalizeActivations());
+    }
+
+    @Test
+    void cfgJsonNamesItsSaeLensVersionSoSaeLens6KeepsModelAndHookUnderMetadata() throws Exception {
+        SaeLensFormat.write(dir, SaeFixtures.randomSae(3, 4, new TopKArchitecture(2, true), 7), new float[4]);
+
+        JsonNode cfg = new ObjectMapper().readTree(dir.resolve("cfg.json").toFile());
+
+        assertEquals(SaeLensFormat.SAE_LENS_FORMAT_VERSION, cfg.path("metadata").path("sae_lens_version").asText());
+        assertEquals("gelu-1l", cfg.path("metadata").path("model_name").asText());
+        assertEquals("blocks.0.hook_mlp_out", cfg.path("metadata").path("hook_name").asText());
+        assertTrue(cfg.path("rescale_acts_by_decoder_norm").asBoolean());
+        assertEquals(new TopKArchitecture(2, true), SaeLensFormat.read(dir).config().architecture());
+    }
+
+    @Test
+    void aSaeTrainedFromAnImportedOneRecordsFloat32AndNoNormalisationWhateverTheImportSaid() throws Exception {
+        SaeLensFormat.write(dir, SaeFixtures.randomSae(3, 4, new StandardArchitecture(), 7), new float[4]);
+        Files.writeString(dir.resolve("cfg.json"), """
+                {"d_in": 3, "d_sae": 4, "dtype": "bfloat16", "device": "cuda",
+                 "normalize_activations": "constant_norm_rescale",
+                 "metadata": {"model_name": "m", "hook_name": "h", "sae_lens_version": "6.5.0"}}""");
+        SaeConfig imported = SaeLensFormat.read(dir).config();
+        assertEquals(ActivationNormalization.CONSTANT_NORM_RESCALE, imported.normalizeActivations());
+
+        SaeConfig wide = imported.withDSae(8).forTraining();
+
+        assertEquals(ActivationNormalization.NONE, wide.normalizeActivations());
+        assertEquals("float32", wide.dtype());
+        assertEquals("m", wide.modelName());
+    }
+
+    @Test
+    void aNormalisationSaesplitCannotApplyIsRejectedNamingFileAndField() throws Exception {
+        SaeLensFormat.write(dir, SaeFixtures.randomSae(3, 4, new StandardArchitecture(), 7), new float[4]);
+        Files.writeString(dir.resolve("cfg.json"), """
+                {"d_in": 3, "d_sae": 4, "normalize_activations": "covariance_whitening"}""");
+
+        ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> SaeLensFormat.inspect(dir));
+
+        assertTrue(e.getMessage().contains("cfg.json: normalize_activations: 'covariance_whitening' is not supported"),
+                e.getMessage());
+    }
+
+    @Test
+    void sparsityIsOptionalAsSaeLensSaveModelWritesNone() throws Exception {
+        SaeLensFormat.write(dir, SaeFixtures.randomSae(3, 4, new StandardArchitecture(), 7), new float[4]);
+        Files.delete(dir.resolve(SaeLensFormat.SPARSITY_FILE));
+
+        assertTrue(SaeLensFormat.readSparsity(dir).isEmpty());
     }
 
     @Test

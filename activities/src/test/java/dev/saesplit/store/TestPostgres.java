@@ -38,14 +38,14 @@ public final class TestPostgres {
         }
         String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres", LocalPostgres.USER, "");
+                "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres", LocalPostgres.USER, server.password());
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
         return new DatabaseConfig(Optional.of("jdbc:postgresql://127.0.0.1:" + server.port() + "/" + name),
-                LocalPostgres.USER, "", Path.of("unused"));
+                LocalPostgres.USER, server.password(), Path.of("unused"));
     }
 
     /** A temporary state directory that the unprivileged server user can reach when tests run as root. */

@@ -45,7 +45,7 @@ class TrackingSyncTest {
     void submit() throws Exception {
         database = Database.open(TestPostgres.freshDatabase());
         new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "t.yaml", Path.of(".")), SPEC, "t");
-        sync = new TrackingSync(database.dataSource(), backend, new TrackingContext("1.2.3", "abc"));
+        sync = new TrackingSync(database.dataSource(), backend, new TrackingContext("1.2.3", "abc"), Path.of("."));
     }
 
     @AfterEach
@@ -128,7 +128,8 @@ class TrackingSyncTest {
         recorder.runStatus("tracked", "a", RunStatus.RUNNING, "w");
         ReconstructionSummary fit = new ReconstructionSummary(1000, 0.1, 0.9, 5, 0);
         recorder.runResult("tracked", "a", new EvaluationResult(fit, fit, 2, 2, 0.6, SplitOutcome.PARTIAL,
-                "2 distinct children cover 60% of the target's tokens", SplitOutcome.PARTIAL, "2 of 3 children", null));
+                "2 distinct children cover 60% of the target's tokens", SplitOutcome.PARTIAL, "2 of 3 children", null,
+                null));
 
         sync.syncOnce();
 

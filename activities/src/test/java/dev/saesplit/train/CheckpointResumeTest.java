@@ -37,7 +37,7 @@ class CheckpointResumeTest {
 
     static Stream<Arguments> configurations() {
         TrainerConfig base = TrainerConfig.builder(TOTAL_STEPS).learningRate(3e-3).lrWarmupSteps(3)
-                .lrDecayFraction(0.3).l1WarmupSteps(4).sparsityCoefficient(0.2).logEvery(3).checkpointEvery(4)
+                .lrDecaySteps(TOTAL_STEPS * 3L / 10).l1WarmupSteps(4).sparsityCoefficient(0.2).logEvery(3).checkpointEvery(4)
                 .deadLatents(DeadLatentPolicy.DEFAULTS.withWindowTokens(2L * BATCH).withResampling(5)).seed(17)
                 .build();
         return Stream.of(

@@ -124,7 +124,7 @@ class SaeTrainerTest {
             trainer.saveSae(dir.resolve("sae"));
 
             assertTrue(SaeLensFormat.read(dir.resolve("sae")).bitwiseEquals(trainer.currentWeights()));
-            assertArrayEquals(trainer.log10FiringFrequency(), SaeLensFormat.readSparsity(dir.resolve("sae")));
+            assertArrayEquals(trainer.log10FiringFrequency(), SaeLensFormat.readSparsity(dir.resolve("sae")).orElseThrow());
         }
     }
 

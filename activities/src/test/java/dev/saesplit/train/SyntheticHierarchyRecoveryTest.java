@@ -54,7 +54,7 @@ class SyntheticHierarchyRecoveryTest {
             HierarchyParent parent = truth.parents().get(0);
             int latent = DecoderCosines.best(narrow, truth.direction(parent.feature())).latent();
             FilterResult filtered = new FilteredDataSelector(FilterConfig.withThreshold(0.5f)).select(data,
-                    new LatentProbe(narrow.encoderColumn(latent), narrow.encoderBias(latent), narrow.decoderBias()),
+                    LatentProbe.standard(narrow.encoderColumn(latent), narrow.encoderBias(latent), narrow.decoderBias()),
                     dir.resolve("filtered"));
             try (ActivationSource parentTokens = FilteredActivationSource.open(data, filtered.keptRowsFile())) {
                 SaeWeights wide = train(parentTokens, 16, 1500, 2);

@@ -45,7 +45,7 @@ class TrainingActivityResumeTest {
             runs:
               - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
             """;
-    private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 10, 5);
+    private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 0, 10, 5);
     private static final long TOKENS = 256 * 60; // 60 steps, checkpoints every 10
 
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -128,14 +128,14 @@ class TrainingActivityResumeTest {
             data = new ActivationActivitiesImpl(store).ensureActivations("resume", spec.activations());
             initial = new InitActivitiesImpl(store).initialise(new InitRequest("resume", "a", data, 24, 5, Init.RANDOM,
                     true, null));
-            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()), (id, p) -> { });
+            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
         }
 
         final TrainingActivitiesImpl activities;
 
         /** The same activity on a worker that dies right after completing checkpoint {@code step}. */
         TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()), (id, p) -> { },
+            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()),
                     new TrainingListener() {
                         @Override
                         public void onCheckpoint(CheckpointInfo checkpoint) {

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 class TrainingScheduleTest {
 
     private final TrainingSchedule schedule = new TrainingSchedule(TrainerConfig.builder(100).learningRate(1.0)
-            .lrWarmupSteps(10).lrDecayFraction(0.2).sparsityCoefficient(4.0).l1WarmupSteps(20).build());
+            .lrWarmupSteps(10).lrDecaySteps(20).sparsityCoefficient(4.0).l1WarmupSteps(20).build());
 
     @Test
-    void learningRateWarmsUpLinearlyHoldsThenDecaysToZeroOverTheFinalFraction() {
+    void learningRateWarmsUpLinearlyHoldsThenDecaysToZeroOverTheLastDecaySteps() {
         assertEquals(0.1, schedule.learningRate(0), 1e-12);
         assertEquals(1.0, schedule.learningRate(9), 1e-12);
         assertEquals(1.0, schedule.learningRate(79), 1e-12);
@@ -20,10 +20,20 @@ class TrainingScheduleTest {
     }
 
     @Test
-    void sparsityCoefficientWarmsUpLinearlyThenHolds() {
-        assertEquals(0.2, schedule.sparsityCoefficient(0), 1e-12);
-        assertEquals(2.0, schedule.sparsityCoefficient(9), 1e-12);
-        assertEquals(4.0, schedule.sparsityCoefficient(19), 1e-12);
+    void withoutDecayStepsTheLearningRateStaysAtItsPeakToTheEndAsSaeLensDefaults() {
+        TrainingSchedule constant = new TrainingSchedule(TrainerConfig.builder(100).learningRate(1.0)
+                .lrWarmupSteps(0).build());
+
+        assertEquals(1.0, constant.learningRate(0), 1e-12);
+        assertEquals(1.0, constant.learningRate(99), 1e-12);
+    }
+
+    @Test
+    void sparsityCoefficientStartsAtZeroAndReachesItsValueAfterTheWarmUpAsSaeLensCoefficientScheduler() {
+        assertEquals(0.0, schedule.sparsityCoefficient(0), 1e-12);
+        assertEquals(2.0, schedule.sparsityCoefficient(10), 1e-12);
+        assertEquals(3.8, schedule.sparsityCoefficient(19), 1e-12);
+        assertEquals(4.0, schedule.sparsityCoefficient(20), 1e-12);
         assertEquals(4.0, schedule.sparsityCoefficient(99), 1e-12);
     }
 }

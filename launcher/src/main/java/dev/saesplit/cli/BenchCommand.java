@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.cache.CachingBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code saesplit bench}: measurements of this machine that tell whether training runs as fast as it can. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure how fast this machine trains SAEs.",
-        subcommands = {BenchCommand.Train.class})
+        description = "Measure how fast this machine trains SAEs and caches activations.",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Cache.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -69,6 +70,51 @@ public final class BenchCommand implements Callable<Integer> {
             if (value < 1) {
                 throw new ParameterException(spec.commandLine(), option + " must be positive, was " + value);
             }
+        }
+    }
+
+    /** {@code saesplit bench cache}: caching tokens/s on a gelu-1l-shaped model and its ratio to the GEMM rate. */
+    @Command(name = "cache", mixinStandardHelpOptions = true,
+            description = {"Cache activations of a random model of gelu-1l's shape (1 layer, d_model 512, d_mlp 2048, "
+                    + "vocabulary 48262) at blocks.0.hook_mlp_out and compare the speed with this machine's fp32 "
+                    + "matrix-multiply rate.",
+                    "ratio = tokens/s × forward FLOPs per token / GEMM rate; the device comes from "
+                            + "-Dsaesplit.device or SAESPLIT_DEVICE (default cpu)."})
+    public static final class Cache implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--contexts", defaultValue = "256", description = "timed contexts (default: ${DEFAULT-VALUE})")
+        int contexts;
+
+        @Option(names = "--context-size", defaultValue = "128",
+                description = "tokens per context (default: ${DEFAULT-VALUE})")
+        int contextSize;
+
+        @Option(names = "--batch", defaultValue = "32",
+                description = "contexts per forward pass (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--warmup-batches", defaultValue = "2",
+                description = "untimed batches first (default: ${DEFAULT-VALUE})")
+        int warmupBatches;
+
+        @Override
+        public Integer call() {
+            for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
+                    {"--batch", batch}}) {
+                if ((int) option[1] < 1) {
+                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
+                }
+            }
+            if (contextSize > 1024 || warmupBatches < 0) {
+                throw new ParameterException(spec.commandLine(), "--context-size must be at most gelu-1l's n_ctx 1024"
+                        + " and --warmup-batches at least 0");
+            }
+            spec.commandLine().getOut().println(CachingBenchmark.run(contexts, contextSize, batch, warmupBatches)
+                    .describe());
+            return CommandLine.ExitCode.OK;
         }
     }
 }

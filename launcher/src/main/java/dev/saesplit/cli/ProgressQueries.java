@@ -5,6 +5,7 @@ import dev.saesplit.pipeline.StageProgress;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.run.SplitRunWorkflow;
+import dev.saesplit.train.TrainingProgressReader;
 import io.temporal.client.WorkflowClient;
 
 import java.util.LinkedHashMap;
@@ -12,9 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** An experiment's live progress, read by workflow queries (never from the database). */
+/**
+ * An experiment's live progress: each workflow's stage by query, and a training's steps and loss from its
+ * activity's heartbeat details (never from the database).
+ */
 final class ProgressQueries {
 
+    /** The experiment workflow's stage while it caches activations. */
+    static final String CACHING_STAGE = "activations";
     private static final StageProgress WAITING = new StageProgress("waiting", TrainingProgress.NONE, false);
 
     private ProgressQueries() {
@@ -23,11 +29,23 @@ final class ProgressQueries {
     /** "experiment" and "run ID" for each row, in order; a workflow not started yet shows as waiting. */
     static Map<String, StageProgress> of(WorkflowClient client, String experiment, List<String> rowIds) {
         Map<String, StageProgress> lines = new LinkedHashMap<>();
-        lines.put("experiment", queried(() -> client.newWorkflowStub(ExperimentWorkflow.class,
-                WorkflowIds.experiment(experiment)).progress()));
+        TrainingProgressReader training = new TrainingProgressReader(client);
+        String experimentId = WorkflowIds.experiment(experiment);
+        StageProgress overall = queried(() -> client.newWorkflowStub(ExperimentWorkflow.class, experimentId)
+                .progress());
+        if (overall.stage().equals(CACHING_STAGE)) {
+            overall = CachingHeartbeats.latest(client, experimentId)
+                    .map(p -> new StageProgress(CACHING_STAGE, new TrainingProgress(p.tokensCached(), p.totalTokens(),
+                            Double.NaN), false))
+                    .orElse(overall);
+        } else {
+            overall = withTraining(training, experimentId, overall);
+        }
+        lines.put("experiment", overall);
         for (String row : rowIds) {
-            lines.put("run " + row, queried(() -> client.newWorkflowStub(SplitRunWorkflow.class,
-                    WorkflowIds.run(experiment, row)).progress()));
+            String rowId = WorkflowIds.run(experiment, row);
+            lines.put("run " + row, withTraining(training, rowId, queried(() -> client.newWorkflowStub(
+                    SplitRunWorkflow.class, rowId).progress())));
         }
         return lines;
     }
@@ -37,6 +55,18 @@ final class ProgressQueries {
             return query.get();
         } catch (RuntimeException notStartedYet) {
             return WAITING;
+        }
+    }
+
+    /** A workflow that is not done may be training (a row, or the experiment's narrow SAE). */
+    private static StageProgress withTraining(TrainingProgressReader training, String workflowId, StageProgress p) {
+        if (p.done() || p == WAITING) {
+            return p;
+        }
+        try {
+            return training.of(workflowId).map(t -> new StageProgress(p.stage(), t, false)).orElse(p);
+        } catch (RuntimeException describeFailed) {
+            return p; // progress is advisory: a line without steps, nothing else
         }
     }
 }

@@ -52,12 +52,13 @@ final class ProgressView {
     static String render(String label, StageProgress progress) {
         StringBuilder line = new StringBuilder(String.format("%-12s %-10s", label, progress.stage()));
         TrainingProgress t = progress.training();
-        if (progress.stage().equals("train") || progress.stage().equals("narrow SAE")) {
+        boolean caching = progress.stage().equals(ProgressQueries.CACHING_STAGE);
+        if (progress.stage().equals("train") || progress.stage().equals("narrow SAE") || caching) {
             if (t.totalSteps() > 0) {
                 double done = Math.min(1, (double) t.step() / t.totalSteps());
                 int filled = (int) Math.round(done * BAR);
                 line.append(' ').append("#".repeat(filled)).append(".".repeat(BAR - filled))
-                        .append(String.format(" %d/%d steps", t.step(), t.totalSteps()));
+                        .append(String.format(" %d/%d %s", t.step(), t.totalSteps(), caching ? "tokens" : "steps"));
                 if (!Double.isNaN(t.loss())) {
                     line.append(String.format("  loss %.4g", t.loss()));
                 }

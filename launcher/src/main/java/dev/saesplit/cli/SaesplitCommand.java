@@ -6,12 +6,15 @@ import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.SpecConflictException;
 import dev.saesplit.store.UnknownExperimentException;
+import dev.saesplit.text.Redaction;
+import dev.saesplit.text.TerminalText;
 import dev.saesplit.track.ReportUnavailableException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,7 +24,7 @@ import java.util.Map;
 @Command(name = "saesplit", mixinStandardHelpOptions = true, versionProvider = SaesplitVersion.class,
         description = "Durable, tracked sparse-autoencoder feature-splitting experiments.",
         subcommands = {ValidateCommand.class, SubmitCommand.class, RunCommand.class, StatusCommand.class,
-                CancelCommand.class, TableCommand.class, ReportCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
+                CancelCommand.class, TableCommand.class, ReportCommand.class, VerifyCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
                 StackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SaesplitCommand {
 
@@ -63,9 +66,12 @@ public final class SaesplitCommand {
         commandLine.registerConverter(Path.class, SaesplitCommand::path);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            err.println("saesplit " + cmd.getCommandName() + ": " + describe(e));
+            // Messages carry user text (spec values, tokens) and server addresses: no control characters, no secrets.
+            err.println("saesplit " + cmd.getCommandName() + ": " + Redaction.redact(TerminalText.paragraph(describe(e))));
             if (debug) {
-                e.printStackTrace(err);
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                err.print(Redaction.redact(TerminalText.paragraph(trace.toString())));
             } else if (exitCodeOf(e) == RUNTIME_FAILURE) {
                 err.println("(run again with --debug for the stack trace)");
             }

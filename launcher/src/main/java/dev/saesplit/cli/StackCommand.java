@@ -7,12 +7,16 @@ import dev.saesplit.stack.ServerProcess;
 import dev.saesplit.stack.TemporalServer;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
+import dev.saesplit.store.LocalStackLease;
+import dev.saesplit.text.Redaction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** Starts, stops and shows the dev stack: services that keep running between commands. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
@@ -50,6 +54,7 @@ final class StackCommand {
         public Integer call() {
             DatabaseConfig config = config();
             PrintWriter out = out();
+            LocalStackLease.pin(stateDir()); // runs on when the commands using it end, until 'stack down'
             LocalPostgres postgres = LocalPostgres.startOrAttach(config.localDataDir(), DatabaseConfig.binaryCache());
             out.printf("PostgreSQL  %s (data in %s)%n", postgres.jdbcUrl(), postgres.dataDir());
             Path stateDir = stateDir();
@@ -58,7 +63,7 @@ final class StackCommand {
             out.printf("Temporal    %s%s%n", temporal.address(), temporal.uiAddress().map(u -> "  (Web UI " + u + ")")
                     .orElse(""));
             MlflowServer mlflow = MlflowServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()), true);
-            out.printf("MLflow      %s%n", mlflow.trackingUri());
+            out.printf("MLflow      %s%n", Redaction.redact(mlflow.trackingUri()));
             out.flush();
             return SaesplitCommand.OK;
         }
@@ -70,12 +75,21 @@ final class StackCommand {
         public Integer call() {
             DatabaseConfig config = config();
             PrintWriter out = out();
-            out.println(TemporalServer.stopDetached(stateDir())
-                    ? "Temporal    stopped" : "Temporal    was not running from this state directory");
+            // MLflow only receives what the outbox keeps until it is back: stopping it never loses anything.
             out.println(MlflowServer.stopDetached(stateDir())
                     ? "MLflow      stopped" : "MLflow      was not running from this state directory");
-            out.println(LocalPostgres.stopIfRunning(config.localDataDir(), DatabaseConfig.binaryCache())
-                    ? "PostgreSQL  stopped" : "PostgreSQL  was not running");
+            List<Long> users = LocalStackLease.unpinAndStopIfUnused(stateDir(), () -> {
+                out.println(TemporalServer.stopDetached(stateDir())
+                        ? "Temporal    stopped" : "Temporal    was not running from this state directory");
+                out.println(LocalPostgres.stopIfRunning(config.localDataDir(), DatabaseConfig.binaryCache())
+                        ? "PostgreSQL  stopped" : "PostgreSQL  was not running");
+            });
+            if (!users.isEmpty()) {
+                out.println("Temporal and PostgreSQL stay up while " + users.size() + " saesplit process"
+                        + (users.size() == 1 ? "" : "es") + " use" + (users.size() == 1 ? "s" : "") + " them (pid "
+                        + users.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                        + "); the last to finish stops them");
+            }
             out.flush();
             return SaesplitCommand.OK;
         }
@@ -95,6 +109,10 @@ final class StackCommand {
             PrintWriter out = out();
             out.println(LocalPostgres.runningPort(config.localDataDir()).map(p -> "PostgreSQL  running on 127.0.0.1:" + p)
                     .orElse("PostgreSQL  stopped (commands start it on demand)"));
+            List<Long> users = LocalStackLease.liveUsers(stateDir());
+            out.println("Users       " + (users.isEmpty() ? "none" : users.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ", "saesplit pid ", "")))
+                    + (LocalStackLease.pinned(stateDir()) ? "  (pinned by 'stack up')" : ""));
             out.println(ServerProcess.accepts(TemporalServer.DEV_PORT)
                     ? "Temporal    running on 127.0.0.1:" + TemporalServer.DEV_PORT + "  (Web UI http://127.0.0.1:"
                     + TemporalServer.DEV_UI_PORT + ")" + owner(TemporalServer.runsDetached(stateDir()))

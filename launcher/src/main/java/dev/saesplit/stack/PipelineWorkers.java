@@ -6,14 +6,13 @@ import dev.saesplit.evaluate.EvaluationActivitiesImpl;
 import dev.saesplit.experiment.ExperimentWorkflowImpl;
 import dev.saesplit.filter.FilterActivitiesImpl;
 import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.pipeline.BadInputInterceptor;
+import dev.saesplit.pipeline.FailureClassifyingInterceptor;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.record.RunTableActivitiesImpl;
 import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
 import dev.saesplit.track.TrackingActivitiesImpl;
-import dev.saesplit.train.ProgressSink;
 import dev.saesplit.train.TrainingActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -22,6 +21,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.Collection;
 
 /**
@@ -33,6 +33,12 @@ public final class PipelineWorkers {
     /** Training uses every core (or the GPU): one training at a time per worker. */
     private static final int TRAINING_SLOTS = 1;
 
+    /**
+     * Training progress travels in heartbeat details, which the SDK sends at most this often (by default 80 % of
+     * the heartbeat timeout, too slow for a live progress line).
+     */
+    public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
+
     private PipelineWorkers() {
     }
 
@@ -40,7 +46,7 @@ public final class PipelineWorkers {
     public static WorkerFactory create(WorkflowClient client, Collection<String> queues, ArtifactStore artifacts,
                                        DataSource database) {
         WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(new BadInputInterceptor()).build());
+                .setWorkerInterceptors(new FailureClassifyingInterceptor()).build());
         if (queues.contains(TaskQueues.CPU)) {
             Worker cpu = factory.newWorker(TaskQueues.CPU);
             cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
@@ -54,9 +60,9 @@ public final class PipelineWorkers {
         }
         if (queues.contains(TaskQueues.GPU)) {
             Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()
-                    .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS).build());
-            gpu.registerActivitiesImplementations(
-                    new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database), ProgressSink.signalling(client)));
+                    .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS)
+                    .setMaxHeartbeatThrottleInterval(PROGRESS_INTERVAL).build());
+            gpu.registerActivitiesImplementations(new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database)));
         }
         return factory;
     }

@@ -3,6 +3,7 @@ package dev.saesplit.stack;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
+import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.track.MlflowBackend;
 import dev.saesplit.track.TrackingSync;
@@ -21,8 +22,10 @@ import java.util.Optional;
 
 /**
  * Everything a command that runs experiments needs: PostgreSQL, a Temporal server and client, the artifact
- * store, tracking delivery to MLflow, and optionally an in-process worker. What this stack started, it stops on close; what it found
- * running (the dev stack, an external server) it leaves alone.
+ * store, tracking delivery to MLflow, and optionally an in-process worker. The local PostgreSQL and Temporal dev
+ * server are shared by every saesplit process of the state directory: they run detached, and the last process
+ * to close its stack stops them (see {@link LocalStackLease}), unless {@code stack up} pinned them. External
+ * servers are left alone.
  */
 public final class Stack implements AutoCloseable {
 
@@ -33,13 +36,14 @@ public final class Stack implements AutoCloseable {
     private final ArtifactStore artifacts;
     private final Map<String, String> environment;
     private final Path stateDir;
+    private final LocalStackLease lease;
     private WorkerFactory workers;
     private MlflowServer mlflow;
     private TrackingSync tracking;
     private TrackingSyncLoop trackingLoop;
 
     private Stack(Database database, TemporalServer temporal, WorkflowServiceStubs stubs, WorkflowClient client,
-                  ArtifactStore artifacts, Map<String, String> environment, Path stateDir) {
+                  ArtifactStore artifacts, Map<String, String> environment, Path stateDir, LocalStackLease lease) {
         this.database = database;
         this.temporal = temporal;
         this.stubs = stubs;
@@ -47,30 +51,43 @@ public final class Stack implements AutoCloseable {
         this.artifacts = artifacts;
         this.environment = environment;
         this.stateDir = stateDir;
+        this.lease = lease;
     }
 
     /** Opens the stack the environment describes, starting what is not running. */
     public static Stack open(Map<String, String> environment) {
         DatabaseConfig config = DatabaseConfig.fromEnvironment(environment);
         Path stateDir = config.stateDir().toAbsolutePath().normalize();
-        Database database = Database.open(config);
+        LocalStackLease lease = LocalStackLease.acquire(stateDir);
+        Database database;
+        try {
+            database = Database.open(config);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
         TemporalServer temporal = null;
         try {
             String address = environment.getOrDefault("TEMPORAL_ADDRESS", "").trim();
-            temporal = address.isEmpty()
-                    ? TemporalServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()), false)
-                    : TemporalServer.external(address);
+            if (address.isEmpty()) {
+                // Detached: other commands may attach to it, and one killed outright must not take it along.
+                lease.onLastRelease("temporal", () -> TemporalServer.stopDetached(stateDir));
+                temporal = TemporalServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()), true);
+            } else {
+                temporal = TemporalServer.external(address);
+            }
             WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
                     WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
             WorkflowClient client = WorkflowClient.newInstance(stubs,
                     WorkflowClientOptions.newBuilder().setNamespace(TemporalServer.NAMESPACE).build());
             ArtifactStore artifacts = ArtifactStore.inStateDirectory(stateDir, database.dataSource());
-            return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir);
+            return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir, lease);
         } catch (RuntimeException e) {
             if (temporal != null) {
                 temporal.close();
             }
             database.close();
+            lease.close();
             throw e;
         }
     }
@@ -80,6 +97,7 @@ public final class Stack implements AutoCloseable {
      * data to MLflow in the background.
      */
     public void startWorker(Collection<String> queues) {
+        artifacts.removeStaleStaging(); // writes of a killed worker; live writers hold a lock and are left alone
         workers = PipelineWorkers.create(client, queues, artifacts, database.dataSource());
         workers.start();
         if (queues.contains(TaskQueues.CPU)) {
@@ -95,7 +113,7 @@ public final class Stack implements AutoCloseable {
         if (tracking == null) {
             mlflow = MlflowServer.forEnvironment(environment, stateDir, new PythonEnvironment(ProjectRoot.get()));
             tracking = new TrackingSync(database.dataSource(), new MlflowBackend(mlflow.trackingUri()),
-                    TrackingContexts.current());
+                    TrackingContexts.current(), artifacts.root());
         }
         return tracking;
     }
@@ -135,5 +153,6 @@ public final class Stack implements AutoCloseable {
         stubs.shutdownNow();
         temporal.close();
         database.close();
+        lease.close();
     }
 }

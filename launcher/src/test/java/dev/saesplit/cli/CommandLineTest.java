@@ -2,6 +2,7 @@ package dev.saesplit.cli;
 
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
+import dev.saesplit.store.LocalStackLease;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,8 @@ class CommandLineTest {
 
     private static Path home;
     private static LocalPostgres server;
+    /** This test is a user of the local stack, as a saesplit process would be: commands ending never stop it. */
+    private static LocalStackLease lease;
 
     @BeforeAll
     static void startDatabase() throws IOException {
@@ -40,6 +43,7 @@ class CommandLineTest {
         // as root.
         home = Files.createTempDirectory("saesplit-home-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        lease = LocalStackLease.acquire(home);
         server = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(), DatabaseConfig.binaryCache());
         run("experiments"); // creates the schema, so the reset below has something to drop
     }
@@ -47,7 +51,7 @@ class CommandLineTest {
     /** Each test starts from an empty system of record. */
     @BeforeEach
     void forgetExperiments() throws SQLException {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), LocalPostgres.USER, "")) {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), LocalPostgres.USER, server.password())) {
             c.createStatement().execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
         }
     }
@@ -55,7 +59,18 @@ class CommandLineTest {
     @AfterAll
     static void stopDatabase() throws IOException {
         server.close();
+        lease.close();
         PathUtils.deleteDirectory(home);
+    }
+
+    @Test
+    void stackDownLeavesTheStackRunningForAProcessThatStillUsesIt() {
+        CliRun down = run("stack", "down");
+
+        assertEquals(0, down.exitCode(), down.err());
+        assertTrue(down.out().contains("Temporal and PostgreSQL stay up while 1 saesplit process uses them (pid "
+                + ProcessHandle.current().pid() + ")"), down.out());
+        assertTrue(LocalPostgres.runningPort(DatabaseConfig.local(home).localDataDir()).isPresent());
     }
 
     @Test

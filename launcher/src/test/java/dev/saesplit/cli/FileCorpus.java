@@ -155,6 +155,9 @@ final class FileCorpus {
     }
 
     private void modelWeights() throws IOException {
+        // The committed fixture model's config.json (2 layers, d_model 64), beside every weights file below.
+        Files.copy(Path.of("..", "activities", "src", "test", "resources", "lm", "tl-safetensors", "config.json"),
+                dir.resolve("config.json"));
         files.rawSafetensors("model.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
         files.rawSafetensors("model-overflow.safetensors",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,8]}}", 8);
@@ -176,7 +179,7 @@ final class FileCorpus {
 
     private String modelSpec(String weights) {
         Map<String, Object> source = map("source", "model", "model", "gelu-1l", "hook", "blocks.0.hook_mlp_out",
-                "dataset", "tokens", "tokens", "10k");
+                "dataset", "tokens", "context_size", "16", "tokens", "10k");
         if (weights != null) {
             source.put("weights", weights);
         }

@@ -28,12 +28,19 @@ public final class MlflowRest {
 
     /** Every run of the experiment named {@code experiment}, keyed by run name. */
     public Map<String, JsonNode> runs(String experiment) throws IOException, InterruptedException {
+        Map<String, JsonNode> runs = new LinkedHashMap<>();
+        allRuns(experiment).forEach(run -> runs.put(run.path("info").path("run_name").asText(), run));
+        return runs;
+    }
+
+    /** Every run of the experiment named {@code experiment}, runs of the same name included. */
+    public List<JsonNode> allRuns(String experiment) throws IOException, InterruptedException {
         String id = get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=" + encode(experiment))
                 .path("experiment").path("experiment_id").asText();
         JsonNode found = post("/api/2.0/mlflow/runs/search",
                 "{\"experiment_ids\": [\"" + id + "\"], \"max_results\": 1000}");
-        Map<String, JsonNode> runs = new LinkedHashMap<>();
-        found.path("runs").forEach(run -> runs.put(run.path("info").path("run_name").asText(), run));
+        List<JsonNode> runs = new ArrayList<>();
+        found.path("runs").forEach(runs::add);
         return runs;
     }
 

@@ -2,6 +2,7 @@ package dev.saesplit.stack;
 
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
+import dev.saesplit.store.LocalStackLease;
 import org.apache.commons.io.file.PathUtils;
 
 import java.io.IOException;
@@ -24,10 +25,14 @@ public final class TestServices implements AutoCloseable {
     private final LocalPostgres postgres;
     private final TemporalServer temporal;
     private final int mlflowPort;
+    /** The test is a user of the local stack, so commands it runs never stop the server under it. */
+    private final LocalStackLease lease;
     private MlflowServer mlflow;
 
-    private TestServices(Path home, LocalPostgres postgres, TemporalServer temporal, int mlflowPort) {
+    private TestServices(Path home, LocalStackLease lease, LocalPostgres postgres, TemporalServer temporal,
+                         int mlflowPort) {
         this.home = home;
+        this.lease = lease;
         this.postgres = postgres;
         this.temporal = temporal;
         this.mlflowPort = mlflowPort;
@@ -37,11 +42,12 @@ public final class TestServices implements AutoCloseable {
         try {
             Path home = Files.createTempDirectory("saesplit-" + name + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            LocalStackLease lease = LocalStackLease.acquire(home);
             LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
                     DatabaseConfig.binaryCache());
             TemporalServer temporal = TemporalServer.start(home, new PythonEnvironment(ProjectRoot.get()),
                     freePort(), freePort(), false);
-            TestServices services = new TestServices(home, postgres, temporal, freePort());
+            TestServices services = new TestServices(home, lease, postgres, temporal, freePort());
             services.startMlflow();
             return services;
         } catch (IOException e) {
@@ -86,6 +92,7 @@ public final class TestServices implements AutoCloseable {
         mlflow.close();
         temporal.close();
         postgres.close();
+        lease.close();
         PathUtils.deleteDirectory(home);
     }
 

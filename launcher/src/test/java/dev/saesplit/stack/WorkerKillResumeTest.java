@@ -7,8 +7,8 @@ import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.TaskQueues;
+import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
-import dev.saesplit.run.SplitRunWorkflow;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.ExperimentSpec;
@@ -23,6 +23,7 @@ import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 import dev.saesplit.train.TrainingActivitiesImpl;
+import dev.saesplit.train.TrainingProgressReader;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -146,10 +147,10 @@ class WorkerKillResumeTest {
         Path root = home.resolve("reference-artifacts");
         TestActivityEnvironment env = TestActivityEnvironment.newInstance();
         try (Database reference = Database.open(new DatabaseConfig(Optional.of(
-                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/reference"), LocalPostgres.USER, "", home))) {
+                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/reference"), LocalPostgres.USER, postgres.password(),
+                home))) {
             env.registerActivitiesImplementations(new TrainingActivitiesImpl(
-                    new ArtifactStore(root, reference.dataSource()), new MetricsRecorder(reference.dataSource()),
-                    (id, progress) -> { }));
+                    new ArtifactStore(root, reference.dataSource()), new MetricsRecorder(reference.dataSource())));
             SaeRef trained = env.newActivityStub(TrainingActivities.class).train(new TrainRequest(spec.name(),
                     row.id(), initial, data, null, spec.training(), row.tokens(), row.seed(), -1));
             return SaeLensFormat.read(ArtifactStore.directory(trained.artifact()));
@@ -178,12 +179,12 @@ class WorkerKillResumeTest {
     }
 
     private static void awaitTrainingStep(ExperimentSpec spec, long step) throws InterruptedException {
-        SplitRunWorkflow run = client.newWorkflowStub(SplitRunWorkflow.class,
-                WorkflowIds.run(spec.name(), spec.runs().get(0).id()));
+        String run = WorkflowIds.run(spec.name(), spec.runs().get(0).id());
+        TrainingProgressReader progress = new TrainingProgressReader(client);
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (run.progress().training().step() >= step) {
+                if (progress.of(run).map(TrainingProgress::step).orElse(0L) >= step) {
                     return;
                 }
             } catch (RuntimeException notStartedYet) {
@@ -212,7 +213,8 @@ class WorkerKillResumeTest {
 
     private static void createDatabase(String name) throws SQLException {
         try (Connection c = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres", LocalPostgres.USER, "");
+                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres", LocalPostgres.USER,
+                postgres.password());
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }

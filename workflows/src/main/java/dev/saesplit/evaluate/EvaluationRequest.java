@@ -1,7 +1,9 @@
 package dev.saesplit.evaluate;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.SplitCriteria;
 
 /**
@@ -17,8 +19,20 @@ import dev.saesplit.spec.SplitCriteria;
  * @param filteredData whether the wide SAE was trained on the filtered tokens only
  * @param data         the experiment's activations; the evaluation reads their held-out rows
  * @param criteria     what counts as a split
+ * @param source       where {@code data} came from; a {@link ActivationSourceSpec.Model} lets evaluation reach the
+ *                     language model (loss recovered, contexts, logits), e.g. through the activities module's
+ *                     {@code LanguageModel.open(source, manager)}. {@code null} in requests recorded before it was
+ *                     carried, which are evaluated without the model
  */
+// Requests recorded by other versions may carry fields this one lacks: ignored, so histories replay.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record EvaluationRequest(String experiment, String runId, SaeRef wide, SaeRef narrow, int targetLatent,
                                 double threshold, int zeroedLatent, boolean filteredData, ActivationsRef data,
-                                SplitCriteria criteria) {
+                                SplitCriteria criteria, ActivationSourceSpec source) {
+
+    /** The language model behind the activations, when they came from one. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.util.Optional<ActivationSourceSpec.Model> model() {
+        return source instanceof ActivationSourceSpec.Model m ? java.util.Optional.of(m) : java.util.Optional.empty();
+    }
 }

@@ -18,10 +18,12 @@ import dev.saesplit.table.SplitOutcome;
  * @param groundTruthOutcome  the exact verdict on synthetic data, or {@code null} without ground truth
  * @param groundTruthReason   why, or {@code null}
  * @param report              the evaluation artifact holding {@code split_report.json}
+ * @param lossRecovered       the language model's loss with the SAE spliced in, or {@code null} without a model
  */
 // Results recorded by earlier versions carry fields since dropped (mse, detail…): ignored, so histories replay.
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EvaluationResult(ReconstructionSummary all, ReconstructionSummary filtered, int children,
                                int distinctChildren, double coverage, SplitOutcome outcome, String reason,
-                               SplitOutcome groundTruthOutcome, String groundTruthReason, ArtifactRef report) {
+                               SplitOutcome groundTruthOutcome, String groundTruthReason, ArtifactRef report,
+                               LossRecoveredSummary lossRecovered) {
 }

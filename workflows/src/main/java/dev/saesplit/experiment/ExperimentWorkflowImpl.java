@@ -58,7 +58,6 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             Workflow.newActivityStub(TrackingActivities.class, PipelineActivityOptions.DATA);
 
     private String stage = "starting";
-    private TrainingProgress narrowProgress = TrainingProgress.NONE;
     private boolean done;
 
     @Override
@@ -94,18 +93,13 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     }
 
     @Override
-    public void reportProgress(TrainingProgress progress) {
-        narrowProgress = progress;
-    }
-
-    @Override
     public StageProgress progress() {
-        return new StageProgress(stage, narrowProgress, done);
+        return new StageProgress(stage, TrainingProgress.NONE, done);
     }
 
     private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {
         if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
-            return init.registerExisting(spec.name(), existing.path().toString());
+            return init.registerExisting(spec.name(), existing.path().toString(), data);
         }
         NarrowSaeSpec.Train narrow = (NarrowSaeSpec.Train) spec.narrowSae();
         SaeRef initial = init.initialise(new InitRequest(spec.name(), "", data, narrow.width(), narrow.seed(),
@@ -125,7 +119,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 active.removeIf(Promise::isCompleted);
             }
             SplitRunInput input = new SplitRunInput(spec.name(), row, data, filtered, narrow, target,
-                    spec.filterThreshold(), spec.training(), spec.split());
+                    spec.filterThreshold(), spec.training(), spec.split(), spec.activations());
             Promise<RunOutcome> outcome = Async.function(child(spec.name(), row)::run, input)
                     .handle((result, failure) -> outcome(row, result, failure));
             all.add(outcome);

@@ -1,5 +1,6 @@
 package dev.saesplit.init;
 
+import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import io.temporal.activity.ActivityInterface;
 
@@ -9,6 +10,9 @@ public interface InitActivities {
 
     SaeRef initialise(InitRequest request);
 
-    /** Records an SAE saved elsewhere in the SAELens layout as an artifact, checking it loads. */
-    SaeRef registerExisting(String experiment, String path);
+    /**
+     * Records an SAE saved elsewhere in the SAELens layout as an artifact, checking it loads; its firing
+     * frequencies are measured on {@code data} when it came without them.
+     */
+    SaeRef registerExisting(String experiment, String path, ActivationsRef data);
 }

@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * The activity options every pipeline workflow uses, named for what they mean. Infrastructure faults retry
- * without limit, backing off to a minute; bad input is made non-retryable by {@link BadInputInterceptor}.
+ * without limit, backing off to a minute; {@link FailureClassifyingInterceptor} stops the rest: bad input at once,
+ * unexpected errors after a few attempts.
  */
 public final class PipelineActivityOptions {
 

@@ -12,5 +12,8 @@ public interface RunTableActivities {
 
     void runStatus(String experiment, String runId, RunStatus status, String workflowId);
 
+    /** Marks the row failed, keeping {@code failure} (what went wrong) as its reason. */
+    void runFailed(String experiment, String runId, String failure, String workflowId);
+
     void runResult(String experiment, String runId, EvaluationResult result);
 }

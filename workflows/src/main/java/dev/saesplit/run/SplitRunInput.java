@@ -3,6 +3,7 @@ package dev.saesplit.run;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.spec.TrainingSpec;
@@ -19,8 +20,10 @@ import dev.saesplit.spec.TrainingSpec;
  * @param threshold    the target latent fires on a token when its activation exceeds this
  * @param training     optimiser settings
  * @param criteria     what counts as a split
+ * @param source       where the activations came from: for a language model, what evaluation needs to reach it
+ *                     ({@code null} in inputs recorded before it was carried)
  */
 public record SplitRunInput(String experiment, RunSpec run, ActivationsRef data, FilteredDataRef filtered,
                             SaeRef narrow, int targetLatent, double threshold, TrainingSpec training,
-                            SplitCriteria criteria) {
+                            SplitCriteria criteria, ActivationSourceSpec source) {
 }

@@ -1,9 +1,7 @@
 package dev.saesplit.run;
 
 import dev.saesplit.pipeline.StageProgress;
-import dev.saesplit.pipeline.TrainingProgress;
 import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -13,10 +11,6 @@ public interface SplitRunWorkflow {
 
     @WorkflowMethod
     RunResult run(SplitRunInput input);
-
-    /** Sent by the training activity as it goes. */
-    @SignalMethod
-    void reportProgress(TrainingProgress progress);
 
     @QueryMethod
     StageProgress progress();

@@ -17,6 +17,7 @@ import dev.saesplit.spec.RunSpec;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
+import dev.saesplit.pipeline.Failures;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
@@ -34,7 +35,6 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
             Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
 
     private String stage = "starting";
-    private TrainingProgress trainingProgress = TrainingProgress.NONE;
     private boolean done;
 
     @Override
@@ -55,8 +55,13 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
         } catch (TemporalFailure e) {
             // Recorded outside the (possibly cancelled) scope, or a cancelled row would stay "running".
             RunStatus end = CancellationScope.current().isCancelRequested() ? RunStatus.CANCELLED : RunStatus.FAILED;
-            Workflow.newDetachedCancellationScope(
-                    () -> runTable.runStatus(experiment, row.id(), end, workflowId)).run();
+            Workflow.newDetachedCancellationScope(() -> {
+                if (end == RunStatus.FAILED) {
+                    runTable.runFailed(experiment, row.id(), Failures.rootMessage(e), workflowId);
+                } else {
+                    runTable.runStatus(experiment, row.id(), end, workflowId);
+                }
+            }).run();
             throw e;
         } finally {
             done = true;
@@ -64,13 +69,8 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     }
 
     @Override
-    public void reportProgress(TrainingProgress progress) {
-        trainingProgress = progress;
-    }
-
-    @Override
     public StageProgress progress() {
-        return new StageProgress(stage, trainingProgress, done);
+        return new StageProgress(stage, TrainingProgress.NONE, done);
     }
 
     private static InitRequest initRequest(SplitRunInput input) {
@@ -82,7 +82,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     private static EvaluationRequest evaluationRequest(SplitRunInput input, SaeRef trained) {
         return new EvaluationRequest(input.experiment(), input.run().id(), trained, input.narrow(),
                 input.targetLatent(), input.threshold(), zeroedLatent(input),
-                input.run().data() == DataSelection.FILTERED, input.data(), input.criteria());
+                input.run().data() == DataSelection.FILTERED, input.data(), input.criteria(), input.source());
     }
 
     /** The wide latent forced to zero in training: the copied target, which keeps its index. */

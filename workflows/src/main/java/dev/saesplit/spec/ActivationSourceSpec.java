@@ -56,17 +56,33 @@ public sealed interface ActivationSourceSpec {
     }
 
     /**
-     * Activations cached from a language model run over a tokenized dataset.
+     * Activations cached from a language model run over a dataset. saesplit downloads nothing: the weights,
+     * tokenizer and dataset are files the user supplies. A spec may name the model and dataset without paths
+     * (the published study does); such a spec validates, and caching then fails naming the field to fill in.
      *
-     * @param model       model name (e.g. {@code gelu-1l})
-     * @param weights     TransformerLens-style safetensors weights; empty: looked up by model name at run time
+     * @param model       model name (e.g. {@code gelu-1l}), a label recorded with the activations
+     * @param weights     directory or weights file of the model ({@code config.json} beside it), or {@code null}
+     *                    when not supplied yet
+     * @param tokenizer   {@code gpt2}, an absolute path to a {@code tokenizer.json} (or a directory holding one),
+     *                    or {@code null}: a pre-tokenized dataset needs none to be cached
+     * @param dataset     the dataset as written: a path, or a name when it names no file or folder
+     * @param datasetPath the text/JSONL/npy/parquet file or folder {@code dataset} names, or {@code null} when it
+     *                    is only a name
      * @param hook        hook point (e.g. {@code blocks.0.hook_mlp_out})
-     * @param dataset     dataset name or path
      * @param contextSize tokens per context
+     * @param prependBos  BOS first in every context built from raw documents (SAELens's default, true), and in
+     *                    every context cut from a pre-tokenized row when {@code splitRows}
+     * @param splitRows   cut each pre-tokenized row into as many contexts as it holds, rather than use its first
+     *                    {@code contextSize} tokens (SAELens)
      * @param tokens      tokens to cache
+     * @param batchSize   contexts per forward pass
      */
-    record Model(String model, Path weights, String hook, String dataset, int contextSize, long tokens)
+    record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
+                 int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize)
             implements ActivationSourceSpec {
+
+        public static final int DEFAULT_BATCH_SIZE = 32;
+
         @Override
         public String kind() {
             return "model";

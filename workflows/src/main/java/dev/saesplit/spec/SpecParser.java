@@ -42,11 +42,13 @@ public final class SpecParser {
     private static final Set<String> SYNTHETIC = Set.of("source", "d_in", "features", "parents",
             "children_per_parent", "firing_probability", "child_probability", "tokens", "seed");
     private static final Set<String> NPY = Set.of("source", "files");
-    private static final Set<String> MODEL = Set.of("source", "model", "weights", "hook", "dataset",
-            "context_size", "tokens");
+    private static final Set<String> MODEL = Set.of("source", "model", "weights", "tokenizer", "hook", "dataset",
+            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size");
+    /** The extensions of dataset files; a {@code dataset} without one and without a '/' may be a bare name. */
+    private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
     private static final Set<String> TRAINING = Set.of("batch_size", "learning_rate", "sparsity_coefficient",
-            "lr_warmup_steps", "l1_warmup_steps", "checkpoint_every", "log_every");
+            "lr_warmup_steps", "l1_warmup_steps", "lr_decay_steps", "checkpoint_every", "log_every");
     private static final Set<String> SPLIT = Set.of("min_children", "min_specificity", "min_recall",
             "max_child_recall", "min_coverage", "max_child_jaccard", "probes");
     private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
@@ -163,12 +165,19 @@ public final class SpecParser {
                 case "model" -> {
                     r.mapping(node, p, MODEL);
                     String model = r.text(node, p, "model", null);
-                    Path weights = r.has(node, "weights") ? existingFile(node, p, "weights") : null;
+                    Path weights = r.has(node, "weights") ? existingPath(node, p, "weights") : null;
+                    String tokenizer = r.has(node, "tokenizer") ? tokenizer(node, p) : null;
                     String hook = r.text(node, p, "hook", null);
                     String dataset = r.text(node, p, "dataset", null);
+                    Path datasetPath = datasetPath(dataset, p + ".dataset");
                     int context = r.intValue(node, p, "context_size", 128, 1, 1 << 20);
+                    boolean prependBos = r.bool(node, p, "prepend_bos", true);
+                    boolean splitRows = r.bool(node, p, "split_rows", false);
                     long tokens = r.tokenCount(node, p, "tokens", null);
-                    return new ActivationSourceSpec.Model(model, weights, hook, dataset, context, tokens);
+                    int batch = r.intValue(node, p, "batch_size", ActivationSourceSpec.Model.DEFAULT_BATCH_SIZE, 1,
+                            1 << 16);
+                    return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
+                            context, prependBos, splitRows, tokens, batch);
                 }
                 case "" -> {
                     if (!node.isObject()) {
@@ -209,6 +218,57 @@ public final class SpecParser {
             String p = SpecNodeReader.path(parent, key);
             Path path = resolve(r.text(mapping, parent, key, null), p);
             return path != null && regularFile(path, p) ? path : null;
+        }
+
+        /** A directory or a regular file (never a device or a pipe) a field names; records why not otherwise. */
+        Path existingPath(JsonNode mapping, String parent, String key) {
+            String p = SpecNodeReader.path(parent, key);
+            Path path = resolve(r.text(mapping, parent, key, null), p);
+            if (path == null || Files.isDirectory(path)) {
+                return path;
+            }
+            if (!Files.exists(path)) {
+                r.problem(p, "not found: " + path);
+                return null;
+            }
+            return regularFile(path, p) ? path : null;
+        }
+
+        /** {@code gpt2}, or the resolved path of a tokenizer.json or a directory holding one. */
+        String tokenizer(JsonNode node, String p) {
+            String text = r.text(node, p, "tokenizer", null);
+            if (text.strip().equalsIgnoreCase("gpt2")) {
+                return "gpt2";
+            }
+            Path path = resolve(text, p + ".tokenizer");
+            if (path == null) {
+                return null;
+            }
+            Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+            if (!Files.isRegularFile(file)) {
+                r.problem(p + ".tokenizer", "expected gpt2 or a tokenizer.json (or a directory holding one), but "
+                        + file + " is not a file");
+                return null;
+            }
+            return path.toString();
+        }
+
+        /**
+         * The file or folder {@code dataset} names, or {@code null} when it is a bare name (no '/' and no dataset
+         * extension) that names nothing: a spec may name its dataset before the files are downloaded.
+         */
+        Path datasetPath(String dataset, String p) {
+            Path path = resolve(dataset, p);
+            if (path == null || Files.isDirectory(path)) {
+                return path;
+            }
+            if (Files.exists(path)) {
+                return regularFile(path, p) ? path : null;
+            }
+            if (DATASET_PATH.matcher(dataset).matches()) {
+                r.problem(p, "not found: " + path);
+            }
+            return null;
         }
 
         boolean regularFile(Path path, String p) {
@@ -339,6 +399,7 @@ public final class SpecParser {
                     r.number(node, p, "sparsity_coefficient", d.sparsityCoefficient(), 0, 1e6, false),
                     r.intValue(node, p, "lr_warmup_steps", d.lrWarmupSteps(), 0, Integer.MAX_VALUE),
                     r.intValue(node, p, "l1_warmup_steps", d.l1WarmupSteps(), 0, Integer.MAX_VALUE),
+                    r.intValue(node, p, "lr_decay_steps", d.lrDecaySteps(), 0, Integer.MAX_VALUE),
                     r.intValue(node, p, "checkpoint_every", d.checkpointEvery(), 1, Integer.MAX_VALUE),
                     r.intValue(node, p, "log_every", d.logEvery(), 1, Integer.MAX_VALUE));
         }

@@ -8,6 +8,8 @@ package dev.saesplit.spec;
  * @param sparsityCoefficient λ of the sparsity penalty
  * @param lrWarmupSteps       steps of linear learning-rate warm-up
  * @param l1WarmupSteps       steps of linear λ warm-up
+ * @param lrDecaySteps        final steps over which the learning rate decays linearly to zero (SAELens's
+ *                            {@code lr_decay_steps}; 0, its default, keeps it constant to the end)
  * @param checkpointEvery     steps between checkpoints (a killed worker loses at most this many)
  * @param logEvery            steps between metric reports
  */
@@ -17,8 +19,9 @@ public record TrainingSpec(
         double sparsityCoefficient,
         int lrWarmupSteps,
         int l1WarmupSteps,
+        int lrDecaySteps,
         int checkpointEvery,
         int logEvery) {
 
-    public static final TrainingSpec DEFAULTS = new TrainingSpec(4096, 4e-4, 5.0, 1000, 1000, 500, 50);
+    public static final TrainingSpec DEFAULTS = new TrainingSpec(4096, 4e-4, 5.0, 1000, 1000, 0, 500, 50);
 }

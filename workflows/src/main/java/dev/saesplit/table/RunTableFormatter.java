@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.spec.RunSpec;
+import dev.saesplit.text.CsvCell;
+import dev.saesplit.text.TerminalText;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +43,20 @@ public final class RunTableFormatter {
     public static final String TOKENS_TO_COMMON_LOSS = "efficiency/tokens_to_common_loss";
     /** The worst final training loss among the rows of a width: the level they are compared at. */
     public static final String COMMON_LOSS = "efficiency/common_loss";
+    /** The language model's next-token loss on held-out contexts, unchanged (nats). */
+    public static final String CE_LOSS_CLEAN = "final/ce_loss/clean";
+    /** The same with the SAE's reconstruction spliced in at the hook. */
+    public static final String CE_LOSS_SPLICED = "final/ce_loss/spliced";
+    /** The same with the hook zero-ablated. */
+    public static final String CE_LOSS_ZERO_ABLATED = "final/ce_loss/zero_ablated";
+    /** (zero-ablated − spliced) / (zero-ablated − clean): 1 for a lossless SAE. */
+    public static final String LOSS_RECOVERED = "final/ce_loss/recovered";
     /** Final figures {@code table --format json} carries, under these names. */
     public static final List<String> RESULT_METRICS = List.of("train/loss", "train/tokens_seen", "final/all/mse",
             "final/all/explained_variance", "final/all/l0", "final/all/dead_fraction", "final/filtered/mse",
             "final/filtered/explained_variance", "final/filtered/l0", "split/children", "split/distinct_children",
-            "split/coverage", COMMON_LOSS, TOKENS_TO_COMMON_LOSS);
+            "split/coverage", COMMON_LOSS, TOKENS_TO_COMMON_LOSS, CE_LOSS_CLEAN, CE_LOSS_SPLICED, CE_LOSS_ZERO_ABLATED,
+            LOSS_RECOVERED);
 
     private RunTableFormatter() {
     }
@@ -84,7 +95,7 @@ public final class RunTableFormatter {
         cells.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (RunTableRow row : rows) {
             cells.add(columns.stream().map(c -> c.value.apply(row)).map(v -> v.isEmpty() ? "-" : v)
-                    .map(v -> v.replace("|", "\\|")).toArray(String[]::new));
+                    .map(v -> TerminalText.line(v).replace("|", "\\|")).toArray(String[]::new));
         }
         int[] widths = new int[columns.size()];
         for (String[] line : cells) {
@@ -114,7 +125,7 @@ public final class RunTableFormatter {
         out.append('\n');
     }
 
-    /** RFC 4180 CSV: fields with commas, quotes or line breaks are quoted. */
+    /** RFC 4180 CSV, each field guarded against formula injection (see {@link CsvCell}). */
     private static String csv(List<RunTableRow> rows) {
         List<Column> columns = columns(rows);
         StringBuilder out = new StringBuilder();
@@ -127,10 +138,7 @@ public final class RunTableFormatter {
     }
 
     private static String csvField(String value) {
-        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
-            return "\"" + value.replace("\"", "\"\"") + "\"";
-        }
-        return value;
+        return CsvCell.of(value);
     }
 
     private static String json(String experiment, List<RunTableRow> rows) {

@@ -1,6 +1,6 @@
 package dev.saesplit.experiment;
 
-import dev.saesplit.pipeline.BadInputInterceptor;
+import dev.saesplit.pipeline.FailureClassifyingInterceptor;
 import dev.saesplit.pipeline.StageProgress;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.TrainingProgress;
@@ -56,7 +56,7 @@ class ExperimentWorkflowTest {
     void startWorkers() {
         env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
                 .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new BadInputInterceptor()).build())
+                        .setWorkerInterceptors(new FailureClassifyingInterceptor()).build())
                 .build());
         Worker cpu = env.newWorker(TaskQueues.CPU);
         cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
@@ -156,26 +156,41 @@ class ExperimentWorkflowTest {
     }
 
     @Test
-    void infrastructureFaultsAreRetried() throws Exception {
+    void infrastructureFaultsAreRetriedPastTheLimitForUnexpectedErrors() throws Exception {
         fake.flakyRows = "b"::equals;
+        fake.flakyAttempts = FailureClassifyingInterceptor.UNEXPECTED_ATTEMPTS + 2;
 
         ExperimentResult result = experiment(SPEC).run(spec(SPEC));
 
         assertEquals(RunStatus.SUCCEEDED, result.runs().get(1).status());
-        assertEquals(2, fake.trainAttempts.get("b").get());
+        assertEquals(FailureClassifyingInterceptor.UNEXPECTED_ATTEMPTS + 3, fake.trainAttempts.get("b").get());
     }
 
     @Test
-    void aRowReportsItsTrainingProgressToQueries() throws Exception {
+    void anUnexpectedErrorFailsItsRowAfterAFewAttemptsWithItsMessageRecorded() throws Exception {
+        fake.buggyRows = "d"::equals;
+
+        ExperimentResult result = experiment(SPEC).run(spec(SPEC));
+
+        RunOutcome d = result.runs().get(3);
+        String message = "ArrayIndexOutOfBoundsException: Index 7 out of bounds for length 4";
+        assertEquals(RunStatus.FAILED, d.status());
+        assertEquals(message, d.failure());
+        assertEquals(3, fake.trainAttempts.get("d").get(), "tried exactly three times");
+        assertEquals(RunStatus.FAILED, fake.runStatus.get("d"));
+        assertEquals(message, fake.runFailures.get("d"), "the run table keeps the message");
+        assertEquals(RunStatus.SUCCEEDED, result.runs().get(0).status());
+    }
+
+    @Test
+    void aRowAnswersItsStageToQueriesAndLeavesTrainingProgressToHeartbeats() throws Exception {
         fake.blockedRow = "a";
         ExperimentWorkflow workflow = experiment(SPEC);
         WorkflowClient.start(workflow::run, spec(SPEC));
         assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
         SplitRunWorkflow row = client.newWorkflowStub(SplitRunWorkflow.class, WorkflowIds.run("wiring", "a"));
 
-        row.reportProgress(new TrainingProgress(40, 100, 1.25));
-
-        assertEquals(new StageProgress("train", new TrainingProgress(40, 100, 1.25), false), row.progress());
+        assertEquals(new StageProgress("train", TrainingProgress.NONE, false), row.progress());
         assertEquals("runs", workflow.progress().stage());
         fake.release.countDown();
     }

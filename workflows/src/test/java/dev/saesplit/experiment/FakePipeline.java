@@ -23,6 +23,8 @@ import dev.saesplit.track.TrackingActivities;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,7 @@ final class FakePipeline {
     final List<TrainRequest> trainRequests = new CopyOnWriteArrayList<>();
     final List<InitRequest> initRequests = new CopyOnWriteArrayList<>();
     final Map<String, RunStatus> runStatus = new ConcurrentHashMap<>();
+    final Map<String, String> runFailures = new ConcurrentHashMap<>();
     final Map<String, EvaluationResult> results = new ConcurrentHashMap<>();
     final List<RunStatus> experimentStatus = new CopyOnWriteArrayList<>();
     final Map<String, AtomicInteger> trainAttempts = new ConcurrentHashMap<>();
@@ -55,6 +58,10 @@ final class FakePipeline {
     volatile Predicate<String> badInputRows = id -> false;
     /** Rows whose first training attempt hits an infrastructure fault. */
     volatile Predicate<String> flakyRows = id -> false;
+    /** Rows whose training hits a bug (an index out of bounds) on every attempt. */
+    volatile Predicate<String> buggyRows = id -> false;
+    /** Attempts of a flaky row that fail with a connection error before one succeeds. */
+    volatile int flakyAttempts = 1;
     /** When set, training of this row waits until {@link #release} is counted down. */
     volatile String blockedRow;
     final CountDownLatch blockedRowEntered = new CountDownLatch(1);
@@ -81,7 +88,7 @@ final class FakePipeline {
         }
 
         @Override
-        public SaeRef registerExisting(String experiment, String path) {
+        public SaeRef registerExisting(String experiment, String path, ActivationsRef data) {
             calls.add("register " + path);
             return new SaeRef(artifact("sae", "existing"), D_IN, 8);
         }
@@ -100,8 +107,12 @@ final class FakePipeline {
                 if (badInputRows.test(row)) {
                     throw new MalformedData("activations of row " + row + " contain NaN at token 17");
                 }
-                if (flakyRows.test(row) && attempt == 1) {
-                    throw new IllegalStateException("connection to the artifact store reset");
+                if (flakyRows.test(row) && attempt <= flakyAttempts) {
+                    throw new UncheckedIOException(new ConnectException("connection to the artifact store reset"));
+                }
+                if (buggyRows.test(row)) {
+                    int[] shape = new int[4];
+                    return new SaeRef(artifact("sae", "trained-" + shape[7]), 0, 0);
                 }
                 if (row.equals(blockedRow)) {
                     blockedRowEntered.countDown();
@@ -138,7 +149,7 @@ final class FakePipeline {
             calls.add("evaluate " + request.runId());
             ReconstructionSummary fit = new ReconstructionSummary(1024, 0.1, 0.9, 12, 0.01);
             return new EvaluationResult(fit, fit, 3, 3, 0.95, SplitOutcome.YES, "3 distinct children", null, null,
-                    artifact("evaluation", request.runId()));
+                    artifact("evaluation", request.runId()), null);
         }
     }
 
@@ -151,6 +162,12 @@ final class FakePipeline {
         @Override
         public void runStatus(String experiment, String runId, RunStatus status, String workflowId) {
             runStatus.put(runId, status);
+        }
+
+        @Override
+        public void runFailed(String experiment, String runId, String failure, String workflowId) {
+            runStatus.put(runId, RunStatus.FAILED);
+            runFailures.put(runId, failure);
         }
 
         @Override

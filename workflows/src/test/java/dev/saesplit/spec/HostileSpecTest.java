@@ -241,7 +241,7 @@ class HostileSpecTest {
     }
 
     @Test
-    void modelWeightsMustBeAFile(@TempDir Path dir) {
+    void modelWeightsMustBeAFileOrADirectoryNeverADevice(@TempDir Path dir) {
         String yaml = VALID.replace("""
                   source: synthetic
                   d_in: 16
@@ -251,16 +251,16 @@ class HostileSpecTest {
                 """, """
                   source: model
                   model: gelu-1l
-                  weights: /
+                  weights: /dev/zero
                   hook: blocks.0.hook_mlp_out
-                  dataset: tokens.npy
+                  dataset: c4-code-tokenized
                   tokens: 10k
                 """);
 
         SpecProblem problem = single(yaml, dir);
 
         assertEquals("activations.weights", problem.field());
-        assertTrue(problem.message().contains("not a regular file (a directory)"), problem.message());
+        assertTrue(problem.message().contains("not a regular file"), problem.message());
     }
 
     @ParameterizedTest

@@ -46,7 +46,7 @@ class InvalidSpecTest {
     @ParameterizedTest(name = "line {0} ''{1}'' -> {2}")
     @CsvSource(delimiter = '|', textBlock = """
             # line | replacement                                | expected problem
-            14     | '  batch_sise: 64'                         | spec.yaml:14:3: training.batch_sise: unknown field 'batch_sise'; expected one of: batch_size, checkpoint_every, l1_warmup_steps, learning_rate, log_every, lr_warmup_steps, sparsity_coefficient
+            14     | '  batch_sise: 64'                         | spec.yaml:14:3: training.batch_sise: unknown field 'batch_sise'; expected one of: batch_size, checkpoint_every, l1_warmup_steps, learning_rate, log_every, lr_decay_steps, lr_warmup_steps, sparsity_coefficient
             3      | '  source: csv'                            | spec.yaml:3:3: activations.source: expected one of synthetic, npy, model, got "csv"
             4      | '  d_in: sixteen'                          | spec.yaml:4:3: activations.d_in: expected a whole number, got "sixteen"
             9      | '  width: -8'                              | spec.yaml:9:3: narrow_sae.width: must be in [1, 16777216], got -8
@@ -54,6 +54,7 @@ class InvalidSpecTest {
             12     | 'filter_threshold: .nan'                   | spec.yaml:12:1: filter_threshold: must be a finite number, got .nan
             12     | 'filter_threshold: -1'                     | spec.yaml:12:1: filter_threshold: must be at least 0, got -1
             14     | '  batch_size: 1.5'                        | spec.yaml:14:3: training.batch_size: expected a whole number, got 1.5
+            14     | '  lr_decay_steps: -5'                     | spec.yaml:14:3: training.lr_decay_steps: must be at least 0, got -5
             16     | '  - {id: a, width: -32, seed: 1, init: random, normalised: true, data: all, loss: standard, tokens: 10k}' | spec.yaml:16:13: runs[0].width: must be in [1, 16777216], got -32
             16     | '  - {id: a, width: 4, seed: 1, init: narrow, normalised: true, data: all, loss: standard, tokens: 10k}'   | spec.yaml:16:13: runs[0].width: init narrow copies the 8-latent narrow SAE, so width must be at least 8, got 4
             16     | '  - {id: a, width: 32, seed: 1, init: copy, normalised: true, data: all, loss: standard, tokens: 10k}'   | spec.yaml:16:33: runs[0].init: expected one of random, narrow, got "copy"

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** experiments/hyphen-240.yaml restates the seed study's run-configuration table row by row. */
@@ -52,6 +54,11 @@ class SeedStudySpecTest {
         ActivationSourceSpec.Model model = assertInstanceOf(ActivationSourceSpec.Model.class, spec.activations());
         assertEquals("gelu-1l", model.model());
         assertEquals("blocks.0.hook_mlp_out", model.hook());
+        assertEquals(128, model.contextSize());
+        assertEquals("c4-code-tokenized-2b", model.dataset());
+        assertNull(model.datasetPath(), "named, not downloaded: caching asks for the path");
+        assertNull(model.weights());
+        assertTrue(model.splitRows(), "2B tokens at context 128 need every 1024-token row cut into 8 contexts");
         assertEquals(3, spec.split().probes().size());
         assertEquals(SplitCriteria.Expectation.DOMINANT_CHILD, spec.split().probes().get(0).expect());
     }

@@ -69,4 +69,31 @@ class RunTableFormatterTest {
         assertEquals("| 1   | a \\| b  | 8     | 1    | random | yes        | all  | standard | -             | -      | pending |",
                 md.lines().toList().get(2));
     }
+
+    @Test
+    void csvCellsThatASpreadsheetWouldRunAsFormulasAreDefused() {
+        RunTableRow hostile = new RunTableRow(new RunSpec("=HYPERLINK(\"http://x\")", "@SUM(A1)", 8, 1, Init.RANDOM,
+                true, DataSelection.ALL, LossChange.STANDARD, 10, ""), RunStatus.FAILED, Optional.empty(),
+                Optional.of("+cmd|' /C calc'!A0"), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
+                Optional.empty());
+
+        List<String> fields = List.of(RunTableFormatter.format("e", List.of(hostile), RunTableFormatter.Format.CSV)
+                .split("\r\n")[1].split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)"));
+
+        assertEquals("\"'=HYPERLINK(\"\"http://x\"\")\"", fields.get(0));
+        assertEquals("\"'@SUM(A1)\"", fields.get(1));
+        assertEquals("\"'+cmd|' /C calc'!A0\"", fields.get(9));
+    }
+
+    @Test
+    void markdownForTheTerminalShowsControlCharactersInsteadOfSendingThem() {
+        RunTableRow coloured = new RunTableRow(new RunSpec("1", "\u001b[2J\u001b]0;owned\u0007 wipe", 8, 1, Init.RANDOM,
+                true, DataSelection.ALL, LossChange.STANDARD, 10, ""), RunStatus.PENDING, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), Optional.empty());
+
+        String md = RunTableFormatter.format("e", List.of(coloured), RunTableFormatter.Format.MD);
+
+        assertEquals(false, md.chars().anyMatch(c -> c == 0x1b || c == 0x07), md);
+        assertEquals(true, md.contains("\\e[2J\\e]0;owned\\x07 wipe"), md);
+    }
 }

@@ -4,6 +4,7 @@ import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.RowProvenance;
+import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.npy.ConcatenatedFloatRows;
 import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,14 +32,18 @@ public final class ActivationCacheReader implements ActivationSource, RowProvena
     private final ConcatenatedFloatRows activations;
     private final List<MappedNpyArray> tokenIds;
     private final List<MappedNpyArray> positions;
+    /** Per shard, or empty when the cache records no contexts. */
+    private final List<MappedNpyArray> contexts;
 
     private ActivationCacheReader(Path directory, CacheManifest manifest, ConcatenatedFloatRows activations,
-                                  List<MappedNpyArray> tokenIds, List<MappedNpyArray> positions) {
+                                  List<MappedNpyArray> tokenIds, List<MappedNpyArray> positions,
+                                  List<MappedNpyArray> contexts) {
         this.directory = directory;
         this.manifest = manifest;
         this.activations = activations;
         this.tokenIds = tokenIds;
         this.positions = positions;
+        this.contexts = contexts;
     }
 
     /** Opens the cache in {@code directory}, verifying every checksum. */
@@ -48,9 +54,11 @@ public final class ActivationCacheReader implements ActivationSource, RowProvena
     public static ActivationCacheReader open(Path directory, CacheVerification verification) {
         Path manifestFile = directory.resolve(CacheManifest.FILE_NAME);
         CacheManifest manifest = JsonArtifacts.read(manifestFile, CacheManifest.class);
-        if (manifest.formatVersion() != CacheManifest.FORMAT_VERSION) {
+        if (manifest.formatVersion() < CacheManifest.OLDEST_READABLE_VERSION
+                || manifest.formatVersion() > CacheManifest.FORMAT_VERSION) {
             throw new ActivationFormatException(manifestFile, "format_version " + manifest.formatVersion()
-                    + " is not supported; expected " + CacheManifest.FORMAT_VERSION);
+                    + " is not supported; expected " + CacheManifest.OLDEST_READABLE_VERSION + " to "
+                    + CacheManifest.FORMAT_VERSION);
         }
         if (!CacheManifest.DTYPE.equals(manifest.dtype())) {
             throw new ActivationFormatException(manifestFile, "dtype '" + manifest.dtype()
@@ -67,6 +75,8 @@ public final class ActivationCacheReader implements ActivationSource, RowProvena
         List<MappedNpyArray> activationArrays = new ArrayList<>();
         List<MappedNpyArray> tokenIdArrays = new ArrayList<>();
         List<MappedNpyArray> positionArrays = new ArrayList<>();
+        List<MappedNpyArray> contextArrays = new ArrayList<>();
+        boolean withContexts = manifest.shards().stream().allMatch(shard -> shard.contexts() != null);
         for (CacheShard shard : manifest.shards()) {
             for (CacheFile file : shard.files()) {
                 verifyFile(directory, shard, file, verification);
@@ -74,9 +84,12 @@ public final class ActivationCacheReader implements ActivationSource, RowProvena
             activationArrays.add(map(directory, shard, shard.activations(), NpyDtype.FLOAT32, manifest.dIn()));
             tokenIdArrays.add(map(directory, shard, shard.tokenIds(), NpyDtype.INT32, 1));
             positionArrays.add(map(directory, shard, shard.positions(), NpyDtype.INT32, 1));
+            if (withContexts) {
+                contextArrays.add(map(directory, shard, shard.contexts(), NpyDtype.INT64, 1));
+            }
         }
         return new ActivationCacheReader(directory, manifest, new ConcatenatedFloatRows(activationArrays),
-                List.copyOf(tokenIdArrays), List.copyOf(positionArrays));
+                List.copyOf(tokenIdArrays), List.copyOf(positionArrays), List.copyOf(contextArrays));
     }
 
     public Path directory() {
@@ -115,6 +128,52 @@ public final class ActivationCacheReader implements ActivationSource, RowProvena
     /** Copies the positions in context of rows {@code [start, start + count)} into {@code dst}. */
     public void readPositions(long start, int count, int[] dst, int dstOffset) {
         readInts(positions, start, count, dst, dstOffset);
+    }
+
+    /**
+     * The token behind each row, when the cache records contexts (caches made from a language model); empty for
+     * generated data and for format 1 caches. The view reads this reader's files: close the reader after it.
+     */
+    public Optional<RowTokens> rowTokens() {
+        if (contexts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RowTokens() {
+            @Override
+            public long rows() {
+                return tokens();
+            }
+
+            @Override
+            public int tokenId(long row) {
+                return intAt(tokenIds, row);
+            }
+
+            @Override
+            public long context(long row) {
+                return contexts.get(shardOf(row)).readLong(local(row));
+            }
+
+            @Override
+            public int position(long row) {
+                return intAt(positions, row);
+            }
+        });
+    }
+
+    private int intAt(List<MappedNpyArray> arrays, long row) {
+        int[] one = new int[1];
+        arrays.get(shardOf(row)).readInts(local(row), 1, one, 0);
+        return one[0];
+    }
+
+    private int shardOf(long row) {
+        Objects.checkIndex(row, tokens());
+        return activations.partOf(row);
+    }
+
+    private long local(long row) {
+        return row - activations.startOf(activations.partOf(row));
     }
 
     private void readInts(List<MappedNpyArray> arrays, long start, int count, int[] dst, int dstOffset) {

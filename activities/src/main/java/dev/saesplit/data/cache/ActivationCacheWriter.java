@@ -1,8 +1,6 @@
 package dev.saesplit.data.cache;
 
 import dev.saesplit.data.JsonArtifacts;
-import dev.saesplit.data.npy.NpyDtype;
-import dev.saesplit.data.npy.NpyWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,9 +22,7 @@ public final class ActivationCacheWriter implements AutoCloseable {
     private final long rowsPerShard;
     private final List<CacheShard> shards = new ArrayList<>();
 
-    private NpyWriter activations;
-    private NpyWriter tokenIds;
-    private NpyWriter positions;
+    private CacheShardWriter shard;
     private long totalTokens;
     private boolean finished;
 
@@ -72,16 +68,14 @@ public final class ActivationCacheWriter implements AutoCloseable {
         }
         int done = 0;
         while (done < rows) {
-            if (this.activations == null) {
-                openShard();
+            if (shard == null) {
+                shard = CacheShardWriter.create(directory, shards.size(), d, false);
             }
-            int take = (int) Math.min(rows - done, rowsPerShard - this.activations.rows());
-            this.activations.writeFloats(activations, done * d, take * d);
-            this.tokenIds.writeInts(tokenIds, done, take);
-            this.positions.writeInts(positions, done, take);
+            int take = (int) Math.min(rows - done, rowsPerShard - shard.rows());
+            shard.append(activations, tokenIds, positions, null, done, take);
             done += take;
             totalTokens += take;
-            if (this.activations.rows() == rowsPerShard) {
+            if (shard.rows() == rowsPerShard) {
                 closeShard();
             }
         }
@@ -92,12 +86,19 @@ public final class ActivationCacheWriter implements AutoCloseable {
         if (finished) {
             throw new IllegalStateException(directory + ": the cache is already finished");
         }
-        if (activations != null) {
+        if (shard != null) {
             closeShard();
         }
         finished = true;
+        return writeManifest(directory, description, shards);
+    }
+
+    /** Writes the manifest of finished {@code shards} in {@code directory}, which makes it a cache. */
+    public static CacheManifest writeManifest(Path directory, CacheDescription description, List<CacheShard> shards)
+            throws IOException {
+        long rows = shards.stream().mapToLong(CacheShard::rows).sum();
         CacheManifest manifest = new CacheManifest(CacheManifest.FORMAT_VERSION, description.model(),
-                description.hook(), CacheManifest.DTYPE, description.dIn(), totalTokens, shards);
+                description.hook(), CacheManifest.DTYPE, description.dIn(), rows, shards);
         JsonArtifacts.write(directory.resolve(CacheManifest.FILE_NAME), manifest);
         return manifest;
     }
@@ -105,45 +106,16 @@ public final class ActivationCacheWriter implements AutoCloseable {
     /** Releases open files; without {@link #finish()} first, the directory stays an unfinished cache. */
     @Override
     public void close() throws IOException {
-        List<NpyWriter> open = new ArrayList<>(3);
-        for (NpyWriter writer : new NpyWriter[] {activations, tokenIds, positions}) {
-            if (writer != null) {
-                open.add(writer);
-            }
+        CacheShardWriter open = shard;
+        shard = null;
+        if (open != null) {
+            open.close();
         }
-        activations = null;
-        tokenIds = null;
-        positions = null;
-        for (NpyWriter writer : open) {
-            writer.close();
-        }
-    }
-
-    private void openShard() throws IOException {
-        String name = shardName(shards.size());
-        activations = NpyWriter.create(directory.resolve(name + ".activations.npy"), NpyDtype.FLOAT32,
-                description.dIn());
-        tokenIds = NpyWriter.create(directory.resolve(name + ".token_ids.npy"), NpyDtype.INT32);
-        positions = NpyWriter.create(directory.resolve(name + ".positions.npy"), NpyDtype.INT32);
     }
 
     private void closeShard() throws IOException {
-        long rows = activations.rows();
-        activations.close();
-        tokenIds.close();
-        positions.close();
-        shards.add(new CacheShard(shardName(shards.size()), rows, describe(activations.file()),
-                describe(tokenIds.file()), describe(positions.file())));
-        activations = null;
-        tokenIds = null;
-        positions = null;
-    }
-
-    private static String shardName(int index) {
-        return String.format("shard-%05d", index);
-    }
-
-    private static CacheFile describe(Path file) throws IOException {
-        return new CacheFile(file.getFileName().toString(), Files.size(file), Sha256.ofFile(file));
+        CacheShardWriter closing = shard;
+        shard = null;
+        shards.add(closing.finish());
     }
 }

@@ -9,10 +9,10 @@ import java.util.List;
  * {@code manifest.json} of an activation cache: what the activations are, and every shard with its row count
  * and checksums. Written last, so a directory without one is an unfinished cache.
  *
- * @param formatVersion layout version of the cache
+ * @param formatVersion layout version of the cache: 2 may record each row's context; 1 (still read) never does
  * @param model         model the activations come from
  * @param hook          hook point within the model
- * @param dtype         element type of the activation files (always {@code float32} in version 1)
+ * @param dtype         element type of the activation files (always {@code float32})
  * @param dIn           activation width
  * @param totalTokens   rows over all shards
  * @param shards        the shards, in row order
@@ -22,7 +22,9 @@ public record CacheManifest(int formatVersion, String model, String hook, String
                             List<CacheShard> shards) {
 
     public static final String FILE_NAME = "manifest.json";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest layout still read: version 1 differs only in never recording contexts. */
+    public static final int OLDEST_READABLE_VERSION = 1;
     public static final String DTYPE = "float32";
 
     public CacheManifest {

@@ -19,7 +19,9 @@ public final class ContextBatcher {
      *                   settings place BOS tokens in concatenated documents
      */
     public ContextBatcher(TokenDocuments documents, ContextSettings settings, OptionalInt bosTokenId) {
-        if (!documents.pretokenizedContexts() && settings.needsBos() && bosTokenId.isEmpty()) {
+        boolean placesBos = documents.pretokenizedContexts() ? settings.splitRows() && settings.prependBos()
+                : settings.needsBos();
+        if (placesBos && bosTokenId.isEmpty()) {
             throw new ContextSettingsException("the tokenizer declares no BOS token, so prepend_bos and the BOS"
                     + " document separator cannot be used; turn both off");
         }
@@ -40,14 +42,15 @@ public final class ContextBatcher {
     /** Contexts from {@code from} on: the same contexts a stream from the start gives from that index. */
     public ContextStream contexts(ContextCursor from) {
         DocumentSegments segments = documents.read(from.position());
-        ContextStream.ContextBuilder builder = documents.pretokenizedContexts()
-                ? new PretokenizedContexts(documents, segments, settings, from.contextIndex())
-                : new ConcatenatedContexts(segments, settings, bos, from.contextIndex());
+        ContextStream.ContextBuilder builder = !documents.pretokenizedContexts()
+                ? new ConcatenatedContexts(segments, settings, bos, from.contextIndex())
+                : settings.splitRows() ? new SplitRowContexts(segments, settings, bos, from.contextIndex())
+                : new PretokenizedContexts(documents, segments, settings, from.contextIndex());
         return new ContextStream(segments, builder);
     }
 
     /**
-     * The cursor of context {@code contextIndex}, for when only the index was kept. Free for pre-tokenized rows;
+     * The cursor of context {@code contextIndex}, for when only the index was kept. Free for pre-tokenized rows used whole;
      * for raw documents it re-reads (and re-tokenizes) everything before, since where a context starts depends on
      * every earlier document's length. A cursor kept from {@link TokenContext#next()} avoids that cost.
      *
@@ -57,7 +60,7 @@ public final class ContextBatcher {
         if (contextIndex == 0) {
             return ContextCursor.START;
         }
-        if (documents.pretokenizedContexts()) {
+        if (documents.pretokenizedContexts() && !settings.splitRows()) {
             return new ContextCursor(contextIndex, contextIndex, 0);
         }
         try (ContextStream stream = contexts()) {

@@ -8,9 +8,12 @@ package dev.saesplit.lm.dataset;
  * @param separateDocumentsWithBos put BOS between concatenated documents (unless the next one already starts
  *                                 with it): SAELens's {@code sequence_separator_token="bos"}
  * @param maxTokens                stop after the whole contexts that fit in this many tokens
+ * @param splitRows                cut each row of a pre-tokenized dataset into as many whole contexts as it holds
+ *                                 (the rest of the row is dropped), with BOS replacing a context's first token
+ *                                 when {@code prependBos}; otherwise a row is one context, cut, as in SAELens
  */
 public record ContextSettings(int contextSize, boolean prependBos, boolean separateDocumentsWithBos,
-                              long maxTokens) {
+                              long maxTokens, boolean splitRows) {
 
     public static final long UNLIMITED = Long.MAX_VALUE;
 
@@ -28,12 +31,17 @@ public record ContextSettings(int contextSize, boolean prependBos, boolean separ
     }
 
     /** SAELens's defaults: BOS first in every context and between documents, no token limit. */
+    /** Rows of a pre-tokenized dataset are one context each, as in SAELens. */
+    public ContextSettings(int contextSize, boolean prependBos, boolean separateDocumentsWithBos, long maxTokens) {
+        this(contextSize, prependBos, separateDocumentsWithBos, maxTokens, false);
+    }
+
     public static ContextSettings saeLensDefaults(int contextSize) {
         return new ContextSettings(contextSize, true, true, UNLIMITED);
     }
 
     public ContextSettings withMaxTokens(long tokens) {
-        return new ContextSettings(contextSize, prependBos, separateDocumentsWithBos, tokens);
+        return new ContextSettings(contextSize, prependBos, separateDocumentsWithBos, tokens, splitRows);
     }
 
     /** The number of whole contexts {@link #maxTokens()} allows. */

@@ -91,6 +91,14 @@ public final class TorchCheckpoint implements AutoCloseable {
             throw new TorchCheckpointException(file, "tensor '" + name + "'", "its storage " + entryName
                     + " is not in the archive");
         }
+        String problem = tensor.viewProblem();
+        if (problem != null) {
+            throw new TorchCheckpointException(file, "tensor '" + name + "'", problem);
+        }
+        if (storage.elements() < 0 || storage.elements() > (Long.MAX_VALUE - 8) / storage.type().elementBytes()) {
+            throw new TorchCheckpointException(file, "tensor '" + name + "'", "its storage claims "
+                    + storage.elements() + " elements");
+        }
         long storageBytes = storage.elements() * storage.type().elementBytes();
         if (tensor.extent() > storage.elements() || entry.getSize() < storageBytes) {
             throw new TorchCheckpointException(file, "tensor '" + name + "'", "its view (offset "

@@ -32,6 +32,31 @@ record TorchTensor(TorchStorage storage, long offset, long[] size, long[] stride
         return count;
     }
 
+    /**
+     * What is wrong with this view as a pickle describes it, or null: negative sizes, strides or offset, or an
+     * element count or extent beyond a {@code long}. A hostile file can state any of these; {@link #elements()}
+     * and {@link #extent()} may be called only on a view that has none.
+     */
+    String viewProblem() {
+        if (offset < 0 || Arrays.stream(size).anyMatch(d -> d < 0) || Arrays.stream(stride).anyMatch(d -> d < 0)) {
+            return "its view has a negative offset, size or stride (offset " + offset + ", size "
+                    + Arrays.toString(size) + ", stride " + Arrays.toString(stride) + ")";
+        }
+        try {
+            if (elements() > 0) {
+                long last = offset;
+                for (int d = 0; d < size.length; d++) {
+                    last = Math.addExact(last, Math.multiplyExact(size[d] - 1, stride[d]));
+                }
+                Math.addExact(last, 1);
+            }
+            return null;
+        } catch (ArithmeticException e) {
+            return "its view (size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride)
+                    + ") spans more elements than any file can hold";
+        }
+    }
+
     /** The storage element furthest into the storage this view touches, plus one; 0 for an empty view. */
     long extent() {
         if (elements() == 0) {

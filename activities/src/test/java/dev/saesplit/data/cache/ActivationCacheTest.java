@@ -123,6 +123,36 @@ class ActivationCacheTest {
     }
 
     @Test
+    void aFormatOneCacheStillReadsAndHasNoRowTokens() throws IOException {
+        float[] activations = NpyTestFiles.indexedRows(TOKENS, D, 0.25f);
+        writeCache(activations);
+        Path manifest = dir.resolve(CacheManifest.FILE_NAME);
+        String current = Files.readString(manifest);
+        assertTrue(current.contains("\"format_version\" : 2"), current);
+        assertTrue(!current.contains("contexts"), "a cache without contexts records none: " + current);
+        Files.writeString(manifest, current.replace("\"format_version\" : 2", "\"format_version\" : 1"));
+
+        try (ActivationCacheReader cache = ActivationCacheReader.open(dir)) {
+            assertEquals(1, cache.manifest().formatVersion());
+            float[] rows = new float[TOKENS * D];
+            cache.read(0, TOKENS, rows, 0);
+            assertArrayEquals(activations, rows);
+            assertTrue(cache.rowTokens().isEmpty());
+        }
+    }
+
+    @Test
+    void aCacheOfALaterFormatIsRefusedNamingTheVersions() throws IOException {
+        writeCache(NpyTestFiles.indexedRows(TOKENS, D, 0f));
+        Path manifest = dir.resolve(CacheManifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest).replace("\"format_version\" : 2",
+                "\"format_version\" : 3"));
+
+        var e = assertThrows(dev.saesplit.data.ActivationFormatException.class, () -> ActivationCacheReader.open(dir));
+        assertTrue(e.getMessage().contains("format_version 3 is not supported; expected 1 to 2"), e.getMessage());
+    }
+
+    @Test
     void aFinishedCacheIsNotOverwritten() throws IOException {
         writeCache(NpyTestFiles.indexedRows(TOKENS, D, 0f));
         assertThrows(IllegalStateException.class, () -> ActivationCacheWriter.create(dir, DESCRIPTION, SHARD_BYTES));

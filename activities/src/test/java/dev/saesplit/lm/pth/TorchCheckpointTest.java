@@ -68,6 +68,20 @@ class TorchCheckpointTest {
         float at(int row, int col);
     }
 
+    @Test
+    void viewsWhoseSizesOverflowOrAreNegativeAreClearErrorsNamingFileAndTensor() {
+        // Written by torch.save with hand-made views: sizes (2^62, 4), (2^33, 2^31) with stride 2^33, and (-4, 2).
+        Path file = fixture("hostile-views.pth");
+        try (TorchCheckpoint checkpoint = TorchCheckpoint.open(file)) {
+            for (String name : new String[] {"overflow", "wraps", "negative"}) {
+                TorchCheckpointException e = assertThrows(TorchCheckpointException.class, () -> checkpoint.read(name));
+                assertEquals(file, e.file());
+                assertTrue(e.getMessage().contains("tensor '" + name + "'"), e.getMessage());
+            }
+            assertEquals(8, checkpoint.read("fine").length, "a sane view of the same storage still reads");
+        }
+    }
+
     private static float base(int row, int col) {
         return (row * COLS + col) / 8f - 1;
     }

@@ -1,0 +1,72 @@
+package dev.saesplit.preflight;
+
+import dev.saesplit.lm.HookPoint;
+import dev.saesplit.lm.LanguageModel;
+import dev.saesplit.lm.ModelSourceException;
+import dev.saesplit.lm.TransformerConfig;
+import dev.saesplit.lm.TransformerWeights;
+import dev.saesplit.lm.dataset.DocumentSources;
+import dev.saesplit.sae.safetensors.SafetensorsReader;
+import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.SpecCheck.Problems;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What can be checked of a {@code source: model} spec without running anything: the model's {@code config.json}
+ * (readable, a supported architecture) and a safetensors file's header, the hook against the config, the context
+ * size against its {@code n_ctx}, that a text dataset has a tokenizer and that a pre-tokenized one has a row for
+ * every context. Reads the config and the dataset's metadata, never the tensors or the tokens.
+ */
+final class ModelSourceCheck {
+
+    private ModelSourceCheck() {
+    }
+
+    /** A text dataset needs a tokenizer; a pre-tokenized one needs a row per context (its metadata says). */
+    private static void checkDataset(ActivationSourceSpec.Model model, Problems problems) {
+        try {
+            if (!DocumentSources.isPretokenized(model.datasetPath())) {
+                if (model.tokenizer() == null) {
+                    problems.report("activations.tokenizer", "the dataset " + model.datasetPath() + " holds text, "
+                            + "which needs a tokenizer: set tokenizer: to gpt2 or a tokenizer.json");
+                }
+                return;
+            }
+            LanguageModel.requireEnoughContexts(model, DocumentSources.open(model.datasetPath(), Optional.empty()));
+        } catch (ModelSourceException e) {
+            problems.report(e.field(), e.problem());
+        } catch (RuntimeException e) {
+            problems.report("activations.dataset", SpecArtifactsCheck.describe(e));
+        }
+    }
+
+    /** The width of the hook's activations when the weights are named and their config is sound. */
+    static OptionalInt activationWidth(ActivationSourceSpec.Model model, Problems problems) {
+        if (model.datasetPath() != null) {
+            checkDataset(model, problems);
+        }
+        if (model.weights() == null) {
+            return OptionalInt.empty();
+        }
+        TransformerConfig config;
+        try {
+            if (String.valueOf(model.weights().getFileName()).endsWith(".safetensors")) {
+                // Opening checks the header against the file; the tensors are checked when the model loads.
+                SafetensorsReader.open(model.weights()).close();
+            }
+            config = TransformerWeights.readConfig(model.weights());
+        } catch (RuntimeException e) {
+            problems.report("activations.weights", SpecArtifactsCheck.describe(e));
+            return OptionalInt.empty();
+        }
+        try {
+            HookPoint hook = LanguageModel.hook(model, config);
+            return OptionalInt.of(hook.width(config));
+        } catch (ModelSourceException e) {
+            problems.report(e.field(), e.problem());
+            return OptionalInt.empty();
+        }
+    }
+}

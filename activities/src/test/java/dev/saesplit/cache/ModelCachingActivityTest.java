@@ -1,0 +1,130 @@
+package dev.saesplit.cache;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.lm.ModelSourceException;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.store.Database;
+import dev.saesplit.store.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The caching activity for {@code source: model}: cached once and reused by content key, a corrupt finished shard
+ * rebuilt before reuse, and a spec missing its files rejected naming the field.
+ */
+class ModelCachingActivityTest {
+
+    private static final long TOKENS = 30 * FixtureModelSpec.CONTEXT;
+    private static final long SHARD_BYTES = 8 * 16 * 64 * 4;
+
+    private final Database database = Database.open(TestPostgres.freshDatabase());
+    private final Path root = TestPostgres.stateDir();
+    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
+
+    @AfterEach
+    void close() {
+        database.close();
+        TestPostgres.deleteQuietly(root);
+    }
+
+    @Test
+    void aSecondExperimentWithTheSameSourceReusesTheCacheWithoutRunningTheModel() {
+        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationsRef first = activities.ensureActivations("first", FixtureModelSpec.mlpOut(TOKENS));
+        assertEquals(30, activities.contextsForwarded());
+
+        ActivationsRef second = activities.ensureActivations("second", FixtureModelSpec.mlpOut(TOKENS));
+
+        assertEquals(first, second);
+        assertEquals(30, activities.contextsForwarded(), "the second experiment ran no context through the model");
+        assertEquals(TOKENS, second.tokens());
+        assertEquals(64, second.dIn());
+        assertEquals("blocks.0.hook_mlp_out", second.hook());
+        ActivationsRef otherHook = activities.ensureActivations("third",
+                FixtureModelSpec.of("blocks.1.hook_resid_post", TOKENS, 8));
+        assertTrue(!otherHook.artifact().key().equals(first.artifact().key()), "the hook is part of the key");
+        assertEquals(60, activities.contextsForwarded());
+        try (var tokens = ActivationSources.openModelCache(second).orElseThrow()) {
+            assertEquals(TOKENS, tokens.rowTokens().orElseThrow().rows());
+        }
+    }
+
+    @Test
+    void twoExperimentsNeedingTheSameActivationsAtOnceCacheThemOnce() throws Exception {
+        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<ActivationsRef> first = pool.submit(() -> activities.ensureActivations("first",
+                    FixtureModelSpec.mlpOut(TOKENS)));
+            Future<ActivationsRef> second = pool.submit(() -> activities.ensureActivations("second",
+                    FixtureModelSpec.mlpOut(TOKENS)));
+
+            assertEquals(first.get(), second.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(30, activities.contextsForwarded(), "one of them waited and reused the other's cache");
+        try (ActivationCacheReader verified = ActivationCacheReader.open(
+                ArtifactStore.directory(activities.ensureActivations("third", FixtureModelSpec.mlpOut(TOKENS))
+                        .artifact()))) {
+            assertEquals(TOKENS, verified.tokens());
+        }
+    }
+
+    @Test
+    void aFinishedShardThatFailsItsChecksumIsRebuiltBeforeTheCacheIsReused() throws Exception {
+        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationsRef original = activities.ensureActivations("first", FixtureModelSpec.mlpOut(TOKENS));
+        Path dir = ArtifactStore.directory(original.artifact());
+        Path copy = Files.createDirectories(root.resolve("copy"));
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        ModelActivationCacheTest.flipAByte(dir.resolve("shard-00002.contexts.npy"));
+
+        ActivationsRef repaired = activities.ensureActivations("second", FixtureModelSpec.mlpOut(TOKENS));
+
+        assertEquals(30 + 14, activities.contextsForwarded(), "shards 0 and 1 (16 contexts) were kept");
+        ModelActivationCacheTest.assertSameFiles(copy, ArtifactStore.directory(repaired.artifact()));
+        try (ActivationCacheReader verified = ActivationCacheReader.open(ArtifactStore.directory(repaired.artifact()))) {
+            assertEquals(TOKENS, verified.tokens());
+        }
+    }
+
+    @Test
+    void aSpecThatNamesItsModelWithoutWeightsFailsNamingTheField() {
+        ActivationSourceSpec.Model fixture = FixtureModelSpec.mlpOut(TOKENS);
+        ActivationSourceSpec.Model noWeights = new ActivationSourceSpec.Model("gelu-1l", null, null,
+                "c4-code-tokenized-2b", null, fixture.hook(), 128, true, false, TOKENS, 8);
+
+        ModelSourceException e = assertThrows(ModelSourceException.class,
+                () -> new ActivationActivitiesImpl(store).ensureActivations("study", noWeights));
+
+        assertTrue(e.getMessage().startsWith("activations.weights: not set; saesplit downloads nothing"),
+                e.getMessage());
+    }
+
+    @Test
+    void aHookTheModelLacksFailsNamingTheField() {
+        ModelSourceException e = assertThrows(ModelSourceException.class,
+                () -> new ActivationActivitiesImpl(store).ensureActivations("study",
+                        FixtureModelSpec.of("blocks.5.hook_mlp_out", TOKENS, 8)));
+
+        assertTrue(e.getMessage().startsWith("activations.hook: "), e.getMessage());
+        assertTrue(e.getMessage().contains("layer 5 does not exist"), e.getMessage());
+    }
+}

@@ -1,0 +1,112 @@
+package dev.saesplit.spec;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fields of {@code source: model}: paths resolve against the spec's directory, and bad ones are located. */
+class ModelSourceSpecTest {
+
+    private static String spec(String activations) {
+        return "name: lm\nactivations:\n" + activations + """
+                narrow_sae: {width: 8, tokens: 1k}
+                target_latent: 3
+                runs:
+                  - {id: a, width: 16, seed: 1, init: random, normalised: true, data: all, tokens: 1k}
+                """;
+    }
+
+    @Test
+    void everyFieldIsReadAndPathsResolveAgainstTheSpecDirectory(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("model"));
+        Files.createDirectories(dir.resolve("corpus"));
+        Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        ExperimentSpec parsed = SpecParser.parse(spec("""
+                  source: model
+                  model: tiny
+                  weights: model
+                  tokenizer: tokenizer.json
+                  dataset: corpus
+                  hook: blocks.0.hook_mlp_out
+                  context_size: 16
+                  prepend_bos: false
+                  split_rows: true
+                  tokens: 2k
+                  batch_size: 4
+                """), "lm.yaml", dir);
+
+        ActivationSourceSpec.Model model = assertInstanceOf(ActivationSourceSpec.Model.class, parsed.activations());
+        assertEquals(dir.resolve("model"), model.weights());
+        assertEquals(dir.resolve("tokenizer.json").toString(), model.tokenizer());
+        assertEquals("corpus", model.dataset());
+        assertEquals(dir.resolve("corpus"), model.datasetPath());
+        assertEquals(16, model.contextSize());
+        assertEquals(false, model.prependBos());
+        assertTrue(model.splitRows());
+        assertEquals(2000, model.tokens());
+        assertEquals(4, model.batchSize());
+    }
+
+    @Test
+    void aBareDatasetNameWithoutWeightsValidatesSoAStudyCanNameItsFilesLater(@TempDir Path dir) throws Exception {
+        ExperimentSpec parsed = SpecParser.parse(spec("""
+                  source: model
+                  model: gelu-1l
+                  hook: blocks.0.hook_mlp_out
+                  dataset: c4-code-tokenized-2b
+                  tokens: 2k
+                """), "lm.yaml", dir);
+
+        ActivationSourceSpec.Model model = (ActivationSourceSpec.Model) parsed.activations();
+        assertNull(model.weights());
+        assertNull(model.tokenizer());
+        assertNull(model.datasetPath());
+        assertTrue(model.prependBos(), "SAELens's default");
+        assertEquals(false, model.splitRows(), "SAELens's default: a row is one context");
+        assertEquals(128, model.contextSize());
+        assertEquals(ActivationSourceSpec.Model.DEFAULT_BATCH_SIZE, model.batchSize());
+    }
+
+    @Test
+    void missingFilesAreNamedWithLineAndColumn(@TempDir Path dir) throws IOException {
+        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec("""
+                  source: model
+                  model: tiny
+                  weights: models/absent
+                  tokenizer: absent/tokenizer.json
+                  dataset: data/shards
+                  hook: blocks.0.hook_mlp_out
+                  tokens: 2k
+                """), "lm.yaml", dir));
+
+        String message = e.getMessage();
+        assertTrue(message.contains("lm.yaml:5:3: activations.weights: not found: " + dir.resolve("models/absent")),
+                message);
+        assertTrue(message.contains("lm.yaml:6:3: activations.tokenizer: expected gpt2 or a tokenizer.json"), message);
+        assertTrue(message.contains("lm.yaml:7:3: activations.dataset: not found: " + dir.resolve("data/shards")),
+                message);
+    }
+
+    @Test
+    void theBuiltInTokenizerNeedsNoFile(@TempDir Path dir) throws Exception {
+        ExperimentSpec parsed = SpecParser.parse(spec("""
+                  source: model
+                  model: gpt2-small
+                  tokenizer: GPT2
+                  hook: blocks.0.hook_resid_pre
+                  dataset: corpus.jsonl.missing-name
+                  tokens: 2k
+                """), "lm.yaml", dir);
+
+        assertEquals("gpt2", ((ActivationSourceSpec.Model) parsed.activations()).tokenizer());
+    }
+}
