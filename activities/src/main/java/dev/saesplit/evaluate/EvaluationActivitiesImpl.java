@@ -13,6 +13,7 @@ import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.worker.ActivityHeartbeat;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Evaluates a trained row on the experiment's held-out tokens: reconstruction on all of them and on the target's,
@@ -73,9 +74,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
             f = SplitEvaluator.evaluate(subject, heldOut, r.criteria(),
                     HeldOutTruth.beside(ActivationSources.groundTruthDirectory(r.data()), r.data().tokens()));
         }
+        Optional<SplitReport.Interpretation> interpretation = ModelEvidence.interpret(r, subject, f);
+        SplitReport.Verdict verdict = interpretation.map(i -> ModelEvidence.withProbes(f.verdict(), i.probes()))
+                .orElse(f.verdict());
         return new SplitReport(SplitReport.FORMAT_VERSION, r.experiment(), r.runId(), wideDirectory.toString(),
                 narrowDirectory.toString(), r.targetLatent(), r.threshold(), r.zeroedLatent(), f.heldOutTokens(),
                 f.targetTokens(), f.all(), f.filtered(), f.children(), f.parents(), f.nearMisses(), f.split(),
-                f.verdict(), f.groundTruth(), null);
+                verdict, f.groundTruth(), interpretation.orElse(null));
     }
 }

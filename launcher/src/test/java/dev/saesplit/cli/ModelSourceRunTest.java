@@ -66,12 +66,49 @@ class ModelSourceRunTest {
             assertTrue(results.path("final/ce_loss/clean").asDouble() > 0, results.toString());
         }
 
+        for (Path report : splitReports()) {
+            assertInterpreted(new ObjectMapper().readTree(report.toFile()), report);
+        }
+
         CliRun again = CliRun.of(env, "run", spec);
 
         assertEquals(0, again.exitCode(), again.out() + again.err());
         assertEquals(List.of(cache), activationCaches(), "one cache, shared by both runs");
         assertEquals(written, Files.getLastModifiedTime(cache.resolve(CacheManifest.FILE_NAME)),
                 "the second run did not cache again");
+    }
+
+    /**
+     * A report of a model-sourced row carries evidence: the narrow target first with its top contexts (the token
+     * marked in its context) and boosted logits, and every probe of the spec judged, with its numbers.
+     */
+    private static void assertInterpreted(JsonNode report, Path file) {
+        JsonNode latents = report.path("interpretation").path("latents");
+        assertTrue(latents.size() >= 1, "an interpretation in " + file);
+        JsonNode target = latents.get(0);
+        assertEquals("narrow", target.path("sae").asText());
+        assertEquals(3, target.path("latent").asInt());
+        assertEquals(10, target.path("top_logits").size(), target.toString());
+        assertEquals(10, target.path("bottom_logits").size(), target.toString());
+        JsonNode contexts = target.path("contexts");
+        assertTrue(contexts.size() > 0, "the target fires on held-out tokens: " + target);
+        assertTrue(contexts.get(0).path("token").asText().length() > 0, contexts.toString());
+        assertEquals(latents.size() - 1, report.path("children").size(), "one entry per child after the target");
+        JsonNode probes = report.path("interpretation").path("probes");
+        assertEquals(2, probes.size(), probes.toString());
+        for (JsonNode probe : probes) {
+            assertEquals("-", probe.path("token").asText());
+            assertTrue(probe.path("reason").asText().length() > 0, probe.toString());
+            assertTrue(report.path("verdict").path("reason").asText().contains("probes: "), "the verdict names them");
+        }
+    }
+
+    private static List<Path> splitReports() throws IOException {
+        try (Stream<Path> files = Files.walk(services.home().resolve("artifacts").resolve("evaluation"))) {
+            List<Path> reports = files.filter(f -> f.getFileName().toString().equals("split_report.json")).toList();
+            assertEquals(2, reports.size(), reports.toString());
+            return reports;
+        }
     }
 
     private static Path activationCache() throws IOException {
