@@ -108,7 +108,7 @@ class CommandLineTest {
         CliRun submit = run("submit", bad.toString());
 
         assertEquals(2, submit.exitCode());
-        assertTrue(submit.err().contains(bad + ":45:32: runs[0].width: must be in [1, 16777216], got -64"),
+        assertTrue(submit.err().contains(bad + ":48:32: runs[0].width: must be in [1, 16777216], got -64"),
                 submit.err());
         assertTrue(!run("experiments").out().contains("broken"), "an invalid spec must not be recorded");
     }

@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.stack.MlflowRest;
 import dev.saesplit.stack.TestServices;
 import dev.saesplit.stack.TrackedMetrics;
@@ -50,7 +51,7 @@ class RunCommandTest {
         assertEquals(0, first.exitCode(), first.out() + first.err());
         String table = tableOf(first.out());
         assertEquals(5, table.lines().filter(l -> l.contains("| succeeded |")).count(), table);
-        assertTrue(table.lines().skip(2).allMatch(l -> l.matches(".*\\| (yes|no|partial) +\\| succeeded \\|")), table);
+        assertVerdictsAreTheGroundTruths(table);
         long artifacts = countArtifacts();
 
         assertTrue(first.out().contains("MLflow: " + services.mlflowUri() + "/#/experiments/"), first.out());
@@ -62,6 +63,7 @@ class RunCommandTest {
         assertEquals(0, report.exitCode(), report.err());
         assertEquals(page.toString(), report.out().strip(), "an unchanged experiment's report is the same file");
         assertTracked(table);
+        assertGoodSaes(CliRun.of(env, "table", "quickstart", "--format", "json"));
 
         CliRun again = CliRun.of(env, "run", quickstart);
 
@@ -69,6 +71,44 @@ class RunCommandTest {
         assertEquals(table, tableOf(again.out()));
         assertEquals(artifacts, countArtifacts(), "a re-run computes nothing new");
         assertEveryRecordedPointTrackedOnce(new MlflowRest(services.mlflowUri()).runs("quickstart"));
+    }
+
+    /**
+     * The quickstart's known answer: every row's behavioural verdict is the generator's ground truth, with a reason,
+     * the rows differ (SAEs trained on all tokens split the parent, those trained on its tokens alone do not), and
+     * every SAE explains at least 70 % of the variance of the data it was trained on.
+     */
+    private static void assertVerdictsAreTheGroundTruths(String table) {
+        List<String> header = cells(table.lines().findFirst().orElseThrow());
+        int verdict = header.indexOf("split success");
+        int reason = header.indexOf("reason");
+        int truth = header.indexOf("ground truth");
+        Map<String, String> expected = Map.of("1", "yes", "2", "no", "3", "yes", "4", "yes", "5", "no");
+        for (String line : table.lines().skip(2).toList()) {
+            List<String> row = cells(line);
+            assertEquals(expected.get(row.get(0)), row.get(verdict), line);
+            assertEquals(row.get(truth), row.get(verdict), "behaviour agrees with the ground truth: " + line);
+            assertTrue(row.get(reason).length() > 10, "a reason: " + line);
+        }
+    }
+
+    /** Explained variance on each SAE's own training data: all held-out tokens, or the target's for filtered rows. */
+    private static void assertGoodSaes(CliRun json) throws Exception {
+        assertEquals(0, json.exitCode(), json.err());
+        for (JsonNode run : new ObjectMapper().readTree(json.out()).get("runs")) {
+            String own = run.path("data").asText().equals("filtered") ? "filtered" : "all";
+            double explained = run.path("results").path("final/" + own + "/explained_variance").asDouble(Double.NaN);
+            assertTrue(explained >= 0.7, "run " + run.path("run") + " explains " + explained + " on " + own);
+        }
+    }
+
+    private static List<String> cells(String line) {
+        String[] parts = line.split("\\|");
+        List<String> cells = new java.util.ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            cells.add(parts[i].strip());
+        }
+        return cells;
     }
 
     private static Path reportPage(String output) {
@@ -106,7 +146,7 @@ class RunCommandTest {
         assertEquals("narrow", MlflowRest.entries(runs.get("3"), "params").get("init"));
         assertEquals("0.5", MlflowRest.entries(runs.get("1"), "params").get("filter_threshold"));
         // The parent run carries the whole spec but the run table.
-        assertEquals("1000000", MlflowRest.entries(runs.get("quickstart"), "params").get("activations.tokens"));
+        assertEquals("400000", MlflowRest.entries(runs.get("quickstart"), "params").get("activations.tokens"));
         assertEveryRecordedPointTrackedOnce(runs);
         assertArtifactsMatch(runs);
     }
