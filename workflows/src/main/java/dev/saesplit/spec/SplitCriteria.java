@@ -33,7 +33,10 @@ public record SplitCriteria(int minChildren, double minSpecificity, double minRe
     public enum Expectation implements SpecChoice {
         /** One child fires highest, at least {@code margin} times any other latent. */
         DOMINANT_CHILD("dominant-child"),
-        /** No child fires above {@code margin} times its typical activation: the token barely fires them. */
+        /**
+         * The children fire at most 1/{@code margin} of the target there: the token barely fires them (exact
+         * rule, and which children are watched: the evaluation's {@code ProbeJudge}).
+         */
         QUIET("quiet");
 
         private final String specName;
