@@ -72,6 +72,25 @@ public final class ArtifactStore {
     }
 
     /**
+     * The recorded output of {@code kind} with {@code key}, if it is recorded and its directory is inside this store,
+     * without the fingerprint check of {@link #find}: for a caller that verifies the content itself and can repair
+     * part of it (an activation cache checks every shard against its checksum and rebuilds from the first bad one,
+     * where {@code find} would discard the whole cache).
+     */
+    public Optional<ArtifactRef> findForRepair(String kind, String key) {
+        Optional<ArtifactRef> ref = lookUp(kind, key).map(Recorded::ref);
+        if (ref.isEmpty()) {
+            return Optional.empty();
+        }
+        Path dir = Path.of(URI.create(ref.get().uri()));
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        confine(root, dir);
+        return ref;
+    }
+
+    /**
      * The recorded output of {@code kind} with {@code key}, if it is recorded, still on disk and still matches its
      * fingerprint. One that does not match is removed (and its record forgotten), so the caller produces it again.
      */

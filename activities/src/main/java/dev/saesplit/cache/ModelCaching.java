@@ -79,7 +79,7 @@ final class ModelCaching {
                     model.tokenizerIdentity(), spec.hook(), settings, contexts);
             // Held while checking, repairing and writing: another experiment may be caching the same activations.
             try (WriterLock ignored = WriterLock.acquire(store.workDirectory(KIND, LOCKS).resolve(key + ".lock"))) {
-                Optional<ArtifactRef> existing = store.find(KIND, key);
+                Optional<ArtifactRef> existing = store.findForRepair(KIND, key);
                 if (existing.isPresent() && !reopenForRepair(existing.get(), key)) {
                     return existing.get();
                 }
