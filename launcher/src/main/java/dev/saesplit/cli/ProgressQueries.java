@@ -28,9 +28,14 @@ final class ProgressQueries {
 
     /** "experiment" and "run ID" for each row, in order; a workflow not started yet shows as waiting. */
     static Map<String, StageProgress> of(WorkflowClient client, String experiment, List<String> rowIds) {
+        return of(client, experiment, WorkflowIds.experiment(experiment), rowIds);
+    }
+
+    /** As above, with the experiment's stages read from the workflow {@code experimentId} (a narrow-only run's). */
+    static Map<String, StageProgress> of(WorkflowClient client, String experiment, String experimentId,
+                                         List<String> rowIds) {
         Map<String, StageProgress> lines = new LinkedHashMap<>();
         TrainingProgressReader training = new TrainingProgressReader(client);
-        String experimentId = WorkflowIds.experiment(experiment);
         StageProgress overall = queried(() -> client.newWorkflowStub(ExperimentWorkflow.class, experimentId)
                 .progress());
         if (overall.stage().equals(CACHING_STAGE)) {

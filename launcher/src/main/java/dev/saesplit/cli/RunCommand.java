@@ -11,6 +11,7 @@ import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
+import dev.saesplit.spec.Until;
 import dev.saesplit.stack.Stack;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.table.RunStatus;
@@ -22,6 +23,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +41,10 @@ import java.util.concurrent.TimeoutException;
         description = {"Run an experiment through Temporal, following it with live progress, and print its "
                 + "run-configuration table.",
                 "Launching an experiment that is already running attaches to it; re-running a finished one reuses "
-                        + "every recorded output."})
+                        + "every recorded output.",
+                "With --until narrow, or a spec whose run table is empty, only the activations and the narrow SAE "
+                        + "are produced: it prints where the SAE is and its most frequent latents, so target_latent "
+                        + "can be chosen before the rows are trained."})
 final class RunCommand extends SaesplitSubcommand {
 
     /** How long the command waits for tracking data to reach MLflow before leaving it to the next sync. */
@@ -51,11 +56,20 @@ final class RunCommand extends SaesplitSubcommand {
     @Option(names = "--no-worker", description = "Do not run a worker in this process (workers run elsewhere).")
     boolean noWorker;
 
+    @Option(names = "--until", paramLabel = "STAGE", converter = UntilConverter.class,
+            description = "Stop after this stage. 'narrow': cache the activations and train the narrow SAE, print "
+                    + "where it is and its most frequent latents; target_latent may be left out.")
+    Until until = Until.REPORT;
+
     @Override
     public Integer call() throws Exception {
-        ExperimentSpec spec = SpecParser.parse(file, new SpecArtifactsCheck());
+        ExperimentSpec spec = SpecParser.parse(file, until, new SpecArtifactsCheck());
         String yaml = Files.readString(file);
         PrintWriter out = out();
+        // The narrow stage alone runs under an id of its own: a full run never attaches to it, nor it to a full run.
+        boolean narrowOnly = until == Until.NARROW || spec.stopsAtNarrow();
+        ExperimentSpec launched = narrowOnly ? spec.withoutRuns() : spec;
+        String workflowId = narrowOnly ? WorkflowIds.narrow(spec.name()) : WorkflowIds.experiment(spec.name());
         try (Stack stack = saesplit.openStack()) {
             new ExperimentStore(stack.database().dataSource()).submit(spec, yaml, file.toString());
             if (!noWorker) {
@@ -63,18 +77,24 @@ final class RunCommand extends SaesplitSubcommand {
             }
             ExperimentWorkflow workflow = stack.client().newWorkflowStub(ExperimentWorkflow.class,
                     WorkflowOptions.newBuilder()
-                            .setWorkflowId(WorkflowIds.experiment(spec.name()))
+                            .setWorkflowId(workflowId)
                             .setTaskQueue(TaskQueues.CPU)
                             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
                             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                             .build());
-            WorkflowClient.start(workflow::run, spec);
-            out.printf("experiment '%s' running as workflow %s%s%n", spec.name(), WorkflowIds.experiment(spec.name()),
+            WorkflowClient.start(workflow::run, launched);
+            out.printf("experiment '%s' running as workflow %s%s%n", spec.name(), workflowId,
                     stack.temporalUi().map(ui -> " (Temporal UI: " + ui + ")").orElse(""));
             out.flush();
-            ExperimentResult result = follow(stack.client(), spec, workflow, out);
+            ExperimentResult result = follow(stack.client(), launched, workflowId, workflow, out);
             SyncReport tracked = stack.tracking().syncUntilDrained(TRACKING_DRAIN);
             out.println();
+            if (narrowOnly) {
+                NarrowSaeSummary.print(result.narrow(), out);
+                out.println(TrackingLine.describe(tracked, stack.tracking().experimentUrl(spec.name())));
+                out.flush();
+                return SaesplitCommand.OK;
+            }
             ExperimentLines.filter(stack.database().dataSource(), spec.name()).ifPresent(out::println);
             out.print(RunTableFormatter.format(spec.name(),
                     new ExperimentStore(stack.database().dataSource()).runTable(spec.name()),
@@ -86,13 +106,14 @@ final class RunCommand extends SaesplitSubcommand {
         }
     }
 
-    private ExperimentResult follow(WorkflowClient client, ExperimentSpec spec, ExperimentWorkflow workflow,
-                                    PrintWriter out) throws InterruptedException {
+    private ExperimentResult follow(WorkflowClient client, ExperimentSpec spec, String workflowId,
+                                    ExperimentWorkflow workflow, PrintWriter out) throws InterruptedException {
         WorkflowStub stub = WorkflowStub.fromTyped(workflow);
         CompletableFuture<ExperimentResult> result = stub.getResultAsync(ExperimentResult.class);
         ProgressView view = new ProgressView(out, System.console() != null);
         while (true) {
-            view.show(ProgressQueries.of(client, spec.name(), spec.runs().stream().map(RunSpec::id).toList()));
+            view.show(ProgressQueries.of(client, spec.name(), workflowId,
+                    spec.runs().stream().map(RunSpec::id).toList()));
             try {
                 return result.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException stillRunning) {
@@ -113,5 +134,17 @@ final class RunCommand extends SaesplitSubcommand {
         }
         out.flush();
         return result.status() == RunStatus.SUCCEEDED ? SaesplitCommand.OK : SaesplitCommand.RUNTIME_FAILURE;
+    }
+
+    /** {@code --until}'s stage, by its lower-case name. */
+    static final class UntilConverter implements CommandLine.ITypeConverter<Until> {
+        @Override
+        public Until convert(String value) {
+            if (value.equals("narrow")) {
+                return Until.NARROW;
+            }
+            throw new CommandLine.TypeConversionException("expected 'narrow' (the only stage a run can stop at), got '"
+                    + value + "'");
+        }
     }
 }

@@ -25,7 +25,8 @@ final class ValidateCommand extends SaesplitSubcommand {
                 ? "existing narrow SAE " + existing.path() + " (" + existing.width() + " latents)"
                 : "narrow SAE of " + spec.narrowSae().width() + " latents";
         out().printf("%s is valid: experiment '%s', %s activations, %s, target latent %s, "
-                        + "%d run%s%n", file, spec.name(), spec.activations().kind(), narrow, spec.targetLatent(),
+                        + "%d run%s%n", file, spec.name(), spec.activations().kind(), narrow,
+                java.util.Objects.toString(spec.targetLatent(), "not chosen yet"),
                 spec.runs().size(), spec.runs().size() == 1 ? "" : "s");
         return SaesplitCommand.OK;
     }

@@ -146,7 +146,7 @@ final class SpecCorpus {
         badValues("runs[1].loss", "zero-target", "nope");
         badValues("runs[0].tokens", BAD_TOKENS);
         badValues("runs[1].tokens", BAD_TOKENS);
-        badValues("runs", "[]", "{}", "x", "null");
+        badValues("runs", "{}", "x");
         badValue("runs", "[x]", "runs[0]");
         badValues("activations", "x", "[1]", "null");
         badValues("narrow_sae", "x", "null");
@@ -161,7 +161,17 @@ final class SpecCorpus {
                 "split.extra", "split.probes[0].extra", "runs[1].lr")) {
             badValue("unknown-field", field, "1", field);
         }
-        for (String field : List.of("name", "activations", "narrow_sae", "target_latent", "runs",
+        // An absent, empty or null run table stops at the narrow SAE, which needs no target_latent.
+        for (CorpusYaml.Style style : CorpusYaml.Style.values()) {
+            good("valid-narrow-only", CorpusYaml.render(mutated(t -> remove(t, "runs")), style));
+            good("valid-narrow-only", CorpusYaml.render(mutated(t -> {
+                remove(t, "runs");
+                remove(t, "target_latent");
+            }), style));
+            good("valid-narrow-only", CorpusYaml.render(mutated(t -> set(t, "runs", "[]")), style));
+            good("valid-narrow-only", CorpusYaml.render(mutated(t -> set(t, "runs", "null")), style));
+        }
+        for (String field : List.of("name", "activations", "narrow_sae", "target_latent",
                 "activations.d_in", "activations.features", "activations.parents", "activations.tokens",
                 "activations.source", "narrow_sae.width", "narrow_sae.tokens", "runs[1].id", "runs[1].width",
                 "runs[1].init", "runs[1].normalised", "runs[1].data", "runs[1].tokens", "runs[1].seed",

@@ -41,6 +41,8 @@ import java.util.List;
 
 /**
  * The experiment's pipeline, as in the design: activations → narrow SAE → target and filter → rows → report.
+ * A spec with an empty run table stops after the narrow SAE, so its latents can be inspected before the target
+ * is chosen; every output is content-addressed, so a later full run reuses what it produced.
  */
 public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
@@ -63,12 +65,19 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     @Override
     public ExperimentResult run(ExperimentSpec spec) {
         String workflowId = Workflow.getInfo().getWorkflowId();
-        runTable.experimentStatus(spec.name(), RunStatus.RUNNING, workflowId);
+        // A run that stops at the narrow SAE trains no row: the experiment's recorded status stays its rows' one.
+        boolean recordsStatus = !spec.stopsAtNarrow();
+        if (recordsStatus) {
+            runTable.experimentStatus(spec.name(), RunStatus.RUNNING, workflowId);
+        }
         try {
             stage = "activations";
             ActivationsRef data = activations.ensureActivations(spec.name(), spec.activations());
             stage = "narrow SAE";
             SaeRef narrow = narrowSae(spec, data);
+            if (spec.stopsAtNarrow()) {
+                return new ExperimentResult(spec.name(), RunStatus.SUCCEEDED, narrow, -1, null, List.of());
+            }
             stage = "filter";
             int target = filter.resolveTarget(data, narrow, spec.targetLatent());
             FilteredDataRef filtered = usesFilteredData(spec)
@@ -84,8 +93,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             return new ExperimentResult(spec.name(), status, narrow, target, filtered, outcomes);
         } catch (TemporalFailure e) {
             RunStatus end = CancellationScope.current().isCancelRequested() ? RunStatus.CANCELLED : RunStatus.FAILED;
-            Workflow.newDetachedCancellationScope(
-                    () -> runTable.experimentStatus(spec.name(), end, workflowId)).run();
+            if (recordsStatus) {
+                Workflow.newDetachedCancellationScope(
+                        () -> runTable.experimentStatus(spec.name(), end, workflowId)).run();
+            }
             throw e;
         } finally {
             done = true;

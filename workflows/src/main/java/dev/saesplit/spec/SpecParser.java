@@ -63,6 +63,14 @@ public final class SpecParser {
      * of at most {@link #MAX_SPEC_BYTES} is read: a pipe or a device would hang or never end.
      */
     public static ExperimentSpec parse(Path file, SpecCheck... checks) throws SpecValidationException {
+        return parse(file, Until.REPORT, checks);
+    }
+
+    /**
+     * As {@link #parse(Path, SpecCheck...)}, for a run that goes {@code until} a stage: one that stops at the
+     * narrow SAE needs no {@code target_latent}. A spec whose run table is empty or absent needs none either way.
+     */
+    public static ExperimentSpec parse(Path file, Until until, SpecCheck... checks) throws SpecValidationException {
         byte[] bytes;
         try {
             bytes = RegularFiles.read(file, MAX_SPEC_BYTES);
@@ -75,7 +83,7 @@ public final class SpecParser {
         }
         String yaml = SpecText.decode(bytes, file.toString());
         Path base = file.toAbsolutePath().getParent();
-        return parseChecked(yaml, file.toString(), base, checks);
+        return parseChecked(yaml, file.toString(), base, until, checks);
     }
 
     /** Parses spec text; {@code fileName} names it in messages, {@code base} resolves relative paths. */
@@ -84,14 +92,14 @@ public final class SpecParser {
             throw single(fileName, "is larger than the " + RegularFiles.describeSize(MAX_SPEC_BYTES)
                     + " a spec may be");
         }
-        return parseChecked(SpecText.check(yaml, fileName), fileName, base);
+        return parseChecked(SpecText.check(yaml, fileName), fileName, base, Until.REPORT);
     }
 
-    private static ExperimentSpec parseChecked(String yaml, String fileName, Path base, SpecCheck... checks)
-            throws SpecValidationException {
+    private static ExperimentSpec parseChecked(String yaml, String fileName, Path base, Until until,
+                                               SpecCheck... checks) throws SpecValidationException {
         YamlTree tree = YamlTree.compose(yaml, fileName);
         SpecNodeReader reader = new SpecNodeReader(fileName, tree.locations());
-        ExperimentSpec spec = new Builder(reader, base).experiment(tree.root());
+        ExperimentSpec spec = new Builder(reader, base, until).experiment(tree.root());
         if (reader.problems().isEmpty()) {
             for (SpecCheck check : checks) {
                 check.check(spec, reader);
@@ -107,8 +115,11 @@ public final class SpecParser {
         return new SpecValidationException(List.of(new SpecProblem(file, 0, 0, "", message)));
     }
 
-    /** One parse: the reader collecting problems and the directory relative paths resolve against. */
-    private record Builder(SpecNodeReader r, Path base) {
+    /**
+     * One parse: the reader collecting problems, the directory relative paths resolve against, and how far the
+     * run goes.
+     */
+    private record Builder(SpecNodeReader r, Path base, Until until) {
 
         ExperimentSpec experiment(JsonNode root) {
             if (!r.mapping(root, "", TOP)) {
@@ -366,6 +377,9 @@ public final class SpecParser {
         TargetLatent targetLatent(JsonNode root, ActivationSourceSpec activations, NarrowSaeSpec narrow) {
             String p = "target_latent";
             JsonNode node = root.get(p);
+            if ((node == null || node.isNull()) && (until == Until.NARROW || isAbsentOrEmpty(root.get("runs")))) {
+                return null; // chosen later, from the trained narrow SAE's latents
+            }
             if (node != null && node.isObject()) {
                 r.mapping(node, p, Set.of("parent"));
                 int parent = r.intValue(node, p, "parent", null, 0, Integer.MAX_VALUE);
@@ -448,8 +462,11 @@ public final class SpecParser {
 
         List<RunSpec> runs(JsonNode node, NarrowSaeSpec narrow) {
             List<RunSpec> runs = new ArrayList<>();
-            if (node == null || !node.isArray() || node.isEmpty()) {
-                r.problem("runs", "expected a non-empty list of run-table rows, got " + SpecNodeReader.describe(node));
+            if (isAbsentOrEmpty(node)) {
+                return runs; // a run table with no rows stops at the narrow SAE
+            }
+            if (!node.isArray()) {
+                r.problem("runs", "expected a list of run-table rows, got " + SpecNodeReader.describe(node));
                 return runs;
             }
             Map<String, Integer> seen = new HashMap<>();
@@ -467,6 +484,10 @@ public final class SpecParser {
                 runs.add(run);
             }
             return runs;
+        }
+
+        private static boolean isAbsentOrEmpty(JsonNode runs) {
+            return runs == null || runs.isNull() || runs.isArray() && runs.isEmpty();
         }
 
         RunSpec run(JsonNode row, String q, NarrowSaeSpec narrow) {

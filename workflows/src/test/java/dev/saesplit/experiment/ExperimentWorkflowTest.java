@@ -92,6 +92,20 @@ class ExperimentWorkflowTest {
     }
 
     @Test
+    void aSpecWithoutRowsStopsAfterTheNarrowSaeAndRecordsNoStatus() throws Exception {
+        String narrowOnly = SPEC.substring(0, SPEC.indexOf("\nruns:") + 1).replace("target_latent: 5\n", "");
+
+        ExperimentResult result = experiment(narrowOnly).run(spec(narrowOnly));
+
+        assertEquals(List.of("activations", "init ", "train "), fake.calls);
+        assertEquals("trained-", result.narrow().artifact().key());
+        assertEquals(-1, result.targetLatent());
+        assertTrue(result.runs().isEmpty());
+        assertEquals(RunStatus.SUCCEEDED, result.status());
+        assertTrue(fake.experimentStatus.isEmpty(), "the experiment's status is its rows': " + fake.experimentStatus);
+    }
+
+    @Test
     void eachRowGetsItsConfiguration() throws Exception {
         experiment(SPEC).run(spec(SPEC));
         Map<String, TrainRequest> train = fake.trainRequests.stream()
