@@ -2,8 +2,6 @@ package dev.saesplit.evaluate;
 
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
-import dev.saesplit.data.ShuffleConfig;
-import dev.saesplit.data.ShuffledBatchStream;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.HierarchyParent;
@@ -14,16 +12,11 @@ import dev.saesplit.filter.FilterResult;
 import dev.saesplit.filter.FilteredActivationSource;
 import dev.saesplit.filter.FilteredDataSelector;
 import dev.saesplit.filter.LatentProbe;
-import dev.saesplit.init.KaimingInitializer;
 import dev.saesplit.sae.DecoderCosines;
-import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.StandardArchitecture;
 import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.table.SplitOutcome;
-import dev.saesplit.train.SaeTrainer;
-import dev.saesplit.train.TrainerConfig;
-import dev.saesplit.train.TrainingListener;
+import dev.saesplit.train.SmallSaes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -179,16 +172,7 @@ class SplitCalibrationTest {
     }
 
     private static SaeWeights train(ActivationSource source, int dIn, int width, int steps, long seed) {
-        TrainerConfig config = TrainerConfig.builder(steps).learningRate(3e-3).lrWarmupSteps(20).l1WarmupSteps(300)
-                .sparsityCoefficient(1.0).logEvery(steps).seed(seed).build();
-        SaeWeights initial = KaimingInitializer.initialize(
-                SaeConfig.of(dIn, width, new StandardArchitecture(), "synthetic", "hierarchy"),
-                KaimingInitializer.DEFAULT_DECODER_NORM, seed);
-        try (ShuffledBatchStream stream = new ShuffledBatchStream(source, ShuffleConfig.forWidth(BATCH, seed, dIn));
-             SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE, Optional.empty())) {
-            trainer.run();
-            return trainer.currentWeights();
-        }
+        return SmallSaes.train(source, width, steps, seed, BATCH, 1.0, 300);
     }
 
     private static String confusionTable(Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion, int agree,

@@ -1,8 +1,6 @@
 package dev.saesplit.train;
 
 import dev.saesplit.data.ActivationSource;
-import dev.saesplit.data.ShuffleConfig;
-import dev.saesplit.data.ShuffledBatchStream;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.HierarchyParent;
@@ -13,16 +11,12 @@ import dev.saesplit.filter.FilterResult;
 import dev.saesplit.filter.FilteredActivationSource;
 import dev.saesplit.filter.FilteredDataSelector;
 import dev.saesplit.filter.LatentProbe;
-import dev.saesplit.init.KaimingInitializer;
 import dev.saesplit.sae.DecoderCosines;
-import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.StandardArchitecture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,15 +65,6 @@ class SyntheticHierarchyRecoveryTest {
     }
 
     private static SaeWeights train(ActivationSource source, int width, int steps, long seed) {
-        TrainerConfig config = TrainerConfig.builder(steps).learningRate(3e-3).lrWarmupSteps(20).l1WarmupSteps(100)
-                .sparsityCoefficient(0.2).logEvery(steps).seed(seed).build();
-        SaeWeights initial = KaimingInitializer.initialize(
-                SaeConfig.of(D_IN, width, new StandardArchitecture(), "synthetic", "hierarchy"),
-                KaimingInitializer.DEFAULT_DECODER_NORM, seed);
-        try (ShuffledBatchStream stream = new ShuffledBatchStream(source, ShuffleConfig.forWidth(BATCH, seed, D_IN));
-             SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE, Optional.empty())) {
-            trainer.run();
-            return trainer.currentWeights();
-        }
+        return SmallSaes.train(source, width, steps, seed, BATCH, 0.2, 100);
     }
 }

@@ -6,6 +6,7 @@ import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
+import dev.saesplit.store.LocalStackLease;
 import org.junit.jupiter.api.Test;
 
 import java.io.RandomAccessFile;
@@ -23,7 +24,9 @@ class VerifyCommandTest {
     void verifyPassesIntactArtifactsAndFailsOnAFlippedByteNamingTheArtifact() throws Exception {
         Path home = Files.createTempDirectory("saesplit-verify-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        try (LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
+        // The test uses the local stack too, so the commands it runs never stop the server under it.
+        try (LocalStackLease lease = LocalStackLease.acquire(home);
+             LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
                 DatabaseConfig.binaryCache())) {
             Map<String, String> env = Map.of("SAESPLIT_HOME", home.toString());
             ArtifactRef ref;
