@@ -116,11 +116,7 @@ public final class SplitEvaluator {
                 first.reconstructionOnTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
     }
 
-    /**
-     * Per wide latent, the activation above which it counts as firing: {@link #FIRING_FRACTION} of its mean where
-     * positive. A latent whose decoder carries the parent fires weakly on every parent token; counting that as
-     * firing would blur a child into its siblings and off the target's tokens.
-     */
+    /** {@code v} times {@code factor}. */
     private static float[] scaled(float[] v, double factor) {
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -129,6 +125,11 @@ public final class SplitEvaluator {
         return out;
     }
 
+    /**
+     * Per wide latent, the activation above which it counts as firing: {@link #FIRING_FRACTION} of its mean where
+     * positive. A latent whose decoder carries the parent fires weakly on every parent token; counting that as
+     * firing would blur a child into its siblings and off the target's tokens.
+     */
     private static float[] firingLevels(LatentStatistics positive) {
         float[] levels = new float[positive.dSae()];
         for (int j = 0; j < levels.length; j++) {
