@@ -25,7 +25,6 @@ final class GroundTruthFiring implements HeldOutPass.Visitor {
     private final long[] childTokens;
     private final long[] childTokensWithTarget;
     private final long[][] together;
-    private final long[] latentFired;
     private long rowsSeen;
 
     /**
@@ -44,7 +43,6 @@ final class GroundTruthFiring implements HeldOutPass.Visitor {
         childTokens = new long[childIndex.size()];
         childTokensWithTarget = new long[childIndex.size()];
         together = new long[childIndex.size()][levels.length];
-        latentFired = new long[levels.length];
     }
 
     @Override
@@ -71,14 +69,10 @@ final class GroundTruthFiring implements HeldOutPass.Visitor {
         NDManager manager = x.getManager();
         NDArray firing = latents.gt(manager.create(levels, new Shape(1, levels.length))).toType(DataType.FLOAT32,
                 false);
-        float[] fired = firing.sum(new int[] {0}).toFloatArray();
         float[] pairs = manager.create(oneHot, new Shape(rows, children)).transpose().matMul(firing).toFloatArray();
-        for (int j = 0; j < latentFired.length; j++) {
-            latentFired[j] += Math.round(fired[j]);
-        }
         for (int c = 0; c < children; c++) {
-            for (int j = 0; j < latentFired.length; j++) {
-                together[c][j] += Math.round(pairs[c * latentFired.length + j]);
+            for (int j = 0; j < levels.length; j++) {
+                together[c][j] += Math.round(pairs[c * levels.length + j]);
             }
         }
     }
@@ -94,8 +88,11 @@ final class GroundTruthFiring implements HeldOutPass.Visitor {
         return childTokens[c] == 0 ? 0 : (double) childTokensWithTarget[c] / childTokens[c];
     }
 
-    /** P(child fires | wide latent fires); 0 for a latent that never fires. */
-    double childPrecision(int child, int latent) {
-        return latentFired[latent] == 0 ? 0 : (double) together[childIndex.get(child)][latent] / latentFired[latent];
+    /**
+     * P(child fires | wide latent fires), given how often the latent fired at these levels (the statistics read
+     * beside this in the same pass); 0 for a latent that never fires.
+     */
+    double childPrecision(int child, int latent, long latentFired) {
+        return latentFired == 0 ? 0 : (double) together[childIndex.get(child)][latent] / latentFired;
     }
 }

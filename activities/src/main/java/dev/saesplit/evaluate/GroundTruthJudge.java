@@ -33,7 +33,7 @@ final class GroundTruthJudge {
     }
 
     static SplitReport.GroundTruthVerdict judge(SaeWeights wide, float[] target, SplitCriteria criteria,
-                                                GroundTruth truth, GroundTruthFiring coverage,
+                                                GroundTruth truth, GroundTruthFiring coverage, LatentStatistics firing,
                                                 List<SplitReport.Latent> behaviouralChildren) {
         HierarchyParent parent = null;
         double parentCosine = -1;
@@ -76,7 +76,8 @@ final class GroundTruthJudge {
             int best = -1;
             for (int j = 0; j < cosines.length; j++) {
                 // Firing mostly on the child's tokens also rules out a copy of the target, which fires on all of them.
-                boolean learned = cosines[j] >= MATCH && coverage.childPrecision(child, j) >= criteria.minSpecificity();
+                boolean learned = cosines[j] >= MATCH && coverage.childPrecision(child, j, firing.fired(j))
+                        >= criteria.minSpecificity();
                 if (learned && !used.contains(j) && (best < 0 || cosines[j] > cosines[best])) {
                     best = j;
                 }

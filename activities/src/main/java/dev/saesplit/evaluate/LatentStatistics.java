@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.saesplit.sae.SparseAutoencoder;
 
 /**
- * The first pass of a split evaluation: per wide latent, how often it fires, how often together with the target,
- * how strongly; and the wide SAE's reconstruction on all held-out tokens and on the target's tokens.
+ * Per wide latent of a split evaluation: how often it fires, how often together with the target, how strongly;
+ * and the target's own firing.
  */
 final class LatentStatistics implements HeldOutPass.Visitor {
 
@@ -17,8 +17,6 @@ final class LatentStatistics implements HeldOutPass.Visitor {
     private final long[] firedWithTarget;
     private final double[] activationSum;
     private final float[] activationMax;
-    private final Reconstruction all;
-    private final Reconstruction onTarget;
     private long tokens;
     private long targetTokens;
     private double targetActivationSum;
@@ -40,8 +38,6 @@ final class LatentStatistics implements HeldOutPass.Visitor {
         firedWithTarget = new long[dSae];
         activationSum = new double[dSae];
         activationMax = new float[dSae];
-        all = new Reconstruction(dSae);
-        onTarget = new Reconstruction(dSae);
     }
 
     @Override
@@ -65,12 +61,9 @@ final class LatentStatistics implements HeldOutPass.Visitor {
             activationSum[j] += sums[j];
             activationMax[j] = Math.max(activationMax[j], maxima[j]);
         }
-        NDArray error = x.sub(wide.decode(latents)).square().sum(new int[] {1});
-        all.add(x.getManager().ones(new Shape(1, rows)), x, error, firing);
-        onTarget.add(mask, x, error, firing);
     }
 
-    private static void addTo(long[] counts, float[] add) {
+    static void addTo(long[] counts, float[] add) {
         for (int j = 0; j < counts.length; j++) {
             counts[j] += Math.round(add[j]);
         }
@@ -122,63 +115,5 @@ final class LatentStatistics implements HeldOutPass.Visitor {
 
     double maxActivation(int latent) {
         return activationMax[latent];
-    }
-
-    ReconstructionSummary reconstructionOnAll() {
-        return all.summary();
-    }
-
-    ReconstructionSummary reconstructionOnTarget() {
-        return onTarget.summary();
-    }
-
-    /**
-     * Reconstruction sums over a masked set of rows. Explained variance is against the rows' own mean, from the
-     * sums of squared norms and of rows, so one pass suffices: Σ‖x − x̄‖² = Σ‖x‖² − n‖x̄‖².
-     */
-    private static final class Reconstruction {
-        private final long[] fired;
-        private double squaredError;
-        private double squaredNorm;
-        private double[] rowSum;
-        private long rows;
-
-        Reconstruction(int dSae) {
-            fired = new long[dSae];
-        }
-
-        /** Adds the rows where {@code mask [1, rows]} is 1. */
-        void add(NDArray mask, NDArray x, NDArray squaredErrors, NDArray firing) {
-            rows += Math.round(mask.sum().getFloat());
-            squaredError += mask.matMul(squaredErrors.reshape(-1, 1)).getFloat();
-            squaredNorm += mask.matMul(x.square().sum(new int[] {1}).reshape(-1, 1)).getFloat();
-            float[] sum = mask.matMul(x).toFloatArray();
-            if (rowSum == null) {
-                rowSum = new double[sum.length];
-            }
-            for (int k = 0; k < sum.length; k++) {
-                rowSum[k] += sum[k];
-            }
-            addTo(fired, mask.matMul(firing).toFloatArray());
-        }
-
-        ReconstructionSummary summary() {
-            if (rows == 0) {
-                return new ReconstructionSummary(0, 0, 0, 0, 1);
-            }
-            long dead = 0;
-            double active = 0;
-            for (long f : fired) {
-                dead += f == 0 ? 1 : 0;
-                active += f;
-            }
-            double meanNorm = 0;
-            for (double v : rowSum) {
-                meanNorm += (v / rows) * (v / rows);
-            }
-            double deviation = squaredNorm - rows * meanNorm;
-            return new ReconstructionSummary(rows, squaredError / rows,
-                    deviation <= 0 ? 0 : 1 - squaredError / deviation, active / rows, (double) dead / fired.length);
-        }
     }
 }

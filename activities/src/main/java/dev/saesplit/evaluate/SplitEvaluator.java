@@ -62,7 +62,8 @@ public final class SplitEvaluator {
                              Optional<HeldOutTruth> truth) {
         float threshold = (float) s.threshold();
         LatentStatistics first = new LatentStatistics(s.wide().dSae(), threshold);
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), first);
+        ReconstructionStatistics reconstruction = new ReconstructionStatistics(s.wide().dSae(), threshold);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), first, reconstruction);
         HeldOutPass.OffTargetShift shift = s.filtered() ? new HeldOutPass.OffTargetShift(s.threshold(),
                 scaled(s.narrow().decoderRow(s.targetLatent()), first.meanTargetActivation())) : null;
         LatentStatistics positive = first;
@@ -110,10 +111,9 @@ public final class SplitEvaluator {
                 children, parents, split);
         SplitReport.GroundTruthVerdict exact = truth
                 .map(t -> GroundTruthJudge.judge(s.wide(), targetDirection, criteria, t.truth(), truthFiring.get(),
-                        children))
+                        behaviour, children))
                 .orElse(null);
-        return new Findings(first.tokens(), first.targetTokens(), first.reconstructionOnAll(),
-                first.reconstructionOnTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
+        return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
     }
 
     /** {@code v} times {@code factor}. */
