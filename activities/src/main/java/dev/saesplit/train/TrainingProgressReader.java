@@ -1,9 +1,7 @@
 package dev.saesplit.train;
 
 import dev.saesplit.pipeline.TrainingProgress;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import dev.saesplit.worker.PendingHeartbeats;
 import io.temporal.client.WorkflowClient;
 
 import java.util.Optional;
@@ -26,20 +24,8 @@ public final class TrainingProgressReader {
 
     /** The latest progress of the training {@code workflowId} runs now; empty if it runs none or none reported. */
     public Optional<TrainingProgress> of(String workflowId) {
-        var request = DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(client.getOptions().getNamespace())
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                .build();
-        var described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(request);
-        for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
-            if (TRAIN_ACTIVITY.equals(activity.getActivityType().getName()) && activity.hasHeartbeatDetails()) {
-                TrainingHeartbeat details = client.getOptions().getDataConverter().fromPayloads(0,
-                        Optional.of(activity.getHeartbeatDetails()), TrainingHeartbeat.class, TrainingHeartbeat.class);
-                if (details.progress() != null && details.progress().totalSteps() > 0) {
-                    return Optional.of(details.progress());
-                }
-            }
-        }
-        return Optional.empty();
+        return PendingHeartbeats.latest(client, workflowId, TRAIN_ACTIVITY, TrainingHeartbeat.class)
+                .map(TrainingHeartbeat::progress)
+                .filter(progress -> progress.totalSteps() > 0);
     }
 }

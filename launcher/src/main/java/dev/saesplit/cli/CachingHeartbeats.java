@@ -1,9 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.pipeline.CachingProgress;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import dev.saesplit.worker.PendingHeartbeats;
 import io.temporal.client.WorkflowClient;
 
 import java.util.Optional;
@@ -21,19 +19,8 @@ final class CachingHeartbeats {
 
     static Optional<CachingProgress> latest(WorkflowClient client, String workflowId) {
         try {
-            var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-                    DescribeWorkflowExecutionRequest.newBuilder()
-                            .setNamespace(client.getOptions().getNamespace())
-                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                            .build());
-            for (PendingActivityInfo activity : response.getPendingActivitiesList()) {
-                if (activity.getActivityType().getName().equals(ACTIVITY) && activity.hasHeartbeatDetails()) {
-                    CachingProgress progress = client.getOptions().getDataConverter().fromPayloads(0,
-                            Optional.of(activity.getHeartbeatDetails()), CachingProgress.class, CachingProgress.class);
-                    return progress == null || progress.totalTokens() == 0 ? Optional.empty() : Optional.of(progress);
-                }
-            }
-            return Optional.empty();
+            return PendingHeartbeats.latest(client, workflowId, ACTIVITY, CachingProgress.class)
+                    .filter(progress -> progress.totalTokens() > 0);
         } catch (RuntimeException notAvailable) {
             return Optional.empty(); // progress is a nicety; the result is followed separately
         }

@@ -1,0 +1,39 @@
+package dev.saesplit.worker;
+
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+
+import java.util.Optional;
+
+/**
+ * The latest heartbeat details of a workflow's pending activity, as the server holds them: a describe call, which
+ * adds nothing to the workflow's history, so activities report progress in heartbeats rather than in signals
+ * (a signal per report would grow the history until Temporal's event limit ended the run).
+ */
+public final class PendingHeartbeats {
+
+    private PendingHeartbeats() {
+    }
+
+    /**
+     * The details last heartbeated by the pending activity of {@code activityType} that {@code workflowId} runs;
+     * empty if it runs none or that one has not heartbeated yet.
+     */
+    public static <T> Optional<T> latest(WorkflowClient client, String workflowId, String activityType,
+                                         Class<T> details) {
+        var described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                        .setNamespace(client.getOptions().getNamespace())
+                        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                        .build());
+        for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
+            if (activityType.equals(activity.getActivityType().getName()) && activity.hasHeartbeatDetails()) {
+                return Optional.ofNullable(client.getOptions().getDataConverter().fromPayloads(0,
+                        Optional.of(activity.getHeartbeatDetails()), details, details));
+            }
+        }
+        return Optional.empty();
+    }
+}
