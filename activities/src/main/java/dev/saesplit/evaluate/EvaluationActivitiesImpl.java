@@ -45,8 +45,13 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         ArtifactRef ref;
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {
-                JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r));
-                LossRecovered.writeInto(dir, r);
+                SaeWeights wide = SaeLensFormat.read(ArtifactStore.directory(r.wide().artifact()));
+                try (ModelEvidence model = ModelEvidence.open(r)) {
+                    JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r, wide, model));
+                    if (model != null) {
+                        LossRecovered.writeInto(dir, model.lossRecovered(wide));
+                    }
+                }
             });
         }
         Path dir = ArtifactStore.directory(ref);
@@ -62,10 +67,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                 truth == null ? null : truth.reason(), ref, lossRecovered);
     }
 
-    private static SplitReport measure(EvaluationRequest r) {
+    /** The row's split report; {@code model}, where the activations came from one, adds its evidence. */
+    private static SplitReport measure(EvaluationRequest r, SaeWeights wide, ModelEvidence model) {
         Path wideDirectory = ArtifactStore.directory(r.wide().artifact());
         Path narrowDirectory = ArtifactStore.directory(r.narrow().artifact());
-        SaeWeights wide = SaeLensFormat.read(wideDirectory);
         SaeWeights narrow = SaeLensFormat.read(narrowDirectory);
         SplitEvaluator.Subject subject = new SplitEvaluator.Subject(wide, narrow, r.targetLatent(), r.threshold(),
                 r.zeroedLatent(), r.filteredData());
@@ -74,7 +79,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
             f = SplitEvaluator.evaluate(subject, heldOut, r.criteria(),
                     HeldOutTruth.beside(ActivationSources.groundTruthDirectory(r.data()), r.data().tokens()));
         }
-        Optional<SplitReport.Interpretation> interpretation = ModelEvidence.interpret(r, subject, f);
+        Optional<SplitReport.Interpretation> interpretation = model == null ? Optional.empty()
+                : model.interpret(subject, f);
         SplitReport.Verdict verdict = interpretation.map(i -> ModelEvidence.withProbes(f.verdict(), i.probes()))
                 .orElse(f.verdict());
         return new SplitReport(SplitReport.FORMAT_VERSION, r.experiment(), r.runId(), wideDirectory.toString(),

@@ -6,15 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.lm.HookPoint;
 import dev.saesplit.lm.Transformer;
-import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.cache.ActivationSources;
-import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.JsonArtifacts;
-import dev.saesplit.data.cache.ActivationCacheReader;
-import dev.saesplit.lm.LanguageModel;
-import dev.saesplit.sae.ComputeDevice;
-import dev.saesplit.sae.SaeLensFormat;
-import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.spec.ActivationSourceSpec;
 
@@ -41,13 +33,8 @@ public final class LossRecovered {
     private LossRecovered() {
     }
 
-    /** Writes {@link LossRecoveredSummary#FILE_NAME} into an evaluation's directory when the model is known. */
-    static void writeInto(Path directory, EvaluationRequest request) throws IOException {
-        if (request.model().isEmpty()) {
-            return;
-        }
-        Optional<LossRecoveredSummary> loss = of(request, SaeLensFormat.read(ArtifactStore.directory(
-                request.wide().artifact())));
+    /** Writes {@code loss}, if measured, as {@link LossRecoveredSummary#FILE_NAME} into an evaluation's directory. */
+    static void writeInto(Path directory, Optional<LossRecoveredSummary> loss) throws IOException {
         if (loss.isPresent()) {
             JsonArtifacts.write(directory.resolve(LossRecoveredSummary.FILE_NAME), loss.get());
         }
@@ -57,34 +44,6 @@ public final class LossRecovered {
     static LossRecoveredSummary readFrom(Path directory) {
         Path file = directory.resolve(LossRecoveredSummary.FILE_NAME);
         return Files.exists(file) ? JsonArtifacts.read(file, LossRecoveredSummary.class) : null;
-    }
-
-    /**
-     * Loss recovered by the request's wide SAE on the held-out contexts (the tail of the cache, which no SAE trained
-     * on), when its activations came from a language model; empty otherwise.
-     */
-    public static Optional<LossRecoveredSummary> of(EvaluationRequest request, SaeWeights wide) {
-        Optional<ActivationSourceSpec.Model> spec = request.model();
-        if (spec.isEmpty()) {
-            return Optional.empty();
-        }
-        List<int[]> heldOut;
-        try (ActivationCacheReader cache = ActivationSources.openModelCache(request.data()).orElse(null)) {
-            if (cache == null) {
-                return Optional.empty();
-            }
-            heldOut = contexts(cache.rowTokens().orElseThrow(), HeldOutSplit.trainingRows(cache.tokens()),
-                    spec.get().contextSize(), DEFAULT_MAX_CONTEXTS);
-        }
-        if (heldOut.isEmpty() || spec.get().contextSize() < 2) {
-            return Optional.empty();
-        }
-        try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
-             LanguageModel model = LanguageModel.open(spec.get(), manager);
-             SparseAutoencoder sae = SparseAutoencoder.upload(wide, manager)) {
-            return Optional.of(measure(model.transformer(), model.hook(), sae, heldOut,
-                    batchFor(spec.get(), model.transformer().config().dVocab()), manager));
-        }
     }
 
     /** Contexts per forward pass: the spec's batch, fewer when their logits would pass {@link #MAX_LOGITS}. */

@@ -8,8 +8,9 @@ import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.evaluate.interpret.Interpreter;
 import dev.saesplit.lm.LanguageModel;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.spec.ActivationSourceSpec;
-import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.table.SplitOutcome;
 
 import java.util.List;
@@ -17,40 +18,78 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The evidence a language model adds to a split report: contexts, boosted logits and probes (see
- * {@link Interpreter}), and the probes' say in the verdict.
+ * The evidence a language model adds to a row's evaluation, with the model and its activation cache opened once
+ * for all of it: loss recovered, and contexts, boosted logits and probes (see {@link Interpreter}), with the
+ * probes' say in the verdict.
  */
-final class ModelEvidence {
+final class ModelEvidence implements AutoCloseable {
 
-    private ModelEvidence() {
+    private final ActivationSourceSpec.Model spec;
+    private final EvaluationRequest request;
+    private final ActivationCacheReader cache;
+    private final NDManager manager;
+    private final LanguageModel lm;
+
+    private ModelEvidence(ActivationSourceSpec.Model spec, EvaluationRequest request, ActivationCacheReader cache,
+                          NDManager manager, LanguageModel lm) {
+        this.spec = spec;
+        this.request = request;
+        this.cache = cache;
+        this.manager = manager;
+        this.lm = lm;
     }
 
     /**
-     * The interpretation of the target and its children, when the activations were cached from a language model
-     * with a tokenizer; empty otherwise (synthetic or npy activations, or pre-tokenized data with no tokenizer).
+     * The model and cache behind {@code r}'s activations, or {@code null} when they were not cached from a
+     * language model (synthetic or npy activations). Close it when done.
      */
-    static Optional<SplitReport.Interpretation> interpret(EvaluationRequest r, SplitEvaluator.Subject subject,
-                                                          SplitEvaluator.Findings findings) {
+    static ModelEvidence open(EvaluationRequest r) {
         Optional<ActivationSourceSpec.Model> spec = r.model();
         if (spec.isEmpty()) {
+            return null;
+        }
+        ActivationCacheReader cache = ActivationSources.openModelCache(r.data()).orElse(null);
+        if (cache == null) {
+            return null;
+        }
+        NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
+        try {
+            return new ModelEvidence(spec.get(), r, cache, manager, LanguageModel.open(spec.get(), manager));
+        } catch (RuntimeException e) {
+            manager.close();
+            cache.close();
+            throw e;
+        }
+    }
+
+    /** Loss recovered by {@code wide} on the held-out contexts (the cache's tail, which no SAE trained on). */
+    Optional<LossRecoveredSummary> lossRecovered(SaeWeights wide) {
+        List<int[]> heldOut = LossRecovered.contexts(cache.rowTokens().orElseThrow(),
+                HeldOutSplit.trainingRows(cache.tokens()), spec.contextSize(), LossRecovered.DEFAULT_MAX_CONTEXTS);
+        if (heldOut.isEmpty() || spec.contextSize() < 2) {
+            return Optional.empty();
+        }
+        try (NDManager scope = manager.newSubManager();
+             SparseAutoencoder sae = SparseAutoencoder.upload(wide, scope)) {
+            return Optional.of(LossRecovered.measure(lm.transformer(), lm.hook(), sae, heldOut,
+                    LossRecovered.batchFor(spec, lm.transformer().config().dVocab()), scope));
+        }
+    }
+
+    /**
+     * The interpretation of the target and its children; empty for pre-tokenized data with no tokenizer, whose
+     * tokens cannot be shown.
+     */
+    Optional<SplitReport.Interpretation> interpret(SplitEvaluator.Subject subject, SplitEvaluator.Findings findings) {
+        if (lm.tokenizer().isEmpty()) {
             return Optional.empty();
         }
         int[] children = findings.children().stream().mapToInt(SplitReport.Latent::latent).toArray();
-        try (ActivationCacheReader cache = ActivationSources.openModelCache(r.data()).orElse(null)) {
-            if (cache == null) {
-                return Optional.empty();
-            }
-            try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
-                 LanguageModel lm = LanguageModel.open(spec.get(), manager);
-                 RowRangeSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(r.data()))) {
-                if (lm.tokenizer().isEmpty()) {
-                    return Optional.empty();
-                }
-                return Optional.of(Interpreter.interpret(subject, children, heldOut, cache.rowTokens().orElseThrow(),
-                        new Interpreter.LanguageModel(lm.transformer(), lm.tokenizer().get(), lm.hook(),
-                                LanguageModel.contextSettings(spec.get()).prependBos()),
-                        r.criteria().probes(), Interpreter.Settings.DEFAULTS, findings.shift()));
-            }
+        try (RowRangeSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(request.data()))) {
+            return Optional.of(Interpreter.interpret(subject, children, heldOut, cache.rowTokens().orElseThrow(),
+                    new Interpreter.LanguageModel(lm.transformer(), lm.tokenizer().get(), lm.hook(),
+                            LanguageModel.contextSettings(spec).prependBos()),
+                    request.criteria().probes(), Interpreter.Settings.DEFAULTS, findings.shift()));
         }
     }
 
@@ -72,5 +111,12 @@ final class ModelEvidence {
         SplitOutcome outcome = verdict.outcome() == SplitOutcome.YES && !failed.isEmpty() ? SplitOutcome.PARTIAL
                 : verdict.outcome();
         return new SplitReport.Verdict(outcome, reason.toString());
+    }
+
+    @Override
+    public void close() {
+        try (cache; manager) {
+            lm.close();
+        }
     }
 }
