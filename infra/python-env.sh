@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Creates or updates the project's Python environment (.venv) with the servers in infra/requirements.txt.
-# Idempotent and safe to run concurrently; does nothing when .venv already matches the requirements.
+# Creates or updates one of the project's Python environments with the servers it pins:
+#   infra/python-env.sh          .venv/          from infra/requirements.txt (Temporal CLI, MLflow)
+#   infra/python-env.sh airflow  .venv-airflow/  from infra/airflow-requirements.txt (Apache Airflow, optional)
+# Airflow has an environment of its own so that commands which do not use it never install it.
+# Idempotent and safe to run concurrently; does nothing when the environment already matches its requirements.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="$root/.venv"
-requirements="$root/infra/requirements.txt"
+name="${1:-}"
+if [[ -z "$name" ]]; then
+  venv="$root/.venv"
+  requirements="$root/infra/requirements.txt"
+elif [[ "$name" =~ ^[a-z]+$ && -f "$root/infra/$name-requirements.txt" ]]; then
+  venv="$root/.venv-$name"
+  requirements="$root/infra/$name-requirements.txt"
+else
+  echo "python-env.sh: no infra/$name-requirements.txt" >&2
+  exit 2
+fi
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 

@@ -17,11 +17,8 @@ import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.RunTableFormatter;
 import dev.saesplit.track.SyncReport;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,14 +72,7 @@ final class RunCommand extends SaesplitSubcommand {
             if (!noWorker) {
                 stack.startWorker(TaskQueues.all());
             }
-            ExperimentWorkflow workflow = stack.client().newWorkflowStub(ExperimentWorkflow.class,
-                    WorkflowOptions.newBuilder()
-                            .setWorkflowId(workflowId)
-                            .setTaskQueue(TaskQueues.CPU)
-                            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                            .build());
-            WorkflowClient.start(workflow::run, launched);
+            ExperimentWorkflow workflow = ExperimentLaunch.start(stack.client(), workflowId, launched);
             out.printf("experiment '%s' running as workflow %s%s%n", spec.name(), workflowId,
                     stack.temporalUi().map(ui -> " (Temporal UI: " + ui + ")").orElse(""));
             out.flush();

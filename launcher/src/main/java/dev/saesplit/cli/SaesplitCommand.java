@@ -25,7 +25,7 @@ import java.util.Map;
         description = "Durable, tracked sparse-autoencoder feature-splitting experiments.",
         subcommands = {ValidateCommand.class, SubmitCommand.class, RunCommand.class, StatusCommand.class,
                 CancelCommand.class, TableCommand.class, ReportCommand.class, VerifyCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
-                StackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                StackCommand.class, AirflowCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SaesplitCommand {
 
     public static final int OK = 0;
@@ -106,7 +106,8 @@ public final class SaesplitCommand {
     private static int exitCodeOf(Exception e) {
         boolean userError = e instanceof BadInput || e instanceof SpecConflictException
                 || e instanceof UnknownExperimentException || e instanceof NotRunningException
-                || e instanceof ReportUnavailableException;
+                || e instanceof ReportUnavailableException
+                || e instanceof dev.saesplit.airflow.AirflowAuthenticationException;
         return userError ? USAGE_ERROR : RUNTIME_FAILURE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.stack.AirflowServer;
 import dev.saesplit.stack.MlflowServer;
 import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.stack.PythonEnvironment;
@@ -16,12 +17,14 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Starts, stops and shows the dev stack: services that keep running between commands. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = "Manage the dev stack: PostgreSQL, the Temporal dev server (with its Web UI) and the "
-                + "MLflow tracking server, on 127.0.0.1, with their data under the state directory.",
+        description = "Manage the dev stack: PostgreSQL, the Temporal dev server (with its Web UI), the "
+                + "MLflow tracking server and, with 'up --airflow', Apache Airflow, on 127.0.0.1, with their data "
+                + "under the state directory.",
         subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.Status.class})
 final class StackCommand {
 
@@ -50,6 +53,10 @@ final class StackCommand {
 
     @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the dev stack (idempotent).")
     static final class Up extends StackSubcommand {
+        @picocli.CommandLine.Option(names = "--airflow", description = "Also run Apache Airflow (airflow standalone, "
+                + "installed into .venv-airflow on first use) with saesplit's DAGs; see docs/airflow.md.")
+        boolean airflow;
+
         @Override
         public Integer call() {
             DatabaseConfig config = config();
@@ -65,6 +72,14 @@ final class StackCommand {
             MlflowServer mlflow = MlflowServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()), true);
             out.printf("MLflow      %s%n", Redaction.redact(mlflow.trackingUri()));
             out.flush();
+            if (airflow) {
+                // Its tasks run saesplit commands against this same stack.
+                AirflowServer server = AirflowServer.startOrAttach(stateDir, ProjectRoot.get(),
+                        Map.of("TEMPORAL_ADDRESS", temporal.address(), "MLFLOW_TRACKING_URI", mlflow.trackingUri()));
+                out.printf("Airflow     %s  (user %s, password in %s)%n", server.url(), server.credentials().username(),
+                        AirflowServer.passwordFile(stateDir));
+                out.flush();
+            }
             return SaesplitCommand.OK;
         }
     }
@@ -78,6 +93,9 @@ final class StackCommand {
             // MLflow only receives what the outbox keeps until it is back: stopping it never loses anything.
             out.println(MlflowServer.stopDetached(stateDir())
                     ? "MLflow      stopped" : "MLflow      was not running from this state directory");
+            if (AirflowServer.stopDetached(stateDir())) {
+                out.println("Airflow     stopped");
+            }
             List<Long> users = LocalStackLease.unpinAndStopIfUnused(stateDir(), () -> {
                 out.println(TemporalServer.stopDetached(stateDir())
                         ? "Temporal    stopped" : "Temporal    was not running from this state directory");
@@ -121,6 +139,10 @@ final class StackCommand {
                     ? "MLflow      running on http://127.0.0.1:" + MlflowServer.DEV_PORT
                     + owner(MlflowServer.runsDetached(stateDir()))
                     : "MLflow      stopped (run starts it, and leaves it running for its UI)");
+            if (ServerProcess.accepts(AirflowServer.DEV_PORT)) {
+                out.println("Airflow     running on http://127.0.0.1:" + AirflowServer.DEV_PORT
+                        + owner(AirflowServer.runsDetached(stateDir())));
+            }
             out.flush();
             return SaesplitCommand.OK;
         }

@@ -19,10 +19,23 @@ final class StatusCommand extends SaesplitSubcommand {
     @Parameters(paramLabel = "EXPERIMENT", arity = "0..1")
     String experiment;
 
+    @picocli.CommandLine.Option(names = "--format", defaultValue = "text", description = "text (default), or json: "
+            + "one experiment's workflow state as one JSON object, for schedulers that poll it.")
+    String format;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
+        if (!format.equals("text") && !(format.equals("json") && experiment != null)) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(),
+                    "--format is text, or json with an EXPERIMENT; got '" + format + "'");
+        }
         try (Stack stack = saesplit.openStack()) {
+            if (format.equals("json")) {
+                out.println(ExperimentState.json(stack.client(), experiment));
+                out.flush();
+                return SaesplitCommand.OK;
+            }
             ExperimentStore store = new ExperimentStore(stack.database().dataSource());
             if (experiment == null) {
                 for (ExperimentSummary e : store.experiments()) {

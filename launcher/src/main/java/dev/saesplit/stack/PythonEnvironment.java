@@ -3,19 +3,43 @@ package dev.saesplit.stack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The project's own Python environment ({@code .venv}), where the servers saesplit starts are installed from
- * PyPI by {@code infra/python-env.sh}.
+ * One of the project's own Python environments, where the servers saesplit starts are installed from PyPI by
+ * {@code infra/python-env.sh}: {@code .venv} (Temporal CLI, MLflow), or {@code .venv-NAME} for an optional server
+ * with requirements of its own ({@code infra/NAME-requirements.txt}, e.g. Airflow).
  */
 public final class PythonEnvironment {
 
     private final Path root;
+    private final String name;
 
     public PythonEnvironment(Path root) {
+        this(root, "");
+    }
+
+    private PythonEnvironment(Path root, String name) {
         this.root = root;
+        this.name = name;
+    }
+
+    /** The environment of {@code infra/NAME-requirements.txt}. */
+    public static PythonEnvironment named(Path root, String name) {
+        return new PythonEnvironment(root, name);
+    }
+
+    /** The environment's {@code bin} directory, created or updated first. */
+    public Path binDirectory() {
+        ensureInstalled();
+        return bin();
+    }
+
+    private Path bin() {
+        return root.resolve((name.isEmpty() ? ".venv" : ".venv-" + name) + "/bin");
     }
 
     /**
@@ -30,20 +54,25 @@ public final class PythonEnvironment {
             }
         }
         ensureInstalled();
-        Path inVenv = root.resolve(".venv/bin").resolve(name);
+        Path inVenv = bin().resolve(name);
         if (!Files.isExecutable(inVenv)) {
-            throw new IllegalStateException(inVenv + " is missing after installing infra/requirements.txt");
+            throw new IllegalStateException(inVenv + " is missing after installing " + requirements());
         }
         return inVenv;
     }
 
     private void ensureInstalled() {
         try {
-            Process install = new ProcessBuilder("bash", root.resolve("infra/python-env.sh").toString())
-                    .inheritIO().start();
+            List<String> command = new ArrayList<>(List.of("bash", root.resolve("infra/python-env.sh").toString()));
+            if (!this.name.isEmpty()) {
+                command.add(this.name);
+            }
+            // Its progress goes to standard error: standard output may be a command's machine-readable answer.
+            Process install = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             if (!install.waitFor(30, TimeUnit.MINUTES) || install.exitValue() != 0) {
-                throw new IllegalStateException("infra/python-env.sh failed (exit " + install.exitValue()
-                        + "); see its output above");
+                throw new IllegalStateException("infra/python-env.sh failed to install " + requirements() + " (exit "
+                        + install.exitValue() + "); see its output above");
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run infra/python-env.sh: " + e.getMessage(), e);
@@ -51,6 +80,10 @@ public final class PythonEnvironment {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while installing the Python environment", e);
         }
+    }
+
+    private String requirements() {
+        return "infra/" + (name.isEmpty() ? "" : name + "-") + "requirements.txt";
     }
 
     private static Optional<Path> onPath(String name) {

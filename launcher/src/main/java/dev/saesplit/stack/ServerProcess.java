@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -32,6 +33,12 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts {@code command} and waits until {@code ready} holds, the process exits, or {@code timeout} passes. */
     static ServerProcess launch(String name, List<String> command, Path stateDir, boolean detached,
                                 BooleanSupplier ready, Duration timeout) {
+        return launch(name, command, Map.of(), stateDir, detached, ready, timeout);
+    }
+
+    /** As {@link #launch(String, List, Path, boolean, BooleanSupplier, Duration)}, with {@code environment} added. */
+    static ServerProcess launch(String name, List<String> command, Map<String, String> environment, Path stateDir,
+                                boolean detached, BooleanSupplier ready, Duration timeout) {
         try {
             Files.createDirectories(stateDir);
             List<String> full = new ArrayList<>();
@@ -39,8 +46,10 @@ public final class ServerProcess implements AutoCloseable {
                 full.add("setsid"); // its own session: a Ctrl-C or exit of this process does not reach it
             }
             full.addAll(command);
-            Process process = new ProcessBuilder(full).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log(name, stateDir).toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log(name, stateDir).toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             if (detached) {
                 Files.writeString(pidFile(name, stateDir), Long.toString(process.pid()));
             }

@@ -96,7 +96,7 @@ public final class TestServices implements AutoCloseable {
         PathUtils.deleteDirectory(home);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

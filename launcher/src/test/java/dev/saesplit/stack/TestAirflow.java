@@ -1,0 +1,40 @@
+package dev.saesplit.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real Airflow for a test class, started by the project's own code and scripts ({@code infra/python-env.sh
+ * airflow} installs it on first use, about 1.5 minutes and 300 MB) on the state directory of {@code services},
+ * with free ports. Its tasks run the saesplit command line of this build (the test class path) against the same
+ * PostgreSQL, Temporal and MLflow.
+ */
+public final class TestAirflow {
+
+    private TestAirflow() {
+    }
+
+    public static AirflowServer start(TestServices services) {
+        try {
+            Map<String, String> tasks = new HashMap<>(services.environment());
+            String java = ProcessHandle.current().info().command().orElse("java");
+            tasks.put("SAESPLIT_CLI", java + " -Dsaesplit.root=" + ProjectRoot.get() + " -cp "
+                    + System.getProperty("java.class.path") + " dev.saesplit.cli.SaesplitCommand");
+            return AirflowServer.start(services.home(), ProjectRoot.get(), new AirflowServer.Ports(
+                    TestServices.freePort(), TestServices.freePort(), TestServices.freePort()), false, tasks);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The environment a saesplit command needs to use {@code airflow} as an external Airflow. */
+    public static Map<String, String> environment(TestServices services, AirflowServer airflow) {
+        Map<String, String> env = new HashMap<>(services.environment());
+        env.put("AIRFLOW_URL", airflow.url().toString());
+        env.put("AIRFLOW_USERNAME", airflow.credentials().username());
+        env.put("AIRFLOW_PASSWORD", airflow.credentials().password());
+        return env;
+    }
+}
