@@ -13,6 +13,7 @@ import dev.saesplit.airflow.invoker.ApiClient;
 import dev.saesplit.airflow.invoker.ApiException;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,8 @@ public final class AirflowClient {
         this.firstBackoff = firstBackoff;
         String base = baseUrl.toString().replaceAll("/+$", "");
         this.api = new ApiClient();
+        // HTTP/1.1: the JDK's default asks cleartext servers to upgrade to HTTP/2, which uvicorn answers with 400.
+        api.setHttpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1));
         api.updateBaseUri(base);
         api.setConnectTimeout(Duration.ofSeconds(5));
         api.setReadTimeout(Duration.ofSeconds(60));
@@ -63,6 +66,7 @@ public final class AirflowClient {
             }
         });
         var auth = new dev.saesplit.airflow.auth.invoker.ApiClient();
+        auth.setHttpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1));
         auth.updateBaseUri(base);
         auth.setConnectTimeout(Duration.ofSeconds(5));
         this.login = new SimpleAuthManagerLoginApi(auth);

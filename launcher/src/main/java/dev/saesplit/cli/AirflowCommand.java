@@ -35,6 +35,18 @@ final class AirflowCommand {
     @ParentCommand
     SaesplitCommand saesplit;
 
+    /** What both subcommands have: this command (the environment, Airflow) and their output. */
+    abstract static class AirflowSubcommand implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        AirflowCommand airflow;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        PrintWriter out() {
+            return command.commandLine().getOut();
+        }
+    }
+
     /** The Airflow the environment names, signed in (wrong credentials fail here, with a readable message). */
     AirflowDagRuns connect() {
         Path stateDir = DatabaseConfig.fromEnvironment(saesplit.environment()).stateDir().toAbsolutePath();
@@ -46,10 +58,7 @@ final class AirflowCommand {
 
     @Command(name = "trigger", mixinStandardHelpOptions = true,
             description = "Trigger saesplit_experiment with a spec and follow the DAG run to its end.")
-    static final class Trigger extends SaesplitSubcommand {
-        @ParentCommand
-        AirflowCommand airflow;
-
+    static final class Trigger extends AirflowSubcommand {
         @Parameters(paramLabel = "FILE", description = "The experiment spec (YAML), a path Airflow's tasks can read.")
         Path file;
 
@@ -96,10 +105,7 @@ final class AirflowCommand {
 
     @Command(name = "runs", mixinStandardHelpOptions = true,
             description = "List recent runs of saesplit_experiment with their experiments.")
-    static final class Runs extends SaesplitSubcommand {
-        @ParentCommand
-        AirflowCommand airflow;
-
+    static final class Runs extends AirflowSubcommand {
         @Option(names = "--limit", defaultValue = "10", description = "How many runs (default ${DEFAULT-VALUE}).")
         int limit;
 

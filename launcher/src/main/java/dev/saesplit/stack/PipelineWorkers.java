@@ -20,9 +20,13 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 
+import dev.saesplit.airflow.AirflowClient;
+import dev.saesplit.upstream.UpstreamDagActivitiesImpl;
+
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.function.Supplier;
 
 /**
  * Workers for the pipeline's task queues: {@code cpu} runs the workflows and every stage but training,
@@ -42,9 +46,12 @@ public final class PipelineWorkers {
     private PipelineWorkers() {
     }
 
-    /** A factory with workers for {@code queues} (full queue names), not yet started. */
+    /**
+     * A factory with workers for {@code queues} (full queue names), not yet started. Experiments with an upstream
+     * DAG ({@code activations.after}) run it on the Airflow {@code airflow} connects to, asked for only then.
+     */
     public static WorkerFactory create(WorkflowClient client, Collection<String> queues, ArtifactStore artifacts,
-                                       DataSource database) {
+                                       DataSource database, Supplier<AirflowClient> airflow) {
         WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(new FailureClassifyingInterceptor()).build());
         if (queues.contains(TaskQueues.CPU)) {
@@ -56,7 +63,8 @@ public final class PipelineWorkers {
                     new FilterActivitiesImpl(artifacts, new MetricsRecorder(database)),
                     new EvaluationActivitiesImpl(artifacts),
                     new RunTableActivitiesImpl(new RunStateRecorder(database)),
-                    new TrackingActivitiesImpl(artifacts, database));
+                    new TrackingActivitiesImpl(artifacts, database),
+                    new UpstreamDagActivitiesImpl(airflow));
         }
         if (queues.contains(TaskQueues.GPU)) {
             Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()

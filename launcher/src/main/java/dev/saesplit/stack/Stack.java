@@ -98,7 +98,8 @@ public final class Stack implements AutoCloseable {
      */
     public void startWorker(Collection<String> queues) {
         artifacts.removeStaleStaging(); // writes of a killed worker; live writers hold a lock and are left alone
-        workers = PipelineWorkers.create(client, queues, artifacts, database.dataSource());
+        workers = PipelineWorkers.create(client, queues, artifacts, database.dataSource(),
+                () -> AirflowServer.forEnvironment(environment, stateDir).client());
         workers.start();
         if (queues.contains(TaskQueues.CPU)) {
             trackingLoop = TrackingSyncLoop.start(tracking(), Duration.ofSeconds(2));

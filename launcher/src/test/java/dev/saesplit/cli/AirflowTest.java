@@ -136,6 +136,54 @@ class AirflowTest {
         assertTrue(log.contains("filter_treshold"), log);
     }
 
+    @Test
+    void anExperimentWaitingOnPrepareTokensCompletesAndAKilledWorkerLeavesOneDagRun() throws Exception {
+        Map<String, String> env = TestAirflow.environment(services, airflow);
+        DAGRunResponse upstream;
+        try (Stack first = Stack.open(env)) {
+            first.startWorker(TaskQueues.all());
+            CliRun submit = CliRun.of(env, "submit", "--start",
+                    Path.of("..", "experiments", "airflow-tokens.yaml").toString());
+            assertEquals(0, submit.exitCode(), submit.out() + submit.err());
+            upstream = awaitRunOf("prepare_tokens", "saesplit__airflow-tokens__");
+            assertFalse(AirflowDagRuns.finished(runs.get("prepare_tokens", upstream.getDagRunId())),
+                    "the worker is killed while the activity waits");
+        } // the worker stops mid-wait; the activity is retried on the next one
+        try (Stack second = Stack.open(env)) {
+            second.startWorker(TaskQueues.all());
+            String state = awaitExperiment(env, "airflow-tokens");
+
+            assertTrue(state.contains("\"state\":\"succeeded\""), state);
+        }
+        assertEquals(List.of(upstream.getDagRunId()), runs.recent("prepare_tokens", 50).stream()
+                .map(DAGRunResponse::getDagRunId).filter(id -> id.startsWith("saesplit__airflow-tokens__")).toList());
+        assertEquals("success", runs.get("prepare_tokens", upstream.getDagRunId()).getState().getValue());
+    }
+
+    private static DAGRunResponse awaitRunOf(String dagId, String prefix) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (DAGRunResponse run : runs.recent(dagId, 20)) {
+                if (run.getDagRunId().startsWith(prefix)) {
+                    return run;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no run of " + dagId + " starting " + prefix);
+    }
+
+    private static String awaitExperiment(Map<String, String> env, String experiment) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
+        while (true) {
+            CliRun status = CliRun.of(env, "status", experiment, "--format", "json");
+            if (!status.out().contains("\"state\":\"running\"") || System.nanoTime() > deadline) {
+                return status.out() + status.err();
+            }
+            Thread.sleep(2000);
+        }
+    }
+
     private static TaskInstanceResponse task(String runId, String taskId) throws Exception {
         return runs.client().call("GET task", () -> runs.client().taskInstances()
                 .getTaskInstance("saesplit_experiment", runId, taskId));

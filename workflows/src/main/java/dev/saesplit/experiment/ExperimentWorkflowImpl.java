@@ -16,6 +16,7 @@ import dev.saesplit.record.RunTableActivities;
 import dev.saesplit.run.RunResult;
 import dev.saesplit.run.SplitRunInput;
 import dev.saesplit.run.SplitRunWorkflow;
+import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.Init;
@@ -26,6 +27,7 @@ import dev.saesplit.track.ReportRequest;
 import dev.saesplit.track.TrackingActivities;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
+import dev.saesplit.upstream.UpstreamDagActivities;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -36,6 +38,7 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +61,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
     private final TrackingActivities tracking =
             Workflow.newActivityStub(TrackingActivities.class, PipelineActivityOptions.DATA);
+    private final UpstreamDagActivities upstream =
+            Workflow.newActivityStub(UpstreamDagActivities.class, PipelineActivityOptions.DATA);
 
     private String stage = "starting";
     private boolean done;
@@ -71,8 +76,13 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             runTable.experimentStatus(spec.name(), RunStatus.RUNNING, workflowId);
         }
         try {
+            ActivationSourceSpec source = spec.activations();
+            if (source instanceof ActivationSourceSpec.Model model && model.after() != null) {
+                stage = "upstream DAG";
+                source = model.withDataset(Path.of(upstream.awaitDagRun(spec.name(), model.after())));
+            }
             stage = "activations";
-            ActivationsRef data = activations.ensureActivations(spec.name(), spec.activations());
+            ActivationsRef data = activations.ensureActivations(spec.name(), source);
             stage = "narrow SAE";
             SaeRef narrow = narrowSae(spec, data);
             if (spec.stopsAtNarrow()) {

@@ -76,12 +76,29 @@ public sealed interface ActivationSourceSpec {
      *                    {@code contextSize} tokens (SAELens)
      * @param tokens      tokens to cache
      * @param batchSize   contexts per forward pass
+     * @param after       the Airflow DAG whose output is the dataset ({@code null}: the dataset is given); left
+     *                    out of the JSON when absent, so specs without it keep their fingerprints
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
-                 int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize)
+                 int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
+                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                 UpstreamDag after)
             implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
+
+        /** A source whose dataset is given. */
+        public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
+                     int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize) {
+            this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
+                    batchSize, null);
+        }
+
+        /** This source reading {@code dataset}, the output of its upstream DAG run. */
+        public Model withDataset(Path dataset) {
+            return new Model(model, weights, tokenizer, dataset.toString(), dataset, hook, contextSize, prependBos,
+                    splitRows, tokens, batchSize, null);
+        }
 
         @Override
         public String kind() {

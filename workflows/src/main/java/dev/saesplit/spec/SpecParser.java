@@ -43,7 +43,7 @@ public final class SpecParser {
             "children_per_parent", "firing_probability", "child_probability", "tokens", "seed");
     private static final Set<String> NPY = Set.of("source", "files");
     private static final Set<String> MODEL = Set.of("source", "model", "weights", "tokenizer", "hook", "dataset",
-            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size");
+            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after");
     /** The extensions of dataset files; a {@code dataset} without one and without a '/' may be a bare name. */
     private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
@@ -179,7 +179,12 @@ public final class SpecParser {
                     Path weights = r.has(node, "weights") ? existingPath(node, p, "weights") : null;
                     String tokenizer = r.has(node, "tokenizer") ? tokenizer(node, p) : null;
                     String hook = r.text(node, p, "hook", null);
-                    String dataset = r.text(node, p, "dataset", null);
+                    // An upstream DAG's output is the dataset: then the spec names none.
+                    boolean upstream = r.has(node, "after");
+                    if (upstream && r.has(node, "dataset")) {
+                        r.problem(p + ".after", "the dataset comes from either 'dataset' or 'after', not both");
+                    }
+                    String dataset = r.text(node, p, "dataset", upstream ? "" : null);
                     Path datasetPath = datasetPath(dataset, p + ".dataset");
                     int context = r.intValue(node, p, "context_size", 128, 1, 1 << 20);
                     boolean prependBos = r.bool(node, p, "prepend_bos", true);
@@ -187,8 +192,9 @@ public final class SpecParser {
                     long tokens = r.tokenCount(node, p, "tokens", null);
                     int batch = r.intValue(node, p, "batch_size", ActivationSourceSpec.Model.DEFAULT_BATCH_SIZE, 1,
                             1 << 16);
+                    UpstreamDag after = upstream ? upstreamDag(node.get("after"), p + ".after") : null;
                     return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
-                            context, prependBos, splitRows, tokens, batch);
+                            context, prependBos, splitRows, tokens, batch, after);
                 }
                 case "" -> {
                     if (!node.isObject()) {
@@ -262,6 +268,22 @@ public final class SpecParser {
                 return null;
             }
             return path.toString();
+        }
+
+        /** {@code activations.after}: an Airflow DAG whose output XCom names the dataset. */
+        UpstreamDag upstreamDag(JsonNode node, String p) {
+            r.mapping(node, p, Set.of("airflow_dag", "conf", "output_task", "output_xcom"));
+            String dag = r.text(node, p, "airflow_dag", null);
+            JsonNode conf = node.get("conf");
+            if (conf != null && !conf.isObject()) {
+                r.problem(p + ".conf", "expected a mapping of the DAG run's conf, got " + SpecNodeReader.describe(conf));
+                conf = null;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = conf == null ? Map.of()
+                    : new ObjectMapper().convertValue(conf, Map.class);
+            return new UpstreamDag(dag == null ? "" : dag, values, r.text(node, p, "output_task", null),
+                    r.text(node, p, "output_xcom", "return_value"));
         }
 
         /**
