@@ -1,8 +1,9 @@
-"""An upstream data pipeline saesplit can wait on: tokenizes a folder of text files into `.npy` token arrays.
+"""An upstream data pipeline saesplit can wait on: tokenizes a folder of text files into a `.npy` token array.
 
-Each `*.txt` file becomes one 1-D int32 token stream (`<name>.npy`, one document, as saesplit reads 1-D arrays)
-with a tokenizer.json (Hugging Face `tokenizers`, offline). The output folder's path is pushed as the XCom `path`:
-an experiment whose `activations.after` names this DAG reads its dataset from there (see docs/airflow.md).
+The `*.txt` files, in name order, are tokenized with a tokenizer.json (Hugging Face `tokenizers`, offline) into one
+1-D int32 token stream, `tokens.npy` (saesplit reads a 1-D array as one document and cuts it into contexts). Its
+path is pushed as the XCom `path`: an experiment whose `activations.after` names this DAG reads its dataset from
+there (see docs/airflow.md).
 """
 import os
 from pathlib import Path
@@ -45,15 +46,15 @@ def prepare_tokens():
         home = Path(os.environ.get("SAESPLIT_HOME") or ROOT / ".saesplit")
         out = Path(spec_path(params["output_dir"])) if params["output_dir"] else home / "prepared-tokens" / safe_run_id
         out.mkdir(parents=True, exist_ok=True)
-        total = 0
+        streams = []
         for file in files:
-            ids = np.asarray(tokenizer.encode(file.read_text(encoding="utf-8")).ids, dtype=np.int32)
-            np.save(out / f"{file.stem}.npy", ids)
-            total += ids.size
-            print(f"{file.name}: {ids.size} tokens")
-        print(f"{total} tokens from {len(files)} file(s) in {out}")
-        ti.xcom_push(key="path", value=str(out))
-        return str(out)
+            streams.append(np.asarray(tokenizer.encode(file.read_text(encoding="utf-8")).ids, dtype=np.int32))
+            print(f"{file.name}: {streams[-1].size} tokens")
+        tokens = out / "tokens.npy"
+        np.save(tokens, np.concatenate(streams))
+        print(f"{sum(s.size for s in streams)} tokens from {len(files)} file(s) in {tokens}")
+        ti.xcom_push(key="path", value=str(tokens))
+        return str(tokens)
 
     tokenize()
 
