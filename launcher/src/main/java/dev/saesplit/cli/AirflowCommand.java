@@ -87,7 +87,7 @@ final class AirflowCommand {
                 return SaesplitCommand.OK;
             }
             run = DagRunFollower.follow(runs, EXPERIMENT_DAG, run.getDagRunId(), out, System.console() != null);
-            if (AirflowDagRuns.finished(run) && run.getState().getValue().equals("success")) {
+            if (run.getState() == dev.saesplit.airflow.model.DagRunState.SUCCESS) {
                 out.printf("DAG run %s succeeded: experiment '%s' (saesplit status %s)%n", run.getDagRunId(),
                         spec.name(), spec.name());
                 out.flush();
