@@ -34,14 +34,14 @@ class AirflowClientPartsTest {
     }
 
     @Test
-    void aStructuredTaskLogEndsWithItsLastLinesAndErrors() {
+    void aStructuredTaskLogEndsWithItsLastLinesAndErrorsTheLevelMarkingEachMessagesFirstLine() {
         List<Object> content = List.of(
                 Map.of("event", "starting", "level", "info"),
                 Map.of("event", "line one\nline two", "level", "info"),
                 Map.of("event", "Task failed", "level", "error", "error_detail", "[{exc_value=bad spec}]"),
                 "a plain line");
 
-        assertEquals("INFO line two\nERROR Task failed\n[{exc_value=bad spec}]\na plain line",
+        assertEquals("line two\nERROR Task failed\n[{exc_value=bad spec}]\na plain line",
                 TaskLogText.tail(content, 4));
     }
 
