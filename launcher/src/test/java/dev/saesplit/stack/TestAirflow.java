@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A real Airflow for a test class, started by the project's own code and scripts ({@code infra/python-env.sh
- * airflow} installs it on first use, about 1.5 minutes and 300 MB) on the state directory of {@code services},
+ * airflow} installs it on first use, about 1.5 minutes and 395 MB) on the state directory of {@code services},
  * with free ports. Its tasks run the saesplit command line of this build (the test class path) against the same
  * PostgreSQL, Temporal and MLflow.
  */
