@@ -16,6 +16,8 @@ CHECKPOINT = Asset("file:///models/gelu-1l/checkpoint.safetensors", group="model
     schedule=[CHECKPOINT],
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
+    # Paused until its spec names real files: point conf's spec at your sweep, then unpause it.
+    is_paused_upon_creation=True,
     tags=["saesplit"],
     doc_md=__doc__,
 )
