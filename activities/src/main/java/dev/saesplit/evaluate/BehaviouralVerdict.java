@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The split verdict from behaviour alone: {@code yes} when at least {@code min_children} distinct children cover
- * the target's tokens, {@code partial} when they are distinct but leave too much of it uncovered, {@code no}
+ * the target (at least {@code min_coverage} of its activation summed over its tokens), {@code partial} when they are distinct but leave too much of it uncovered, {@code no}
  * otherwise. The reason names the latents and the numbers that decided it.
  */
 final class BehaviouralVerdict {
@@ -33,9 +33,10 @@ final class BehaviouralVerdict {
             return new SplitReport.Verdict(SplitOutcome.NO, String.format(Locale.ROOT, "%s; %d needed%s%s",
                     found, criteria.minChildren(), duplicates, survivors));
         }
-        String summary = String.format(Locale.ROOT, "%s (%s) cover %.0f%% of the target's tokens",
-                plural(distinct, "distinct child"), describe(children, 6), 100 * split.coverage());
-        if (split.coverage() < criteria.minCoverage()) {
+        String summary = String.format(Locale.ROOT, "%s (%s) cover %.0f%% of the target's activation (%.0f%% of its "
+                        + "tokens)", plural(distinct, "distinct child"), describe(children, 6),
+                100 * split.activationCoverage(), 100 * split.coverage());
+        if (split.activationCoverage() < criteria.minCoverage()) {
             return new SplitReport.Verdict(SplitOutcome.PARTIAL, String.format(Locale.ROOT, "%s, %.0f%% needed%s%s",
                     summary, 100 * criteria.minCoverage(), duplicates, survivors));
         }

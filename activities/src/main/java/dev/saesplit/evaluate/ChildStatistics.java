@@ -9,7 +9,7 @@ import dev.saesplit.sae.SparseAutoencoder;
 
 /**
  * The second pass of a split evaluation, over the children found by the first: how much of the target's tokens
- * they cover, how often they fire together, how much of the target's contribution they rebuild, and how often
+ * and of its activation they cover, how often they fire together, how much of the target's contribution they rebuild, and how often
  * they fire where no latent along the target's direction does (absorption).
  */
 final class ChildStatistics implements HeldOutPass.Visitor {
@@ -24,6 +24,8 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     private long targetTokens;
     private long covered;
     private long absorbed;
+    private double targetActivation;
+    private double coveredActivation;
     private double contributionSquared;
     private double contributionError;
 
@@ -73,6 +75,8 @@ final class ChildStatistics implements HeldOutPass.Visitor {
                 anyChild = childActivations[i * k + a] > childLevels[a];
             }
             covered += anyChild ? 1 : 0;
+            targetActivation += target[i];
+            coveredActivation += anyChild ? target[i] : 0;
             absorbed += anyChild && !alignedFires[i] ? 1 : 0;
             for (int c = 0; c < d; c++) {
                 double contribution = (double) target[i] * targetDecoder[c];
@@ -108,6 +112,11 @@ final class ChildStatistics implements HeldOutPass.Visitor {
 
     double coverage() {
         return targetTokens == 0 ? 0 : (double) covered / targetTokens;
+    }
+
+    /** The share of the target's activation, summed over its tokens, on tokens where some child fires. */
+    double activationCoverage() {
+        return targetActivation == 0 ? 0 : coveredActivation / targetActivation;
     }
 
     double absorption() {

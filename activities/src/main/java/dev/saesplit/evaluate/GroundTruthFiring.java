@@ -1,98 +1,72 @@
 package dev.saesplit.evaluate;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import dev.saesplit.data.synthetic.HierarchyParent;
 import dev.saesplit.sae.SparseAutoencoder;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What the ground-truth children did on the held-out tokens, beside the target and the wide latents: per child,
- * how often it fired, how often the target fired with it (the children whose tokens the target covers are the
- * ones it can split into: a narrow latent that lost a child to a neighbouring latent never fires there), and how
- * often each wide latent fired with it (a latent has learned a child only if it fires where the child does).
+ * What the ground-truth features did on the held-out tokens, beside the target: per feature, how often it fired
+ * and how often the target fired with it. The features whose tokens the target covers are the ones it can split
+ * into: a narrow latent that lost a child to a neighbouring latent never fires there, and one that merged two
+ * unrelated features fires on both.
  */
 final class GroundTruthFiring implements HeldOutPass.Visitor {
 
+    /** A feature seen on fewer held-out tokens than this says too little about the target to be one of its own. */
+    static final int MIN_TOKENS = 10;
+
     private final HeldOutTruth truth;
     private final float threshold;
-    private final float[] levels;
-    private final Map<Integer, Integer> childIndex = new HashMap<>();
-    private final long[] childTokens;
-    private final long[] childTokensWithTarget;
-    private final long[][] together;
+    private final long[] featureTokens;
+    private final long[] featureTokensWithTarget;
     private long rowsSeen;
 
-    /**
-     * @param threshold the target fires on a token when its activation exceeds this
-     * @param levels    per wide latent, the activation it must exceed to count as firing
-     */
-    GroundTruthFiring(HeldOutTruth truth, float threshold, float[] levels) {
+    /** @param threshold the target fires on a token when its activation exceeds this */
+    GroundTruthFiring(HeldOutTruth truth, float threshold) {
         this.truth = truth;
         this.threshold = threshold;
-        this.levels = levels.clone();
-        for (HierarchyParent parent : truth.truth().parents()) {
-            for (int child : parent.children()) {
-                childIndex.put(child, childIndex.size());
-            }
-        }
-        childTokens = new long[childIndex.size()];
-        childTokensWithTarget = new long[childIndex.size()];
-        together = new long[childIndex.size()][levels.length];
+        int features = truth.truth().config().features();
+        featureTokens = new long[features];
+        featureTokensWithTarget = new long[features];
     }
 
     @Override
     public void block(NDArray x, float[] target, NDArray latents, SparseAutoencoder wide) {
-        int rows = target.length;
-        int parents = truth.labels().parents();
-        int children = childTokens.length;
-        int[] labels = new int[rows * parents];
-        truth.labels().read(truth.firstRow() + rowsSeen, rows, labels, 0);
-        float[] oneHot = new float[rows * children];
-        for (int i = 0; i < rows; i++) {
+        int[][] active = truth.activity().read(truth.firstRow() + rowsSeen, target.length);
+        for (int i = 0; i < target.length; i++) {
             boolean fires = target[i] > threshold;
-            for (int p = 0; p < parents; p++) {
-                int child = labels[i * parents + p];
-                if (child >= 0) {
-                    int c = childIndex.get(child);
-                    oneHot[i * children + c] = 1f;
-                    childTokens[c]++;
-                    childTokensWithTarget[c] += fires ? 1 : 0;
-                }
+            for (int feature : active[i]) {
+                featureTokens[feature]++;
+                featureTokensWithTarget[feature] += fires ? 1 : 0;
             }
         }
-        rowsSeen += rows;
-        NDManager manager = x.getManager();
-        NDArray firing = latents.gt(manager.create(levels, new Shape(1, levels.length))).toType(DataType.FLOAT32,
-                false);
-        float[] pairs = manager.create(oneHot, new Shape(rows, children)).transpose().matMul(firing).toFloatArray();
-        for (int c = 0; c < children; c++) {
-            for (int j = 0; j < levels.length; j++) {
-                together[c][j] += Math.round(pairs[c * levels.length + j]);
-            }
-        }
+        rowsSeen += target.length;
     }
 
-    /** Held-out tokens on which {@code child} fired. */
-    long tokens(int child) {
-        return childTokens[childIndex.get(child)];
+    /** Held-out tokens on which {@code feature} fired. */
+    long tokens(int feature) {
+        return featureTokens[feature];
     }
 
-    /** P(target fires | child fires) on the held-out tokens; 0 for a child that never fired there. */
-    double targetCoverage(int child) {
-        int c = childIndex.get(child);
-        return childTokens[c] == 0 ? 0 : (double) childTokensWithTarget[c] / childTokens[c];
+    /** P(target fires | feature fires) on the held-out tokens; 0 for a feature that never fired there. */
+    double targetCoverage(int feature) {
+        return featureTokens[feature] == 0 ? 0 : (double) featureTokensWithTarget[feature] / featureTokens[feature];
     }
 
     /**
-     * P(child fires | wide latent fires), given how often the latent fired at these levels (the statistics read
-     * beside this in the same pass); 0 for a latent that never fires.
+     * The target's own features: the finest ones (children and independent features; a parent is refined by its
+     * children), fired on at least {@link #MIN_TOKENS} held-out tokens, on at least {@code minCoverage} of which
+     * the target fires too.
      */
-    double childPrecision(int child, int latent, long latentFired) {
-        return latentFired == 0 ? 0 : (double) together[childIndex.get(child)][latent] / latentFired;
+    List<Integer> ownFeatures(double minCoverage) {
+        List<Integer> own = new ArrayList<>();
+        for (int f = 0; f < featureTokens.length; f++) {
+            if (!truth.truth().isParent(f) && featureTokens[f] >= MIN_TOKENS && targetCoverage(f) >= minCoverage) {
+                own.add(f);
+            }
+        }
+        return own;
     }
 }

@@ -1,7 +1,7 @@
 package dev.saesplit.evaluate;
 
 import dev.saesplit.data.HeldOutSplit;
-import dev.saesplit.data.synthetic.ChildLabels;
+import dev.saesplit.data.synthetic.FeatureActivity;
 import dev.saesplit.data.synthetic.GroundTruth;
 
 import java.nio.file.Files;
@@ -9,21 +9,29 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A synthetic source's ground truth, with the per-token child labels of the held-out rows: which child of each
- * parent fired on each held-out token, so the exact verdict can ask which children's tokens the target covers.
+ * A synthetic source's ground truth, with which features fired on each held-out token, so the exact verdict can
+ * ask which features' tokens the target covers.
  *
- * @param truth    the hierarchy
- * @param labels   the child labels of every row of the source
+ * @param activity the features that fired on every row of the source
  * @param firstRow the source row of the first held-out row
  */
-record HeldOutTruth(GroundTruth truth, ChildLabels labels, long firstRow) {
+record HeldOutTruth(FeatureActivity activity, long firstRow) {
 
     /** The ground truth written beside the activations in {@code directory}, if the source has one. */
     static Optional<HeldOutTruth> beside(Path directory, long totalRows) {
         if (!Files.exists(directory.resolve("ground_truth.json"))) {
             return Optional.empty();
         }
-        return Optional.of(new HeldOutTruth(GroundTruth.load(directory), GroundTruth.openChildLabels(directory),
+        return Optional.of(new HeldOutTruth(FeatureActivity.open(directory, GroundTruth.load(directory)),
                 HeldOutSplit.trainingRows(totalRows)));
+    }
+
+    /** The ground truth of the source in {@code directory} whose held-out rows start at {@code firstRow}. */
+    static HeldOutTruth of(Path directory, long firstRow) {
+        return new HeldOutTruth(FeatureActivity.open(directory, GroundTruth.load(directory)), firstRow);
+    }
+
+    GroundTruth truth() {
+        return activity.truth();
     }
 }

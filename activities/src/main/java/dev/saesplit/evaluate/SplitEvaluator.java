@@ -73,7 +73,7 @@ public final class SplitEvaluator {
         }
         float[] levels = firingLevels(positive);
         LatentStatistics behaviour = new LatentStatistics(threshold, levels);
-        Optional<GroundTruthFiring> truthFiring = truth.map(t -> new GroundTruthFiring(t, threshold, levels));
+        Optional<GroundTruthFiring> truthFiring = truth.map(t -> new GroundTruthFiring(t, threshold));
         HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, truthFiring.isPresent()
                 ? new HeldOutPass.Visitor[] {behaviour, truthFiring.get()} : new HeldOutPass.Visitor[] {behaviour});
         float[] targetDirection = s.narrow().decoderRow(s.targetLatent());
@@ -106,11 +106,16 @@ public final class SplitEvaluator {
         others.sort(Comparator.comparingDouble((SplitReport.Latent l) -> l.specificity() * l.recall()).reversed());
         List<SplitReport.Latent> nearMisses = others.subList(0, Math.min(NEAR_MISSES, others.size()));
 
-        SplitReport.SetMeasurements split = measureSet(s, heldOut, shift, criteria, children, cosines, levels);
+        // The exact verdict follows the target's own ground-truth features into the wide latents in the pass that
+        // measures the children, so it costs no pass of its own.
+        Optional<FeatureLatentFiring> featureFiring = truth.map(t -> new FeatureLatentFiring(t,
+                GroundTruthJudge.ownFeatures(truthFiring.get(), criteria), levels));
+        SplitReport.SetMeasurements split = measureSet(s, heldOut, shift, criteria, children, cosines, levels,
+                featureFiring);
         SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, behaviour.targetTokens(), behaviour.tokens(),
                 children, parents, split);
         SplitReport.GroundTruthVerdict exact = truth
-                .map(t -> GroundTruthJudge.judge(s.wide(), targetDirection, criteria, t.truth(), truthFiring.get(),
+                .map(t -> GroundTruthJudge.judge(s.wide(), criteria, t, truthFiring.get(), featureFiring.get(),
                         behaviour, children))
                 .orElse(null);
         return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
@@ -141,10 +146,12 @@ public final class SplitEvaluator {
     private static SplitReport.SetMeasurements measureSet(Subject s, ActivationSource heldOut,
                                                           HeldOutPass.OffTargetShift shift, SplitCriteria criteria,
                                                           List<SplitReport.Latent> children, double[] cosines,
-                                                          float[] levels) {
+                                                          float[] levels,
+                                                          Optional<FeatureLatentFiring> featureFiring) {
         int k = children.size();
         if (k == 0) {
-            return new SplitReport.SetMeasurements(0, 0, new double[0][0], new double[0][0], 0, 0);
+            featureFiring.ifPresent(f -> HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, f));
+            return new SplitReport.SetMeasurements(0, 0, 0, new double[0][0], new double[0][0], 0, 0);
         }
         int[] childIndices = children.stream().mapToInt(SplitReport.Latent::latent).toArray();
         Set<Integer> childSet = children.stream().map(SplitReport.Latent::latent).collect(Collectors.toSet());
@@ -157,7 +164,8 @@ public final class SplitEvaluator {
         int[] aligned = alignedList.stream().mapToInt(Integer::intValue).toArray();
         ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned,
                 s.narrow().decoderRow(s.targetLatent()), levels);
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, second);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, featureFiring.isPresent()
+                ? new HeldOutPass.Visitor[] {second, featureFiring.get()} : new HeldOutPass.Visitor[] {second});
         double[][] cosine = new double[k][k];
         double[][] jaccard = new double[k][k];
         for (int a = 0; a < k; a++) {
@@ -168,6 +176,7 @@ public final class SplitEvaluator {
             }
         }
         return new SplitReport.SetMeasurements(DistinctChildren.count(jaccard, cosine, criteria.maxChildJaccard()),
-                second.coverage(), cosine, jaccard, second.contributionExplained(), second.absorption());
+                second.coverage(), second.activationCoverage(), cosine, jaccard, second.contributionExplained(),
+                second.absorption());
     }
 }

@@ -39,7 +39,7 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
                           List<Latent> nearMisses, SetMeasurements split, Verdict verdict,
                           GroundTruthVerdict groundTruth, Interpretation interpretation) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final String FILE_NAME = "split_report.json";
     public static final String SCHEMA_RESOURCE = "/dev/saesplit/evaluate/split_report.schema.json";
 
@@ -77,6 +77,9 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      *
      * @param distinctChildren       children left once those firing together (Jaccard above the limit) count once
      * @param coverage               P(some child fires | target fires)
+     * @param activationCoverage     the share of the target's summed activation on tokens where some child fires:
+     *                               what the verdict's {@code min_coverage} is held against, since a weak firing on
+     *                               a feature the target mostly lost to a neighbour carries little of its meaning
      * @param pairwiseCosine         decoder cosines among children, in {@code children} order
      * @param pairwiseJaccard        firing overlap among children, in {@code children} order
      * @param contributionExplained  on the target's tokens, 1 − Σ‖f_t·d_t − Σ_j f_j·d_j‖² / Σ‖f_t·d_t‖², the sums
@@ -85,7 +88,8 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      *                               the target's direction (cosine ≥ 0.9, not a child) does
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SetMeasurements(int distinctChildren, double coverage, double[][] pairwiseCosine,
+    public record SetMeasurements(int distinctChildren, double coverage, double activationCoverage,
+                                  double[][] pairwiseCosine,
                                   double[][] pairwiseJaccard, double contributionExplained, double absorption) {
     }
 

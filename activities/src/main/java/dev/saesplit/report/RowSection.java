@@ -81,6 +81,7 @@ final class RowSection {
         rows.add(List.of("children / distinct", report.children().size() + " / " + split.distinctChildren()));
         rows.add(List.of("duplicates (children firing together)",
                 Integer.toString(report.children().size() - split.distinctChildren())));
+        rows.add(List.of("coverage of the target's activation", Html.fixed(split.activationCoverage())));
         rows.add(List.of("coverage P(some child | target)", Html.fixed(split.coverage())));
         rows.add(List.of("absorption", Html.fixed(split.absorption())));
         rows.add(List.of("contribution explained", Html.fixed(split.contributionExplained())));

@@ -36,7 +36,7 @@ public final class EvaluatedReports {
             parent.children().forEach(c -> latents.add(truth.direction(c)));
             SplitEvaluator.Findings f = SplitEvaluator.evaluate(new SplitEvaluator.Subject(
                     OracleSaes.of(truth, latents), narrow, 0, 0.5, -1, false), data, SplitCriteria.DEFAULTS,
-                    Optional.of(new HeldOutTruth(truth, GroundTruth.openChildLabels(scratch.resolve("data")), 0)));
+                    Optional.of(HeldOutTruth.of(scratch.resolve("data"), 0)));
             return new SplitReport(SplitReport.FORMAT_VERSION, experiment, runId, "wide", "narrow", 0, 0.5, -1,
                     f.heldOutTokens(), f.targetTokens(), f.all(), f.filtered(), f.children(), f.parents(),
                     f.nearMisses(), f.split(), f.verdict(), f.groundTruth(), null);

@@ -13,6 +13,7 @@ import dev.saesplit.filter.FilteredActivationSource;
 import dev.saesplit.filter.FilteredDataSelector;
 import dev.saesplit.filter.LatentProbe;
 import dev.saesplit.sae.DecoderCosines;
+import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.table.SplitOutcome;
@@ -20,6 +21,7 @@ import dev.saesplit.train.SmallSaes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +47,7 @@ class SplitCalibrationTest {
     private static final int BATCH = 256;
     private static final double THRESHOLD = 0.5;
     /** The agreement reached by this version, less a margin; the aim is 0.95. */
-    private static final double AGREEMENT_FLOOR = 0.78;
+    private static final double AGREEMENT_FLOOR = 0.88;
 
     @TempDir
     Path dir;
@@ -53,7 +56,7 @@ class SplitCalibrationTest {
                              long seed) {
     }
 
-    private record Row(String name, SplitOutcome exact, SplitOutcome behavioural, String reason) {
+    private record Row(String name, boolean filtered, SplitOutcome exact, SplitOutcome behavioural, String reason) {
     }
 
     @Test
@@ -71,9 +74,13 @@ class SplitCalibrationTest {
                 new Hierarchy(32, 24, 2, 2, 0.03, 0.85, 10),
                 new Hierarchy(40, 32, 2, 4, 0.025, 0.9, 11),
                 new Hierarchy(64, 48, 4, 2, 0.015, 1.0, 12));
+        // Another offset draws other hierarchies of the same shapes: a check on hierarchies the thresholds were not
+        // chosen on (docs/split-evaluation.md gives the figures).
+        long seedOffset = Long.getLong("saesplit.calibration.seedOffset", 0);
         List<Row> rows = new ArrayList<>();
         for (Hierarchy h : hierarchies) {
-            rows.addAll(rowsOf(h));
+            rows.addAll(rowsOf(new Hierarchy(h.dIn(), h.features(), h.parents(), h.children(), h.firing(),
+                    h.childProbability(), h.seed() + seedOffset)));
         }
         Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion = new EnumMap<>(SplitOutcome.class);
         int agree = 0;
@@ -87,6 +94,14 @@ class SplitCalibrationTest {
             }
         }
         System.out.println(confusionTable(confusion, agree, rows.size()));
+        // Rows whose wide SAE trained on filtered data are shown apart: the verdicts can agree there for want of
+        // any split (docs/split-evaluation.md, "Known limits").
+        for (boolean filtered : new boolean[] {false, true}) {
+            List<Row> kind = rows.stream().filter(r -> r.filtered() == filtered).toList();
+            System.out.printf(Locale.ROOT, "%s data: %d of %d rows agree, exact yes on %d%n",
+                    filtered ? "filtered" : "all", kind.stream().filter(r -> r.exact() == r.behavioural()).count(),
+                    kind.size(), kind.stream().filter(r -> r.exact() == SplitOutcome.YES).count());
+        }
         double agreement = (double) agree / rows.size();
         assertTrue(agreement >= AGREEMENT_FLOOR, String.format(Locale.ROOT, "agreement %.3f", agreement));
         // A verdict that always said one thing must not pass: both answers must be common among the rows.
@@ -108,7 +123,7 @@ class SplitCalibrationTest {
              ActivationSource training = HeldOutSplit.training(ActivationCacheReader.open(data));
              ActivationSource heldOut = HeldOutSplit.heldOut(ActivationCacheReader.open(data))) {
             int narrowWidth = h.features() / 4;
-            SaeWeights narrow = train(training, h.dIn(), narrowWidth, 1500, h.seed());
+            SaeWeights narrow = trained("n" + h.seed(), () -> train(training, h.dIn(), narrowWidth, 1500, h.seed()));
             List<int[]> targets = new ArrayList<>();
             for (HierarchyParent parent : truth.parents()) {
                 targets.add(new int[] {parent.feature(), latentFor(narrow, truth, parent.feature())});
@@ -128,11 +143,11 @@ class SplitCalibrationTest {
                 try (ActivationSource parentTokens = FilteredActivationSource.open(training,
                         filtered.keptRowsFile())) {
                     int width = 2 * h.children() + 2;
-                    rows.add(row(h, "filtered", target, truth, data, narrow,
-                            train(parentTokens, h.dIn(), width, 1500, h.seed() + 1), heldOut));
+                    rows.add(row(h, "filtered", target, truth, data, narrow, trained("f" + h.seed() + "-" + target[1],
+                            () -> train(parentTokens, h.dIn(), width, 1500, h.seed() + 1)), heldOut));
                 }
-                rows.add(row(h, "all", target, truth, data, narrow,
-                        train(training, h.dIn(), h.features() + 8, 2500, h.seed() + 2), heldOut));
+                rows.add(row(h, "all", target, truth, data, narrow, trained("a" + h.seed(),
+                        () -> train(training, h.dIn(), h.features() + 8, 2500, h.seed() + 2)), heldOut));
             }
         }
         return rows;
@@ -142,11 +157,10 @@ class SplitCalibrationTest {
                            SaeWeights narrow, SaeWeights wide, ActivationSource heldOut) {
         SplitEvaluator.Findings f = SplitEvaluator.evaluate(
                 new SplitEvaluator.Subject(wide, narrow, target[1], THRESHOLD, -1, data.equals("filtered")), heldOut, SplitCriteria.DEFAULTS,
-                Optional.of(new HeldOutTruth(truth, GroundTruth.openChildLabels(dataDirectory),
-                        HeldOutSplit.trainingRows(120_000))));
+                Optional.of(HeldOutTruth.of(dataDirectory, HeldOutSplit.trainingRows(120_000))));
         String name = String.format(Locale.ROOT, "%s feature %d (%s, latent %d) %s", h, target[0],
                 truth.isParent(target[0]) ? "parent" : "leaf", target[1], data);
-        return new Row(name, f.groundTruth().outcome(), f.verdict().outcome(),
+        return new Row(name, data.equals("filtered"), f.groundTruth().outcome(), f.verdict().outcome(),
                 f.verdict().reason() + " | " + f.groundTruth().reason());
     }
 
@@ -173,6 +187,24 @@ class SplitCalibrationTest {
 
     private static SaeWeights train(ActivationSource source, int dIn, int width, int steps, long seed) {
         return SmallSaes.train(source, width, steps, seed, BATCH, 1.0, 300);
+    }
+
+    /**
+     * Trains, or with {@code -Dsaesplit.calibration.saes=DIR} reuses the SAE saved there under {@code key}: the
+     * verdict can then be changed and judged again in seconds, on the same SAEs.
+     */
+    private static SaeWeights trained(String key, Supplier<SaeWeights> training) {
+        String cache = System.getProperty("saesplit.calibration.saes");
+        if (cache == null) {
+            return training.get();
+        }
+        Path saved = Path.of(cache, key);
+        if (Files.isDirectory(saved)) {
+            return SaeLensFormat.read(saved);
+        }
+        SaeWeights weights = training.get();
+        SaeLensFormat.write(saved, weights, new float[weights.dSae()]);
+        return weights;
     }
 
     private static String confusionTable(Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion, int agree,

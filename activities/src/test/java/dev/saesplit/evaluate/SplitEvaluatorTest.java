@@ -166,7 +166,7 @@ class SplitEvaluatorTest {
 
     private static SplitEvaluator.Findings evaluate(SaeWeights wide, int target, SplitCriteria criteria, int zeroed) {
         return SplitEvaluator.evaluate(new SplitEvaluator.Subject(wide, narrow, target, THRESHOLD, zeroed, false), data,
-                criteria, Optional.of(new HeldOutTruth(truth, GroundTruth.openChildLabels(dir.resolve("data")), 0)));
+                criteria, Optional.of(HeldOutTruth.of(dir.resolve("data"), 0)));
     }
 
     private static SplitCriteria criteria(int minChildren, double minCoverage) {

@@ -27,7 +27,8 @@ public final class SyntheticHierarchy {
     public static final int NO_TOKEN = -1;
     public static final long DEFAULT_SHARD_BYTES = 256L << 20;
 
-    private static final int BLOCK_TOKENS = 1024;
+    /** Tokens drawn from one random sub-stream: {@link FeatureActivity} draws them again block by block. */
+    static final int BLOCK_TOKENS = 1024;
     private static final long DIRECTIONS_STREAM = 0;
     private static final long TOKENS_STREAM = 1;
 
