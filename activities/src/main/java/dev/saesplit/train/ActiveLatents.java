@@ -3,7 +3,9 @@ package dev.saesplit.train;
 import ai.djl.ndarray.NDArray;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -55,28 +57,36 @@ final class ActiveLatents {
         }
     }
 
+    /** One block of tokens' firing pairs in token order: how many per token, their latents and activations. */
+    record Rows(int[] counts, int[] latent, float[] value) {
+        int pairs() {
+            return latent.length;
+        }
+    }
+
     /**
-     * The entries {@code > 0} of {@code latents [tokens, d_sae]} (every architecture's firing set), or empty when
-     * there are more than {@code maxPairs}: the caller then takes the dense path. Reads the array in place.
+     * The entries {@code > 0} of {@code latents [tokens, d_sae]} (every architecture's firing set), or empty as
+     * soon as there are more than {@code maxPairs}: the caller then takes the dense path. Reads the array in place.
      */
-    static Optional<ActiveLatents> extract(NDArray latents, long maxPairs) {
+    static Optional<Rows> rowsOf(NDArray latents, long maxPairs) {
         int tokens = (int) latents.getShape().get(0);
         int width = (int) latents.getShape().get(1);
-        FloatBuffer view = latents.toByteBuffer(true).asFloatBuffer();
+        FloatBuffer view = latents.toByteBuffer(true).asFloatBuffer(); // the array's own memory, not a copy
         int chunks = (tokens + TOKEN_CHUNK - 1) / TOKEN_CHUNK;
         int[][] chunkLatents = new int[chunks][];
         float[][] chunkValues = new float[chunks][];
-        int[] rowCounts = new int[tokens];
+        int[] chunkPairs = new int[chunks];
+        int[] counts = new int[tokens];
         AtomicLong total = new AtomicLong();
         IntStream.range(0, chunks).parallel().forEach(c -> {
             float[] row = new float[width];
-            int[] indices = new int[Math.max(16, TOKEN_CHUNK * 8)];
+            int[] indices = new int[TOKEN_CHUNK * 16];
             float[] values = new float[indices.length];
             int count = 0;
             int end = Math.min(tokens, (c + 1) * TOKEN_CHUNK);
             for (int b = c * TOKEN_CHUNK; b < end; b++) {
                 if (count > maxPairs || total.get() > maxPairs) {
-                    total.addAndGet(count); // the decision is made: too dense (and the total now says so)
+                    total.addAndGet(count); // too dense: the total now says so, whatever the other chunks found
                     return;
                 }
                 view.get(b * width, row, 0, width);
@@ -91,29 +101,73 @@ final class ActiveLatents {
                         values[count++] = row[j];
                     }
                 }
-                rowCounts[b] = count - before;
+                counts[b] = count - before;
             }
             total.addAndGet(count);
             chunkLatents[c] = indices;
             chunkValues[c] = values;
+            chunkPairs[c] = count;
         });
-        long pairs = total.get();
-        if (pairs > maxPairs) {
+        if (total.get() > maxPairs) {
             return Optional.empty();
         }
+        int[] latent = new int[(int) total.get()];
+        float[] value = new float[latent.length];
+        for (int c = 0, at = 0; c < chunks; at += chunkPairs[c], c++) {
+            System.arraycopy(chunkLatents[c], 0, latent, at, chunkPairs[c]);
+            System.arraycopy(chunkValues[c], 0, value, at, chunkPairs[c]);
+        }
+        return Optional.of(new Rows(counts, latent, value));
+    }
+
+    /**
+     * The pairs of a compact activation ({@code [tokens, m]} latent indices and values, as
+     * {@code SaeArchitecture.activateCompact} gives them): entries {@code > 0}, except the zero-target latent.
+     */
+    static Rows rowsOfCompact(NDArray indices, NDArray values, OptionalInt zeroTarget) {
+        int tokens = (int) indices.getShape().get(0);
+        int width = (int) indices.getShape().get(1);
+        long[] latents = indices.toLongArray();
+        float[] activations = values.toFloatArray();
+        int excluded = zeroTarget.orElse(-1);
+        int[] counts = new int[tokens];
+        int[] latent = new int[latents.length];
+        float[] value = new float[latents.length];
+        int count = 0;
+        for (int b = 0, p = 0; b < tokens; b++) {
+            int before = count;
+            for (int k = 0; k < width; k++, p++) {
+                if (activations[p] > 0 && latents[p] != excluded) {
+                    latent[count] = (int) latents[p];
+                    value[count++] = activations[p];
+                }
+            }
+            counts[b] = count - before;
+        }
+        return new Rows(counts, Arrays.copyOf(latent, count), Arrays.copyOf(value, count));
+    }
+
+    /** The pairs of consecutive blocks of tokens, in order, over {@code latents} latents. */
+    static ActiveLatents of(List<Rows> blocks, int latents) {
+        int tokens = 0;
+        int pairs = 0;
+        for (Rows block : blocks) {
+            tokens += block.counts().length;
+            pairs += block.pairs();
+        }
         int[] tokenStart = new int[tokens + 1];
-        for (int b = 0; b < tokens; b++) {
-            tokenStart[b + 1] = tokenStart[b] + rowCounts[b];
+        int[] latent = new int[pairs];
+        float[] value = new float[pairs];
+        int b = 0;
+        for (Rows block : blocks) {
+            System.arraycopy(block.latent(), 0, latent, tokenStart[b], block.pairs());
+            System.arraycopy(block.value(), 0, value, tokenStart[b], block.pairs());
+            for (int count : block.counts()) {
+                tokenStart[b + 1] = tokenStart[b] + count;
+                b++;
+            }
         }
-        int[] latent = new int[(int) pairs];
-        float[] value = new float[(int) pairs];
-        for (int c = 0; c < chunks; c++) {
-            int from = tokenStart[c * TOKEN_CHUNK];
-            int length = tokenStart[Math.min(tokens, (c + 1) * TOKEN_CHUNK)] - from;
-            System.arraycopy(chunkLatents[c], 0, latent, from, length);
-            System.arraycopy(chunkValues[c], 0, value, from, length);
-        }
-        return Optional.of(new ActiveLatents(tokens, width, tokenStart, latent, value));
+        return new ActiveLatents(tokens, latents, tokenStart, latent, value);
     }
 
     int pairs() {

@@ -83,8 +83,8 @@ final class SparseBackward {
             }
         }
         SparseKernels.sampledProduct(active, outputGradient, decoder, penalty, dIn, preGradient);
-        SparseKernels.scatterRows(active, active.value, outputGradient, dIn, false, decoderGradient);
-        SparseKernels.scatterRows(active, preGradient, centered, dIn, true, encoderGradient);
+        SparseKernels.scatterRows(active, active.value, outputGradient, decoderGradient, preGradient, centered,
+                encoderGradient, dIn);
 
         NDManager manager = sae.manager();
         copyInto(outputGradientArray, outputGradient);

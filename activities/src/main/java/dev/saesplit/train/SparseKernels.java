@@ -11,8 +11,8 @@ import java.util.stream.IntStream;
  */
 final class SparseKernels {
 
-    /** Latents per unit of parallel work in the by-latent kernels. */
-    private static final int LATENT_CHUNK = 64;
+    /** Latents per unit of parallel work in the by-latent kernel: 16 floats of a transposed row fill a cache line. */
+    private static final int LATENT_CHUNK = 16;
 
     private SparseKernels() {
     }
@@ -55,36 +55,50 @@ final class SparseKernels {
     }
 
     /**
-     * {@code out[j] = Σ_{(b,j)} weight_p · tokenRows[b]}, a {@code [d_sae, width]} matrix, or its transpose
-     * {@code [width, d_sae]} when {@code transposed}.
+     * Two sums over each latent's pairs in one pass: {@code out[j] = Σ_{(b,j)} weight_p · tokenRows[b]} as a
+     * {@code [d_sae, width]} matrix, and the same with {@code weightT} and {@code tokenRowsT} written transposed,
+     * {@code [width, d_sae]} (the layout of W_enc).
      */
-    static void scatterRows(ActiveLatents active, float[] weight, float[] tokenRows, int width, boolean transposed,
-                            float[] out) {
+    static void scatterRows(ActiveLatents active, float[] weight, float[] tokenRows, float[] out,
+                            float[] weightT, float[] tokenRowsT, float[] outT, int width) {
         int latents = active.latents;
         forChunks(latents, LATENT_CHUNK, (from, to) -> {
-            float[] block = transposed ? new float[(to - from) * width] : out;
-            int base = transposed ? from : 0;
+            float[] block = blockBuffer((to - from) * width);
+            java.util.Arrays.fill(block, 0, (to - from) * width, 0f);
             for (int j = from; j < to; j++) {
-                int o = (j - base) * width;
-                java.util.Arrays.fill(block, o, o + width, 0f);
+                int o = j * width;
+                int t = (j - from) * width;
+                java.util.Arrays.fill(out, o, o + width, 0f);
                 for (int k = active.latentStart[j]; k < active.latentStart[j + 1]; k++) {
                     int p = active.byLatent[k];
                     float w = weight[p];
+                    float wT = weightT[p];
                     int r = active.token[p] * width;
                     for (int i = 0; i < width; i++) {
-                        block[o + i] += w * tokenRows[r + i];
+                        out[o + i] += w * tokenRows[r + i];
+                        block[t + i] += wT * tokenRowsT[r + i];
                     }
                 }
             }
-            if (transposed) {
-                for (int i = 0; i < width; i++) {
-                    int o = i * latents;
-                    for (int j = from; j < to; j++) {
-                        out[o + j] = block[(j - from) * width + i];
-                    }
+            // a chunk's block is a few kB, so its column-wise reads stay in the first-level cache
+            for (int i = 0; i < width; i++) {
+                int o = i * latents;
+                for (int j = from; j < to; j++) {
+                    outT[o + j] = block[(j - from) * width + i];
                 }
             }
         });
+    }
+
+    private static final ThreadLocal<float[][]> BLOCK = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** This thread's scratch block of at least {@code size} floats, reused across calls. */
+    private static float[] blockBuffer(int size) {
+        float[][] holder = BLOCK.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
     }
 
     /** Eight partial sums, so the loop is bound by loads rather than by the latency of one chain of adds. */
