@@ -85,9 +85,8 @@ final class ActiveLatents {
             int count = 0;
             int end = Math.min(tokens, (c + 1) * TOKEN_CHUNK);
             for (int b = c * TOKEN_CHUNK; b < end; b++) {
-                if (count > maxPairs || total.get() > maxPairs) {
-                    total.addAndGet(count); // too dense: the total now says so, whatever the other chunks found
-                    return;
+                if (total.get() > maxPairs) {
+                    return; // too dense: the decision is made
                 }
                 view.get(b * width, row, 0, width);
                 int before = count;
@@ -102,8 +101,8 @@ final class ActiveLatents {
                     }
                 }
                 counts[b] = count - before;
+                total.addAndGet(counts[b]); // per row, so a dense batch is given up on after a few rows
             }
-            total.addAndGet(count);
             chunkLatents[c] = indices;
             chunkValues[c] = values;
             chunkPairs[c] = count;

@@ -1,5 +1,6 @@
 package dev.saesplit.train;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -64,11 +65,11 @@ final class SparseKernels {
         int latents = active.latents;
         forChunks(latents, LATENT_CHUNK, (from, to) -> {
             float[] block = blockBuffer((to - from) * width);
-            java.util.Arrays.fill(block, 0, (to - from) * width, 0f);
+            Arrays.fill(block, 0, (to - from) * width, 0f);
             for (int j = from; j < to; j++) {
                 int o = j * width;
                 int t = (j - from) * width;
-                java.util.Arrays.fill(out, o, o + width, 0f);
+                Arrays.fill(out, o, o + width, 0f);
                 for (int k = active.latentStart[j]; k < active.latentStart[j + 1]; k++) {
                     int p = active.byLatent[k];
                     float w = weight[p];

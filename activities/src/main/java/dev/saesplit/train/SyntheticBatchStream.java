@@ -3,6 +3,7 @@ package dev.saesplit.train;
 import dev.saesplit.data.BatchCursor;
 import dev.saesplit.data.BatchStream;
 import dev.saesplit.random.SplitMix64;
+import java.util.Arrays;
 
 /**
  * Endless batches cycled from a small pool of rows held in memory (Gaussian noise, or a synthetic hierarchy
@@ -31,7 +32,7 @@ final class SyntheticBatchStream implements BatchStream {
         this.batchSize = batchSize;
         this.pool = new float[rows.length / batchFloats][];
         for (int b = 0; b < pool.length; b++) {
-            pool[b] = java.util.Arrays.copyOfRange(rows, b * batchFloats, (b + 1) * batchFloats);
+            pool[b] = Arrays.copyOfRange(rows, b * batchFloats, (b + 1) * batchFloats);
         }
     }
 

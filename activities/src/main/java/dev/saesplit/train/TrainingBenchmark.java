@@ -9,6 +9,7 @@ import dev.saesplit.data.npy.NpyWriter;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
 import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
@@ -19,7 +20,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -36,8 +39,9 @@ public final class TrainingBenchmark {
     private static final int GEMM_REPEATS = 10;
     private static final int POOL_BATCHES = 8;
     private static final int REPORT_EVERY = 5;
-    /** L0 has settled when it moved less than this fraction over each of the last two report intervals. */
+    /** L0 has settled when it moved less than this fraction over the last {@link #SETTLED_REPORTS} reports. */
     private static final double SETTLED_CHANGE = 0.05;
+    private static final int SETTLED_REPORTS = 4;
 
     private TrainingBenchmark() {
     }
@@ -129,19 +133,21 @@ public final class TrainingBenchmark {
         }
     }
 
-    /** Trains until L0 moved less than {@link #SETTLED_CHANGE} over two report intervals; false if it never did. */
+    /**
+     * Trains until L0 moved less than {@link #SETTLED_CHANGE} over the last {@link #SETTLED_REPORTS} report
+     * intervals; false if it never did before the warm-up limit.
+     */
     private static boolean warmUp(SaeTrainer trainer, MetricsWindow metrics, Settings settings) {
-        double before = Double.NaN;
-        double last = Double.NaN;
+        List<Double> history = new ArrayList<>();
         while (trainer.step() < settings.maxWarmupSteps()) {
             trainer.runUntil(trainer.step() + REPORT_EVERY);
-            double l0 = metrics.lastL0();
-            boolean steady = Math.abs(l0 - last) <= SETTLED_CHANGE * last
-                    && Math.abs(last - before) <= SETTLED_CHANGE * before;
-            before = last;
-            last = l0;
-            if (steady && trainer.step() >= settings.warmupSteps()) {
-                return true;
+            history.add(metrics.lastL0());
+            if (history.size() > SETTLED_REPORTS && trainer.step() >= settings.warmupSteps()) {
+                double now = history.get(history.size() - 1);
+                double before = history.get(history.size() - 1 - SETTLED_REPORTS);
+                if (Math.abs(now - before) <= SETTLED_CHANGE * before) {
+                    return true;
+                }
             }
         }
         return false;
@@ -150,8 +156,8 @@ public final class TrainingBenchmark {
     private static Window timeWindow(Settings settings, StepPath path, CheckpointInfo from,
                                      SyntheticBatchStream data, CheckpointStore store) {
         System.gc();
-        OptionalLong baseline = ResidentMemory.current();
         boolean peakReset = ResidentMemory.resetPeak();
+        OptionalLong baseline = ResidentMemory.current(); // after the reset: the heap may shrink after a collection
         MetricsWindow metrics = new MetricsWindow();
         try (SaeTrainer trainer = SaeTrainer.resume(config(settings, path), from, data, metrics, Optional.empty())) {
             trainer.runUntil(trainer.step() + 1); // first touch of every buffer, outside the timing
@@ -175,10 +181,10 @@ public final class TrainingBenchmark {
     private static TrainerConfig config(Settings settings, StepPath path) {
         long total = (long) settings.maxWarmupSteps() + REPORT_EVERY + 2L * (settings.steps() + 1);
         return TrainerConfig.builder(total)
-                .learningRate(1e-3)
+                .learningRate(2e-3)
                 .lrWarmupSteps(20)
                 .l1WarmupSteps(20)
-                .sparsityCoefficient(1.0)
+                .sparsityCoefficient(2.0)
                 .zeroTargetLatent(0)
                 .logEvery(REPORT_EVERY)
                 .deadLatents(DeadLatentPolicy.DEFAULTS.withWindowTokens(10L * settings.batchSize())
@@ -195,7 +201,7 @@ public final class TrainingBenchmark {
         int tokens = POOL_BATCHES * s.batchSize();
         if (s.data() == Data.GAUSSIAN) {
             float[] rows = new float[tokens * s.dIn()];
-            dev.saesplit.random.SplitMix64 random = new dev.saesplit.random.SplitMix64(7);
+            SplitMix64 random = new SplitMix64(7);
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = (float) random.nextGaussian();
             }

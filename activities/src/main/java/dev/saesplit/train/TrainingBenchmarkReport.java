@@ -21,7 +21,7 @@ final class TrainingBenchmarkReport {
                 s.dIn(), s.dSae(), s.batchSize(), s.describeArchitecture(),
                 s.data() == TrainingBenchmark.Data.SYNTHETIC ? "synthetic-hierarchy" : "Gaussian", s.steps()));
         line(out, "warm-up", String.format(Locale.ROOT, "%d steps, %s", r.warmupStepsRun(), r.settled()
-                ? "until L0 settled (moved < 5 % over 10 steps)" : "L0 had NOT settled at the warm-up limit"));
+                ? "until L0 settled (moved < 5 % over 20 steps)" : "L0 had NOT settled at the warm-up limit"));
         line(out, "", "Adam, LR and λ warm-up, gradient clipping, zero-target latent, dead-latent tracking, "
                 + "metrics every 5 steps");
         line(out, "", "            L0  density  sparse steps  tokens/s  ms/step  GEMM GFLOP/s     E");
