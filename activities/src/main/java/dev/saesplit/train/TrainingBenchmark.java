@@ -122,8 +122,9 @@ public final class TrainingBenchmark {
                 settledState = trainer.checkpointNow();
                 checkpointSeconds = (System.nanoTime() - start) / 1e9;
             }
-            Window auto = timeWindow(settings, StepPath.AUTO, settledState, data, store);
-            Window dense = timeWindow(settings, StepPath.DENSE, settledState, data, store);
+            double settledL0 = metrics.lastL0();
+            Window auto = timeWindow(settings, StepPath.AUTO, settledState, data, settledL0);
+            Window dense = timeWindow(settings, StepPath.DENSE, settledState, data, settledL0);
             Optional<ReferenceResult> measured = reference.map(r -> r.measure(writeRows(root, rows, settings),
                     settings));
             return new Result(settings, ComputeDevice.selected().toString(), warmup, settled, auto, dense,
@@ -153,8 +154,9 @@ public final class TrainingBenchmark {
         return false;
     }
 
+    /** @param settledL0 the L0 to report if no metrics report falls inside a short window */
     private static Window timeWindow(Settings settings, StepPath path, CheckpointInfo from,
-                                     SyntheticBatchStream data, CheckpointStore store) {
+                                     SyntheticBatchStream data, double settledL0) {
         System.gc();
         boolean peakReset = ResidentMemory.resetPeak();
         OptionalLong baseline = ResidentMemory.current(); // after the reset: the heap may shrink after a collection
@@ -173,7 +175,8 @@ public final class TrainingBenchmark {
             double efficiency = tokensPerSecond * 12.0 * settings.dIn() * settings.dSae() / (gemm * 1e9);
             OptionalLong growth = peakReset && baseline.isPresent() && peak.isPresent()
                     ? OptionalLong.of(peak.getAsLong() - baseline.getAsLong()) : OptionalLong.empty();
-            return new Window(path, settings.steps(), trainer.sparseSteps() - sparseBefore, metrics.meanL0(),
+            double l0 = Double.isNaN(metrics.meanL0()) ? settledL0 : metrics.meanL0();
+            return new Window(path, settings.steps(), trainer.sparseSteps() - sparseBefore, l0,
                     tokensPerSecond, gemm, efficiency, growth);
         }
     }
