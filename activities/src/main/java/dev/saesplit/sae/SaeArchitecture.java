@@ -1,7 +1,9 @@
 package dev.saesplit.sae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.OptionalInt;
 
 /**
  * What distinguishes one SAE architecture from another: the activation that turns encoder pre-activations
@@ -27,6 +29,24 @@ public interface SaeArchitecture {
      * only {@code preActivations[latent]} is read, and callers may pass an array holding just that entry.
      */
     float latentActivation(double[] preActivations, int latent);
+
+    /**
+     * For an architecture that keeps at most a fixed number of latents per token, that number for an SAE of
+     * {@code dSae} latents; empty (the default) otherwise. Where present, {@link #activateCompact} is available.
+     */
+    default OptionalInt compactWidth(int dSae) {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * {@link #activate}'s latents in compact form: {@code [tokens, compactWidth]} latent indices (int64) and their
+     * values, each {@code >= 0}, a latent active exactly where its value is {@code > 0}; every latent not listed
+     * is 0. Lets a sparse-aware trainer skip the dense {@code [tokens, d_sae]} result. Takes ownership of
+     * {@code preActivations} as {@link #activate} does.
+     */
+    default NDList activateCompact(NDArray preActivations) {
+        throw new UnsupportedOperationException(name() + " has no compact activation");
+    }
 
     /** Whether a latent's activation depends on its own pre-activation only (not on the other latents'). */
     default boolean latentsIndependent() {

@@ -2,7 +2,12 @@ package dev.saesplit.sae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.FloatBuffer;
+import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 /**
  * TopK SAE: per token only the k largest pre-activations survive (then ReLU); sparse by construction. With
@@ -63,6 +68,68 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
             NDArray latents = zeros.scatter(indices, positiveValues, 1);
             preActivations.close();
             return latents;
+        }
+    }
+
+    @Override
+    public OptionalInt compactWidth(int dSae) {
+        return OptionalInt.of(Math.min(k, dSae));
+    }
+
+    /**
+     * Selects on the host, reading the pre-activations in place: one pass per token keeping the k largest seen so
+     * far, which measured several times faster than the engine's top-k on the CPU. Ties at the k-th value are
+     * broken by position, as the engine may break them otherwise (continuous pre-activations do not tie).
+     */
+    @Override
+    public NDList activateCompact(NDArray preActivations) {
+        int tokens = (int) preActivations.getShape().get(0);
+        int width = (int) preActivations.getShape().get(1);
+        int keep = Math.min(k, width);
+        FloatBuffer view = preActivations.toByteBuffer(true).asFloatBuffer();
+        long[] indices = new long[tokens * keep];
+        float[] values = new float[tokens * keep];
+        int chunk = 64;
+        IntStream.range(0, (tokens + chunk - 1) / chunk).parallel().forEach(c -> {
+            float[] row = new float[width];
+            for (int b = c * chunk; b < Math.min(tokens, (c + 1) * chunk); b++) {
+                view.get(b * width, row, 0, width);
+                selectLargest(row, keep, b * keep, indices, values);
+            }
+        });
+        NDManager manager = preActivations.getManager();
+        NDList compact = new NDList(manager.create(indices, new Shape(tokens, keep)),
+                manager.create(values, new Shape(tokens, keep)));
+        preActivations.close();
+        return compact;
+    }
+
+    /** The {@code keep} largest entries of {@code row} into {@code [at, at + keep)}, values floored at 0. */
+    private static void selectLargest(float[] row, int keep, int at, long[] indices, float[] values) {
+        int smallest = 0;
+        for (int j = 0; j < keep; j++) {
+            indices[at + j] = j;
+            values[at + j] = row[j];
+            if (row[j] < values[at + smallest]) {
+                smallest = j;
+            }
+        }
+        float threshold = values[at + smallest];
+        for (int j = keep; j < row.length; j++) {
+            if (row[j] > threshold) {
+                indices[at + smallest] = j;
+                values[at + smallest] = row[j];
+                smallest = 0;
+                for (int m = 1; m < keep; m++) {
+                    if (values[at + m] < values[at + smallest]) {
+                        smallest = m;
+                    }
+                }
+                threshold = values[at + smallest];
+            }
+        }
+        for (int j = 0; j < keep; j++) {
+            values[at + j] = Math.max(values[at + j], 0f);
         }
     }
 

@@ -11,7 +11,9 @@ import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.SparseAutoencoder;
+import dev.saesplit.sae.safetensors.NamedTensor;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,6 +43,8 @@ public final class SaeTrainer implements AutoCloseable {
     private SplitMix64 random;
     private long step;
     private long tokensSeen;
+    private long sparseSteps;
+    private long activePairs;
     private Optional<CheckpointInfo> lastCheckpoint = Optional.empty();
 
     private SaeTrainer(TrainerConfig config, SaeWeights initial, BatchStream data, TrainingListener listener,
@@ -59,7 +63,7 @@ public final class SaeTrainer implements AutoCloseable {
         try {
             this.sae = SparseAutoencoder.upload(initial, manager);
             this.backprop = new AnalyticBackprop(sae, data.batchSize(), config.unitNormDecoder(),
-                    config.zeroTargetLatent());
+                    config.zeroTargetLatent(), config.stepPath());
             this.adam = new AdamOptimizer(sae, config.adam());
             this.firing = new FiringTracker(sae.manager(), saeConfig.dSae(), data.batchSize(), config.deadLatents());
         } catch (RuntimeException e) {
@@ -143,6 +147,10 @@ public final class SaeTrainer implements AutoCloseable {
                 normalizeDecoderRows();
             }
             firing.record(tensors.activeCounts());
+            if (tensors.sparse()) {
+                sparseSteps++;
+                activePairs += tensors.activePairs();
+            }
             step++;
             tokensSeen += data.batchSize();
             if (config.deadLatents().resample() && step % config.deadLatents().resampleEvery() == 0) {
@@ -206,6 +214,11 @@ public final class SaeTrainer implements AutoCloseable {
         return sae.download();
     }
 
+    /** Adam's moments as a checkpoint stores them. */
+    List<NamedTensor> adamMoments() {
+        return adam.exportMoments();
+    }
+
     /** log10(firing frequency + 1e-10) per latent, as {@code sparsity.safetensors} stores it. */
     public float[] log10FiringFrequency() {
         return firing.log10FiringFrequency();
@@ -218,6 +231,16 @@ public final class SaeTrainer implements AutoCloseable {
 
     public long tokensSeen() {
         return tokensSeen;
+    }
+
+    /** Steps this trainer ran on the sparse path (not persisted: a resumed trainer counts from zero). */
+    public long sparseSteps() {
+        return sparseSteps;
+    }
+
+    /** Firing (token, latent) pairs summed over this trainer's sparse steps. */
+    public long sparseActivePairs() {
+        return activePairs;
     }
 
     public TrainerConfig config() {

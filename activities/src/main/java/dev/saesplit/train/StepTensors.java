@@ -11,7 +11,9 @@ import java.util.Optional;
  * @param activeCounts     per latent, tokens of the batch on which it fired {@code [d_sae]}
  * @param outputGradient   d loss / d x̂ {@code [tokens, d_in]}, proportional to the residual
  * @param statistics       batch metrics, when the step asked for them
+ * @param sparse           whether the backward pass ran on the active pairs only
+ * @param activePairs      firing (token, latent) pairs when sparse, else -1 (not counted)
  */
 record StepTensors(Gradients gradients, NDArray activeCounts, NDArray outputGradient,
-                   Optional<BatchStatistics> statistics) {
+                   Optional<BatchStatistics> statistics, boolean sparse, int activePairs) {
 }

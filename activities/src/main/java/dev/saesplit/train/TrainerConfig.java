@@ -21,6 +21,8 @@ import java.util.OptionalInt;
  * @param logEvery            steps between metric reports
  * @param checkpointEvery     steps between checkpoints
  * @param seed                seed of the trainer's own randomness (resampling)
+ * @param stepPath            whether the backward pass works on the active latents only (a speed setting:
+ *                            both paths train the same SAE up to rounding)
  */
 public record TrainerConfig(
         long totalSteps,
@@ -36,12 +38,14 @@ public record TrainerConfig(
         DeadLatentPolicy deadLatents,
         int logEvery,
         int checkpointEvery,
-        long seed) {
+        long seed,
+        StepPath stepPath) {
 
     public TrainerConfig {
         Objects.requireNonNull(adam, "adam");
         Objects.requireNonNull(zeroTargetLatent, "zeroTargetLatent");
         Objects.requireNonNull(deadLatents, "deadLatents");
+        Objects.requireNonNull(stepPath, "stepPath");
         require(totalSteps >= 1, "totalSteps must be >= 1, was " + totalSteps);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be positive, was " + learningRate);
         require(lrWarmupSteps >= 0 && l1WarmupSteps >= 0, "warm-up steps must be >= 0");
@@ -82,6 +86,7 @@ public record TrainerConfig(
         b.logEvery = logEvery;
         b.checkpointEvery = checkpointEvery;
         b.seed = seed;
+        b.stepPath = stepPath;
         return b;
     }
 
@@ -101,6 +106,7 @@ public record TrainerConfig(
         private int logEvery = 50;
         private int checkpointEvery = 500;
         private long seed;
+        private StepPath stepPath = StepPath.AUTO;
 
         private Builder(long totalSteps) {
             this.totalSteps = totalSteps;
@@ -121,11 +127,12 @@ public record TrainerConfig(
         public Builder logEvery(int value) { logEvery = value; return this; }
         public Builder checkpointEvery(int value) { checkpointEvery = value; return this; }
         public Builder seed(long value) { seed = value; return this; }
+        public Builder stepPath(StepPath value) { stepPath = value; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(totalSteps, learningRate, lrWarmupSteps, lrDecaySteps, sparsityCoefficient,
                     l1WarmupSteps, adam, maxGradientNorm, unitNormDecoder, zeroTargetLatent, deadLatents, logEvery,
-                    checkpointEvery, seed);
+                    checkpointEvery, seed, stepPath);
         }
     }
 }

@@ -4,94 +4,225 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.saesplit.data.npy.NpyDtype;
+import dev.saesplit.data.npy.NpyWriter;
+import dev.saesplit.data.synthetic.SyntheticHierarchy;
+import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
 import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;
+import dev.saesplit.sae.TopKArchitecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Measures how close training comes to this machine's matrix-multiply speed. E = tokens/s × 12·d_in·d_sae /
- * GEMM rate counts a step as six [tokens×d_in]·[d_in×d_sae]-sized products; the hand-derived step needs five
- * (two forward, three backward, no input gradient), so a step made of nothing but those products at the
- * measured rate would read E = 1.2.
+ * GEMM rate counts a step as six [tokens×d_in]·[d_in×d_sae]-sized products; the dense step needs five, so
+ * dense products alone read E ≤ 1.2, and only the sparse path (one dense product plus work on the firing
+ * pairs) can go past that. The SAE first trains until its L0 settles; from that state two timed windows run,
+ * one with the path chosen per step by density and one forced dense, so their ratio is measured on the same
+ * weights, data and machine load.
  */
 public final class TrainingBenchmark {
 
     private static final int GEMM_REPEATS = 10;
-    /** Share of latents started silent, so the resampling round in the timed window does real work. */
-    private static final int SILENCED_LATENT_DIVISOR = 16;
+    private static final int POOL_BATCHES = 8;
+    private static final int REPORT_EVERY = 5;
+    /** L0 has settled when it moved less than this fraction over the last {@link #SETTLED_REPORTS} reports. */
+    private static final double SETTLED_CHANGE = 0.05;
+    private static final int SETTLED_REPORTS = 4;
 
     private TrainingBenchmark() {
     }
 
-    /**
-     * @param gemmGflops        mean of the GEMM rates measured just before and just after training
-     * @param tokensPerSecond   training throughput with every feature of the trainer switched on
-     * @param efficiency        E as defined above
-     * @param checkpointSeconds time to write one checkpoint (measured after the timed steps)
-     */
-    public record Result(int dIn, int dSae, int batchSize, int steps, String device, double gemmGflopsBefore,
-                         double gemmGflopsAfter, double gemmGflops, double tokensPerSecond, double efficiency,
-                         double checkpointSeconds) {
+    /** What the SAE trains on: Gaussian noise, or a ground-truth feature hierarchy a trained SAE fires sparsely on. */
+    public enum Data { GAUSSIAN, SYNTHETIC }
 
-        public String describe() {
-            return String.format("""
-                    device            %s
-                    shape             d_in=%d d_sae=%d batch=%d, %d timed steps
-                    fp32 GEMM rate    %.1f GFLOP/s  ([%d×%d]·[%d×%d] on DJL; %.1f before, %.1f after training)
-                    training          %.0f tokens/s  (%.1f ms/step)
-                                      Adam, LR warm-up and decay, λ warm-up, gradient clipping, decoder-norm-
-                                      weighted L1, zero-target, dead-latent tracking with one resampling round,
-                                      metrics every 5 steps
-                    efficiency E      %.2f  (tokens/s × 12·d_in·d_sae / GEMM rate; 1.2 = five products, no overhead)
-                    checkpoint write  %.0f ms (not in the timed steps)""",
-                    device, dIn, dSae, batchSize, steps, gemmGflops, batchSize, dIn, dIn, dSae, gemmGflopsBefore,
-                    gemmGflopsAfter, tokensPerSecond, 1000.0 * batchSize / tokensPerSecond, efficiency,
-                    1000 * checkpointSeconds);
+    /**
+     * @param topK              k of a TopK SAE, or 0 for ReLU with the decoder-norm-weighted L1 penalty
+     * @param warmupSteps       untimed steps at least; more until L0 settles, at most {@code maxWarmupSteps}
+     */
+    public record Settings(int dIn, int dSae, int batchSize, int steps, int warmupSteps, int maxWarmupSteps,
+                           Data data, int topK) {
+
+        SaeArchitecture architecture() {
+            return topK > 0 ? new TopKArchitecture(topK) : new StandardArchitecture();
+        }
+
+        String describeArchitecture() {
+            return topK > 0 ? "TopK k=" + topK : "ReLU, decoder-norm-weighted L1";
         }
     }
 
-    public static Result run(int dIn, int dSae, int batchSize, int steps, int warmupSteps) {
-        int total = warmupSteps + steps;
-        TrainerConfig config = TrainerConfig.builder(total)
-                .lrWarmupSteps(Math.max(1, total / 4))
-                .l1WarmupSteps(Math.max(1, total / 4))
-                .zeroTargetLatent(0)
-                .logEvery(5)
-                .deadLatents(DeadLatentPolicy.DEFAULTS.withWindowTokens(2L * batchSize)
-                        .withResampling(warmupSteps + Math.max(1, steps / 2)))
-                .build();
-        SaeWeights initial = withSilencedLatents(KaimingInitializer.initialize(
-                SaeConfig.of(dIn, dSae, new StandardArchitecture(), "benchmark", "benchmark"),
-                KaimingInitializer.DEFAULT_DECODER_NORM, 1));
-        Path checkpointRoot = temporaryDirectory();
-        try (SyntheticBatchStream data = new SyntheticBatchStream(dIn, batchSize, 4, 7);
-             SaeTrainer trainer = SaeTrainer.start(config, initial, data, TrainingListener.NONE,
-                     Optional.of(CheckpointStore.at(checkpointRoot)))) {
-            trainer.runUntil(warmupSteps);
-            double gemmBefore = measureGemmGflops(batchSize, dIn, dSae);
-            long start = System.nanoTime();
-            trainer.runUntil(total);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double gemmAfter = measureGemmGflops(batchSize, dIn, dSae);
-            long checkpointStart = System.nanoTime();
-            trainer.checkpointNow();
-            double checkpointSeconds = (System.nanoTime() - checkpointStart) / 1e9;
+    /** Another trainer timed on the same shape and rows, e.g. SAELens's {@code SAETrainer.step}. */
+    public interface ReferenceTrainer {
+        /** @param rows float32 {@code [tokens, d_in]}, the benchmark's batches in order */
+        ReferenceResult measure(Path rows, Settings settings);
+    }
 
-            double gemm = (gemmBefore + gemmAfter) / 2;
-            double tokensPerSecond = (double) steps * batchSize / seconds;
-            double efficiency = tokensPerSecond * 12.0 * dIn * dSae / (gemm * 1e9);
-            return new Result(dIn, dSae, batchSize, steps, ComputeDevice.selected().toString(), gemmBefore,
-                    gemmAfter, gemm, tokensPerSecond, efficiency, checkpointSeconds);
+    /** @param description what ran, for the report (e.g. versions) */
+    public record ReferenceResult(double tokensPerSecond, double l0, String description) {
+    }
+
+    /**
+     * One timed window of {@code steps} steps.
+     *
+     * @param sparseSteps       steps that took the sparse path
+     * @param l0                mean active latents per token over the window's reports
+     * @param peakResidentBytes growth of resident memory from before the trainer was built to the window's peak
+     */
+    public record Window(StepPath path, int steps, long sparseSteps, double l0, double tokensPerSecond,
+                         double gemmGflops, double efficiency, OptionalLong peakResidentBytes) {
+    }
+
+    public record Result(Settings settings, String device, long warmupStepsRun, boolean settled, Window auto,
+                         Window dense, double checkpointSeconds, Optional<ReferenceResult> reference,
+                         String loadBefore, String loadAfter) {
+
+        /** Parameters, Adam's two moments and one batch, in bytes. */
+        public long stateBytes() {
+            long parameters = 2L * settings.dIn() * settings.dSae() + settings.dSae() + settings.dIn();
+            return 4 * (3 * parameters + (long) settings.batchSize() * settings.dIn());
+        }
+
+        public String describe() {
+            return TrainingBenchmarkReport.describe(this);
+        }
+    }
+
+    public static Result run(Settings settings, Optional<ReferenceTrainer> reference) {
+        String loadBefore = loadAverage();
+        float[] rows = rows(settings);
+        Path root = temporaryDirectory();
+        try (SyntheticBatchStream data = new SyntheticBatchStream(settings.dIn(), settings.batchSize(), rows)) {
+            TrainerConfig config = config(settings, StepPath.AUTO);
+            SaeWeights initial = KaimingInitializer.initialize(SaeConfig.of(settings.dIn(), settings.dSae(),
+                    settings.architecture(), "benchmark", "benchmark"), KaimingInitializer.DEFAULT_DECODER_NORM, 1);
+            CheckpointStore store = CheckpointStore.at(root);
+            MetricsWindow metrics = new MetricsWindow();
+            CheckpointInfo settledState;
+            long warmup;
+            boolean settled;
+            double checkpointSeconds;
+            try (SaeTrainer trainer = SaeTrainer.start(config, initial, data, metrics, Optional.of(store))) {
+                settled = warmUp(trainer, metrics, settings);
+                warmup = trainer.step();
+                long start = System.nanoTime();
+                settledState = trainer.checkpointNow();
+                checkpointSeconds = (System.nanoTime() - start) / 1e9;
+            }
+            double settledL0 = metrics.lastL0();
+            Window auto = timeWindow(settings, StepPath.AUTO, settledState, data, settledL0);
+            Window dense = timeWindow(settings, StepPath.DENSE, settledState, data, settledL0);
+            Optional<ReferenceResult> measured = reference.map(r -> r.measure(writeRows(root, rows, settings),
+                    settings));
+            return new Result(settings, ComputeDevice.selected().toString(), warmup, settled, auto, dense,
+                    checkpointSeconds, measured, loadBefore, loadAverage());
         } finally {
-            deleteQuietly(checkpointRoot);
+            deleteQuietly(root);
+        }
+    }
+
+    /**
+     * Trains until L0 moved less than {@link #SETTLED_CHANGE} over the last {@link #SETTLED_REPORTS} report
+     * intervals; false if it never did before the warm-up limit.
+     */
+    private static boolean warmUp(SaeTrainer trainer, MetricsWindow metrics, Settings settings) {
+        List<Double> history = new ArrayList<>();
+        while (trainer.step() < settings.maxWarmupSteps()) {
+            trainer.runUntil(trainer.step() + REPORT_EVERY);
+            history.add(metrics.lastL0());
+            if (history.size() > SETTLED_REPORTS && trainer.step() >= settings.warmupSteps()) {
+                double now = history.get(history.size() - 1);
+                double before = history.get(history.size() - 1 - SETTLED_REPORTS);
+                if (Math.abs(now - before) <= SETTLED_CHANGE * before) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @param settledL0 the L0 to report if no metrics report falls inside a short window */
+    private static Window timeWindow(Settings settings, StepPath path, CheckpointInfo from,
+                                     SyntheticBatchStream data, double settledL0) {
+        System.gc();
+        boolean peakReset = ResidentMemory.resetPeak();
+        OptionalLong baseline = ResidentMemory.current(); // after the reset: the heap may shrink after a collection
+        MetricsWindow metrics = new MetricsWindow();
+        try (SaeTrainer trainer = SaeTrainer.resume(config(settings, path), from, data, metrics, Optional.empty())) {
+            trainer.runUntil(trainer.step() + 1); // first touch of every buffer, outside the timing
+            double gemmBefore = measureGemmGflops(settings.batchSize(), settings.dIn(), settings.dSae());
+            metrics.clear();
+            long sparseBefore = trainer.sparseSteps();
+            long start = System.nanoTime();
+            trainer.runUntil(trainer.step() + settings.steps());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            OptionalLong peak = ResidentMemory.peak();
+            double gemm = (gemmBefore + measureGemmGflops(settings.batchSize(), settings.dIn(), settings.dSae())) / 2;
+            double tokensPerSecond = (double) settings.steps() * settings.batchSize() / seconds;
+            double efficiency = tokensPerSecond * 12.0 * settings.dIn() * settings.dSae() / (gemm * 1e9);
+            OptionalLong growth = peakReset && baseline.isPresent() && peak.isPresent()
+                    ? OptionalLong.of(peak.getAsLong() - baseline.getAsLong()) : OptionalLong.empty();
+            double l0 = Double.isNaN(metrics.meanL0()) ? settledL0 : metrics.meanL0();
+            return new Window(path, settings.steps(), trainer.sparseSteps() - sparseBefore, l0,
+                    tokensPerSecond, gemm, efficiency, growth);
+        }
+    }
+
+    private static TrainerConfig config(Settings settings, StepPath path) {
+        long total = (long) settings.maxWarmupSteps() + REPORT_EVERY + 2L * (settings.steps() + 1);
+        return TrainerConfig.builder(total)
+                .learningRate(2e-3)
+                .lrWarmupSteps(20)
+                .l1WarmupSteps(20)
+                .sparsityCoefficient(2.0)
+                .zeroTargetLatent(0)
+                .logEvery(REPORT_EVERY)
+                .deadLatents(DeadLatentPolicy.DEFAULTS.withWindowTokens(10L * settings.batchSize())
+                        .withResampling(2 * REPORT_EVERY * 10))
+                .stepPath(path)
+                .build();
+    }
+
+    /**
+     * The pool of batches: for {@link Data#SYNTHETIC} a hierarchy of d_sae features in superposition, about 24
+     * firing per token, so an SAE of d_sae latents can learn them at a realistic L0.
+     */
+    private static float[] rows(Settings s) {
+        int tokens = POOL_BATCHES * s.batchSize();
+        if (s.data() == Data.GAUSSIAN) {
+            float[] rows = new float[tokens * s.dIn()];
+            SplitMix64 random = new SplitMix64(7);
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = (float) random.nextGaussian();
+            }
+            return rows;
+        }
+        int features = s.dSae();
+        int parents = Math.max(1, features / 64);
+        return SyntheticHierarchy.activations(SyntheticHierarchyConfig.of(s.dIn(), features, parents, 4,
+                24.0 / features, tokens, 7), tokens);
+    }
+
+    private static Path writeRows(Path root, float[] rows, Settings settings) {
+        Path file = root.resolve("rows.npy");
+        try (NpyWriter writer = NpyWriter.create(file, NpyDtype.FLOAT32, settings.dIn())) {
+            writer.writeFloats(rows, 0, rows.length);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -116,11 +247,14 @@ public final class TrainingBenchmark {
         }
     }
 
-    private static SaeWeights withSilencedLatents(SaeWeights weights) {
-        float[] bias = weights.encoderBias();
-        Arrays.fill(bias, 0, weights.dSae() / SILENCED_LATENT_DIVISOR, -100f);
-        return new SaeWeights(weights.config(), weights.encoderWeights(), bias, weights.decoderWeights(),
-                weights.decoderBias());
+    /** The 1-, 5- and 15-minute load averages, where the system reports them. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** A fresh directory for a benchmark's files. */
@@ -137,16 +271,34 @@ public final class TrainingBenchmark {
         try {
             CheckpointStore.deleteRecursively(root);
         } catch (IOException e) {
-            System.err.println("could not remove benchmark checkpoints in " + root + ": " + e.getMessage());
+            System.err.println("could not remove benchmark files in " + root + ": " + e.getMessage());
         }
     }
 
-    /** {@code TrainingBenchmark [d_in d_sae batch steps]}. */
-    public static void main(String[] args) {
-        int dIn = args.length > 0 ? Integer.parseInt(args[0]) : 512;
-        int dSae = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
-        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
-        int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-        System.out.println(run(dIn, dSae, batch, steps, 3).describe());
+    /** L0 as the trainer reports it. */
+    private static final class MetricsWindow implements TrainingListener {
+        private double sum;
+        private int count;
+        private double last = Double.NaN;
+
+        @Override
+        public void onMetrics(TrainingMetrics metrics) {
+            sum += metrics.l0();
+            count++;
+            last = metrics.l0();
+        }
+
+        void clear() {
+            sum = 0;
+            count = 0;
+        }
+
+        double lastL0() {
+            return last;
+        }
+
+        double meanL0() {
+            return count == 0 ? Double.NaN : sum / count;
+        }
     }
 }

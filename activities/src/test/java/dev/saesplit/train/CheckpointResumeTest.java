@@ -44,7 +44,11 @@ class CheckpointResumeTest {
                 Arguments.of("decoder-norm-weighted L1 with resampling", new StandardArchitecture(), base),
                 Arguments.of("unit-norm decoder with zero-target",
                         new StandardArchitecture(), base.toBuilder().unitNormDecoder(true).zeroTargetLatent(5).build()),
-                Arguments.of("topk", new TopKArchitecture(4), base));
+                Arguments.of("topk", new TopKArchitecture(4), base),
+                Arguments.of("sparse step, decoder-norm-weighted L1 with resampling", new StandardArchitecture(),
+                        base.toBuilder().stepPath(StepPath.SPARSE).build()),
+                Arguments.of("sparse step, topk with zero-target", new TopKArchitecture(4),
+                        base.toBuilder().stepPath(StepPath.SPARSE).zeroTargetLatent(5).build()));
     }
 
     @ParameterizedTest(name = "{0}")

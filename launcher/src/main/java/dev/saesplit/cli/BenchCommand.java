@@ -2,6 +2,7 @@ package dev.saesplit.cli;
 
 import dev.saesplit.cache.CachingBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,10 +26,10 @@ public final class BenchCommand implements Callable<Integer> {
         return CommandLine.ExitCode.USAGE;
     }
 
-    /** {@code saesplit bench train}: GEMM rate, training tokens/s and the efficiency E relating them. */
+    /** {@code saesplit bench train}: training speed on both step paths, E, memory, and optionally SAELens. */
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Train a synthetic SAE with every trainer feature on and compare its speed with this "
-                    + "machine's fp32 matrix-multiply rate.",
+            description = {"Train an SAE until its L0 settles, then time the sparse-aware step and the dense step "
+                    + "from the same state, and compare with this machine's fp32 matrix-multiply rate.",
                     "E = tokens/s × 12·d_in·d_sae / GEMM rate; the device comes from -Dsaesplit.device or "
                             + "SAESPLIT_DEVICE (default cpu)."})
     public static final class Train implements Callable<Integer> {
@@ -45,12 +46,34 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(names = "--steps", defaultValue = "20", description = "timed steps (default: ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "20",
+                description = "timed steps per path (default: ${DEFAULT-VALUE})")
         int steps;
 
         @Option(names = "--warmup-steps", defaultValue = "3",
-                description = "untimed steps first (default: ${DEFAULT-VALUE})")
+                description = "untimed steps at least, more until L0 settles (default: ${DEFAULT-VALUE})")
         int warmupSteps;
+
+        @Option(names = "--max-warmup-steps", defaultValue = "400",
+                description = "untimed steps at most (default: ${DEFAULT-VALUE})")
+        int maxWarmupSteps;
+
+        @Option(names = "--data", defaultValue = "synthetic",
+                description = "synthetic (a ground-truth feature hierarchy, realistic L0) or gaussian "
+                        + "(default: ${DEFAULT-VALUE})")
+        String data;
+
+        @Option(names = "--architecture", defaultValue = "relu",
+                description = "relu (decoder-norm-weighted L1) or topk (default: ${DEFAULT-VALUE})")
+        String architecture;
+
+        @Option(names = {"--k", "-k"}, defaultValue = "32", description = "k of --architecture topk (default: ${DEFAULT-VALUE})")
+        int k;
+
+        @Option(names = "--compare-saelens",
+                description = "also time SAELens's SAETrainer.step on the same shape and rows (installs SAELens "
+                        + "into a cached environment on first use)")
+        boolean compareSaeLens;
 
         @Override
         public Integer call() {
@@ -58,11 +81,28 @@ public final class BenchCommand implements Callable<Integer> {
             requirePositive("--d-sae", dSae);
             requirePositive("--batch", batch);
             requirePositive("--steps", steps);
-            if (warmupSteps < 0) {
-                throw new ParameterException(spec.commandLine(), "--warmup-steps must be >= 0, was " + warmupSteps);
+            requirePositive("--k", k);
+            if (warmupSteps < 0 || maxWarmupSteps < warmupSteps) {
+                throw new ParameterException(spec.commandLine(), "need 0 <= --warmup-steps <= --max-warmup-steps, was "
+                        + warmupSteps + " and " + maxWarmupSteps);
             }
-            TrainingBenchmark.Result result = TrainingBenchmark.run(dIn, dSae, batch, steps, warmupSteps);
-            spec.commandLine().getOut().println(result.describe());
+            TrainingBenchmark.Data source = switch (data) {
+                case "synthetic" -> TrainingBenchmark.Data.SYNTHETIC;
+                case "gaussian" -> TrainingBenchmark.Data.GAUSSIAN;
+                default -> throw new ParameterException(spec.commandLine(),
+                        "--data must be synthetic or gaussian, was '" + data + "'");
+            };
+            int topK = switch (architecture) {
+                case "relu" -> 0;
+                case "topk" -> k;
+                default -> throw new ParameterException(spec.commandLine(),
+                        "--architecture must be relu or topk, was '" + architecture + "'");
+            };
+            TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(dIn, dSae, batch, steps,
+                    warmupSteps, maxWarmupSteps, source, topK);
+            Optional<TrainingBenchmark.ReferenceTrainer> reference = compareSaeLens
+                    ? Optional.of(new SaeLensTrainingReference()) : Optional.empty();
+            spec.commandLine().getOut().println(TrainingBenchmark.run(settings, reference).describe());
             return CommandLine.ExitCode.OK;
         }
 

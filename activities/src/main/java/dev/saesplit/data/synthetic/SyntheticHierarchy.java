@@ -58,6 +58,25 @@ public final class SyntheticHierarchy {
         return truth;
     }
 
+    /**
+     * The first {@code tokens} activation rows that {@link #generate} would write for {@code config}, in memory
+     * ({@code tokens × dIn} floats, row-major), without ground-truth files: training data for benchmarks.
+     */
+    public static float[] activations(SyntheticHierarchyConfig config, int tokens) {
+        int d = config.dIn();
+        TokenSampler sampler = new TokenSampler(config, randomDirections(config));
+        float[] activations = new float[Math.multiplyExact(tokens, d)];
+        int[] labels = new int[config.parents()];
+        for (long block = 0; block * BLOCK_TOKENS < tokens; block++) {
+            SplitMix64 random = blockRandom(config, block);
+            int count = (int) Math.min(BLOCK_TOKENS, tokens - block * BLOCK_TOKENS);
+            for (int t = 0; t < count; t++) {
+                sampler.sample(random, activations, (int) (block * BLOCK_TOKENS + t) * d, labels, 0);
+            }
+        }
+        return activations;
+    }
+
     /** Parents {@code [0, P)}, each with its K consecutive children. */
     static List<HierarchyParent> hierarchy(SyntheticHierarchyConfig config) {
         List<HierarchyParent> parents = new ArrayList<>(config.parents());

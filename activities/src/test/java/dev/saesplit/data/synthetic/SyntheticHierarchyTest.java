@@ -42,6 +42,17 @@ class SyntheticHierarchyTest {
     }
 
     @Test
+    void inMemoryActivationsAreTheRowsTheCacheHolds() throws IOException {
+        SyntheticHierarchy.generate(CONFIG, dir, 4096);
+        int rows = 1500; // spans two generation blocks
+        float[] cached = new float[rows * CONFIG.dIn()];
+        try (ActivationCacheReader cache = ActivationCacheReader.open(dir)) {
+            cache.read(0, rows, cached, 0);
+        }
+        assertArrayEquals(cached, SyntheticHierarchy.activations(CONFIG, rows));
+    }
+
+    @Test
     void directionsAreUnitVectors() {
         float[] directions = SyntheticHierarchy.randomDirections(CONFIG);
         for (int feature = 0; feature < CONFIG.features(); feature++) {

@@ -1,0 +1,123 @@
+package dev.saesplit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.saesplit.sae.SparseAutoencoder;
+
+/**
+ * The backward pass of {@link AnalyticBackprop} over the active (token, latent) pairs only, on the host. With
+ * p = pairs, each product below costs p·d_in multiply-adds where the dense pass spends tokens·d_sae·d_in:
+ * <pre>
+ *   r_b        = Σ_{(b,j)} f_bj W_dec,j − (x_b − b_dec)           decoder forward (a weighted gather of rows)
+ *   ∂L/∂pre_bj = g_b · W_dec,j + λ n_j / B    at the pairs only   (zero elsewhere, for every activation)
+ *   ∂L/∂W_dec,j = Σ_{(b,j)} f_bj g_b                              (scatter into active rows)
+ *   ∂L/∂W_enc,·j = Σ_{(b,j)} ∂L/∂pre_bj (x_b − b_dec)             (xᵀ times the sparse gradient)
+ * </pre>
+ * Host buffers and the three large gradient arrays are allocated once and reused every step; the arrays it
+ * returns that are not freshly allocated stay valid until the next step.
+ */
+final class SparseBackward {
+
+    private final SparseAutoencoder sae;
+    private final int batchSize;
+    private final int dIn;
+    private final int dSae;
+    private final float[] decoder;
+    private final float[] centered;
+    private final float[] outputGradient;
+    private final float[] decoderGradient;
+    private final float[] encoderGradient;
+    private float[] preGradient = new float[0];
+    private final NDArray outputGradientArray;
+    private final NDArray decoderGradientArray;
+    private final NDArray encoderGradientArray;
+
+    SparseBackward(SparseAutoencoder sae, int batchSize) {
+        this.sae = sae;
+        this.batchSize = batchSize;
+        this.dIn = sae.config().dIn();
+        this.dSae = sae.config().dSae();
+        this.decoder = new float[dSae * dIn];
+        this.centered = new float[batchSize * dIn];
+        this.outputGradient = new float[batchSize * dIn];
+        this.decoderGradient = new float[dSae * dIn];
+        this.encoderGradient = new float[dIn * dSae];
+        NDManager manager = sae.manager();
+        this.outputGradientArray = manager.zeros(new Shape(batchSize, dIn));
+        this.decoderGradientArray = manager.zeros(new Shape(dSae, dIn));
+        this.encoderGradientArray = manager.zeros(new Shape(dIn, dSae));
+    }
+
+    /**
+     * @param batch          the raw batch, {@code [tokens, d_in]}
+     * @param decoderNorms   n_j, floored as the dense path floors them
+     * @param penaltyScale   λ/B, or 0 without the L1 penalty
+     */
+    AnalyticBackprop.Backward run(ActiveLatents active, float[] batch, float[] decoderNorms, float penaltyScale,
+                                  boolean withLatentSums, boolean withStatistics) {
+        float[] decoderBias = sae.decoderBias().toFloatArray();
+        for (int b = 0, o = 0; b < batchSize; b++) {
+            for (int i = 0; i < dIn; i++, o++) {
+                centered[o] = batch[o] - decoderBias[i];
+            }
+        }
+        sae.decoderWeights().toByteBuffer(true).asFloatBuffer().get(decoder);
+
+        SparseKernels.decodeMinus(active, decoder, centered, dIn, outputGradient);
+        double squaredError = withStatistics ? squaredSum(outputGradient) : Double.NaN;
+        float scale = 2f / batchSize;
+        for (int i = 0; i < outputGradient.length; i++) {
+            outputGradient[i] *= scale;
+        }
+
+        if (preGradient.length < active.pairs()) {
+            preGradient = new float[active.pairs()];
+        }
+        float[] penalty = null;
+        if (penaltyScale > 0) {
+            // decoder-norm-weighted L1, as in SAELens
+            penalty = new float[dSae];
+            for (int j = 0; j < dSae; j++) {
+                penalty[j] = decoderNorms[j] * penaltyScale;
+            }
+        }
+        SparseKernels.sampledProduct(active, outputGradient, decoder, penalty, dIn, preGradient);
+        SparseKernels.scatterRows(active, active.value, outputGradient, decoderGradient, preGradient, centered,
+                encoderGradient, dIn);
+
+        NDManager manager = sae.manager();
+        copyInto(outputGradientArray, outputGradient);
+        copyInto(decoderGradientArray, decoderGradient);
+        copyInto(encoderGradientArray, encoderGradient);
+        NDArray encoderBiasGradient = manager.create(active.latentSums(preGradient));
+        NDArray latentSums = withLatentSums ? manager.create(active.latentSums(active.value)) : null;
+        NDArray activeCounts = manager.create(active.latentCounts());
+        return new AnalyticBackprop.Backward(outputGradientArray, squaredError,
+                manager.create(tokenSums(outputGradient)), decoderGradientArray, encoderGradientArray,
+                encoderBiasGradient, latentSums, activeCounts);
+    }
+
+    private float[] tokenSums(float[] rows) {
+        float[] sums = new float[dIn];
+        for (int b = 0, o = 0; b < batchSize; b++) {
+            for (int i = 0; i < dIn; i++, o++) {
+                sums[i] += rows[o];
+            }
+        }
+        return sums;
+    }
+
+    private static double squaredSum(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += (double) v * v;
+        }
+        return sum;
+    }
+
+    /** Writes through the array's view of its own memory: no staging copy, no allocation. */
+    private static void copyInto(NDArray target, float[] values) {
+        target.toByteBuffer(true).asFloatBuffer().put(values);
+    }
+}
