@@ -245,7 +245,10 @@ public final class SpecParser {
             return regularFile(path, p) ? path : null;
         }
 
-        /** {@code gpt2}, or the resolved path of a tokenizer.json or a directory holding one. */
+        /**
+         * {@code gpt2}, or the resolved path of a tokenizer.json or a directory holding one, or of a model trained by
+         * {@code saesplit lm train} (its GPT-2 vocabulary cut, in vocabulary.json).
+         */
         String tokenizer(JsonNode node, String p) {
             String text = r.text(node, p, "tokenizer", null);
             if (text.strip().equalsIgnoreCase("gpt2")) {
@@ -256,8 +259,12 @@ public final class SpecParser {
                 return null;
             }
             Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+            if (Files.isDirectory(path) && !Files.exists(file)) {
+                file = path.resolve("vocabulary.json");
+            }
             if (!Files.isRegularFile(file)) {
-                r.problem(p + ".tokenizer", "expected gpt2 or a tokenizer.json (or a directory holding one), but "
+                r.problem(p + ".tokenizer", "expected gpt2 or a tokenizer.json or vocabulary.json (or a directory "
+                        + "holding one), but "
                         + file + " is not a file");
                 return null;
             }
