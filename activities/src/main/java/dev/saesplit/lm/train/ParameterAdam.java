@@ -1,6 +1,7 @@
 package dev.saesplit.lm.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.saesplit.sae.safetensors.NamedTensor;
@@ -43,13 +44,14 @@ final class ParameterAdam {
      * returns the global norm before clipping.
      */
     double update(Map<String, NDArray> gradients, double learningRate, double clip) {
-        double squares = 0;
-        for (NDArray gradient : gradients.values()) {
-            try (NDArray sum = gradient.square().sum()) {
-                squares += sum.getFloat();
-            }
+        NDList squares = new NDList(gradients.size());
+        gradients.values().forEach(g -> squares.add(g.square().sum()));
+        double norm;
+        try (NDArray total = NDArrays.stack(squares).sum()) {
+            norm = Math.sqrt(total.getFloat()); // one device sync per step, not one per parameter
+        } finally {
+            squares.close();
         }
-        double norm = Math.sqrt(squares);
         double scale = norm > clip ? clip / norm : 1;
         updates++;
         double secondCorrection = Math.sqrt(1 - Math.pow(BETA2, updates));
