@@ -95,7 +95,7 @@ public final class LanguageModelSpecParser {
             r.text(root, "", "description", "");
             Model model = model(root.get("model"));
             Corpus corpus = corpus(root.get("dataset"));
-            Training training = training(root.get("training"), model);
+            Training training = training(root.get("training"));
             return model == null || corpus == null || training == null ? null
                     : new LanguageModelSpec(name, model, corpus, training);
         }
@@ -186,7 +186,7 @@ public final class LanguageModelSpecParser {
             return path;
         }
 
-        Training training(JsonNode node, Model model) {
+        Training training(JsonNode node) {
             String p = "training";
             if (node == null) {
                 return DEFAULT_TRAINING;
@@ -196,7 +196,7 @@ public final class LanguageModelSpecParser {
             }
             Training d = DEFAULT_TRAINING;
             int steps = r.intValue(node, p, "steps", d.steps(), 1, 100_000_000);
-            Training t = new Training(steps,
+            return new Training(steps,
                     r.intValue(node, p, "batch_size", d.batchSize(), 1, 65536),
                     r.number(node, p, "learning_rate", d.learningRate(), 0, 1, true),
                     r.intValue(node, p, "warmup_steps", Math.min(d.warmupSteps(), steps / 10), 0, steps),
@@ -206,7 +206,6 @@ public final class LanguageModelSpecParser {
                     r.intValue(node, p, "checkpoint_every", d.checkpointEvery(), 1, Integer.MAX_VALUE),
                     r.intValue(node, p, "eval_every", d.evalEvery(), 1, Integer.MAX_VALUE),
                     r.intValue(node, p, "eval_contexts", d.evalContexts(), 1, 1_000_000));
-            return t;
         }
     }
 }
