@@ -24,18 +24,19 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * name: stdlib-gelu-1l
- * model: {layers: 1, d_model: 256, heads: 4, d_mlp: 1024, n_ctx: 128, vocab: 8192}
+ * model: {layers: 1, d_model: 256, heads: 4, d_mlp: 1024, n_ctx: 128, vocab: 4096}
  * dataset: {source: python-stdlib}          # or {source: folder, path: docs, extensions: [.md, .py]}
- * training: {steps: 1500, batch_size: 32, learning_rate: 1e-3, seed: 0}
+ * training: {steps: 1500, batch_size: 32, learning_rate: 2e-3, seed: 0}
  * </pre>
  *
  * Every field but {@code name} and {@code dataset.source} has a default ({@link #DEFAULT_MODEL},
- * {@link #DEFAULT_TRAINING}); relative paths resolve against the spec's directory.
+ * {@link #DEFAULT_TRAINING}: those of {@code experiments/stdlib-lm.yaml}, sized to train in under 30 minutes on
+ * 2 CPU cores); relative paths resolve against the spec's directory.
  */
 public final class LanguageModelSpecParser {
 
-    public static final Model DEFAULT_MODEL = new Model(1, 256, 4, 1024, 128, 8192);
-    public static final Training DEFAULT_TRAINING = new Training(1500, 32, 1e-3, 100, 0.1, 1.0, 0, 100, 250, 256);
+    public static final Model DEFAULT_MODEL = new Model(1, 256, 4, 1024, 128, 4096);
+    public static final Training DEFAULT_TRAINING = new Training(1500, 32, 2e-3, 100, 0.1, 1.0, 0, 100, 250, 256);
     public static final double DEFAULT_HELD_OUT = 0.05;
     static final List<String> STDLIB_EXTENSIONS = List.of(".py");
     static final List<String> FOLDER_EXTENSIONS = List.of(".txt", ".md", ".py");
