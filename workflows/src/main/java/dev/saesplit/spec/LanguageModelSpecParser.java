@@ -1,17 +1,13 @@
 package dev.saesplit.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.saesplit.files.RegularFiles;
-import dev.saesplit.files.UnreadableFileException;
 import dev.saesplit.spec.LanguageModelSpec.Corpus;
 import dev.saesplit.spec.LanguageModelSpec.Model;
 import dev.saesplit.spec.LanguageModelSpec.Source;
 import dev.saesplit.spec.LanguageModelSpec.Training;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,17 +50,7 @@ public final class LanguageModelSpecParser {
 
     /** Parses the spec at {@code file}; only a regular file of at most {@link SpecParser#MAX_SPEC_BYTES} is read. */
     public static LanguageModelSpec parse(Path file) throws SpecValidationException {
-        byte[] bytes;
-        try {
-            bytes = RegularFiles.read(file, SpecParser.MAX_SPEC_BYTES);
-        } catch (NoSuchFileException e) {
-            throw single(file.toString(), "no such file");
-        } catch (UnreadableFileException e) {
-            throw single(file.toString(), e.problem().replace("such a file", "a spec"));
-        } catch (IOException e) {
-            throw single(file.toString(), "cannot be read: " + e.getMessage());
-        }
-        return parse(SpecText.decode(bytes, file.toString()), file.toString(), file.toAbsolutePath().getParent());
+        return parse(SpecParser.readSpecFile(file), file.toString(), file.toAbsolutePath().getParent());
     }
 
     /** Parses spec text; {@code fileName} names it in messages, {@code base} resolves relative paths. */
@@ -76,10 +62,6 @@ public final class LanguageModelSpecParser {
             throw new SpecValidationException(reader.problems());
         }
         return spec;
-    }
-
-    private static SpecValidationException single(String file, String message) {
-        return new SpecValidationException(List.of(new SpecProblem(file, 0, 0, "", message)));
     }
 
     private record Builder(SpecNodeReader r, Path base) {
