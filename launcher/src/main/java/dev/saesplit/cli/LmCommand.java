@@ -91,6 +91,12 @@ final class LmCommand implements Callable<Integer> {
         }
 
         @Override
+        public void baselines(double unigram, double bigram) {
+            out.printf("held-out baselines: unigram %.4f, bigram %.4f nats/token%n", unigram, bigram);
+            out.flush();
+        }
+
+        @Override
         public void trained(long step, long totalSteps, double loss, double learningRate) {
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf("step %d/%d  loss %.4f  lr %.2e  %.0f s%n", step, totalSteps, loss, learningRate, seconds);

@@ -40,6 +40,7 @@ class LmTrainCommandTest {
 
             assertEquals(0, first.exitCode(), first.out() + first.err());
             assertTrue(first.out().contains("step 20/20  loss "), first.out());
+            assertTrue(first.out().contains("held-out baselines: unigram "), first.out());
             assertTrue(Pattern.compile("held-out loss \\d+\\.\\d{4} nats/token \\(unigram \\d+\\.\\d{4}, bigram "
                     + "\\d+\\.\\d{4}\\) on 8 held-out contexts").matcher(first.out()).find(), first.out());
             assertTrue(first.out().contains("sample: def ⟨"), first.out());

@@ -79,6 +79,7 @@ public final class LanguageModelTraining {
         HeldOutSample heldOut = HeldOutSample.of(corpus.heldOutContexts(vocabulary, m.nCtx()),
                 spec.training().evalContexts());
         NgramBaselines baselines = NgramBaselines.measure(training, heldOut, vocabulary.size());
+        listener.baselines(baselines.unigram(), baselines.bigram());
         TransformerConfig config = TrainableTransformer.config(spec.name(), m.layers(), m.dModel(), m.heads(),
                 m.dMlp(), vocabulary.size(), m.nCtx());
         LmCheckpoints checkpoints = new LmCheckpoints(store.workDirectory(KIND, key).resolve("checkpoints"));

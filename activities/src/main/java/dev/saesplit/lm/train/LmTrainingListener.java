@@ -11,6 +11,13 @@ public interface LmTrainingListener {
     LmTrainingListener NONE = new LmTrainingListener() {
     };
 
+    /**
+     * Before training, with the held-out cross-entropies (nats) of the unigram and bigram baselines the model is to
+     * beat, measured on the held-out contexts its own held-out loss uses.
+     */
+    default void baselines(double unigram, double bigram) {
+    }
+
     /** After every {@code every}-th optimiser step, with that step's training loss. */
     default void trained(long step, long totalSteps, double loss, double learningRate) {
     }
