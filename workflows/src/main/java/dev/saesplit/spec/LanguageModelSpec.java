@@ -7,9 +7,9 @@ import java.util.Objects;
 /**
  * What {@code saesplit lm train SPEC} trains: a small GELU transformer in TransformerLens's layout, on a corpus of
  * text and code files, with GPT-2 BPE tokens cut to the corpus's most frequent ones. Validated once by
- * {@link LanguageModelSpecParser}; every field below reaches the trained weights except where noted.
+ * {@link LanguageModelSpecParser}; every field below is part of the trained model's content key except where noted.
  *
- * @param name     a label: the model's {@code model_name} and how people find it; not part of the content key
+ * @param name     the model's {@code model_name} (written into its {@code config.json}, hence in the key)
  * @param model    the architecture's sizes
  * @param corpus   the documents and how they are split
  * @param training the optimisation
