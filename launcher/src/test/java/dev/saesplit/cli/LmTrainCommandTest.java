@@ -43,7 +43,7 @@ class LmTrainCommandTest {
             assertTrue(first.out().contains("held-out baselines: unigram "), first.out());
             assertTrue(Pattern.compile("held-out loss \\d+\\.\\d{4} nats/token \\(unigram \\d+\\.\\d{4}, bigram "
                     + "\\d+\\.\\d{4}\\) on 8 held-out contexts").matcher(first.out()).find(), first.out());
-            assertTrue(first.out().contains("sample: def ⟨"), first.out());
+            assertTrue(first.out().contains("sample: def⟨"), first.out());
             Matcher folder = Pattern.compile("(?m)^model: (.+)$").matcher(first.out());
             assertTrue(folder.find(), first.out());
             assertEquals("json-tiny", TransformerWeights.load(Path.of(folder.group(1))).config().modelName());

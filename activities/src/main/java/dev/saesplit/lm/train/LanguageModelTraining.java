@@ -27,7 +27,7 @@ import java.util.Optional;
 public final class LanguageModelTraining {
 
     public static final String KIND = "lm";
-    /** 1: the first trainer. */
+    /** Bumped when the trained weights change. 1: the first trainer. */
     static final int CODE_VERSION = 1;
 
     /**

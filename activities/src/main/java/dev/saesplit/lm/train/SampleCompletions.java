@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.saesplit.lm.Transformer;
+import dev.saesplit.lm.tokens.CutVocabulary;
+import dev.saesplit.lm.tokens.CutVocabularyTokenizer;
 import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.random.SplitMix64;
 
@@ -14,13 +16,18 @@ import java.util.List;
 
 /**
  * Completions sampled from a model through the model stage ({@link Transformer}), so a trained model's samples
- * also show that the saved files load: temperature sampling from a seed, the same text on every run.
+ * also show that the saved files load: temperature sampling from a seed, the same text on every run. The unknown
+ * token is never drawn: it stands for every token the vocabulary cut dropped, so it is often the likeliest single
+ * id where a rare identifier starts, and a sample full of {@code <unk>} says little.
  */
 final class SampleCompletions {
 
-    /** Code, prose and the uses of "-" the hyphen study looks at. */
-    static final List<String> PROMPTS = List.of("def ", "import ", "class ", "    # Return the ",
-            "x = a - b", "parser.add_argument('--", "This module is thread-", "The ");
+    /**
+     * Code, prose and the uses of "-" the hyphen study looks at. None ends in a space: GPT-2's BPE attaches a space
+     * to the word after it, so a prompt's trailing space would be a token the model rarely saw.
+     */
+    static final List<String> PROMPTS = List.of("def", "import", "class", "    # Return the",
+            "x = a - b", "parser.add_argument('--", "This module is thread-", "The");
     private static final int NEW_TOKENS = 32;
     private static final double TEMPERATURE = 0.7;
 
@@ -31,6 +38,7 @@ final class SampleCompletions {
         SplitMix64 random = new SplitMix64(seed);
         int bos = tokenizer.bosTokenId().orElseThrow();
         int nCtx = model.config().nCtx();
+        int unknown = tokenizer instanceof CutVocabularyTokenizer ? CutVocabulary.UNKNOWN : -1;
         List<TrainingReport.Sample> samples = new ArrayList<>();
         for (String prompt : PROMPTS) {
             int[] encoded = tokenizer.encode(prompt);
@@ -43,6 +51,9 @@ final class SampleCompletions {
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray ids = scope.create(Arrays.copyOfRange(tokens, from, length), new Shape(1, length - from));
                     float[] logits = model.logits(ids).get(new NDIndex("0, -1")).toFloatArray();
+                    if (unknown >= 0) {
+                        logits[unknown] = Float.NEGATIVE_INFINITY;
+                    }
                     tokens[length++] = draw(logits, random);
                 }
             }
