@@ -25,7 +25,8 @@ import java.util.Map;
         description = "Durable, tracked sparse-autoencoder feature-splitting experiments.",
         subcommands = {ValidateCommand.class, SubmitCommand.class, RunCommand.class, StatusCommand.class,
                 CancelCommand.class, TableCommand.class, ReportCommand.class, VerifyCommand.class, ExperimentsCommand.class, WorkerCommand.class, SyncCommand.class,
-                StackCommand.class, AirflowCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                StackCommand.class, AirflowCommand.class, BenchCommand.class, LmCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SaesplitCommand {
 
     public static final int OK = 0;

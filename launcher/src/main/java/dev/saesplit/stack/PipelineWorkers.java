@@ -13,6 +13,7 @@ import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
 import dev.saesplit.track.TrackingActivitiesImpl;
+import dev.saesplit.lm.train.LanguageModelTrainingActivitiesImpl;
 import dev.saesplit.train.TrainingActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -70,7 +71,8 @@ public final class PipelineWorkers {
             Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()
                     .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS)
                     .setMaxHeartbeatThrottleInterval(PROGRESS_INTERVAL).build());
-            gpu.registerActivitiesImplementations(new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database)));
+            gpu.registerActivitiesImplementations(new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database)),
+                    new LanguageModelTrainingActivitiesImpl(artifacts));
         }
         return factory;
     }

@@ -71,6 +71,11 @@ public final class SpecParser {
      * narrow SAE needs no {@code target_latent}. A spec whose run table is empty or absent needs none either way.
      */
     public static ExperimentSpec parse(Path file, Until until, SpecCheck... checks) throws SpecValidationException {
+        return parseChecked(readSpecFile(file), file.toString(), file.toAbsolutePath().getParent(), until, checks);
+    }
+
+    /** The text of the spec at {@code file}: a regular file (after symlinks) of at most {@link #MAX_SPEC_BYTES}. */
+    static String readSpecFile(Path file) throws SpecValidationException {
         byte[] bytes;
         try {
             bytes = RegularFiles.read(file, MAX_SPEC_BYTES);
@@ -81,9 +86,7 @@ public final class SpecParser {
         } catch (IOException e) {
             throw single(file.toString(), "cannot be read: " + e.getMessage());
         }
-        String yaml = SpecText.decode(bytes, file.toString());
-        Path base = file.toAbsolutePath().getParent();
-        return parseChecked(yaml, file.toString(), base, until, checks);
+        return SpecText.decode(bytes, file.toString());
     }
 
     /** Parses spec text; {@code fileName} names it in messages, {@code base} resolves relative paths. */
@@ -111,7 +114,7 @@ public final class SpecParser {
         return spec;
     }
 
-    private static SpecValidationException single(String file, String message) {
+    static SpecValidationException single(String file, String message) {
         return new SpecValidationException(List.of(new SpecProblem(file, 0, 0, "", message)));
     }
 
@@ -251,7 +254,10 @@ public final class SpecParser {
             return regularFile(path, p) ? path : null;
         }
 
-        /** {@code gpt2}, or the resolved path of a tokenizer.json or a directory holding one. */
+        /**
+         * {@code gpt2}, or the resolved path of a tokenizer.json or a directory holding one, or of a model trained by
+         * {@code saesplit lm train} (its GPT-2 vocabulary cut, in vocabulary.json).
+         */
         String tokenizer(JsonNode node, String p) {
             String text = r.text(node, p, "tokenizer", null);
             if (text.strip().equalsIgnoreCase("gpt2")) {
@@ -262,8 +268,12 @@ public final class SpecParser {
                 return null;
             }
             Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+            if (Files.isDirectory(path) && !Files.exists(file)) {
+                file = path.resolve("vocabulary.json");
+            }
             if (!Files.isRegularFile(file)) {
-                r.problem(p + ".tokenizer", "expected gpt2 or a tokenizer.json (or a directory holding one), but "
+                r.problem(p + ".tokenizer", "expected gpt2 or a tokenizer.json or vocabulary.json (or a directory "
+                        + "holding one), but "
                         + file + " is not a file");
                 return null;
             }

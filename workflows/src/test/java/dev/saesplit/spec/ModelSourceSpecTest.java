@@ -109,4 +109,20 @@ class ModelSourceSpecTest {
 
         assertEquals("gpt2", ((ActivationSourceSpec.Model) parsed.activations()).tokenizer());
     }
+
+    @Test
+    void aModelFolderTrainedHereIsItsOwnTokenizer(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("stdlib-lm"));
+        Files.writeString(dir.resolve("stdlib-lm/vocabulary.json"), "{}");
+        ExperimentSpec parsed = SpecParser.parse(spec("""
+                  source: model
+                  model: stdlib-gelu-1l
+                  tokenizer: stdlib-lm
+                  hook: blocks.0.hook_mlp_out
+                  dataset: corpus.jsonl.missing-name
+                  tokens: 2k
+                """), "lm.yaml", dir);
+
+        assertEquals(dir.resolve("stdlib-lm").toString(), ((ActivationSourceSpec.Model) parsed.activations()).tokenizer());
+    }
 }

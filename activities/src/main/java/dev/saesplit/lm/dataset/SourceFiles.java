@@ -27,6 +27,11 @@ record SourceFiles(Path root, List<Path> files) {
     }
 
     static SourceFiles find(Path root, Set<String> extensions) {
+        return find(root, extensions, Set.of());
+    }
+
+    /** As {@link #find(Path, Set)}, skipping every file inside a folder named one of {@code excludedFolders}. */
+    static SourceFiles find(Path root, Set<String> extensions, Set<String> excludedFolders) {
         if (Files.isRegularFile(root)) {
             return new SourceFiles(root, List.of(root));
         }
@@ -37,6 +42,7 @@ record SourceFiles(Path root, List<Path> files) {
         try (Stream<Path> walk = Files.walk(root)) {
             found = walk.filter(Files::isRegularFile)
                     .filter(file -> hasExtension(file, extensions))
+                    .filter(file -> !inExcludedFolder(root, file, excludedFolders))
                     .sorted(Comparator.comparing(file -> relativeName(root, file)))
                     .toList();
         } catch (IOException e) {
@@ -77,6 +83,19 @@ record SourceFiles(Path root, List<Path> files) {
                 : nameOf(files.get(0)) + ",...," + nameOf(files.get(files.size() - 1));
         return kindAndSettings + " files=" + files.size() + "[" + names + "] bytes=" + bytes
                 + " sha256=" + Sha256.ofText(manifest.toString());
+    }
+
+    private static boolean inExcludedFolder(Path root, Path file, Set<String> excludedFolders) {
+        Path relative = root.relativize(file).getParent();
+        if (relative == null) {
+            return false;
+        }
+        for (Path folder : relative) {
+            if (excludedFolders.contains(folder.toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasExtension(Path file, Set<String> extensions) {

@@ -21,12 +21,20 @@ public final class TextFileDocuments implements TokenDocuments {
 
     private final SourceFiles files;
     private final Set<String> extensions;
+    private final Set<String> excludedFolders;
     private final Tokenizer tokenizer;
     private String identity;
 
     public TextFileDocuments(Path fileOrFolder, Set<String> extensions, Tokenizer tokenizer) {
+        this(fileOrFolder, extensions, Set.of(), tokenizer);
+    }
+
+    /** As above, skipping every file inside a folder (at any depth) named one of {@code excludedFolders}. */
+    public TextFileDocuments(Path fileOrFolder, Set<String> extensions, Set<String> excludedFolders,
+                             Tokenizer tokenizer) {
         this.extensions = Set.copyOf(extensions);
-        this.files = SourceFiles.find(fileOrFolder, this.extensions);
+        this.excludedFolders = Set.copyOf(excludedFolders);
+        this.files = SourceFiles.find(fileOrFolder, this.extensions, this.excludedFolders);
         this.tokenizer = tokenizer;
     }
 
@@ -57,10 +65,16 @@ public final class TextFileDocuments implements TokenDocuments {
         return files.files().get((int) document).toString();
     }
 
+    /** Document {@code document}'s path relative to the folder, with '/' separators (its file name for one file). */
+    public String relativeName(long document) {
+        return files.nameOf(files.files().get((int) document));
+    }
+
     @Override
     public synchronized String identity() {
         if (identity == null) {
-            identity = files.identity("text" + extensions.stream().sorted().toList() + " tokenizer="
+            String excluded = excludedFolders.isEmpty() ? "" : " excluding" + excludedFolders.stream().sorted().toList();
+            identity = files.identity("text" + extensions.stream().sorted().toList() + excluded + " tokenizer="
                     + tokenizer.identity());
         }
         return identity;
