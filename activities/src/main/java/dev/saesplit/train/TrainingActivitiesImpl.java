@@ -32,8 +32,9 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     /**
      * 2: trains on the training rows only (see HeldOutSplit); a zero-target latent is saved disabled.
      * 3: Adam's ε as PyTorch's, λ warm-up starting at zero, LR decay only over {@code lr_decay_steps}.
+     * 4: the sparse-aware step and Adam in one host pass on the CPU: the same update, rounded differently.
      */
-    static final int CODE_VERSION = 3;
+    static final int CODE_VERSION = 4;
     static final String KIND = "sae";
     private static final int CHECKPOINTS_KEPT = 2;
 
