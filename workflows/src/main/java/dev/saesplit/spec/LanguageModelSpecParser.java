@@ -7,7 +7,6 @@ import dev.saesplit.spec.LanguageModelSpec.Source;
 import dev.saesplit.spec.LanguageModelSpec.Training;
 
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,14 +151,8 @@ public final class LanguageModelSpecParser {
         }
 
         Path folder(String text, String p) {
-            if (text.isEmpty()) {
-                return null;
-            }
-            Path path;
-            try {
-                path = base.resolve(text).normalize();
-            } catch (InvalidPathException e) {
-                r.problem(p, "is not a usable path: " + e.getReason());
+            Path path = r.resolve(base, text, p);
+            if (path == null) {
                 return null;
             }
             if (!Files.isDirectory(path)) {

@@ -3,6 +3,8 @@ package dev.saesplit.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,6 +41,23 @@ final class SpecNodeReader implements SpecCheck.Problems {
     @Override
     public void report(String path, String message) {
         problem(path, message);
+    }
+
+    /**
+     * {@code text} resolved against {@code base} (the spec's directory), or {@code null} after recording at
+     * {@code path} why it is no path; empty text is {@code null} unrecorded (already reported as missing).
+     */
+    Path resolve(Path base, String text, String path) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return base.resolve(text).normalize();
+        } catch (InvalidPathException e) {
+            problem(path, "is not a usable path: " + e.getReason()
+                    + (text.indexOf('\0') >= 0 ? " (it contains a NUL character)" : ""));
+            return null;
+        }
     }
 
     void problem(String path, String message) {

@@ -9,7 +9,6 @@ import dev.saesplit.files.UnreadableFileException;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -330,16 +329,7 @@ public final class SpecParser {
 
         /** {@code text} resolved against the spec's directory, or {@code null} after recording why it is no path. */
         Path resolve(String text, String p) {
-            if (text.isEmpty()) {
-                return null; // already reported as missing or empty
-            }
-            try {
-                return base.resolve(text).normalize();
-            } catch (InvalidPathException e) {
-                r.problem(p, "is not a usable path: " + e.getReason()
-                        + (text.indexOf('\0') >= 0 ? " (it contains a NUL character)" : ""));
-                return null;
-            }
+            return r.resolve(base, text, p);
         }
 
         NarrowSaeSpec narrowSae(JsonNode node) {
