@@ -45,14 +45,30 @@ public final class TestServices implements AutoCloseable {
             LocalStackLease lease = LocalStackLease.acquire(home);
             LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
                     DatabaseConfig.binaryCache());
-            TemporalServer temporal = TemporalServer.start(home, new PythonEnvironment(ProjectRoot.get()),
-                    freePort(), freePort(), false);
+            TemporalServer temporal = startTemporal(home);
             TestServices services = new TestServices(home, lease, postgres, temporal, freePort());
             services.startMlflow();
             return services;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The dev server on two ports free a moment ago. Another process on the machine can take one before the
+     * server binds it (the server then exits at once), so a failed start is tried again on other ports.
+     */
+    private static TemporalServer startTemporal(Path home) throws IOException {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return TemporalServer.start(home, new PythonEnvironment(ProjectRoot.get()), freePort(), freePort(),
+                        false);
+            } catch (IllegalStateException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     public Path home() {
