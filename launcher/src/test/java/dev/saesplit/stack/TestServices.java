@@ -45,7 +45,15 @@ public final class TestServices implements AutoCloseable {
             LocalStackLease lease = LocalStackLease.acquire(home);
             LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
                     DatabaseConfig.binaryCache());
-            TemporalServer temporal = startTemporal(home);
+            TemporalServer temporal;
+            try {
+                temporal = startTemporal(home);
+            } catch (RuntimeException e) {
+                // No TestServices to close exists yet: stop what was started, or it outlives the test run.
+                postgres.close();
+                lease.close();
+                throw e;
+            }
             TestServices services = new TestServices(home, lease, postgres, temporal, freePort());
             services.startMlflow();
             return services;
