@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Every field but {@code name} and {@code dataset.source} has a default ({@link #DEFAULT_MODEL},
- * {@link #DEFAULT_TRAINING}: those of {@code experiments/stdlib-lm.yaml}, sized to train in under 30 minutes on
+ * {@link #DEFAULT_TRAINING}: those of {@code models/stdlib-lm.yaml}, sized to train in under 30 minutes on
  * 2 CPU cores); relative paths resolve against the spec's directory.
  */
 public final class LanguageModelSpecParser {
