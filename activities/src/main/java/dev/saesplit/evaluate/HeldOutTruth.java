@@ -22,8 +22,7 @@ record HeldOutTruth(FeatureActivity activity, long firstRow) {
         if (!Files.exists(directory.resolve("ground_truth.json"))) {
             return Optional.empty();
         }
-        return Optional.of(new HeldOutTruth(FeatureActivity.open(directory, GroundTruth.load(directory)),
-                HeldOutSplit.trainingRows(totalRows)));
+        return Optional.of(of(directory, HeldOutSplit.trainingRows(totalRows)));
     }
 
     /** The ground truth of the source in {@code directory} whose held-out rows start at {@code firstRow}. */
