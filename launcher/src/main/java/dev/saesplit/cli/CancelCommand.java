@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** Cancels a running experiment, or one of its rows. */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
-        description = "Cancel a running experiment, or one row of its run table (the others go on).")
+        description = {"Cancel a running experiment, or one row of its run table (the others go on).",
+                "An experiment running only its narrow stage ('run --until narrow') is cancelled too."})
 final class CancelCommand extends SaesplitSubcommand {
 
     @Parameters(index = "0", paramLabel = "EXPERIMENT")
@@ -22,6 +23,9 @@ final class CancelCommand extends SaesplitSubcommand {
     public Integer call() {
         String workflowId = row == null ? WorkflowIds.experiment(experiment) : WorkflowIds.run(experiment, row);
         try (Stack stack = saesplit.openStack()) {
+            if (row == null) {
+                workflowId = RunningWorkflows.of(stack.client(), experiment);
+            }
             stack.client().newUntypedWorkflowStub(workflowId).cancel();
             out().printf("cancellation requested for %s%n", workflowId);
         } catch (WorkflowNotFoundException e) {

@@ -3,7 +3,6 @@ package dev.saesplit.cli;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.pipeline.Failures;
-import dev.saesplit.pipeline.WorkflowIds;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -23,7 +22,7 @@ final class ExperimentState {
     }
 
     static String json(WorkflowClient client, String experiment) {
-        String workflowId = WorkflowIds.experiment(experiment);
+        String workflowId = RunningWorkflows.of(client, experiment);
         ObjectNode state = JSON.createObjectNode().put("experiment", experiment).put("workflow_id", workflowId);
         WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
         WorkflowExecutionStatus status;

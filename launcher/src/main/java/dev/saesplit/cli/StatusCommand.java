@@ -44,7 +44,7 @@ final class StatusCommand extends SaesplitSubcommand {
             } else {
                 List<RunTableRow> rows = store.runTable(experiment);
                 new ProgressView(out, false).show(ProgressQueries.of(stack.client(), experiment,
-                        rows.stream().map(RunTableRow::runId).toList()));
+                        RunningWorkflows.of(stack.client(), experiment), rows.stream().map(RunTableRow::runId).toList()));
                 out.println();
                 ExperimentLines.filter(stack.database().dataSource(), experiment).ifPresent(out::println);
                 out.print(RunTableFormatter.format(experiment, rows, RunTableFormatter.Format.MD));

@@ -5,7 +5,9 @@ import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.NarrowSaeSpec;
 import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
+import dev.saesplit.spec.Until;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -18,9 +20,14 @@ final class ValidateCommand extends SaesplitSubcommand {
     @Parameters(paramLabel = "FILE", description = "The experiment spec (YAML).")
     Path file;
 
+    @Option(names = "--until", paramLabel = "STAGE", converter = RunCommand.UntilConverter.class,
+            description = "Check the spec as 'run --until STAGE' reads it: with 'narrow', target_latent may be left "
+                    + "out.")
+    Until until = Until.REPORT;
+
     @Override
     public Integer call() throws SpecValidationException {
-        ExperimentSpec spec = SpecParser.parse(file, new SpecArtifactsCheck());
+        ExperimentSpec spec = SpecParser.parse(file, until, new SpecArtifactsCheck());
         String narrow = spec.narrowSae() instanceof NarrowSaeSpec.Existing existing
                 ? "existing narrow SAE " + existing.path() + " (" + existing.width() + " latents)"
                 : "narrow SAE of " + spec.narrowSae().width() + " latents";

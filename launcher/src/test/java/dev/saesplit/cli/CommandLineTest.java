@@ -114,6 +114,25 @@ class CommandLineTest {
     }
 
     @Test
+    void validateUntilNarrowAcceptsASpecWithoutATargetThatAFullRunRejects(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path noTarget = dir.resolve("no-target.yaml");
+        Files.writeString(noTarget, Files.readString(Path.of("src/test/resources/narrow-first.yaml"))
+                .replace("target_latent: {parent: 0}\n", ""));
+
+        CliRun full = run("validate", noTarget.toString());
+        CliRun narrow = run("validate", noTarget.toString(), "--until", "narrow");
+        CliRun unknownStage = run("validate", noTarget.toString(), "--until", "train");
+
+        assertEquals(2, full.exitCode(), full.out());
+        assertTrue(full.err().contains("target_latent"), full.err());
+        assertEquals(0, narrow.exitCode(), narrow.err());
+        assertTrue(narrow.out().contains("target latent not chosen yet"), narrow.out());
+        assertEquals(2, unknownStage.exitCode());
+        assertTrue(unknownStage.err().contains("expected 'narrow'"), unknownStage.err());
+    }
+
+    @Test
     void validateAcceptsTheSeedStudy() {
         CliRun validate = run("validate", Path.of("..", "experiments", "hyphen-240.yaml").toString());
 

@@ -44,6 +44,41 @@ class NarrowFirstRunTest {
     }
 
     @Test
+    void statusAndCancelFindAnExperimentRunningOnlyItsNarrowStage() throws Exception {
+        Map<String, String> env = services.environment();
+        Path spec = dir.resolve("narrow-cancel.yaml");
+        Files.writeString(spec, Files.readString(Path.of(SPEC)).replace("name: narrow-first", "name: narrow-cancel"));
+        // No worker anywhere: the narrow stage waits for one, so it is still running when cancelled.
+        java.util.concurrent.CompletableFuture<CliRun> running = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> CliRun.of(env, "run", spec.toString(), "--until", "narrow", "--no-worker"));
+        String narrowId = "saesplit/narrow-cancel/narrow";
+        CliRun status = null;
+        for (int attempt = 0; attempt < 120; attempt++) {
+            status = CliRun.of(env, "status", "narrow-cancel", "--format", "json");
+            if (status.out().contains("\"state\":\"running\"")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+
+        assertTrue(status.out().contains("\"workflow_id\":\"" + narrowId + "\""), status.out());
+        assertTrue(status.out().contains("\"state\":\"running\""), status.out());
+
+        CliRun cancel = CliRun.of(env, "cancel", "narrow-cancel");
+
+        assertEquals(0, cancel.exitCode(), cancel.out() + cancel.err());
+        assertEquals("cancellation requested for " + narrowId + "\n", cancel.out());
+        // A workflow takes its cancellation on a worker: launching again attaches with one, which delivers it.
+        CliRun attached = CliRun.of(env, "run", spec.toString(), "--until", "narrow");
+        CliRun run = running.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(1, attached.exitCode(), attached.out() + attached.err());
+        assertTrue(attached.err().contains("cancel"), attached.err());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(CliRun.of(env, "status", "narrow-cancel", "--format", "json").out()
+                .contains("\"state\":\"cancelled\""));
+    }
+
+    @Test
     void theNarrowSaeIsTrainedAndShownFirstThenReusedByTheFullRun() throws Exception {
         Map<String, String> env = services.environment();
         String full = Files.readString(Path.of(SPEC));
