@@ -5,10 +5,12 @@ import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.sae.DecoderCosines;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.SplitCriteria;
+import dev.saesplit.table.SplitOutcome;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -117,8 +119,34 @@ public final class SplitEvaluator {
         SplitReport.GroundTruthVerdict exact = truth
                 .map(t -> GroundTruthJudge.judge(s.wide(), criteria, t, truthFiring.get(), featureFiring.get(),
                         behaviour, children))
+                .map(v -> withCoverage(v, s, heldOut, shift, criteria, levels))
                 .orElse(null);
         return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
+    }
+
+    /**
+     * The exact verdict held to the spec's coverage as the behavioural one is: where every own feature has its
+     * latent, those latents must also fire on {@code min_coverage} of the target's activation, or the split is
+     * partial (a parent that often fires without any child, say). Costs a pass only for a {@code yes}.
+     */
+    private static SplitReport.GroundTruthVerdict withCoverage(SplitReport.GroundTruthVerdict exact, Subject s,
+                                                               ActivationSource heldOut,
+                                                               HeldOutPass.OffTargetShift shift,
+                                                               SplitCriteria criteria, float[] levels) {
+        if (exact.outcome() != SplitOutcome.YES) {
+            return exact;
+        }
+        int[] matched = exact.matches().stream().mapToInt(SplitReport.GroundTruthVerdict.Match::latent).toArray();
+        ChildStatistics covering = new ChildStatistics((float) s.threshold(), matched, new int[0],
+                s.narrow().decoderRow(s.targetLatent()), levels);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, covering);
+        if (covering.activationCoverage() >= criteria.minCoverage()) {
+            return exact;
+        }
+        return new SplitReport.GroundTruthVerdict(SplitOutcome.PARTIAL, String.format(Locale.ROOT,
+                "%s, but they cover %.0f%% of the target's activation, %.0f%% needed", exact.reason(),
+                100 * covering.activationCoverage(), 100 * criteria.minCoverage()), exact.parent(), exact.matches(),
+                exact.precision(), exact.recall());
     }
 
     /** {@code v} times {@code factor}. */

@@ -39,15 +39,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that are parents and targets that are leaves. The behavioural verdict never sees the ground truth. The rows must
  * include both answers in number, or the agreement says nothing; the confusion table is printed.
  *
- * <p>The aim is 95 % agreement; this version reaches about 82 % (docs/split-evaluation.md, "Calibration", lists
- * the two kinds of row where the verdicts part), so the floor asserted here guards what has been reached.
+ * <p>The agreement asserted is on wide SAEs trained on all data. On SAEs trained on the target's tokens alone the
+ * behavioural verdict is not calibrated (docs/split-evaluation.md, "Known limits"): those rows are printed apart.
+ * The aim is 95 % agreement; this version reaches about 90 % (docs/split-evaluation.md, "Calibration", lists
+ * the kinds of row where the verdicts part), so the floor asserted here guards what has been reached.
  */
 class SplitCalibrationTest {
 
     private static final int BATCH = 256;
     private static final double THRESHOLD = 0.5;
-    /** The agreement reached by this version, less a margin; the aim is 0.95. */
-    private static final double AGREEMENT_FLOOR = 0.88;
+    /** The agreement reached by this version on SAEs trained on all data, less a margin; the aim is 0.95. */
+    private static final double AGREEMENT_FLOOR = 0.85;
 
     @TempDir
     Path dir;
@@ -82,6 +84,18 @@ class SplitCalibrationTest {
             rows.addAll(rowsOf(new Hierarchy(h.dIn(), h.features(), h.parents(), h.children(), h.firing(),
                     h.childProbability(), h.seed() + seedOffset)));
         }
+        for (boolean filtered : new boolean[] {true, false}) {
+            List<Row> kind = rows.stream().filter(r -> r.filtered() == filtered).toList();
+            System.out.println((filtered ? "wide SAEs trained on filtered data (not calibrated)"
+                    : "wide SAEs trained on all data") + ":");
+            Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion = confusion(kind);
+            if (!filtered) {
+                assertAgreement(kind, confusion);
+            }
+        }
+    }
+
+    private static Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion(List<Row> rows) {
         Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion = new EnumMap<>(SplitOutcome.class);
         int agree = 0;
         for (Row row : rows) {
@@ -94,14 +108,11 @@ class SplitCalibrationTest {
             }
         }
         System.out.println(confusionTable(confusion, agree, rows.size()));
-        // Rows whose wide SAE trained on filtered data are shown apart: the verdicts can agree there for want of
-        // any split (docs/split-evaluation.md, "Known limits").
-        for (boolean filtered : new boolean[] {false, true}) {
-            List<Row> kind = rows.stream().filter(r -> r.filtered() == filtered).toList();
-            System.out.printf(Locale.ROOT, "%s data: %d of %d rows agree, exact yes on %d%n",
-                    filtered ? "filtered" : "all", kind.stream().filter(r -> r.exact() == r.behavioural()).count(),
-                    kind.size(), kind.stream().filter(r -> r.exact() == SplitOutcome.YES).count());
-        }
+        return confusion;
+    }
+
+    private static void assertAgreement(List<Row> rows, Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion) {
+        long agree = rows.stream().filter(r -> r.exact() == r.behavioural()).count();
         double agreement = (double) agree / rows.size();
         assertTrue(agreement >= AGREEMENT_FLOOR, String.format(Locale.ROOT, "agreement %.3f", agreement));
         // A verdict that always said one thing must not pass: both answers must be common among the rows.
