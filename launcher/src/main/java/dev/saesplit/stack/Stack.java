@@ -97,9 +97,14 @@ public final class Stack implements AutoCloseable {
      * data to MLflow in the background.
      */
     public void startWorker(Collection<String> queues) {
+        startWorker(queues, TrainingSlots.forThisMachine());
+    }
+
+    /** As above, running at most {@code training.slots()} trainings at once. */
+    public void startWorker(Collection<String> queues, TrainingSlots training) {
         artifacts.removeStaleStaging(); // writes of a killed worker; live writers hold a lock and are left alone
         workers = PipelineWorkers.create(client, queues, artifacts, database.dataSource(),
-                () -> AirflowServer.forEnvironment(environment, stateDir).client());
+                () -> AirflowServer.forEnvironment(environment, stateDir).client(), training);
         workers.start();
         if (queues.contains(TaskQueues.CPU)) {
             trackingLoop = TrackingSyncLoop.start(tracking(), Duration.ofSeconds(2));
