@@ -17,6 +17,7 @@ import dev.saesplit.stack.TrainingSlots;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.RunTableFormatter;
+import dev.saesplit.timing.ExperimentTimings;
 import dev.saesplit.track.SyncReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -98,6 +99,7 @@ final class RunCommand extends SaesplitSubcommand {
             out.println();
             out.println(TrackingLine.describe(tracked, stack.tracking().experimentUrl(spec.name())));
             ExperimentLines.report(stack.database().dataSource(), spec.name()).ifPresent(out::println);
+            printTimings(stack.client(), workflowId, spec, out);
             return report(result, out);
         }
     }
@@ -127,6 +129,17 @@ final class RunCommand extends SaesplitSubcommand {
                 throw new ExperimentFailedException("experiment '" + spec.name() + "' failed: "
                         + Failures.rootMessage(cause), cause);
             }
+        }
+    }
+
+    /** Wall time against compute per stage, from the workflows' histories; left out if they cannot be read. */
+    private static void printTimings(WorkflowClient client, String workflowId, ExperimentSpec spec, PrintWriter out) {
+        try {
+            ExperimentTimings.read(client, workflowId, spec.runs().stream()
+                            .map(row -> WorkflowIds.run(spec.name(), row.id())).toList())
+                    .ifPresent(timings -> out.print("\n" + ExperimentTimings.format(timings)));
+        } catch (RuntimeException historyUnavailable) {
+            out.println("(stage timings unavailable: " + Failures.rootMessage(historyUnavailable) + ")");
         }
     }
 
