@@ -11,7 +11,6 @@ import dev.saesplit.track.TrackingSyncLoop;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 
 import java.nio.file.Path;
@@ -68,6 +67,7 @@ public final class Stack implements AutoCloseable {
         }
         TemporalServer temporal = null;
         try {
+            TemporalConnection connection = TemporalConnection.fromEnvironment(environment);
             String address = environment.getOrDefault("TEMPORAL_ADDRESS", "").trim();
             if (address.isEmpty()) {
                 // Detached: other commands may attach to it, and one killed outright must not take it along.
@@ -77,9 +77,9 @@ public final class Stack implements AutoCloseable {
                 temporal = TemporalServer.external(address);
             }
             WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-                    WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+                    connection.stubsOptions(temporal.address()));
             WorkflowClient client = WorkflowClient.newInstance(stubs,
-                    WorkflowClientOptions.newBuilder().setNamespace(TemporalServer.NAMESPACE).build());
+                    WorkflowClientOptions.newBuilder().setNamespace(connection.namespace()).build());
             ArtifactStore artifacts = ArtifactStore.inStateDirectory(stateDir, database.dataSource());
             return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir, lease);
         } catch (RuntimeException e) {
