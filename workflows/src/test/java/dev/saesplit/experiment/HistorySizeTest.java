@@ -121,6 +121,9 @@ class HistorySizeTest {
                 assertEquals(row, size(client, WorkflowIds.run("study", Integer.toString(i))), "row " + i);
             }
             counts.put("row", row);
+            System.out.printf("history JSON: experiment %d bytes, row %d bytes%n",
+                    client.fetchHistory(WorkflowIds.experiment("study")).toJson(false).length(),
+                    client.fetchHistory(WorkflowIds.run("study", "1")).toJson(false).length());
             return counts;
         }
     }
