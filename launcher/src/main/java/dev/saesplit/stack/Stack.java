@@ -6,6 +6,7 @@ import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.track.MlflowBackend;
+import dev.saesplit.track.MlflowCredentials;
 import dev.saesplit.track.TrackingSync;
 import dev.saesplit.track.TrackingSyncLoop;
 import io.temporal.client.WorkflowClient;
@@ -118,7 +119,8 @@ public final class Stack implements AutoCloseable {
     public synchronized TrackingSync tracking() {
         if (tracking == null) {
             mlflow = MlflowServer.forEnvironment(environment, stateDir, new PythonEnvironment(ProjectRoot.get()));
-            tracking = new TrackingSync(database.dataSource(), new MlflowBackend(mlflow.trackingUri()),
+            tracking = new TrackingSync(database.dataSource(), new MlflowBackend(mlflow.trackingUri(),
+                    MlflowCredentials.fromEnvironment(environment)),
                     TrackingContexts.current(), artifacts.root());
         }
         return tracking;
