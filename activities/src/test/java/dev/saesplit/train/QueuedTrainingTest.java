@@ -1,6 +1,5 @@
 package dev.saesplit.train;
 
-import dev.saesplit.pipeline.PipelineActivityOptions;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.TrainingProgress;
@@ -11,9 +10,6 @@ import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
-import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,22 +30,6 @@ class QueuedTrainingTest {
     private static final CountDownLatch STARTED = new CountDownLatch(1);
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
     private static final TrainingProgress HALF_WAY = new TrainingProgress(50, 100, 0.25);
-
-    @WorkflowInterface
-    public interface TrainOnly {
-        @WorkflowMethod
-        SaeRef train(TrainRequest request);
-    }
-
-    public static final class TrainOnlyImpl implements TrainOnly {
-        private final TrainingActivities training =
-                Workflow.newActivityStub(TrainingActivities.class, PipelineActivityOptions.TRAINING);
-
-        @Override
-        public SaeRef train(TrainRequest request) {
-            return training.train(request);
-        }
-    }
 
     /** Reports half way, then holds its slot until the test has looked. */
     static final class SlotHoldingTraining implements TrainingActivities {
@@ -73,13 +53,13 @@ class QueuedTrainingTest {
             Worker worker = env.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()
                     .setMaxConcurrentActivityExecutionSize(1)
                     .setMaxHeartbeatThrottleInterval(Duration.ofMillis(100)).build());
-            worker.registerWorkflowImplementationTypes(TrainOnlyImpl.class);
+            worker.registerWorkflowImplementationTypes(TrainingProgressHistoryTest.TrainOnlyImpl.class);
             worker.registerActivitiesImplementations(new SlotHoldingTraining());
             env.start();
             WorkflowClient client = env.getWorkflowClient();
             TrainingProgressReader reader = new TrainingProgressReader(client);
             for (String row : new String[] {"row-1", "row-2"}) {
-                WorkflowClient.start(client.newWorkflowStub(TrainOnly.class, WorkflowOptions.newBuilder()
+                WorkflowClient.start(client.newWorkflowStub(TrainingProgressHistoryTest.TrainOnly.class, WorkflowOptions.newBuilder()
                         .setWorkflowId(row).setTaskQueue(TaskQueues.GPU).build())::train, null);
             }
             try {

@@ -1,16 +1,11 @@
 package dev.saesplit.experiment;
 
-import dev.saesplit.pipeline.FailureClassifyingInterceptor;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.WorkflowIds;
-import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.spec.SpecParser;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactoryOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -30,18 +25,7 @@ class HistoryRecorder {
 
     static final String RELEASE = "saesplit.recordHistories";
 
-    static final String SPEC = """
-            name: wiring
-            activations: {source: synthetic, d_in: 16, features: 32, parents: 2, tokens: 100k}
-            narrow_sae: {width: 8, tokens: 50k, seed: 3}
-            target_latent: 5
-            max_parallel_runs: 2
-            training: {batch_size: 100}
-            runs:
-              - {id: a, width: 32, seed: 1, init: narrow, normalised: false, data: filtered, loss: zero-target, tokens: 10k}
-              - {id: b, width: 32, seed: 2, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-              - {id: c, width: 64, seed: 3, init: narrow, normalised: true, data: filtered, loss: standard, tokens: 20k}
-            """;
+    private static final String SPEC = ExperimentWorkflowTest.SPEC;
 
     @Test
     void recordEveryScenario() throws Exception {
@@ -62,16 +46,7 @@ class HistoryRecorder {
                                String experimentFile, String rowFile, String row) throws Exception {
         FakePipeline fake = new FakePipeline();
         setUp.accept(fake);
-        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new FailureClassifyingInterceptor()).build())
-                .build())) {
-            Worker cpu = env.newWorker(TaskQueues.CPU);
-            cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
-            cpu.registerActivitiesImplementations(fake.new Activations(), fake.new Init(), fake.new Filter(),
-                    fake.new Evaluation(), fake.new RunTable(), fake.new Tracking());
-            env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(fake.new Training());
-            env.start();
+        try (TestWorkflowEnvironment env = fake.startEnvironment(fake.new Training())) {
             WorkflowClient client = env.getWorkflowClient();
             var spec = SpecParser.parse(yaml, "wiring.yaml", Path.of("."));
             String id = WorkflowIds.experiment(spec.name());

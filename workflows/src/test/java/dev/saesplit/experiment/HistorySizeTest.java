@@ -1,10 +1,8 @@
 package dev.saesplit.experiment;
 
-import dev.saesplit.pipeline.FailureClassifyingInterceptor;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.WorkflowIds;
-import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.SpecParser;
 import dev.saesplit.train.TrainRequest;
@@ -12,10 +10,7 @@ import dev.saesplit.train.TrainingActivities;
 import io.temporal.activity.Activity;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactoryOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.UncheckedIOException;
@@ -98,16 +93,7 @@ class HistorySizeTest {
 
     private static Map<String, Integer> eventCounts(int beats) throws Exception {
         FakePipeline fake = new FakePipeline();
-        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new FailureClassifyingInterceptor()).build())
-                .build())) {
-            Worker cpu = env.newWorker(TaskQueues.CPU);
-            cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
-            cpu.registerActivitiesImplementations(fake.new Activations(), fake.new Init(), fake.new Filter(),
-                    fake.new Evaluation(), fake.new RunTable(), fake.new Tracking());
-            env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(new LongTraining(beats));
-            env.start();
+        try (TestWorkflowEnvironment env = fake.startEnvironment(new LongTraining(beats))) {
             WorkflowClient client = env.getWorkflowClient();
             ExperimentSpec spec = SpecParser.parse(STUDY, "study.yaml", Path.of("."));
             client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
