@@ -62,6 +62,18 @@ public final class ComputeDevice {
     }
 
     /**
+     * Caps libtorch's intra-op threads for the whole process (every thread picks the setting up on its next
+     * operation): trainings that run side by side then share the cores instead of each taking all of them.
+     */
+    public static void limitIntraOpThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("intra-op threads must be at least 1, got " + threads);
+        }
+        engine();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+
+    /**
      * The PyTorch engine, loaded from the native jar on the classpath. Offline mode is set first so a missing
      * native library fails loudly instead of being fetched from the network.
      */

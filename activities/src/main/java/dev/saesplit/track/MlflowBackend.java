@@ -36,10 +36,17 @@ public final class MlflowBackend implements TrackingBackend {
     private final MlflowClient client;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> artifactRoots = new ConcurrentHashMap<>();
+    private final MlflowCredentials credentials;
 
     public MlflowBackend(String trackingUri) {
+        this(trackingUri, MlflowCredentials.NONE);
+    }
+
+    /** A server that wants {@code credentials} on every call, tracking and artifact uploads alike. */
+    public MlflowBackend(String trackingUri, MlflowCredentials credentials) {
         this.trackingUri = trackingUri.replaceAll("/+$", "");
-        this.client = new MlflowClient(this.trackingUri);
+        this.credentials = credentials;
+        this.client = new MlflowClient(credentials.hostCreds(this.trackingUri));
     }
 
     @Override
@@ -99,9 +106,10 @@ public final class MlflowBackend implements TrackingBackend {
         String url = trackingUri + "/api/2.0/mlflow-artifacts/artifacts/" + artifactRoot(runId) + "/"
                 + encodePath(artifactPath);
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofMinutes(10)).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofMinutes(10)).PUT(HttpRequest.BodyPublishers.ofFile(file));
+            credentials.authorizationHeader().ifPresent(header -> request.header("Authorization", header));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 500) {
                 throw new TrackingUnavailableException("MLflow answered " + response.statusCode() + " to the upload of "
                         + artifactPath + ": " + response.body(), null);

@@ -2,6 +2,7 @@ package dev.saesplit.train;
 
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.worker.PendingHeartbeats;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.client.WorkflowClient;
 
 import java.util.Optional;
@@ -18,14 +19,31 @@ public final class TrainingProgressReader {
 
     private final WorkflowClient client;
 
+    /**
+     * A pending training as the server sees it.
+     *
+     * @param queued   scheduled but not started: every worker's training slots are taken (or none polls the
+     *                 queue), or a retry waits out its backoff
+     * @param progress the latest heartbeated progress; empty before the first report
+     */
+    public record PendingTraining(boolean queued, Optional<TrainingProgress> progress) {
+    }
+
     public TrainingProgressReader(WorkflowClient client) {
         this.client = client;
     }
 
     /** The latest progress of the training {@code workflowId} runs now; empty if it runs none or none reported. */
     public Optional<TrainingProgress> of(String workflowId) {
-        return PendingHeartbeats.latest(client, workflowId, TRAIN_ACTIVITY, TrainingHeartbeat.class)
-                .map(TrainingHeartbeat::progress)
-                .filter(progress -> progress.totalSteps() > 0);
+        return pending(workflowId).flatMap(PendingTraining::progress);
+    }
+
+    /** The training {@code workflowId} runs now, queued or started; empty if it runs none. */
+    public Optional<PendingTraining> pending(String workflowId) {
+        return PendingHeartbeats.pending(client, workflowId, TRAIN_ACTIVITY).map(activity -> new PendingTraining(
+                activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+                PendingHeartbeats.details(client, activity, TrainingHeartbeat.class)
+                        .map(TrainingHeartbeat::progress)
+                        .filter(progress -> progress.totalSteps() > 0)));
     }
 }

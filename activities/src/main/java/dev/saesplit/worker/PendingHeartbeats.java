@@ -23,17 +23,28 @@ public final class PendingHeartbeats {
      */
     public static <T> Optional<T> latest(WorkflowClient client, String workflowId, String activityType,
                                          Class<T> details) {
+        return pending(client, workflowId, activityType).flatMap(activity -> details(client, activity, details));
+    }
+
+    /** The pending activity of {@code activityType} that {@code workflowId} runs, as the server describes it. */
+    public static Optional<PendingActivityInfo> pending(WorkflowClient client, String workflowId,
+                                                        String activityType) {
         var described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
                 DescribeWorkflowExecutionRequest.newBuilder()
                         .setNamespace(client.getOptions().getNamespace())
                         .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
                         .build());
-        for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
-            if (activityType.equals(activity.getActivityType().getName()) && activity.hasHeartbeatDetails()) {
-                return Optional.ofNullable(client.getOptions().getDataConverter().fromPayloads(0,
-                        Optional.of(activity.getHeartbeatDetails()), details, details));
-            }
+        return described.getPendingActivitiesList().stream()
+                .filter(activity -> activityType.equals(activity.getActivityType().getName()))
+                .findFirst();
+    }
+
+    /** The activity's last heartbeat details; empty before its first heartbeat. */
+    public static <T> Optional<T> details(WorkflowClient client, PendingActivityInfo activity, Class<T> details) {
+        if (!activity.hasHeartbeatDetails()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.ofNullable(client.getOptions().getDataConverter().fromPayloads(0,
+                Optional.of(activity.getHeartbeatDetails()), details, details));
     }
 }

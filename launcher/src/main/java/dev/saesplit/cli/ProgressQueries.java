@@ -21,6 +21,8 @@ final class ProgressQueries {
 
     /** The experiment workflow's stage while it caches activations. */
     static final String CACHING_STAGE = "activations";
+    /** A training waiting for a worker's training slot. */
+    static final String QUEUED_STAGE = "queued";
     private static final StageProgress WAITING = new StageProgress("waiting", TrainingProgress.NONE, false);
 
     private ProgressQueries() {
@@ -63,13 +65,19 @@ final class ProgressQueries {
         }
     }
 
-    /** A workflow that is not done may be training (a row, or the experiment's narrow SAE). */
+    /**
+     * A workflow that is not done may be training (a row, or the experiment's narrow SAE); a training no worker
+     * has started yet (all training slots taken) shows as queued.
+     */
     private static StageProgress withTraining(TrainingProgressReader training, String workflowId, StageProgress p) {
         if (p.done() || p == WAITING) {
             return p;
         }
         try {
-            return training.of(workflowId).map(t -> new StageProgress(p.stage(), t, false)).orElse(p);
+            return training.pending(workflowId)
+                    .map(t -> t.queued() ? new StageProgress(QUEUED_STAGE, TrainingProgress.NONE, false)
+                            : t.progress().map(progress -> new StageProgress(p.stage(), progress, false)).orElse(p))
+                    .orElse(p);
         } catch (RuntimeException describeFailed) {
             return p; // progress is advisory: a line without steps, nothing else
         }

@@ -13,9 +13,11 @@ import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.spec.Until;
 import dev.saesplit.stack.Stack;
+import dev.saesplit.stack.TrainingSlots;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.RunTableFormatter;
+import dev.saesplit.timing.ExperimentTimings;
 import dev.saesplit.track.SyncReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -53,6 +55,10 @@ final class RunCommand extends SaesplitSubcommand {
     @Option(names = "--no-worker", description = "Do not run a worker in this process (workers run elsewhere).")
     boolean noWorker;
 
+    @Option(names = "--max-concurrent", paramLabel = "N", description = "Trainings this process's worker runs at "
+            + "once (as 'saesplit worker --max-concurrent'). Default: one on a GPU, one per 4 cores on a CPU.")
+    Integer maxConcurrent;
+
     @Option(names = "--until", paramLabel = "STAGE", converter = UntilConverter.class,
             description = "Stop after this stage. 'narrow': cache the activations and train the narrow SAE, print "
                     + "where it is and its most frequent latents; target_latent may be left out.")
@@ -60,6 +66,7 @@ final class RunCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws Exception {
+        TrainingSlots training = trainingSlots();
         ExperimentSpec spec = SpecParser.parse(file, until, new SpecArtifactsCheck());
         String yaml = Files.readString(file);
         PrintWriter out = out();
@@ -70,7 +77,7 @@ final class RunCommand extends SaesplitSubcommand {
         try (Stack stack = saesplit.openStack()) {
             new ExperimentStore(stack.database().dataSource()).submit(spec, yaml, file.toString());
             if (!noWorker) {
-                stack.startWorker(TaskQueues.all());
+                stack.startWorker(TaskQueues.all(), training);
             }
             ExperimentWorkflow workflow = ExperimentLaunch.start(stack.client(), workflowId, launched);
             out.printf("experiment '%s' running as workflow %s%s%n", spec.name(), workflowId,
@@ -92,7 +99,16 @@ final class RunCommand extends SaesplitSubcommand {
             out.println();
             out.println(TrackingLine.describe(tracked, stack.tracking().experimentUrl(spec.name())));
             ExperimentLines.report(stack.database().dataSource(), spec.name()).ifPresent(out::println);
+            printTimings(stack.client(), workflowId, spec, out);
             return report(result, out);
+        }
+    }
+
+    private TrainingSlots trainingSlots() {
+        try {
+            return maxConcurrent == null ? TrainingSlots.forThisMachine() : TrainingSlots.onThisMachine(maxConcurrent);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(command.commandLine(), e.getMessage());
         }
     }
 
@@ -113,6 +129,17 @@ final class RunCommand extends SaesplitSubcommand {
                 throw new ExperimentFailedException("experiment '" + spec.name() + "' failed: "
                         + Failures.rootMessage(cause), cause);
             }
+        }
+    }
+
+    /** Wall time against compute per stage, from the workflows' histories; left out if they cannot be read. */
+    private static void printTimings(WorkflowClient client, String workflowId, ExperimentSpec spec, PrintWriter out) {
+        try {
+            ExperimentTimings.read(client, workflowId, spec.runs().stream()
+                            .map(row -> WorkflowIds.run(spec.name(), row.id())).toList())
+                    .ifPresent(timings -> out.print("\n" + ExperimentTimings.format(timings)));
+        } catch (RuntimeException historyUnavailable) {
+            out.println("(stage timings unavailable: " + Failures.rootMessage(historyUnavailable) + ")");
         }
     }
 

@@ -65,6 +65,15 @@ public final class SaesplitCommand {
     public static CommandLine commandLine(Map<String, String> environment, boolean debug) {
         CommandLine commandLine = new CommandLine(new SaesplitCommand(environment));
         commandLine.registerConverter(Path.class, SaesplitCommand::path);
+        // A bad option is one line naming it; the usage is one --help away rather than printed under it.
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("saesplit " + cmd.getCommandName() + ": "
+                    + Redaction.redact(TerminalText.paragraph(String.valueOf(e.getMessage())))
+                    + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            cmd.getErr().flush();
+            return USAGE_ERROR;
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             // Messages carry user text (spec values, tokens) and server addresses: no control characters, no secrets.

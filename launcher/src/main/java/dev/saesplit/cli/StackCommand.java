@@ -5,6 +5,7 @@ import dev.saesplit.stack.MlflowServer;
 import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.stack.PythonEnvironment;
 import dev.saesplit.stack.ServerProcess;
+import dev.saesplit.stack.ServiceChecks;
 import dev.saesplit.stack.TemporalServer;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
@@ -113,7 +114,10 @@ final class StackCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show what the dev stack runs.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {"Show which Temporal (address, "
+            + "namespace, TLS), PostgreSQL, MLflow and artifact store this environment uses and whether each "
+            + "answers, then what the dev stack runs.", "Secrets are never shown: passwords are masked, an API key "
+            + "is only said to be set."})
     static final class Status extends StackSubcommand {
 
         /** Whether 'stack down' here can stop it. */
@@ -125,6 +129,9 @@ final class StackCommand {
         public Integer call() {
             DatabaseConfig config = config();
             PrintWriter out = out();
+            ServiceChecks.lines(stack.saesplit.environment(), stateDir()).forEach(out::println);
+            out.println();
+            out.println("dev stack (state directory " + stateDir() + "):");
             out.println(LocalPostgres.runningPort(config.localDataDir()).map(p -> "PostgreSQL  running on 127.0.0.1:" + p)
                     .orElse("PostgreSQL  stopped (commands start it on demand)"));
             List<Long> users = LocalStackLease.liveUsers(stateDir());

@@ -10,6 +10,7 @@ import dev.saesplit.pipeline.FailureClassifyingInterceptor;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.record.RunTableActivitiesImpl;
 import dev.saesplit.run.SplitRunWorkflowImpl;
+import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
 import dev.saesplit.track.TrackingActivitiesImpl;
@@ -35,9 +36,6 @@ import java.util.function.Supplier;
  */
 public final class PipelineWorkers {
 
-    /** Training uses every core (or the GPU): one training at a time per worker. */
-    private static final int TRAINING_SLOTS = 1;
-
     /**
      * Training progress travels in heartbeat details, which the SDK sends at most this often (by default 80 % of
      * the heartbeat timeout, too slow for a live progress line).
@@ -49,10 +47,12 @@ public final class PipelineWorkers {
 
     /**
      * A factory with workers for {@code queues} (full queue names), not yet started. Experiments with an upstream
-     * DAG ({@code activations.after}) run it on the Airflow {@code airflow} connects to, asked for only then.
+     * DAG ({@code activations.after}) run it on the Airflow {@code airflow} connects to, asked for only then. The
+     * gpu worker runs at most {@code training.slots()} trainings at once; rows beyond that wait in the queue.
      */
     public static WorkerFactory create(WorkflowClient client, Collection<String> queues, ArtifactStore artifacts,
-                                       DataSource database, Supplier<AirflowClient> airflow) {
+                                       DataSource database, Supplier<AirflowClient> airflow,
+                                       TrainingSlots training) {
         WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(new FailureClassifyingInterceptor()).build());
         if (queues.contains(TaskQueues.CPU)) {
@@ -69,8 +69,11 @@ public final class PipelineWorkers {
         }
         if (queues.contains(TaskQueues.GPU)) {
             Worker gpu = factory.newWorker(TaskQueues.GPU, WorkerOptions.newBuilder()
-                    .setMaxConcurrentActivityExecutionSize(TRAINING_SLOTS)
+                    .setMaxConcurrentActivityExecutionSize(training.slots())
                     .setMaxHeartbeatThrottleInterval(PROGRESS_INTERVAL).build());
+            if (training.slots() > 1) {
+                ComputeDevice.limitIntraOpThreads(training.threadsPerTraining());
+            }
             gpu.registerActivitiesImplementations(new TrainingActivitiesImpl(artifacts, new MetricsRecorder(database)),
                     new LanguageModelTrainingActivitiesImpl(artifacts));
         }

@@ -6,12 +6,12 @@ import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.track.MlflowBackend;
+import dev.saesplit.track.MlflowCredentials;
 import dev.saesplit.track.TrackingSync;
 import dev.saesplit.track.TrackingSyncLoop;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 
 import java.nio.file.Path;
@@ -68,6 +68,7 @@ public final class Stack implements AutoCloseable {
         }
         TemporalServer temporal = null;
         try {
+            TemporalConnection connection = TemporalConnection.fromEnvironment(environment);
             String address = environment.getOrDefault("TEMPORAL_ADDRESS", "").trim();
             if (address.isEmpty()) {
                 // Detached: other commands may attach to it, and one killed outright must not take it along.
@@ -77,9 +78,9 @@ public final class Stack implements AutoCloseable {
                 temporal = TemporalServer.external(address);
             }
             WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-                    WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+                    connection.stubsOptions(temporal.address()));
             WorkflowClient client = WorkflowClient.newInstance(stubs,
-                    WorkflowClientOptions.newBuilder().setNamespace(TemporalServer.NAMESPACE).build());
+                    WorkflowClientOptions.newBuilder().setNamespace(connection.namespace()).build());
             ArtifactStore artifacts = ArtifactStore.inStateDirectory(stateDir, database.dataSource());
             return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir, lease);
         } catch (RuntimeException e) {
@@ -97,9 +98,14 @@ public final class Stack implements AutoCloseable {
      * data to MLflow in the background.
      */
     public void startWorker(Collection<String> queues) {
+        startWorker(queues, TrainingSlots.forThisMachine());
+    }
+
+    /** As above, running at most {@code training.slots()} trainings at once. */
+    public void startWorker(Collection<String> queues, TrainingSlots training) {
         artifacts.removeStaleStaging(); // writes of a killed worker; live writers hold a lock and are left alone
         workers = PipelineWorkers.create(client, queues, artifacts, database.dataSource(),
-                () -> AirflowServer.forEnvironment(environment, stateDir).client());
+                () -> AirflowServer.forEnvironment(environment, stateDir).client(), training);
         workers.start();
         if (queues.contains(TaskQueues.CPU)) {
             trackingLoop = TrackingSyncLoop.start(tracking(), Duration.ofSeconds(2));
@@ -113,7 +119,8 @@ public final class Stack implements AutoCloseable {
     public synchronized TrackingSync tracking() {
         if (tracking == null) {
             mlflow = MlflowServer.forEnvironment(environment, stateDir, new PythonEnvironment(ProjectRoot.get()));
-            tracking = new TrackingSync(database.dataSource(), new MlflowBackend(mlflow.trackingUri()),
+            tracking = new TrackingSync(database.dataSource(), new MlflowBackend(mlflow.trackingUri(),
+                    MlflowCredentials.fromEnvironment(environment)),
                     TrackingContexts.current(), artifacts.root());
         }
         return tracking;

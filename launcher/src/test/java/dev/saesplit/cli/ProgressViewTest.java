@@ -27,4 +27,10 @@ class ProgressViewTest {
         assertEquals("experiment   activations", ProgressView.render("experiment",
                 new StageProgress("activations", TrainingProgress.NONE, false)));
     }
+
+    @Test
+    void aTrainingWaitingForAWorkerSlotIsQueuedWithoutABar() {
+        assertEquals("run 4        queued", ProgressView.render("run 4",
+                new StageProgress(ProgressQueries.QUEUED_STAGE, TrainingProgress.NONE, false)).strip());
+    }
 }

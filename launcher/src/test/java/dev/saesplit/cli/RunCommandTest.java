@@ -63,6 +63,7 @@ class RunCommandTest {
         assertEquals(0, report.exitCode(), report.err());
         assertEquals(page.toString(), report.out().strip(), "an unchanged experiment's report is the same file");
         assertTracked(table);
+        assertStageTimings(first.out());
         assertGoodSaes(CliRun.of(env, "table", "quickstart", "--format", "json"));
 
         CliRun again = CliRun.of(env, "run", quickstart);
@@ -90,6 +91,32 @@ class RunCommandTest {
             assertEquals(row.get(truth), row.get(verdict), "behaviour agrees with the ground truth: " + line);
             assertTrue(row.get(reason).length() > 10, "a reason: " + line);
         }
+    }
+
+    /**
+     * The summary's timings are there for every stage and consistent: a stage's compute is at most its wall time
+     * × the rows that may run at once (the quickstart's max_parallel_runs, 2), and the overhead is a share.
+     */
+    private static void assertStageTimings(String output) {
+        java.util.regex.Pattern stage = java.util.regex.Pattern.compile(
+                "(?m)^(\\w+) +([0-9.]+) s +([0-9.]+) s +([0-9.]+)x +([0-9.]+)%$");
+        Map<String, double[]> stages = new java.util.HashMap<>();
+        var m = stage.matcher(output);
+        while (m.find()) {
+            stages.put(m.group(1), new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))});
+        }
+        assertEquals(Set.of("cache", "narrow", "filter", "init", "train", "evaluate", "report", "record"),
+                stages.keySet(), output);
+        stages.forEach((name, wallCompute) -> assertTrue(wallCompute[1] <= wallCompute[0] * 2 + 0.01,
+                name + ": compute " + wallCompute[1] + " s over wall " + wallCompute[0] + " s × 2 rows"));
+        var overall = java.util.regex.Pattern.compile("(?m)^experiment ([0-9.]+) s wall, ([0-9.]+) s with an "
+                + "activity running, ([0-9.]+) s compute: orchestration overhead ([0-9.]+) %$").matcher(output);
+        assertTrue(overall.find(), output);
+        double wall = Double.parseDouble(overall.group(1));
+        double busy = Double.parseDouble(overall.group(2));
+        assertTrue(busy <= wall + 0.01 && busy <= Double.parseDouble(overall.group(3)) + 0.01, overall.group());
+        assertEquals(100 * (1 - busy / wall), Double.parseDouble(overall.group(4)), 0.2, overall.group());
+        assertTrue(stages.get("train")[1] > 1, "training is most of the compute: " + overall.group());
     }
 
     /** Explained variance on each SAE's own training data: all held-out tokens, or the target's for filtered rows. */

@@ -6,7 +6,6 @@ import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.run.SplitRunWorkflow;
-import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
@@ -14,10 +13,7 @@ import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactoryOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExperimentWorkflowTest {
 
-    private static final String SPEC = """
+    static final String SPEC = """
             name: wiring
             activations: {source: synthetic, d_in: 16, features: 32, parents: 2, tokens: 100k}
             narrow_sae: {width: 8, tokens: 50k, seed: 3}
@@ -54,17 +50,7 @@ class ExperimentWorkflowTest {
 
     @BeforeEach
     void startWorkers() {
-        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new FailureClassifyingInterceptor()).build())
-                .build());
-        Worker cpu = env.newWorker(TaskQueues.CPU);
-        cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
-        cpu.registerActivitiesImplementations(fake.new Activations(), fake.new Init(), fake.new Filter(),
-                fake.new Evaluation(), fake.new RunTable(), fake.new Tracking());
-        // Training is only served on the gpu queue: a workflow routing it elsewhere would never finish.
-        env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(fake.new Training());
-        env.start();
+        env = fake.startEnvironment(fake.new Training());
         client = env.getWorkflowClient();
     }
 

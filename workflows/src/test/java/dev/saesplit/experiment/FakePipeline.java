@@ -11,6 +11,13 @@ import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.BadInput;
+import dev.saesplit.pipeline.FailureClassifyingInterceptor;
+import dev.saesplit.pipeline.TaskQueues;
+import dev.saesplit.run.SplitRunWorkflowImpl;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.record.RunTableActivities;
@@ -66,6 +73,24 @@ final class FakePipeline {
     volatile String blockedRow;
     final CountDownLatch blockedRowEntered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+
+    /**
+     * A started test server running both workflows on the cpu queue with these stand-ins, and {@code training} on
+     * the gpu queue only (a workflow routing training elsewhere would never finish).
+     */
+    TestWorkflowEnvironment startEnvironment(TrainingActivities training) {
+        TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new FailureClassifyingInterceptor()).build())
+                .build());
+        Worker cpu = env.newWorker(TaskQueues.CPU);
+        cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
+        cpu.registerActivitiesImplementations(new Activations(), new Init(), new Filter(), new Evaluation(),
+                new RunTable(), new Tracking());
+        env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(training);
+        env.start();
+        return env;
+    }
 
     static ArtifactRef artifact(String kind, String key) {
         return new ArtifactRef(kind, key, "file:///artifacts/" + kind + "/" + key, "hash-" + key);

@@ -1,0 +1,17 @@
+# A saesplit worker: the launcher jar and its libraries (libtorch's CPU build included) on a JRE.
+ARG MAVEN_IMAGE
+ARG JRE_IMAGE
+FROM ${MAVEN_IMAGE} AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -DskipTests package
+
+FROM ${JRE_IMAGE}
+RUN useradd --system --home /var/lib/saesplit saesplit && mkdir -p /var/lib/saesplit /srv/saesplit/artifacts \
+    && chown saesplit /var/lib/saesplit /srv/saesplit/artifacts
+COPY --from=build /src/launcher/target/saesplit.jar /opt/saesplit/saesplit.jar
+COPY --from=build /src/launcher/target/lib /opt/saesplit/lib
+COPY --from=build /src/migrations /opt/saesplit/migrations
+USER saesplit
+ENTRYPOINT ["java", "-Dsaesplit.root=/opt/saesplit", "-jar", "/opt/saesplit/saesplit.jar"]
+CMD ["worker", "--queues", "cpu"]
