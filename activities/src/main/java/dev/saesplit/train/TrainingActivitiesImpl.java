@@ -24,8 +24,9 @@ import java.util.Optional;
 
 /**
  * Trains SAEs as a durable activity: the output is content-addressed (a finished training is never repeated),
- * checkpoints go to a work directory that every attempt shares, and a retried attempt resumes from the last
- * checkpoint its predecessor heartbeated — or, failing that, the newest one on disk.
+ * checkpoints go to a work directory that every attempt on this machine shares (and, with a shared artifact store,
+ * are published there for attempts on other machines), and a retried attempt resumes from the last checkpoint its
+ * predecessor heartbeated — or, failing that, the newest one on disk or published.
  */
 public final class TrainingActivitiesImpl implements TrainingActivities {
 
@@ -62,13 +63,13 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         }
         ActivityExecutionContext context = Activity.getExecutionContext();
         CheckpointStore checkpoints = new CheckpointStore(store.workDirectory(KIND, key).resolve("checkpoints"),
-                CHECKPOINTS_KEPT);
+                CHECKPOINTS_KEPT, store.publishedCheckpoints(KIND, key, CHECKPOINTS_KEPT));
         Optional<CheckpointInfo> resumeFrom = resumePoint(context, checkpoints);
         TrainerConfig config = trainerConfig(r);
         TrainingHeartbeat first = resumeFrom
                 .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
                 .orElse(TrainingHeartbeat.NONE);
-        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(r.data()));
+        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(store.localCopy(r.data().artifact())));
              ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
                      ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
@@ -76,7 +77,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
             try (SaeTrainer trainer = resumeFrom.isPresent()
                     ? SaeTrainer.resume(config, resumeFrom.get(), stream, reporter, Optional.of(checkpoints))
-                    : SaeTrainer.start(config, SaeLensFormat.read(ArtifactStore.directory(r.initial().artifact())),
+                    : SaeTrainer.start(config, SaeLensFormat.read(store.localCopy(r.initial().artifact())),
                     stream, reporter, Optional.of(checkpoints))) {
                 trainer.run();
                 ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("train", r.experiment(), r.runId()),
@@ -123,8 +124,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     /** All of {@code data}, or the filtered view of it (which leaves closing {@code data} to the caller). */
-    private static ActivationSource rowsToTrainOn(ActivationSource data, TrainRequest r) {
-        return r.filtered() == null ? data : FilterActivitiesImpl.open(data, r.filtered());
+    private ActivationSource rowsToTrainOn(ActivationSource data, TrainRequest r) {
+        return r.filtered() == null ? data : FilterActivitiesImpl.open(data, store.localCopy(r.filtered().artifact()));
     }
 
     static TrainerConfig trainerConfig(TrainRequest r) {

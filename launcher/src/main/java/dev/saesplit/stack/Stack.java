@@ -1,6 +1,7 @@
 package dev.saesplit.stack;
 
 import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.ArtifactStoreConfig;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalStackLease;
@@ -80,7 +81,8 @@ public final class Stack implements AutoCloseable {
                     WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
             WorkflowClient client = WorkflowClient.newInstance(stubs,
                     WorkflowClientOptions.newBuilder().setNamespace(TemporalServer.NAMESPACE).build());
-            ArtifactStore artifacts = ArtifactStore.inStateDirectory(stateDir, database.dataSource());
+            ArtifactStore artifacts = ArtifactStore.configured(ArtifactStoreConfig.fromEnvironment(environment),
+                    stateDir, database.dataSource());
             return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir, lease);
         } catch (RuntimeException e) {
             if (temporal != null) {
