@@ -119,7 +119,7 @@ public final class ArtifactStore {
         if (isShared(ref.get())) {
             return shared.get().stillPublished(ref.get()); // its local copy is checked whenever it is made
         }
-        Path dir = Path.of(URI.create(ref.get().uri()));
+        Path dir = fileOf(ref.get());
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
@@ -140,7 +140,7 @@ public final class ArtifactStore {
         if (isShared(ref)) {
             return shared.get().stillPublished(ref);
         }
-        Path dir = Path.of(URI.create(ref.uri()));
+        Path dir = fileOf(ref);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
@@ -173,7 +173,7 @@ public final class ArtifactStore {
                 checks.add(shared.get().check(ref));
                 continue;
             }
-            Path dir = Path.of(URI.create(ref.uri()));
+            Path dir = fileOf(ref);
             if (!Files.isDirectory(dir)) {
                 checks.add(new ArtifactCheck(ref, dir, ArtifactCheck.Status.MISSING, "the directory is gone"));
                 continue;
@@ -221,7 +221,7 @@ public final class ArtifactStore {
      * store: an artifact directory replaced by a link to elsewhere is refused rather than read.
      */
     public static Path directory(ArtifactRef ref) {
-        Path dir = Path.of(URI.create(ref.uri()));
+        Path dir = fileOf(ref);
         if (!Files.isDirectory(dir)) {
             throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "the artifact directory is gone");
         }
@@ -282,6 +282,19 @@ public final class ArtifactStore {
             throw new ArtifactOutsideRootException(path, real, realRoot);
         }
         return real;
+    }
+
+    /**
+     * The local directory a {@code file:} URI names. Any other URI was recorded by workers with another
+     * {@code SAESPLIT_ARTIFACTS}, and is refused with a message saying so.
+     */
+    private static Path fileOf(ArtifactRef ref) {
+        if (!ref.uri().startsWith("file:")) {
+            throw new ArtifactConfigException("artifact " + ref.kind() + "/" + ref.key() + " is recorded at "
+                    + ref.uri() + ", outside the store this process uses; set " + ArtifactStoreConfig.VARIABLE
+                    + " as the workers that produced it had it");
+        }
+        return Path.of(URI.create(ref.uri()));
     }
 
     private boolean isShared(ArtifactRef ref) {

@@ -73,17 +73,23 @@ public record ArtifactStoreConfig(Optional<SharedStorage> storage, long localCop
         URI trackingUri = tracking.isEmpty() ? null : URI.create(tracking);
         URI server;
         if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
-            if (trackingUri == null || trackingUri.getRawAuthority() == null) {
+            if (trackingUri == null || trackingUri.getHost() == null) {
                 throw bad(value, "it names no server, and MLFLOW_TRACKING_URI names no HTTP server either");
             }
-            server = URI.create(trackingUri.getScheme() + "://" + trackingUri.getRawAuthority());
-        } else if (uri.getPort() < 0) {
-            throw bad(value, "name the server as host:port");
+            server = URI.create(trackingUri.getScheme() + "://" + hostAndPort(trackingUri));
+        } else if (uri.getPort() < 0 || uri.getHost() == null || uri.getRawUserInfo() != null) {
+            throw bad(value, "name the server as host:port, with credentials in MLFLOW_TRACKING_TOKEN or "
+                    + "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD");
         } else {
-            boolean sameServer = trackingUri != null && uri.getRawAuthority().equals(trackingUri.getRawAuthority());
-            server = URI.create((sameServer ? trackingUri.getScheme() : "http") + "://" + uri.getRawAuthority());
+            boolean sameServer = trackingUri != null && hostAndPort(uri).equals(hostAndPort(trackingUri));
+            server = URI.create((sameServer ? trackingUri.getScheme() : "http") + "://" + hostAndPort(uri));
         }
         return new MlflowArtifactProxy(server, prefix, authorization(env));
+    }
+
+    /** {@code host:port} without any user information, which never reaches a message. */
+    private static String hostAndPort(URI uri) {
+        return uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     /** The {@code Authorization} header MLflow's clients would send; the secret is registered for redaction. */

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,11 +159,7 @@ public final class LocalCopies {
         Path temp = Files.createTempFile(root, StagedDirectory.PREFIX + "note-", NOTE_SUFFIX);
         try {
             JSON.writeValue(temp.toFile(), content);
-            try {
-                Files.move(temp, note, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, note, StandardCopyOption.REPLACE_EXISTING);
-            }
+            StagedDirectory.moveIntoPlace(temp, note);
         } finally {
             Files.deleteIfExists(temp);
         }

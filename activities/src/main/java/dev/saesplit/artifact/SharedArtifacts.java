@@ -50,8 +50,14 @@ final class SharedArtifacts {
             String hash = DirectoryDigest.of(output);
             uploads.publish(output, location, name, hash);
             ArtifactRef mine = new ArtifactRef(kind, key, storage().uri(location + "/" + name), hash);
-            ArtifactRef standing = index.recordFirst(mine, DirectoryDigest.quick(output), LocalCopies.sizeOf(output),
-                    provenance);
+            String quick = DirectoryDigest.quick(output);
+            long size = LocalCopies.sizeOf(output);
+            ArtifactRef standing = index.recordFirst(mine, quick, size, provenance);
+            if (!holds(standing)) {
+                // Recorded by a local store before this installation shared one, and not found: replaced.
+                index.record(mine, quick, size, provenance);
+                standing = mine;
+            }
             if (!standing.uri().equals(mine.uri())) {
                 LOG.log(System.Logger.Level.INFO, "{0}/{1} was published first by another producer as {2}; "
                         + "withdrawing this one''s copy", kind, key, standing.uri());

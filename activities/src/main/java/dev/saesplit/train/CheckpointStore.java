@@ -70,6 +70,11 @@ public final class CheckpointStore {
         return root;
     }
 
+    /** Whether checkpoints are published to a shared store as well as written here. */
+    public boolean publishes() {
+        return published.isPresent();
+    }
+
     /**
      * The newest complete checkpoint, if any: the newest local one, unless a newer one is published to the shared
      * store, which is then downloaded (checked against its content hash) into this store first.

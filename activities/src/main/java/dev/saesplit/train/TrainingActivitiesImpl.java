@@ -110,11 +110,14 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     /**
      * The later of the previous attempt's heartbeated checkpoint and the newest checkpoint in the work directory.
      * Heartbeats reach the server throttled, so the newest checkpoint on disk can be ahead of the last one the
-     * server saw; the heartbeat matters when the retry runs on another machine sharing the storage.
+     * server saw; the heartbeat matters when the retry runs on another machine sharing the storage. With a shared
+     * artifact store, a heartbeated path outside this machine's work directory is another machine's and is not
+     * followed: the published checkpoints are at least as new.
      */
     private static Optional<CheckpointInfo> resumePoint(ActivityExecutionContext context, CheckpointStore checkpoints) {
         Optional<CheckpointInfo> heartbeated = context.getHeartbeatDetails(TrainingHeartbeat.class)
                 .filter(h -> !h.checkpoint().isEmpty() && Files.isDirectory(Path.of(h.checkpoint())))
+                .filter(h -> !checkpoints.publishes() || Path.of(h.checkpoint()).startsWith(checkpoints.root()))
                 .map(h -> new CheckpointInfo(Path.of(h.checkpoint()), h.step()));
         Optional<CheckpointInfo> onDisk = checkpoints.latest();
         if (heartbeated.isPresent() && onDisk.isPresent()) {

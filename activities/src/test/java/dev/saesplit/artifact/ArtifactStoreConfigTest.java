@@ -55,6 +55,11 @@ class ArtifactStoreConfigTest {
 
         assertEquals("MLflow artifact proxy mlflow-artifacts://127.0.0.1:5000/saesplit (via http://127.0.0.1:5000)",
                 storage.describe());
+        SharedStorage withUserInfo = ArtifactStoreConfig.fromEnvironment(Map.of("SAESPLIT_ARTIFACTS",
+                "mlflow-artifacts:/saesplit", "MLFLOW_TRACKING_URI", "https://lab:hunter22@mlflow.lab")).storage()
+                .orElseThrow();
+        assertEquals("MLflow artifact proxy mlflow-artifacts://mlflow.lab/saesplit (via https://mlflow.lab)",
+                withUserInfo.describe(), "a password in the tracking URI never reaches a message");
     }
 
     @Test
