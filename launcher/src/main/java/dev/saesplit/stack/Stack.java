@@ -58,6 +58,7 @@ public final class Stack implements AutoCloseable {
     /** Opens the stack the environment describes, starting what is not running. */
     public static Stack open(Map<String, String> environment) {
         DatabaseConfig config = DatabaseConfig.fromEnvironment(environment);
+        ArtifactStoreConfig artifactConfig = ArtifactStoreConfig.fromEnvironment(environment); // before starting anything
         Path stateDir = config.stateDir().toAbsolutePath().normalize();
         LocalStackLease lease = LocalStackLease.acquire(stateDir);
         Database database;
@@ -81,8 +82,7 @@ public final class Stack implements AutoCloseable {
                     WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
             WorkflowClient client = WorkflowClient.newInstance(stubs,
                     WorkflowClientOptions.newBuilder().setNamespace(TemporalServer.NAMESPACE).build());
-            ArtifactStore artifacts = ArtifactStore.configured(ArtifactStoreConfig.fromEnvironment(environment),
-                    stateDir, database.dataSource());
+            ArtifactStore artifacts = ArtifactStore.configured(artifactConfig, stateDir, database.dataSource());
             return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir, lease);
         } catch (RuntimeException e) {
             if (temporal != null) {
