@@ -1,7 +1,6 @@
 package dev.saesplit.artifact;
 
 import dev.saesplit.pipeline.ArtifactRef;
-import dev.saesplit.store.DatabaseUnavailableException;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -9,21 +8,21 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * Content-addressed activity outputs in a local directory ({@code <root>/<kind>/<key>/}), recorded in
- * PostgreSQL's {@code artifacts} table with their content hash and a cheap fingerprint ({@link DirectoryDigest}).
- * An output is written to a {@link StagedDirectory}, fsynced and renamed into place only when complete, so a
- * crash never leaves a half-written artifact where a reader would find it. Before a recorded output is reused
- * its fingerprint is checked; one that no longer matches is removed and produced again.
+ * Content-addressed activity outputs, recorded in PostgreSQL's {@code artifacts} table with their content hash and a
+ * cheap fingerprint ({@link DirectoryDigest}). By default they live in a local directory
+ * ({@code <root>/<kind>/<key>/}): an output is written to a {@link StagedDirectory}, fsynced and renamed into place
+ * only when complete, so a crash never leaves a half-written artifact where a reader would find it. Before a
+ * recorded output is reused its fingerprint is checked; one that no longer matches is removed and produced again.
+ *
+ * <p>With a {@link SharedStorage} (a shared directory or MLflow's artifact proxy; see
+ * {@link ArtifactStoreConfig}), outputs are published there instead, so workers on other machines can use them
+ * ({@link SharedArtifacts}): callers get a local directory from {@link #localCopy}, a verified copy kept under
+ * {@code <root>/copies}, and checkpoints are published too ({@link #publishedCheckpoints}).
  */
 public final class ArtifactStore {
 
@@ -36,18 +35,50 @@ public final class ArtifactStore {
     private static final System.Logger LOG = System.getLogger(ArtifactStore.class.getName());
     /** Deep enough to reach checkpoint staging: {@code work/<kind>/<key>/checkpoints/.tmp-…}. */
     private static final int STAGING_DEPTH = 5;
+    private static final String COPIES = "copies";
 
     private final Path root;
-    private final DataSource database;
+    private final ArtifactIndex index;
+    private final Optional<SharedArtifacts> shared;
 
+    /** A store in the local directory {@code root}. */
     public ArtifactStore(Path root, DataSource database) {
         this.root = root.toAbsolutePath().normalize();
-        this.database = database;
+        this.index = new ArtifactIndex(database);
+        this.shared = Optional.empty();
+    }
+
+    /**
+     * A store publishing to {@code storage}, keeping up to {@code localCopyBytes} of copies for this machine under
+     * {@code root}, which also holds work directories (checkpoints are written there first).
+     */
+    public ArtifactStore(Path root, DataSource database, SharedStorage storage, long localCopyBytes) {
+        this.root = root.toAbsolutePath().normalize();
+        this.index = new ArtifactIndex(database);
+        this.shared = Optional.of(new SharedArtifacts(storage,
+                new LocalCopies(this.root.resolve(COPIES), localCopyBytes), index));
     }
 
     /** The store every saesplit process of one installation shares: {@code artifacts/} in its state directory. */
     public static ArtifactStore inStateDirectory(Path stateDir, DataSource database) {
         return new ArtifactStore(stateDir.resolve("artifacts"), database);
+    }
+
+    /**
+     * The store {@code config} names: its shared storage, with this machine's local directory ({@code artifacts/}
+     * in the state directory) for copies and work; or that local directory alone.
+     */
+    public static ArtifactStore configured(ArtifactStoreConfig config, Path stateDir, DataSource database) {
+        Path local = stateDir.resolve("artifacts");
+        return config.storage().map(s -> new ArtifactStore(local, database, s, config.localCopyBytes()))
+                .orElseGet(() -> new ArtifactStore(local, database));
+    }
+
+    /** One line for people: where outputs go and, for a shared store, where this machine keeps its copies. */
+    public String describe() {
+        return shared.map(s -> s.storage().describe() + "; local copies in " + s.copies().root() + " (at most "
+                        + s.copies().maxBytes() / (1L << 20) + " MiB)")
+                .orElse("local directory " + root);
     }
 
     /**
@@ -60,6 +91,9 @@ public final class ArtifactStore {
         if (existing.isPresent()) {
             return existing.get();
         }
+        if (shared.isPresent()) {
+            return shared.get().produce(kind, key, provenance, producer);
+        }
         Path target = root.resolve(kind).resolve(key);
         if (!Files.isDirectory(target)) {
             write(target, producer);
@@ -67,7 +101,7 @@ public final class ArtifactStore {
         // A directory here that is not recorded was renamed into place complete by an attempt that stopped
         // before recording it; staging guarantees it is whole.
         ArtifactRef ref = new ArtifactRef(kind, key, target.toUri().toString(), DirectoryDigest.of(target));
-        record(ref, DirectoryDigest.quick(target), sizeOf(target), provenance);
+        index.record(ref, DirectoryDigest.quick(target), LocalCopies.sizeOf(target), provenance);
         return ref;
     }
 
@@ -78,11 +112,14 @@ public final class ArtifactStore {
      * where {@code find} would discard the whole cache).
      */
     public Optional<ArtifactRef> findForRepair(String kind, String key) {
-        Optional<ArtifactRef> ref = lookUp(kind, key).map(Recorded::ref);
+        Optional<ArtifactRef> ref = index.lookUp(kind, key).map(ArtifactIndex.Recorded::ref);
         if (ref.isEmpty()) {
             return Optional.empty();
         }
-        Path dir = Path.of(URI.create(ref.get().uri()));
+        if (isShared(ref.get())) {
+            return shared.get().stillPublished(ref.get()); // its local copy is checked whenever it is made
+        }
+        Path dir = fileOf(ref.get());
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
@@ -95,12 +132,15 @@ public final class ArtifactStore {
      * fingerprint. One that does not match is removed (and its record forgotten), so the caller produces it again.
      */
     public Optional<ArtifactRef> find(String kind, String key) {
-        Optional<Recorded> recorded = lookUp(kind, key);
+        Optional<ArtifactIndex.Recorded> recorded = index.lookUp(kind, key);
         if (recorded.isEmpty()) {
             return Optional.empty();
         }
         ArtifactRef ref = recorded.get().ref();
-        Path dir = Path.of(URI.create(ref.uri()));
+        if (isShared(ref)) {
+            return shared.get().stillPublished(ref);
+        }
+        Path dir = fileOf(ref);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
@@ -109,7 +149,7 @@ public final class ArtifactStore {
         if (recorded.get().quickDigest() == null) {
             // Recorded before fingerprints existed: check the full hash once, then keep the fingerprint.
             if (DirectoryDigest.of(dir).equals(ref.contentHash())) {
-                updateQuickDigest(ref, quick);
+                index.updateQuickDigest(ref, quick);
                 return Optional.of(ref);
             }
         } else if (quick.equals(recorded.get().quickDigest())) {
@@ -127,9 +167,13 @@ public final class ArtifactStore {
      */
     public List<ArtifactCheck> verify(Optional<String> experiment) {
         List<ArtifactCheck> checks = new ArrayList<>();
-        for (Recorded recorded : recorded(experiment)) {
+        for (ArtifactIndex.Recorded recorded : index.recorded(experiment)) {
             ArtifactRef ref = recorded.ref();
-            Path dir = Path.of(URI.create(ref.uri()));
+            if (isShared(ref)) {
+                checks.add(shared.get().check(ref));
+                continue;
+            }
+            Path dir = fileOf(ref);
             if (!Files.isDirectory(dir)) {
                 checks.add(new ArtifactCheck(ref, dir, ArtifactCheck.Status.MISSING, "the directory is gone"));
                 continue;
@@ -156,11 +200,28 @@ public final class ArtifactStore {
     }
 
     /**
-     * The directory of {@code ref}, which must exist and, symlinks resolved, still be {@code <kind>/<key>} of a
+     * A local directory holding {@code ref}'s files, for reading: its own directory in a local store, or this
+     * machine's copy of a shared artifact, downloaded first if need be and checked against the recorded content
+     * hash. Do not write into it.
+     */
+    public Path localCopy(ArtifactRef ref) {
+        return isShared(ref) ? shared.get().localCopy(ref) : directory(ref);
+    }
+
+    /**
+     * The checkpoints of the work towards {@code kind}/{@code key} published to the shared store, keeping the newest
+     * {@code keep}; empty for a local store, where the work directory is all there is.
+     */
+    public Optional<PublishedCheckpoints> publishedCheckpoints(String kind, String key, int keep) {
+        return shared.map(s -> s.checkpoints(kind, key, keep));
+    }
+
+    /**
+     * The directory of {@code ref} in a local store, which must exist and, symlinks resolved, still be {@code <kind>/<key>} of a
      * store: an artifact directory replaced by a link to elsewhere is refused rather than read.
      */
     public static Path directory(ArtifactRef ref) {
-        Path dir = Path.of(URI.create(ref.uri()));
+        Path dir = fileOf(ref);
         if (!Files.isDirectory(dir)) {
             throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "the artifact directory is gone");
         }
@@ -189,9 +250,10 @@ public final class ArtifactStore {
         }
     }
 
-    /** Removes a finished output's scratch directory. */
+    /** Removes a finished output's scratch directory, and its published checkpoints. */
     public void clearWorkDirectory(String kind, String key) {
         deleteTree(root.resolve("work").resolve(kind).resolve(key));
+        shared.ifPresent(s -> s.clearWork(kind, key));
     }
 
     public Path root() {
@@ -222,6 +284,23 @@ public final class ArtifactStore {
         return real;
     }
 
+    /**
+     * The local directory a {@code file:} URI names. Any other URI was recorded by workers with another
+     * {@code SAESPLIT_ARTIFACTS}, and is refused with a message saying so.
+     */
+    private static Path fileOf(ArtifactRef ref) {
+        if (!ref.uri().startsWith("file:")) {
+            throw new ArtifactConfigException("artifact " + ref.kind() + "/" + ref.key() + " is recorded at "
+                    + ref.uri() + ", outside the store this process uses; set " + ArtifactStoreConfig.VARIABLE
+                    + " as the workers that produced it had it");
+        }
+        return Path.of(URI.create(ref.uri()));
+    }
+
+    private boolean isShared(ArtifactRef ref) {
+        return shared.isPresent() && shared.get().holds(ref);
+    }
+
     private void write(Path target, Producer producer) {
         // A second writer of the same output loses the rename and drops its copy: outputs are interchangeable.
         try (StagedDirectory staging = StagedDirectory.create(target.getParent(), target.getFileName().toString())) {
@@ -232,90 +311,13 @@ public final class ArtifactStore {
         }
     }
 
-    private void record(ArtifactRef ref, String quickDigest, long size, Provenance provenance) {
-        update("record artifact " + ref.kind() + "/" + ref.key(), """
-                INSERT INTO artifacts (kind, output_key, uri, content_hash, quick_digest, size_bytes, producer,
-                                       experiment_id, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM experiments WHERE name = ?), ?)
-                ON CONFLICT (kind, output_key) DO UPDATE SET uri = EXCLUDED.uri,
-                    content_hash = EXCLUDED.content_hash, quick_digest = EXCLUDED.quick_digest,
-                    size_bytes = EXCLUDED.size_bytes""",
-                ref.kind(), ref.key(), ref.uri(), ref.contentHash(), quickDigest, size, provenance.producer(),
-                provenance.experiment(), provenance.runId());
-    }
-
-    private void updateQuickDigest(ArtifactRef ref, String quickDigest) {
-        update("record the fingerprint of " + ref.kind() + "/" + ref.key(),
-                "UPDATE artifacts SET quick_digest = ? WHERE kind = ? AND output_key = ?",
-                quickDigest, ref.kind(), ref.key());
-    }
-
     /** Forgets a corrupted artifact and deletes its directory, so the next request produces it afresh. */
     private void discard(ArtifactRef ref, Path dir) {
-        update("forget artifact " + ref.kind() + "/" + ref.key(),
-                "DELETE FROM artifacts WHERE kind = ? AND output_key = ?", ref.kind(), ref.key());
+        index.forget(ref);
         try {
             StagedDirectory.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the corrupted artifact " + dir, e);
-        }
-    }
-
-    private record Recorded(ArtifactRef ref, String quickDigest) {
-    }
-
-    private Optional<Recorded> lookUp(String kind, String key) {
-        List<Recorded> found = query("look up artifact " + kind + "/" + key, """
-                SELECT kind, output_key, uri, content_hash, quick_digest FROM artifacts
-                WHERE kind = ? AND output_key = ?""", kind, key);
-        return found.stream().findFirst();
-    }
-
-    private List<Recorded> recorded(Optional<String> experiment) {
-        return experiment.isPresent()
-                ? query("list the artifacts of " + experiment.get(), """
-                        SELECT kind, output_key, uri, content_hash, quick_digest FROM artifacts
-                        WHERE experiment_id = (SELECT id FROM experiments WHERE name = ?)
-                        ORDER BY kind, output_key""", experiment.get())
-                : query("list the artifacts", """
-                        SELECT kind, output_key, uri, content_hash, quick_digest FROM artifacts
-                        ORDER BY kind, output_key""");
-    }
-
-    private List<Recorded> query(String what, String sql, Object... values) {
-        try (Connection c = database.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                select.setObject(i + 1, values[i]);
-            }
-            List<Recorded> rows = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Recorded(new ArtifactRef(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4)), rs.getString(5)));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void update(String what, String sql, Object... values) {
-        try (Connection c = database.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
-            }
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static long sizeOf(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -165,6 +165,18 @@ public final class StagedDirectory implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Renames the complete file {@code temp} to {@code target}, replacing what is there, atomically where the file
+     * system can: a reader opens the old file or the new one, never half of one.
+     */
+    static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** Forces every file and directory under {@code root}, and {@code root} itself, to disk. */
     static void fsyncTree(Path root) throws IOException {
         List<Path> entries;

@@ -59,7 +59,7 @@ public final class ActivationActivitiesImpl implements ActivationActivities {
         } else {
             ref = modelCaching.ensure(experiment, (ActivationSourceSpec.Model) source);
         }
-        try (ActivationSource opened = ActivationSources.open(ref)) {
+        try (ActivationSource opened = ActivationSources.open(store.localCopy(ref))) {
             String model = opened instanceof ActivationCacheReader cache ? cache.manifest().model() : "unknown";
             String hook = opened instanceof ActivationCacheReader cache ? cache.manifest().hook() : "unknown";
             return new ActivationsRef(ref, opened.dIn(), opened.tokens(), model, hook);

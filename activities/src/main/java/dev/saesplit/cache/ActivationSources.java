@@ -1,14 +1,11 @@
 package dev.saesplit.cache;
 
 import dev.saesplit.artifact.ArtifactCorruptException;
-import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheVerification;
 import dev.saesplit.data.npy.NpyActivationSource;
-import dev.saesplit.pipeline.ActivationsRef;
-import dev.saesplit.pipeline.ArtifactRef;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,19 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Opens the activations an {@link ActivationsRef} names, whichever way they are stored. */
+/** Opens activations from an artifact's local directory, whichever way they are stored. */
 public final class ActivationSources {
 
     private ActivationSources() {
     }
 
-    public static ActivationSource open(ActivationsRef activations) {
-        return open(activations.artifact());
-    }
-
-    /** Opens an activations artifact: an activation cache, or registered .npy files. */
-    public static ActivationSource open(ArtifactRef artifact) {
-        Path dir = ArtifactStore.directory(artifact);
+    /**
+     * Opens an activations artifact from its local directory ({@link dev.saesplit.artifact.ArtifactStore#localCopy}):
+     * an activation cache, or registered .npy files.
+     */
+    public static ActivationSource open(Path dir) {
         Path npyList = dir.resolve(NpyFileList.FILE_NAME);
         if (Files.isRegularFile(npyList)) {
             return NpyActivationSource.open(registeredFiles(npyList));
@@ -42,8 +37,7 @@ public final class ActivationSources {
      * The cache of activations read from a language model, whose {@link ActivationCacheReader#rowTokens()} gives
      * each row's token id, context and position; empty for other sources. Close the reader when done.
      */
-    public static Optional<ActivationCacheReader> openModelCache(ActivationsRef activations) {
-        Path dir = ArtifactStore.directory(activations.artifact());
+    public static Optional<ActivationCacheReader> openModelCache(Path dir) {
         if (Files.isRegularFile(dir.resolve(NpyFileList.FILE_NAME))) {
             return Optional.empty();
         }
@@ -53,11 +47,6 @@ public final class ActivationSources {
             return Optional.empty();
         }
         return Optional.of(reader);
-    }
-
-    /** The directory holding a synthetic source's ground truth, which is the activation cache's own. */
-    public static Path groundTruthDirectory(ActivationsRef activations) {
-        return ArtifactStore.directory(activations.artifact());
     }
 
     private static List<Path> registeredFiles(Path npyList) {

@@ -120,7 +120,7 @@ final class ModelCaching {
      * first bad one; returns whether that happened.
      */
     private boolean reopenForRepair(ArtifactRef ref, String key) {
-        Path dir = ArtifactStore.directory(ref);
+        Path dir = store.localCopy(ref);
         try (ActivationCacheReader ignored = ActivationCacheReader.open(dir, CacheVerification.CHECKSUMS)) {
             return false;
         } catch (ArtifactCorruptException corrupt) {

@@ -45,8 +45,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         ArtifactRef ref;
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {
-                SaeWeights wide = SaeLensFormat.read(ArtifactStore.directory(r.wide().artifact()));
-                try (ModelEvidence model = ModelEvidence.open(r)) {
+                SaeWeights wide = SaeLensFormat.read(store.localCopy(r.wide().artifact()));
+                try (ModelEvidence model = ModelEvidence.open(r, store.localCopy(r.data().artifact()))) {
                     JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r, wide, model));
                     if (model != null) {
                         LossRecovered.writeInto(dir, model.lossRecovered(wide));
@@ -54,7 +54,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                 }
             });
         }
-        Path dir = ArtifactStore.directory(ref);
+        Path dir = store.localCopy(ref);
         return result(JsonArtifacts.read(dir.resolve(SplitReport.FILE_NAME), SplitReport.class), ref,
                 LossRecovered.readFrom(dir));
     }
@@ -68,16 +68,17 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     }
 
     /** The row's split report; {@code model}, where the activations came from one, adds its evidence. */
-    private static SplitReport measure(EvaluationRequest r, SaeWeights wide, ModelEvidence model) {
-        Path wideDirectory = ArtifactStore.directory(r.wide().artifact());
-        Path narrowDirectory = ArtifactStore.directory(r.narrow().artifact());
+    private SplitReport measure(EvaluationRequest r, SaeWeights wide, ModelEvidence model) {
+        Path wideDirectory = store.localCopy(r.wide().artifact());
+        Path narrowDirectory = store.localCopy(r.narrow().artifact());
+        Path dataDirectory = store.localCopy(r.data().artifact());
         SaeWeights narrow = SaeLensFormat.read(narrowDirectory);
         SplitEvaluator.Subject subject = new SplitEvaluator.Subject(wide, narrow, r.targetLatent(), r.threshold(),
                 r.zeroedLatent(), r.filteredData());
         SplitEvaluator.Findings f;
-        try (ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(r.data()))) {
+        try (ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(dataDirectory))) {
             f = SplitEvaluator.evaluate(subject, heldOut, r.criteria(),
-                    HeldOutTruth.beside(ActivationSources.groundTruthDirectory(r.data()), r.data().tokens()));
+                    HeldOutTruth.beside(dataDirectory, r.data().tokens()));
         }
         Optional<SplitReport.Interpretation> interpretation = model == null ? Optional.empty()
                 : model.interpret(subject, f);

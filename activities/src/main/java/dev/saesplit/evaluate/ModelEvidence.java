@@ -13,6 +13,7 @@ import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.table.SplitOutcome;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,14 +27,17 @@ final class ModelEvidence implements AutoCloseable {
 
     private final ActivationSourceSpec.Model spec;
     private final EvaluationRequest request;
+    private final Path dataDirectory;
     private final ActivationCacheReader cache;
     private final NDManager manager;
     private final LanguageModel lm;
 
-    private ModelEvidence(ActivationSourceSpec.Model spec, EvaluationRequest request, ActivationCacheReader cache,
+    private ModelEvidence(ActivationSourceSpec.Model spec, EvaluationRequest request, Path dataDirectory,
+                          ActivationCacheReader cache,
                           NDManager manager, LanguageModel lm) {
         this.spec = spec;
         this.request = request;
+        this.dataDirectory = dataDirectory;
         this.cache = cache;
         this.manager = manager;
         this.lm = lm;
@@ -43,18 +47,19 @@ final class ModelEvidence implements AutoCloseable {
      * The model and cache behind {@code r}'s activations, or {@code null} when they were not cached from a
      * language model (synthetic or npy activations). Close it when done.
      */
-    static ModelEvidence open(EvaluationRequest r) {
+    static ModelEvidence open(EvaluationRequest r, Path dataDirectory) {
         Optional<ActivationSourceSpec.Model> spec = r.model();
         if (spec.isEmpty()) {
             return null;
         }
-        ActivationCacheReader cache = ActivationSources.openModelCache(r.data()).orElse(null);
+        ActivationCacheReader cache = ActivationSources.openModelCache(dataDirectory).orElse(null);
         if (cache == null) {
             return null;
         }
         NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
         try {
-            return new ModelEvidence(spec.get(), r, cache, manager, LanguageModel.open(spec.get(), manager));
+            return new ModelEvidence(spec.get(), r, dataDirectory, cache, manager,
+                    LanguageModel.open(spec.get(), manager));
         } catch (RuntimeException e) {
             manager.close();
             cache.close();
@@ -85,7 +90,7 @@ final class ModelEvidence implements AutoCloseable {
             return Optional.empty();
         }
         int[] children = findings.children().stream().mapToInt(SplitReport.Latent::latent).toArray();
-        try (RowRangeSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(request.data()))) {
+        try (RowRangeSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(dataDirectory))) {
             return Optional.of(Interpreter.interpret(subject, children, heldOut, cache.rowTokens().orElseThrow(),
                     new Interpreter.LanguageModel(lm.transformer(), lm.tokenizer().get(), lm.hook(),
                             LanguageModel.contextSettings(spec).prependBos()),

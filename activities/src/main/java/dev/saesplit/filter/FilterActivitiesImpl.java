@@ -53,14 +53,14 @@ public final class FilterActivitiesImpl implements FilterActivities {
             return index.value();
         }
         int parent = ((TargetLatent.MatchingParent) target).parent();
-        Path dir = ActivationSources.groundTruthDirectory(data);
+        Path dir = store.localCopy(data.artifact());
         if (!Files.exists(dir.resolve("ground_truth.json"))) {
             throw new TargetLatentException("target_latent {parent: " + parent + "} needs a synthetic source's ground "
                     + "truth, which the activations in " + dir + " do not have");
         }
         GroundTruth truth = GroundTruth.load(dir);
         float[] direction = truth.direction(truth.parents().get(parent).feature());
-        SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
+        SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
         return DecoderCosines.best(weights, direction).latent();
     }
 
@@ -77,14 +77,14 @@ public final class FilterActivitiesImpl implements FilterActivities {
         ArtifactRef ref;
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("filter", experiment, ""), dir -> {
-                SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
+                SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
                 LatentProbe probe = LatentProbe.of(weights, targetLatent);
-                try (ActivationSource source = HeldOutSplit.training(ActivationSources.open(data))) {
+                try (ActivationSource source = HeldOutSplit.training(ActivationSources.open(store.localCopy(data.artifact())))) {
                     new FilteredDataSelector(FilterConfig.withThreshold((float) threshold)).select(source, probe, dir);
                 }
             });
         }
-        FilterStatistics stats = JsonArtifacts.read(ArtifactStore.directory(ref)
+        FilterStatistics stats = JsonArtifacts.read(store.localCopy(ref)
                 .resolve(FilteredDataSelector.STATISTICS_FILE), FilterStatistics.class);
         metrics.record(experiment, "", 0, Map.of(TOKENS_SCANNED, (double) stats.tokensScanned(),
                 TOKENS_KEPT, (double) stats.tokensKept(), KEPT_FRACTION, stats.keptFraction()));
@@ -94,9 +94,9 @@ public final class FilterActivitiesImpl implements FilterActivities {
         return new FilteredDataRef(ref, targetLatent, stats.tokensScanned(), stats.tokensKept());
     }
 
-    /** The filtered view of {@code data} that {@code filtered} selects. */
-    public static ActivationSource open(ActivationSource data, FilteredDataRef filtered) {
-        return FilteredActivationSource.open(data, ArtifactStore.directory(filtered.artifact())
+    /** The filtered view of {@code data} that the filter output in {@code filteredDirectory} selects. */
+    public static ActivationSource open(ActivationSource data, Path filteredDirectory) {
+        return FilteredActivationSource.open(data, filteredDirectory
                 .resolve(FilteredDataSelector.KEPT_ROWS_FILE));
     }
 }

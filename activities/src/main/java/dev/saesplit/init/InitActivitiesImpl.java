@@ -41,7 +41,7 @@ public final class InitActivitiesImpl implements InitActivities {
         String key = outputKey(r);
         ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("init", r.experiment(), r.runId()), dir -> {
             Optional<SaeWeights> narrow = Optional.ofNullable(r.narrow())
-                    .map(n -> SaeLensFormat.read(ArtifactStore.directory(n.artifact())).withDecoderNormsFolded());
+                    .map(n -> SaeLensFormat.read(store.localCopy(n.artifact())).withDecoderNormsFolded());
             SaeConfig config = narrow.map(n -> n.config().withDSae(r.width()).forTraining()).orElseGet(() ->
                     SaeConfig.of(r.data().dIn(), r.width(), new StandardArchitecture(), r.data().model(),
                             r.data().hook()));
@@ -82,7 +82,7 @@ public final class InitActivitiesImpl implements InitActivities {
                 copyIfPresent(source.resolve(file), dir.resolve(file));
             }
             if (!hasSparsity) {
-                try (ActivationSource rows = HeldOutSplit.training(ActivationSources.open(data))) {
+                try (ActivationSource rows = HeldOutSplit.training(ActivationSources.open(store.localCopy(data.artifact())))) {
                     SaeLensFormat.writeSparsity(dir, weights.config(), FiringFrequencies.log10(weights, rows));
                 }
             }

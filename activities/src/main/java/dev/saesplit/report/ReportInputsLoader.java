@@ -26,9 +26,11 @@ import java.util.stream.Collectors;
 public final class ReportInputsLoader {
 
     private final DataSource database;
+    private final ArtifactStore store;
 
-    public ReportInputsLoader(DataSource database) {
+    public ReportInputsLoader(DataSource database, ArtifactStore store) {
         this.database = database;
+        this.store = store;
     }
 
     public ReportInputs load(ReportRequest r) {
@@ -49,14 +51,14 @@ public final class ReportInputsLoader {
             boolean trainedRow = output != null && output.sae() != null;
             boolean evaluated = output != null && output.evaluation() != null && output.evaluation().report() != null;
             rows.add(new ReportRow(row,
-                    evaluated ? Optional.of(JsonArtifacts.read(ArtifactStore.directory(output.evaluation().report())
+                    evaluated ? Optional.of(JsonArtifacts.read(store.localCopy(output.evaluation().report())
                             .resolve(SplitReport.FILE_NAME), SplitReport.class)) : Optional.empty(),
-                    trainedRow ? SaeLensFormat.readSparsity(ArtifactStore.directory(output.sae().artifact()))
+                    trainedRow ? SaeLensFormat.readSparsity(store.localCopy(output.sae().artifact()))
                             : Optional.empty(),
                     trained.get(i).curve(), Optional.ofNullable(efficiency.get(row.runId()))));
         }
         Optional<FilterStatistics> filter = Optional.ofNullable(r.filtered()).map(f -> JsonArtifacts.read(
-                ArtifactStore.directory(f.artifact()).resolve(FilteredDataSelector.STATISTICS_FILE),
+                store.localCopy(f.artifact()).resolve(FilteredDataSelector.STATISTICS_FILE),
                 FilterStatistics.class));
         return new ReportInputs(r.experiment(), new ReportRecords(database).description(r.experiment()),
                 r.narrow().width(), narrowDensity(r), filter,
@@ -67,8 +69,8 @@ public final class ReportInputsLoader {
      * The narrow SAE's recorded firing frequencies. Training records them, and registration measures them for an
      * imported SAE that came without any (SAELens's {@code save_model} writes none).
      */
-    private static float[] narrowDensity(ReportRequest r) {
-        Path dir = ArtifactStore.directory(r.narrow().artifact());
+    private float[] narrowDensity(ReportRequest r) {
+        Path dir = store.localCopy(r.narrow().artifact());
         return SaeLensFormat.readSparsity(dir).orElseThrow(() -> new ArtifactCorruptException(
                 dir.resolve(SaeLensFormat.SPARSITY_FILE), "file", "is missing from the narrow SAE's artifact"));
     }

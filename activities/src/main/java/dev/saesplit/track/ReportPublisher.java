@@ -42,15 +42,15 @@ public final class ReportPublisher {
     public Path publish(ReportRequest r) {
         ReportRecords records = new ReportRecords(database);
         records.saveRequest(r.experiment(), json(r));
-        ReportInputs inputs = new ReportInputsLoader(database).load(r);
+        ReportInputs inputs = new ReportInputsLoader(database, store).load(r);
         recordEfficiency(inputs);
         String key = OutputKey.of("report", CODE_VERSION, r.experiment(), r.narrow().artifact().contentHash(),
                 r.filtered() == null ? "" : r.filtered().artifact().contentHash(), r.rows(),
                 RunTableFormatter.format(r.experiment(), inputs.table(), RunTableFormatter.Format.CSV));
         ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("report", r.experiment(), ""),
                 dir -> ExperimentReport.write(inputs, dir));
-        Path dir = ArtifactStore.directory(ref);
-        new ReportUploads(database).queue(r, inputs, dir);
+        Path dir = store.localCopy(ref);
+        new ReportUploads(database, store).queue(r, inputs, dir);
         Path page = dir.resolve(ExperimentReport.PAGE);
         records.savePage(r.experiment(), page);
         return page;

@@ -41,8 +41,10 @@ final class ReportUploads {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource database;
+    private final ArtifactStore store;
 
-    ReportUploads(DataSource database) {
+    ReportUploads(DataSource database, ArtifactStore store) {
+        this.store = store;
         this.database = database;
     }
 
@@ -92,8 +94,8 @@ final class ReportUploads {
         return cut + "\n(cut to MLflow's description limit; see " + ExperimentReport.RUN_TABLE_CSV + ")\n";
     }
 
-    private static void addSae(List<Entry> entries, String runId, SaeRef sae, String folder) {
-        Path dir = ArtifactStore.directory(sae.artifact());
+    private void addSae(List<Entry> entries, String runId, SaeRef sae, String folder) {
+        Path dir = store.localCopy(sae.artifact());
         for (String file : SAE_FILES) {
             artifact(entries, runId, dir.resolve(file), folder + "/" + file);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.data.BatchCursor;
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.artifact.PublishedCheckpoints;
 import dev.saesplit.artifact.StagedDirectory;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.safetensors.SafetensorsWriter;
@@ -28,6 +29,10 @@ import java.util.stream.Stream;
  * even after a crash or power loss. The newest
  * {@code keep} checkpoints are kept. Inside: the SAE in SAELens layout, {@value #OPTIMIZER_FILE},
  * {@value #FIRING_FILE} and {@value #STATE_FILE}.
+ *
+ * <p>With a shared artifact store, each checkpoint is also published there once complete on local disk, and
+ * {@link #latest} downloads a published checkpoint newer than any local one: an attempt retried on another machine
+ * resumes where its predecessor got to.
  */
 public final class CheckpointStore {
 
@@ -40,13 +45,20 @@ public final class CheckpointStore {
 
     private final Path root;
     private final int keep;
+    private final Optional<PublishedCheckpoints> published;
 
     public CheckpointStore(Path root, int keep) {
+        this(root, keep, Optional.empty());
+    }
+
+    /** As above, publishing every checkpoint to {@code published} and resuming from it too. */
+    public CheckpointStore(Path root, int keep, Optional<PublishedCheckpoints> published) {
         if (keep < 1) {
             throw new IllegalArgumentException("a checkpoint store must keep at least one checkpoint, was " + keep);
         }
         this.root = root;
         this.keep = keep;
+        this.published = published;
     }
 
     /** A store keeping the two newest checkpoints. */
@@ -58,9 +70,32 @@ public final class CheckpointStore {
         return root;
     }
 
-    /** The newest complete checkpoint, if any. */
+    /** Whether checkpoints are published to a shared store as well as written here. */
+    public boolean publishes() {
+        return published.isPresent();
+    }
+
+    /**
+     * The newest complete checkpoint, if any: the newest local one, unless a newer one is published to the shared
+     * store, which is then downloaded (checked against its content hash) into this store first.
+     */
     public Optional<CheckpointInfo> latest() {
-        return list().stream().max(Comparator.comparingLong(CheckpointInfo::step));
+        Optional<CheckpointInfo> local = list().stream().max(Comparator.comparingLong(CheckpointInfo::step));
+        Optional<PublishedCheckpoints.Published> remote = published.flatMap(PublishedCheckpoints::latest);
+        if (remote.isEmpty() || local.isPresent() && local.get().step() >= remote.get().step()) {
+            return local;
+        }
+        Path target = root.resolve(stepName(remote.get().step()));
+        try {
+            Files.createDirectories(root);
+            try (StagedDirectory staging = StagedDirectory.create(root, target.getFileName().toString())) {
+                published.get().download(remote.get(), staging.directory());
+                staging.commit(target); // losing to a concurrent download of the same step leaves an equal copy
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot place checkpoint " + target, e);
+        }
+        return Optional.of(new CheckpointInfo(target, remote.get().step()));
     }
 
     /** All complete checkpoints, oldest first. */
@@ -84,7 +119,7 @@ public final class CheckpointStore {
     }
 
     CheckpointInfo write(TrainerSnapshot snapshot) {
-        Path target = root.resolve(String.format("step-%012d", snapshot.step()));
+        Path target = root.resolve(stepName(snapshot.step()));
         try {
             Files.createDirectories(root);
             if (Files.isDirectory(target)) {
@@ -101,10 +136,15 @@ public final class CheckpointStore {
                 staging.commit(target);
             }
             pruneOld();
+            published.ifPresent(p -> p.publish(target, snapshot.step()));
             return new CheckpointInfo(target, snapshot.step());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target, e);
         }
+    }
+
+    private static String stepName(long step) {
+        return String.format("step-%012d", step);
     }
 
     /** Reads the checkpoint in {@code directory}. */

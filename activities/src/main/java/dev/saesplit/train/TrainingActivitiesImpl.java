@@ -24,8 +24,9 @@ import java.util.Optional;
 
 /**
  * Trains SAEs as a durable activity: the output is content-addressed (a finished training is never repeated),
- * checkpoints go to a work directory that every attempt shares, and a retried attempt resumes from the last
- * checkpoint its predecessor heartbeated — or, failing that, the newest one on disk.
+ * checkpoints go to a work directory that every attempt on this machine shares (and, with a shared artifact store,
+ * are published there for attempts on other machines), and a retried attempt resumes from the last checkpoint its
+ * predecessor heartbeated — or, failing that, the newest one on disk or published.
  */
 public final class TrainingActivitiesImpl implements TrainingActivities {
 
@@ -62,13 +63,13 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         }
         ActivityExecutionContext context = Activity.getExecutionContext();
         CheckpointStore checkpoints = new CheckpointStore(store.workDirectory(KIND, key).resolve("checkpoints"),
-                CHECKPOINTS_KEPT);
+                CHECKPOINTS_KEPT, store.publishedCheckpoints(KIND, key, CHECKPOINTS_KEPT));
         Optional<CheckpointInfo> resumeFrom = resumePoint(context, checkpoints);
         TrainerConfig config = trainerConfig(r);
         TrainingHeartbeat first = resumeFrom
                 .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
                 .orElse(TrainingHeartbeat.NONE);
-        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(r.data()));
+        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(store.localCopy(r.data().artifact())));
              ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
                      ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
@@ -76,7 +77,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
             try (SaeTrainer trainer = resumeFrom.isPresent()
                     ? SaeTrainer.resume(config, resumeFrom.get(), stream, reporter, Optional.of(checkpoints))
-                    : SaeTrainer.start(config, SaeLensFormat.read(ArtifactStore.directory(r.initial().artifact())),
+                    : SaeTrainer.start(config, SaeLensFormat.read(store.localCopy(r.initial().artifact())),
                     stream, reporter, Optional.of(checkpoints))) {
                 trainer.run();
                 ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("train", r.experiment(), r.runId()),
@@ -109,11 +110,14 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     /**
      * The later of the previous attempt's heartbeated checkpoint and the newest checkpoint in the work directory.
      * Heartbeats reach the server throttled, so the newest checkpoint on disk can be ahead of the last one the
-     * server saw; the heartbeat matters when the retry runs on another machine sharing the storage.
+     * server saw; the heartbeat matters when the retry runs on another machine sharing the storage. With a shared
+     * artifact store, a heartbeated path outside this machine's work directory is another machine's and is not
+     * followed: the published checkpoints are at least as new.
      */
     private static Optional<CheckpointInfo> resumePoint(ActivityExecutionContext context, CheckpointStore checkpoints) {
         Optional<CheckpointInfo> heartbeated = context.getHeartbeatDetails(TrainingHeartbeat.class)
                 .filter(h -> !h.checkpoint().isEmpty() && Files.isDirectory(Path.of(h.checkpoint())))
+                .filter(h -> !checkpoints.publishes() || Path.of(h.checkpoint()).startsWith(checkpoints.root()))
                 .map(h -> new CheckpointInfo(Path.of(h.checkpoint()), h.step()));
         Optional<CheckpointInfo> onDisk = checkpoints.latest();
         if (heartbeated.isPresent() && onDisk.isPresent()) {
@@ -123,8 +127,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     /** All of {@code data}, or the filtered view of it (which leaves closing {@code data} to the caller). */
-    private static ActivationSource rowsToTrainOn(ActivationSource data, TrainRequest r) {
-        return r.filtered() == null ? data : FilterActivitiesImpl.open(data, r.filtered());
+    private ActivationSource rowsToTrainOn(ActivationSource data, TrainRequest r) {
+        return r.filtered() == null ? data : FilterActivitiesImpl.open(data, store.localCopy(r.filtered().artifact()));
     }
 
     static TrainerConfig trainerConfig(TrainRequest r) {

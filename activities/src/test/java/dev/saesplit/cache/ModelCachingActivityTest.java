@@ -56,7 +56,7 @@ class ModelCachingActivityTest {
                 FixtureModelSpec.of("blocks.1.hook_resid_post", TOKENS, 8));
         assertTrue(!otherHook.artifact().key().equals(first.artifact().key()), "the hook is part of the key");
         assertEquals(60, activities.contextsForwarded());
-        try (var tokens = ActivationSources.openModelCache(second).orElseThrow()) {
+        try (var tokens = ActivationSources.openModelCache(ArtifactStore.directory(second.artifact())).orElseThrow()) {
             assertEquals(TOKENS, tokens.rowTokens().orElseThrow().rows());
         }
     }

@@ -1,6 +1,8 @@
 package dev.saesplit.train;
 
 import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.SharedDirectory;
+import dev.saesplit.artifact.SharedStorage;
 import dev.saesplit.cache.ActivationActivitiesImpl;
 import dev.saesplit.init.InitActivitiesImpl;
 import dev.saesplit.init.InitRequest;
@@ -96,6 +98,33 @@ class TrainingActivityResumeTest {
         assertTrue(SaeLensFormat.read(ArtifactStore.directory(resumed.artifact())).bitwiseEquals(uninterrupted));
     }
 
+    @Test
+    void aRetryOnAnotherMachineWithAnEmptyHomeResumesFromTheCheckpointPublishedToTheSharedStore() throws Exception {
+        SaeWeights uninterrupted = SaeLensFormat.read(ArtifactStore.directory(
+                train(new Workspace(), null).artifact()));
+        Path sharedDirectory = TestPostgres.stateDir();
+        opened.add(() -> TestPostgres.deleteQuietly(sharedDirectory));
+        Workspace workspace = new Workspace(new SharedDirectory(sharedDirectory));
+        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        assertThrows(RuntimeException.class,
+                () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
+
+        Path otherHome = TestPostgres.stateDir();
+        opened.add(() -> TestPostgres.deleteQuietly(otherHome));
+        ArtifactStore otherMachine = new ArtifactStore(otherHome, workspace.database.dataSource(),
+                new SharedDirectory(sharedDirectory), 1L << 30);
+        TestActivityEnvironment retry = environment(new TrainingActivitiesImpl(otherMachine,
+                new MetricsRecorder(workspace.database.dataSource())));
+        SaeRef resumed = retry.newActivityStub(TrainingActivities.class).train(workspace.request());
+
+        assertEquals(List.of(40L), workspace.metricSteps("train/resumed_from_step"));
+        assertTrue(SaeLensFormat.read(otherMachine.localCopy(resumed.artifact())).bitwiseEquals(uninterrupted),
+                "weights resumed from the published checkpoint differ from the uninterrupted run's");
+        assertTrue(otherMachine.publishedCheckpoints(TrainingActivitiesImpl.KIND,
+                        TrainingActivitiesImpl.outputKey(workspace.request()), 2).orElseThrow().latest().isEmpty(),
+                "a finished training withdraws its published checkpoints");
+    }
+
     private SaeRef train(Workspace workspace, TrainingHeartbeat previousAttempt) {
         TestActivityEnvironment env = environment(workspace.activities);
         if (previousAttempt != null) {
@@ -119,10 +148,16 @@ class TrainingActivityResumeTest {
         final SaeRef initial;
 
         Workspace() throws Exception {
+            this(null);
+        }
+
+        /** As above, publishing to {@code shared} when it is given. */
+        Workspace(SharedStorage shared) throws Exception {
             opened.add(database);
             Path root = TestPostgres.stateDir();
             opened.add(() -> TestPostgres.deleteQuietly(root));
-            store = new ArtifactStore(root, database.dataSource());
+            store = shared == null ? new ArtifactStore(root, database.dataSource())
+                    : new ArtifactStore(root, database.dataSource(), shared, 1L << 30);
             var spec = SpecParser.parse(SPEC, "resume.yaml", Path.of("."));
             new ExperimentStore(database.dataSource()).submit(spec, SPEC, "resume.yaml");
             data = new ActivationActivitiesImpl(store).ensureActivations("resume", spec.activations());

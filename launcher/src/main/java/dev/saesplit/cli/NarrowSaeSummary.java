@@ -50,8 +50,8 @@ final class NarrowSaeSummary {
     }
 
     /** Prints the SAE's directory and a markdown table of its {@link #TOP} most frequent latents. */
-    static void print(SaeRef narrow, PrintWriter out) {
-        Path directory = ArtifactStore.directory(narrow.artifact());
+    static void print(SaeRef narrow, ArtifactStore store, PrintWriter out) {
+        Path directory = store.localCopy(narrow.artifact());
         List<Latent> top = mostFrequent(directory, TOP);
         out.printf("narrow SAE (SAELens layout, %d latents on %d dimensions): %s%n", narrow.width(), narrow.dIn(),
                 directory);

@@ -2,7 +2,6 @@ package dev.saesplit.cli;
 
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.Database;
-import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.track.ReportPublisher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,10 +20,8 @@ final class ReportCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() {
-        DatabaseConfig config = DatabaseConfig.fromEnvironment(saesplit.environment());
         try (Database database = saesplit.openDatabase()) {
-            ArtifactStore store = ArtifactStore.inStateDirectory(config.stateDir().toAbsolutePath().normalize(),
-                    database.dataSource());
+            ArtifactStore store = saesplit.openArtifacts(database);
             Path page = new ReportPublisher(store, database.dataSource()).republish(experiment);
             out().println(page);
             out().flush();

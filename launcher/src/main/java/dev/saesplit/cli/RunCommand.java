@@ -87,7 +87,7 @@ final class RunCommand extends SaesplitSubcommand {
             SyncReport tracked = stack.tracking().syncUntilDrained(TRACKING_DRAIN);
             out.println();
             if (narrowOnly) {
-                NarrowSaeSummary.print(result.narrow(), out);
+                NarrowSaeSummary.print(result.narrow(), stack.artifacts(), out);
                 out.println(TrackingLine.describe(tracked, stack.tracking().experimentUrl(spec.name())));
                 out.flush();
                 return SaesplitCommand.OK;

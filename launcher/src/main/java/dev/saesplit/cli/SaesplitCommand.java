@@ -1,5 +1,7 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.ArtifactStoreConfig;
 import dev.saesplit.pipeline.BadInput;
 import dev.saesplit.stack.Stack;
 import dev.saesplit.store.Database;
@@ -55,6 +57,13 @@ public final class SaesplitCommand {
     /** Opens saesplit's database as the environment configures it, migrating its schema. */
     Database openDatabase() {
         return Database.open(DatabaseConfig.fromEnvironment(environment));
+    }
+
+    /** The artifact store the environment configures ({@code SAESPLIT_ARTIFACTS}), indexed in {@code database}. */
+    ArtifactStore openArtifacts(Database database) {
+        return ArtifactStore.configured(ArtifactStoreConfig.fromEnvironment(environment),
+                DatabaseConfig.fromEnvironment(environment).stateDir().toAbsolutePath().normalize(),
+                database.dataSource());
     }
 
     public static void main(String[] args) {

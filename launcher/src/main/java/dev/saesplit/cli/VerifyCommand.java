@@ -3,7 +3,6 @@ package dev.saesplit.cli;
 import dev.saesplit.artifact.ArtifactCheck;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.Database;
-import dev.saesplit.store.DatabaseConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -27,10 +26,8 @@ final class VerifyCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() {
-        DatabaseConfig config = DatabaseConfig.fromEnvironment(saesplit.environment());
         try (Database database = saesplit.openDatabase()) {
-            ArtifactStore store = ArtifactStore.inStateDirectory(config.stateDir().toAbsolutePath().normalize(),
-                    database.dataSource());
+            ArtifactStore store = saesplit.openArtifacts(database);
             List<ArtifactCheck> checks = store.verify(Optional.ofNullable(experiment));
             PrintWriter out = out();
             List<ArtifactCheck> failed = checks.stream().filter(c -> !c.ok()).toList();

@@ -1,5 +1,7 @@
 package dev.saesplit.stack;
 
+import dev.saesplit.artifact.ArtifactStoreConfig;
+import dev.saesplit.artifact.SharedStorage;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.text.Redaction;
 import io.grpc.Status;
@@ -120,10 +122,9 @@ public final class ServiceChecks {
     }
 
     static String artifacts(Map<String, String> environment, Path stateDir) {
-        Optional<String> shared = Optional.ofNullable(environment.get("SAESPLIT_ARTIFACTS")).map(String::trim)
-                .filter(s -> !s.isEmpty());
+        Optional<SharedStorage> shared = ArtifactStoreConfig.fromEnvironment(environment).storage();
         if (shared.isPresent()) {
-            return line("Artifacts", shared.get(), "configured by SAESPLIT_ARTIFACTS");
+            return line("Artifacts", shared.get().describe(), "configured by " + ArtifactStoreConfig.VARIABLE);
         }
         Path local = stateDir.resolve("artifacts").toAbsolutePath().normalize();
         return line("Artifacts", local + " (local directory)", Files.isDirectory(local)

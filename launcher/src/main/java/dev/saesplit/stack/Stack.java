@@ -1,6 +1,7 @@
 package dev.saesplit.stack;
 
 import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.ArtifactStoreConfig;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalStackLease;
@@ -57,6 +58,7 @@ public final class Stack implements AutoCloseable {
     /** Opens the stack the environment describes, starting what is not running. */
     public static Stack open(Map<String, String> environment) {
         DatabaseConfig config = DatabaseConfig.fromEnvironment(environment);
+        ArtifactStoreConfig artifactConfig = ArtifactStoreConfig.fromEnvironment(environment); // before starting anything
         Path stateDir = config.stateDir().toAbsolutePath().normalize();
         LocalStackLease lease = LocalStackLease.acquire(stateDir);
         Database database;
@@ -81,7 +83,7 @@ public final class Stack implements AutoCloseable {
                     connection.stubsOptions(temporal.address()));
             WorkflowClient client = WorkflowClient.newInstance(stubs,
                     WorkflowClientOptions.newBuilder().setNamespace(connection.namespace()).build());
-            ArtifactStore artifacts = ArtifactStore.inStateDirectory(stateDir, database.dataSource());
+            ArtifactStore artifacts = ArtifactStore.configured(artifactConfig, stateDir, database.dataSource());
             return new Stack(database, temporal, stubs, client, artifacts, environment, stateDir, lease);
         } catch (RuntimeException e) {
             if (temporal != null) {

@@ -71,7 +71,7 @@ class ServiceChecksTest {
 
     @Test
     void aSharedStoreIsShownAsConfiguredAndALocalOneByItsDirectory() throws IOException {
-        assertEquals("Artifacts   file:///mnt/lab/saesplit — configured by SAESPLIT_ARTIFACTS",
+        assertEquals("Artifacts   shared directory /mnt/lab/saesplit — configured by SAESPLIT_ARTIFACTS",
                 ServiceChecks.artifacts(Map.of("SAESPLIT_ARTIFACTS", "file:///mnt/lab/saesplit"), home));
         Files.createDirectories(home.resolve("artifacts"));
         assertTrue(ServiceChecks.artifacts(Map.of(), home).endsWith("(local directory) — writable"));

@@ -3,6 +3,10 @@ package dev.saesplit.stack;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
 import dev.saesplit.store.LocalStackLease;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import org.apache.commons.io.file.PathUtils;
 
 import java.io.IOException;
@@ -28,6 +32,7 @@ public final class TestServices implements AutoCloseable {
     /** The test is a user of the local stack, so commands it runs never stop the server under it. */
     private final LocalStackLease lease;
     private MlflowServer mlflow;
+    private WorkflowServiceStubs stubs;
 
     private TestServices(Path home, LocalStackLease lease, LocalPostgres postgres, TemporalServer temporal,
                          int mlflowPort) {
@@ -105,6 +110,16 @@ public final class TestServices implements AutoCloseable {
         return "http://127.0.0.1:" + mlflowPort;
     }
 
+    /** A client of the Temporal server in saesplit's namespace, closed with the services. */
+    public synchronized WorkflowClient workflowClient() {
+        if (stubs == null) {
+            stubs = WorkflowServiceStubs.newServiceStubs(
+                    WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+        }
+        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+                .setNamespace(TemporalServer.NAMESPACE).build());
+    }
+
     /** The environment saesplit commands and workers need to use these services. */
     public Map<String, String> environment() {
         return Map.of("SAESPLIT_HOME", home.toString(), "TEMPORAL_ADDRESS", temporal.address(),
@@ -113,6 +128,9 @@ public final class TestServices implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (stubs != null) {
+            stubs.shutdownNow();
+        }
         mlflow.close();
         temporal.close();
         postgres.close();

@@ -71,7 +71,7 @@ public final class LanguageModelTraining {
         String key = outputKey(spec, corpus.identity());
         Optional<ArtifactRef> found = store.find(KIND, key);
         if (found.isPresent()) {
-            return new Trained(found.get(), TrainingReport.read(ArtifactStore.directory(found.get())), true);
+            return new Trained(found.get(), TrainingReport.read(store.localCopy(found.get())), true);
         }
         LanguageModelSpec.Model m = spec.model();
         CutVocabulary vocabulary = corpus.vocabulary(m.vocab());
@@ -105,7 +105,7 @@ public final class LanguageModelTraining {
                         samplesThroughModelStage(directory, spec.training().seed(), manager)).write(directory);
             });
             store.clearWorkDirectory(KIND, key);
-            return new Trained(ref, TrainingReport.read(ArtifactStore.directory(ref)), false);
+            return new Trained(ref, TrainingReport.read(store.localCopy(ref)), false);
         }
     }
 

@@ -1,0 +1,155 @@
+package dev.saesplit.artifact;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * MLflow's artifact proxy ({@code mlflow server --serve-artifacts}): the tracking server's
+ * {@code /api/2.0/mlflow-artifacts/artifacts} PUT, GET, list and DELETE endpoints, in front of whatever store the
+ * server writes to (a directory, S3, GCS, Azure). Files stream in both directions: an upload is sent from the file
+ * on disk, a download written to disk as it arrives.
+ *
+ * <p>Recorded URIs are MLflow's own form, {@code mlflow-artifacts://host:port/<prefix>/<path>}.
+ */
+public final class MlflowArtifactProxy implements SharedStorage {
+
+    private static final String API = "/api/2.0/mlflow-artifacts/artifacts";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI server;
+    private final String authority;
+    private final String prefix;
+    private final Optional<String> authorization;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    /**
+     * @param server        the tracking server's base address ({@code http://host:port})
+     * @param prefix        the folder inside the proxy's store that holds saesplit's artifacts, without slashes
+     *                      at either end
+     * @param authorization the value of the {@code Authorization} header, if the server wants one; never printed
+     */
+    public MlflowArtifactProxy(URI server, String prefix, Optional<String> authorization) {
+        this.server = URI.create(server.toString().replaceAll("/+$", ""));
+        this.authority = this.server.getRawAuthority();
+        this.prefix = prefix;
+        this.authorization = authorization;
+    }
+
+    @Override
+    public void put(String path, Path file) throws IOException {
+        HttpResponse<String> response = send(request(path).PUT(HttpRequest.BodyPublishers.ofFile(file)),
+                HttpResponse.BodyHandlers.ofString(), "upload " + path);
+        check(response.statusCode(), "upload " + path, response.body());
+    }
+
+    @Override
+    public boolean get(String path, Path file) throws IOException {
+        HttpResponse<InputStream> response = send(request(path).GET(), HttpResponse.BodyHandlers.ofInputStream(),
+                "download " + path);
+        try (InputStream body = response.body()) {
+            if (response.statusCode() == 404) {
+                return false;
+            }
+            if (response.statusCode() != 200) {
+                check(response.statusCode(), "download " + path, new String(body.readNBytes(4096),
+                        StandardCharsets.UTF_8));
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                body.transferTo(out);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public List<Entry> list(String directory) throws IOException {
+        String query = "?path=" + URLEncoder.encode(full(directory), StandardCharsets.UTF_8);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server + API + query))
+                .timeout(Duration.ofMinutes(1)).GET(), HttpResponse.BodyHandlers.ofString(), "list " + directory);
+        check(response.statusCode(), "list " + directory, response.body());
+        List<Entry> entries = new ArrayList<>();
+        for (JsonNode file : JSON.readTree(response.body()).path("files")) {
+            entries.add(new Entry(file.path("path").asText(), file.path("is_dir").asBoolean(),
+                    file.path("file_size").asLong(0)));
+        }
+        return entries;
+    }
+
+    @Override
+    public void delete(String path) throws IOException {
+        HttpResponse<String> response = send(request(path).DELETE(), HttpResponse.BodyHandlers.ofString(),
+                "delete " + path);
+        if (response.statusCode() != 404) {
+            check(response.statusCode(), "delete " + path, response.body());
+        }
+    }
+
+    @Override
+    public String uri(String path) {
+        return "mlflow-artifacts://" + authority + "/" + full(path);
+    }
+
+    @Override
+    public Optional<String> pathOf(String uri) {
+        String mine = "mlflow-artifacts://" + authority + "/" + prefix + "/";
+        return uri.startsWith(mine) ? Optional.of(uri.substring(mine.length())) : Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+        return "MLflow artifact proxy mlflow-artifacts://" + authority + "/" + prefix + " (via " + server
+                + (authorization.isPresent() ? ", authenticated" : "") + ")";
+    }
+
+    private String full(String path) {
+        return path.isEmpty() ? prefix : prefix + "/" + path;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        String encoded = Arrays.stream(full(path).split("/"))
+                .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+        // No overall timeout: a multi-gigabyte shard takes as long as the network needs; the connect timeout and
+        // the server's own limits bound a dead connection.
+        return HttpRequest.newBuilder(URI.create(server + API + "/" + encoded));
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler, String what)
+            throws IOException {
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        try {
+            return http.send(request.build(), handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while trying to " + what + " at " + describe(), e);
+        } catch (IOException e) {
+            throw new IOException("cannot " + what + " at " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void check(int status, String what, String body) throws IOException {
+        if (status / 100 != 2) {
+            throw new IOException("MLflow at " + server + " answered " + status + " to " + what + ": "
+                    + body.substring(0, Math.min(body.length(), 500)));
+        }
+    }
+}
