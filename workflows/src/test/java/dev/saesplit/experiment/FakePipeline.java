@@ -136,6 +136,14 @@ final class FakePipeline {
         }
 
         @Override
+        public dev.saesplit.filter.TokenTarget chooseTokenTarget(String experiment, ActivationsRef data, SaeRef narrow,
+                                                                 String token,
+                                                                 dev.saesplit.spec.ActivationSourceSpec.Model source) {
+            calls.add("choose target for token " + token + " of " + source.weights());
+            return new dev.saesplit.filter.TokenTarget(TARGET, token, 12, 3.0, 0.9, 10, 1000);
+        }
+
+        @Override
         public FilteredDataRef selectFiltered(String experiment, ActivationsRef data, SaeRef narrow, int target,
                                               double threshold) {
             calls.add("filter");
