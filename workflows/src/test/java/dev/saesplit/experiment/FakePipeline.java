@@ -45,6 +45,8 @@ final class FakePipeline {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<TrainRequest> trainRequests = new CopyOnWriteArrayList<>();
+    final List<ActivationSourceSpec> activationSources = new CopyOnWriteArrayList<>();
+    final List<ActivationSourceSpec> evaluationSources = new CopyOnWriteArrayList<>();
     final List<InitRequest> initRequests = new CopyOnWriteArrayList<>();
     final Map<String, RunStatus> runStatus = new ConcurrentHashMap<>();
     final Map<String, String> runFailures = new ConcurrentHashMap<>();
@@ -75,7 +77,17 @@ final class FakePipeline {
         @Override
         public ActivationsRef ensureActivations(String experiment, ActivationSourceSpec source) {
             calls.add("activations");
+            activationSources.add(source);
             return new ActivationsRef(artifact("activations", source.kind()), D_IN, 100_000, "m", "h");
+        }
+    }
+
+    /** Trains no model: answers with the folder a trained model of that name would have. */
+    final class LanguageModelTraining implements dev.saesplit.lm.train.LanguageModelTrainingActivities {
+        @Override
+        public ArtifactRef trainLanguageModel(dev.saesplit.spec.LanguageModelSpec spec, String experiment) {
+            calls.add("train language model " + spec.name());
+            return new ArtifactRef("lm", spec.name(), "file:///models/" + spec.name(), "hash");
         }
     }
 
@@ -155,6 +167,7 @@ final class FakePipeline {
         @Override
         public EvaluationResult evaluate(EvaluationRequest request) {
             calls.add("evaluate " + request.runId());
+            evaluationSources.add(request.source());
             ReconstructionSummary fit = new ReconstructionSummary(1024, 0.1, 0.9, 12, 0.01);
             return new EvaluationResult(fit, fit, 3, 3, 0.95, SplitOutcome.YES, "3 distinct children", null, null,
                     artifact("evaluation", request.runId()), null);
