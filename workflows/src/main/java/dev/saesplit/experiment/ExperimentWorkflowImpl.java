@@ -86,14 +86,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 stage = "upstream DAG";
                 source = model.withDataset(Path.of(upstream.awaitDagRun(spec.name(), model.after())));
             }
-            // The children read the model the activations came from: the trained one, once it is trained.
-            ActivationSourceSpec modelSource = spec.activations();
-            if (source instanceof ActivationSourceSpec.Model model && model.train() != null) {
-                stage = "language model";
-                URI folder = URI.create(languageModel.trainLanguageModel(model.train(), spec.name()).uri());
-                source = model.withTrainedModel(Path.of(folder));
-                modelSource = source;
-            }
+            ActivationSourceSpec trained = trainedModel(spec.name(), source);
+            // Rows read the model the activations came from: the spec's, or the one just trained.
+            ActivationSourceSpec modelSource = trained == source ? spec.activations() : trained;
+            source = trained;
             stage = "activations";
             ActivationsRef data = activations.ensureActivations(spec.name(), source);
             stage = "narrow SAE";
@@ -132,6 +128,16 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     @Override
     public StageProgress progress() {
         return new StageProgress(stage, TrainingProgress.NONE, done);
+    }
+
+    /** A source whose spec trains its language model, reading that model (trained first, once per machine). */
+    private ActivationSourceSpec trainedModel(String experiment, ActivationSourceSpec source) {
+        if (!(source instanceof ActivationSourceSpec.Model model) || model.train() == null) {
+            return source;
+        }
+        stage = "language model";
+        URI folder = URI.create(languageModel.trainLanguageModel(model.train(), experiment).uri());
+        return model.withTrainedModel(Path.of(folder));
     }
 
     private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {
