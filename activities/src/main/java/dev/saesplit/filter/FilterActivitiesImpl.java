@@ -5,6 +5,10 @@ import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.lm.tokens.Tokenizer;
+import dev.saesplit.lm.tokens.Tokenizers;
+import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.synthetic.GroundTruth;
@@ -62,6 +66,30 @@ public final class FilterActivitiesImpl implements FilterActivities {
         float[] direction = truth.direction(truth.parents().get(parent).feature());
         SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
         return DecoderCosines.best(weights, direction).latent();
+    }
+
+    @Override
+    public TokenTarget chooseTokenTarget(String experiment, ActivationsRef data, SaeRef narrow, String token,
+                                         ActivationSourceSpec.Model source) {
+        if (source.tokenizer() == null) {
+            throw new TargetLatentException("target_latent {token: \"" + token + "\"} needs the model's tokenizer: "
+                    + "set activations.tokenizer");
+        }
+        TokenTarget chosen;
+        try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null);
+             Tokenizer tokenizer = Tokenizers.open(source.tokenizer());
+             ActivationCacheReader cache = ActivationSources.openModelCache(data).orElseThrow(() ->
+                     new TargetLatentException("target_latent {token: ...} needs activations cached from a language "
+                             + "model, with the token of every row")
+             );
+             ActivationSource training = HeldOutSplit.training(ActivationSources.open(data))) {
+            int tokenId = TokenTargetChooser.tokenId(tokenizer, token);
+            SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
+            chosen = TokenTargetChooser.choose(training, cache.rowTokens().orElseThrow(), weights, token, tokenId,
+                    TokenTargetChooser.MAX_ROWS);
+        }
+        metrics.record(experiment, "", 0, TokenTargetMetrics.of(chosen));
+        return chosen;
     }
 
     /** Everything that determines the kept rows: the activations' and narrow SAE's contents, latent and threshold. */

@@ -6,6 +6,7 @@ import dev.saesplit.lm.dataset.ContextSettings;
 import dev.saesplit.lm.dataset.DocumentSources;
 import dev.saesplit.lm.dataset.TokenDocuments;
 import dev.saesplit.lm.tokens.Tokenizer;
+import dev.saesplit.lm.train.CorpusDocuments;
 import dev.saesplit.lm.tokens.Tokenizers;
 import dev.saesplit.spec.ActivationSourceSpec;
 
@@ -147,8 +148,15 @@ public final class LanguageModel implements AutoCloseable {
         return tokenizer == null ? "none" : tokenizer.identity();
     }
 
-    /** Opens the dataset's documents (tokenizing text with the spec's tokenizer). */
+    /**
+     * Opens the dataset's documents (tokenizing text with the spec's tokenizer); of a corpus
+     * ({@code dataset: {source: ...}}), its training documents.
+     */
     public TokenDocuments documents() {
+        if (spec.corpus() != null) {
+            return CorpusDocuments.training(spec.corpus(), tokenizer().orElseThrow(() -> new ModelSourceException(
+                    "tokenizer", "the corpus " + spec.dataset() + " holds text, which needs a tokenizer")));
+        }
         return DocumentSources.open(datasetPath(spec), tokenizer());
     }
 

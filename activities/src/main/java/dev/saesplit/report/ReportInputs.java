@@ -15,12 +15,19 @@ import java.util.Optional;
  * @param narrowDensity log10 firing frequency of each narrow latent
  * @param filter        what the filter saw, when some row trained on filtered data
  * @param rows          every row of the run table, in order
+ * @param target        how the target latent was chosen, where it was chosen for a token
  */
 public record ReportInputs(String experiment, String description, int narrowWidth, float[] narrowDensity,
-                           Optional<FilterStatistics> filter, List<ReportRow> rows) {
+                           Optional<FilterStatistics> filter, List<ReportRow> rows, Optional<String> target) {
 
     public ReportInputs {
         rows = List.copyOf(rows);
+    }
+
+    /** Inputs of an experiment whose target was given by index or ground-truth parent. */
+    public ReportInputs(String experiment, String description, int narrowWidth, float[] narrowDensity,
+                        Optional<FilterStatistics> filter, List<ReportRow> rows) {
+        this(experiment, description, narrowWidth, narrowDensity, filter, rows, Optional.empty());
     }
 
     /** The run table as recorded, in order. */

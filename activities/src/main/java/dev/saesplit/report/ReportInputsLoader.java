@@ -6,6 +6,7 @@ import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.evaluate.SplitReport;
 import dev.saesplit.filter.FilterStatistics;
 import dev.saesplit.filter.FilteredDataSelector;
+import dev.saesplit.filter.TokenTargetMetrics;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.RecordedMetrics;
@@ -62,7 +63,7 @@ public final class ReportInputsLoader {
                 FilterStatistics.class));
         return new ReportInputs(r.experiment(), new ReportRecords(database).description(r.experiment()),
                 r.narrow().width(), narrowDensity(r), filter,
-                rows);
+                rows, TokenTargetMetrics.describe(metrics.latest(r.experiment(), "", TokenTargetMetrics.PREFIX)));
     }
 
     /**

@@ -43,8 +43,9 @@ final class ReportPage {
         if (!inputs.description().isBlank()) {
             out.append(Html.text("p", inputs.description()));
         }
-        out.append("<section id=\"run-table\"><h2>Run-configuration table</h2>").append(runTable(inputs))
-                .append("</section>");
+        out.append("<section id=\"run-table\"><h2>Run-configuration table</h2>");
+        inputs.target().ifPresent(target -> out.append(Html.text("p", target)));
+        out.append(runTable(inputs)).append("</section>");
         if (inputs.filter().isPresent()) {
             out.append(filterSection(inputs.filter().get(), dir));
         }

@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.filter.FilterActivitiesImpl;
+import dev.saesplit.filter.TokenTargetMetrics;
 import dev.saesplit.store.RecordedMetrics;
 import dev.saesplit.store.ReportRecords;
 
@@ -25,6 +26,12 @@ final class ExperimentLines {
                 f.get(FilterActivitiesImpl.TOKENS_KEPT).longValue(),
                 f.getOrDefault(FilterActivitiesImpl.TOKENS_SCANNED, 0.0).longValue(),
                 100 * f.getOrDefault(FilterActivitiesImpl.KEPT_FRACTION, 0.0)));
+    }
+
+    /** Which latent was chosen as the target, and how specific it is, where it was chosen for a token. */
+    static Optional<String> target(DataSource database, String experiment) {
+        return TokenTargetMetrics.describe(new RecordedMetrics(database).latest(experiment, "",
+                TokenTargetMetrics.PREFIX));
     }
 
     /** Where the experiment's report.html is, once written. */

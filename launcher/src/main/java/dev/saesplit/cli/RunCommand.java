@@ -92,6 +92,7 @@ final class RunCommand extends SaesplitSubcommand {
                 out.flush();
                 return SaesplitCommand.OK;
             }
+            ExperimentLines.target(stack.database().dataSource(), spec.name()).ifPresent(out::println);
             ExperimentLines.filter(stack.database().dataSource(), spec.name()).ifPresent(out::println);
             out.print(RunTableFormatter.format(spec.name(),
                     new ExperimentStore(stack.database().dataSource()).runTable(spec.name()),

@@ -46,6 +46,7 @@ final class StatusCommand extends SaesplitSubcommand {
                 new ProgressView(out, false).show(ProgressQueries.of(stack.client(), experiment,
                         RunningWorkflows.of(stack.client(), experiment), rows.stream().map(RunTableRow::runId).toList()));
                 out.println();
+                ExperimentLines.target(stack.database().dataSource(), experiment).ifPresent(out::println);
                 ExperimentLines.filter(stack.database().dataSource(), experiment).ifPresent(out::println);
                 out.print(RunTableFormatter.format(experiment, rows, RunTableFormatter.Format.MD));
                 ExperimentLines.report(stack.database().dataSource(), experiment).ifPresent(out::println);

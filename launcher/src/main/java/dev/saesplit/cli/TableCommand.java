@@ -24,6 +24,9 @@ final class TableCommand extends SaesplitSubcommand {
     public Integer call() {
         try (Database database = saesplit.openDatabase()) {
             var rows = new ExperimentStore(database.dataSource()).runTable(experiment);
+            if (format == RunTableFormatter.Format.MD) {
+                ExperimentLines.target(database.dataSource(), experiment).ifPresent(out()::println);
+            }
             out().print(RunTableFormatter.format(experiment, rows, format));
             out().flush();
         }

@@ -4,6 +4,7 @@ import dev.saesplit.cache.ActivationActivities;
 import dev.saesplit.filter.FilterActivities;
 import dev.saesplit.init.InitActivities;
 import dev.saesplit.init.InitRequest;
+import dev.saesplit.lm.train.LanguageModelTrainingActivities;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.Failures;
 import dev.saesplit.pipeline.FilteredDataRef;
@@ -22,6 +23,7 @@ import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.Init;
 import dev.saesplit.spec.NarrowSaeSpec;
 import dev.saesplit.spec.RunSpec;
+import dev.saesplit.spec.TargetLatent;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.track.ReportRequest;
 import dev.saesplit.track.TrackingActivities;
@@ -38,6 +40,7 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +66,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             Workflow.newActivityStub(TrackingActivities.class, PipelineActivityOptions.DATA);
     private final UpstreamDagActivities upstream =
             Workflow.newActivityStub(UpstreamDagActivities.class, PipelineActivityOptions.DATA);
+    private final LanguageModelTrainingActivities languageModel =
+            Workflow.newActivityStub(LanguageModelTrainingActivities.class, PipelineActivityOptions.TRAINING);
 
     private String stage = "starting";
     private boolean done;
@@ -81,6 +86,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 stage = "upstream DAG";
                 source = model.withDataset(Path.of(upstream.awaitDagRun(spec.name(), model.after())));
             }
+            ActivationSourceSpec trained = trainedModel(spec.name(), source);
+            // Rows read the model the activations came from: the spec's, or the one just trained.
+            ActivationSourceSpec modelSource = trained == source ? spec.activations() : trained;
+            source = trained;
             stage = "activations";
             ActivationsRef data = activations.ensureActivations(spec.name(), source);
             stage = "narrow SAE";
@@ -89,11 +98,14 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 return new ExperimentResult(spec.name(), RunStatus.SUCCEEDED, narrow, -1, null, List.of());
             }
             stage = "filter";
-            int target = filter.resolveTarget(data, narrow, spec.targetLatent());
+            int target = spec.targetLatent() instanceof TargetLatent.Token token
+                    ? filter.chooseTokenTarget(spec.name(), data, narrow, token.token(),
+                            (ActivationSourceSpec.Model) source).latent()
+                    : filter.resolveTarget(data, narrow, spec.targetLatent());
             FilteredDataRef filtered = usesFilteredData(spec)
                     ? filter.selectFiltered(spec.name(), data, narrow, target, spec.filterThreshold()) : null;
             stage = "runs";
-            List<RunOutcome> outcomes = runAll(spec, data, filtered, narrow, target);
+            List<RunOutcome> outcomes = runAll(spec, modelSource, data, filtered, narrow, target);
             stage = "report";
             tracking.publishReport(new ReportRequest(spec.name(), narrow, filtered, outcomes.stream()
                     .map(o -> new ReportRequest.Row(o.runId(), o.sae(), o.evaluation())).toList()));
@@ -118,6 +130,16 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         return new StageProgress(stage, TrainingProgress.NONE, done);
     }
 
+    /** A source whose spec trains its language model, reading that model (trained first, once per machine). */
+    private ActivationSourceSpec trainedModel(String experiment, ActivationSourceSpec source) {
+        if (!(source instanceof ActivationSourceSpec.Model model) || model.train() == null) {
+            return source;
+        }
+        stage = "language model";
+        URI folder = URI.create(languageModel.trainLanguageModel(model.train(), experiment).uri());
+        return model.withTrainedModel(Path.of(folder));
+    }
+
     private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {
         if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
             return init.registerExisting(spec.name(), existing.path().toString(), data);
@@ -130,8 +152,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     }
 
     /** One child per row, at most {@code maxParallelRuns} at once; a failed row does not stop the others. */
-    private List<RunOutcome> runAll(ExperimentSpec spec, ActivationsRef data, FilteredDataRef filtered,
-                                    SaeRef narrow, int target) {
+    private List<RunOutcome> runAll(ExperimentSpec spec, ActivationSourceSpec modelSource, ActivationsRef data,
+                                    FilteredDataRef filtered, SaeRef narrow, int target) {
         List<Promise<RunOutcome>> all = new ArrayList<>();
         List<Promise<RunOutcome>> active = new ArrayList<>();
         for (RunSpec row : spec.runs()) {
@@ -140,7 +162,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 active.removeIf(Promise::isCompleted);
             }
             SplitRunInput input = new SplitRunInput(spec.name(), row, data, filtered, narrow, target,
-                    spec.filterThreshold(), spec.training(), spec.split(), spec.activations());
+                    spec.filterThreshold(), spec.training(), spec.split(), modelSource);
             Promise<RunOutcome> outcome = Async.function(child(spec.name(), row)::run, input)
                     .handle((result, failure) -> outcome(row, result, failure));
             all.add(outcome);

@@ -78,14 +78,32 @@ public sealed interface ActivationSourceSpec {
      * @param batchSize   contexts per forward pass
      * @param after       the Airflow DAG whose output is the dataset ({@code null}: the dataset is given); left
      *                    out of the JSON when absent, so specs without it keep their fingerprints
+     * @param train       the language model to train here first ({@code model: {train: SPEC}}), whose folder then
+     *                    serves as {@code weights} and {@code tokenizer}; {@code null} when the weights are given.
+     *                    Left out of the JSON when absent, as {@code after}
+     * @param corpus      the dataset as a corpus of text and code files ({@code dataset: {source: python-stdlib}} or
+     *                    {@code {source: folder, path: ...}}), of which the training documents are read, split as
+     *                    {@code saesplit lm train} splits them; {@code null} when {@code dataset} names a path
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
                  int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                 UpstreamDag after)
+                 UpstreamDag after,
+                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                 LanguageModelSpec train,
+                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                 LanguageModelSpec.Corpus corpus)
             implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
+
+        /** A source with given weights, whose dataset is given or comes from {@code after}. */
+        public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
+                     int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
+                     UpstreamDag after) {
+            this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
+                    batchSize, after, null, null);
+        }
 
         /** A source whose dataset is given. */
         public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
@@ -97,7 +115,13 @@ public sealed interface ActivationSourceSpec {
         /** This source reading {@code dataset}, the output of its upstream DAG run. */
         public Model withDataset(Path dataset) {
             return new Model(model, weights, tokenizer, dataset.toString(), dataset, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, null);
+                    splitRows, tokens, batchSize, null, train, corpus);
+        }
+
+        /** This source reading the model trained into {@code folder} (its weights and its cut vocabulary). */
+        public Model withTrainedModel(Path folder) {
+            return new Model(model, folder, folder.toString(), dataset, datasetPath, hook, contextSize, prependBos,
+                    splitRows, tokens, batchSize, after, null, corpus);
         }
 
         @Override

@@ -63,6 +63,14 @@ public final class LanguageModelSpecParser {
         return spec;
     }
 
+    /**
+     * A {@code dataset} mapping at {@code path} ({@code source}, {@code path}, {@code extensions}, {@code held_out}),
+     * read as a language-model spec reads it: an experiment's model source names its corpus the same way.
+     */
+    static Corpus corpus(SpecNodeReader reader, Path base, JsonNode node, String path) {
+        return new Builder(reader, base).corpus(node, path);
+    }
+
     private record Builder(SpecNodeReader r, Path base) {
 
         LanguageModelSpec spec(JsonNode root) {
@@ -76,7 +84,7 @@ public final class LanguageModelSpecParser {
             }
             r.text(root, "", "description", "");
             Model model = model(root.get("model"));
-            Corpus corpus = corpus(root.get("dataset"));
+            Corpus corpus = corpus(root.get("dataset"), "dataset");
             Training training = training(root.get("training"));
             return model == null || corpus == null || training == null ? null
                     : new LanguageModelSpec(name, model, corpus, training);
@@ -103,8 +111,7 @@ public final class LanguageModelSpecParser {
             return model;
         }
 
-        Corpus corpus(JsonNode node) {
-            String p = "dataset";
+        Corpus corpus(JsonNode node, String p) {
             if (node == null) {
                 r.problem(p, "required field is missing; e.g. {source: python-stdlib} or {source: folder, path: ...}");
                 return null;

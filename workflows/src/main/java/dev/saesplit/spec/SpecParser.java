@@ -177,18 +177,45 @@ public final class SpecParser {
                 }
                 case "model" -> {
                     r.mapping(node, p, MODEL);
-                    String model = r.text(node, p, "model", null);
-                    Path weights = r.has(node, "weights") ? existingPath(node, p, "weights") : null;
-                    String tokenizer = r.has(node, "tokenizer") ? tokenizer(node, p) : null;
+                    JsonNode modelNode = node.get("model");
+                    LanguageModelSpec train = modelNode != null && modelNode.isObject()
+                            ? trainedModel(modelNode, p + ".model") : null;
+                    String model = modelNode != null && modelNode.isObject()
+                            ? (train == null ? "" : train.name()) : r.text(node, p, "model", null);
+                    if (modelNode != null && modelNode.isObject()) {
+                        for (String given : List.of("weights", "tokenizer")) {
+                            if (r.has(node, given)) {
+                                r.problem(p + "." + given, "the model trained from model.train brings its own "
+                                        + "weights and tokenizer: leave " + given + " out");
+                            }
+                        }
+                    }
+                    Path weights = train == null && r.has(node, "weights") ? existingPath(node, p, "weights") : null;
+                    String tokenizer = train == null && r.has(node, "tokenizer") ? tokenizer(node, p) : null;
                     String hook = r.text(node, p, "hook", null);
                     // An upstream DAG's output is the dataset: then the spec names none.
                     boolean upstream = r.has(node, "after");
                     if (upstream && r.has(node, "dataset")) {
                         r.problem(p + ".after", "the dataset comes from either 'dataset' or 'after', not both");
                     }
-                    String dataset = r.text(node, p, "dataset", upstream ? "" : null);
-                    Path datasetPath = datasetPath(dataset, p + ".dataset");
+                    JsonNode datasetNode = node.get("dataset");
+                    LanguageModelSpec.Corpus corpus = datasetNode != null && datasetNode.isObject()
+                            ? LanguageModelSpecParser.corpus(r, base, datasetNode, p + ".dataset") : null;
+                    if (corpus != null && tokenizer == null && train == null && modelNode != null
+                            && !modelNode.isObject()) {
+                        r.problem(p + ".dataset", "a corpus of text needs a tokenizer: set tokenizer:, or train the "
+                                + "model here with model: {train: SPEC}");
+                    }
+                    String dataset = corpus != null ? describe(corpus)
+                            : datasetNode != null && datasetNode.isObject() ? ""
+                            : r.text(node, p, "dataset", upstream ? "" : null);
+                    Path datasetPath = corpus != null || (datasetNode != null && datasetNode.isObject()) ? null
+                            : datasetPath(dataset, p + ".dataset");
                     int context = r.intValue(node, p, "context_size", 128, 1, 1 << 20);
+                    if (train != null && context > train.model().nCtx()) {
+                        r.problem(p + ".context_size", context + " is longer than the trained model's n_ctx "
+                                + train.model().nCtx());
+                    }
                     boolean prependBos = r.bool(node, p, "prepend_bos", true);
                     boolean splitRows = r.bool(node, p, "split_rows", false);
                     long tokens = r.tokenCount(node, p, "tokens", null);
@@ -196,7 +223,7 @@ public final class SpecParser {
                             1 << 16);
                     UpstreamDag after = upstream ? upstreamDag(node.get("after"), p + ".after") : null;
                     return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
-                            context, prependBos, splitRows, tokens, batch, after);
+                            context, prependBos, splitRows, tokens, batch, after, train, corpus);
                 }
                 case "" -> {
                     if (!node.isObject()) {
@@ -237,6 +264,29 @@ public final class SpecParser {
             String p = SpecNodeReader.path(parent, key);
             Path path = resolve(r.text(mapping, parent, key, null), p);
             return path != null && regularFile(path, p) ? path : null;
+        }
+
+        /** {@code model: {train: SPEC}}: the language-model spec, parsed and valid, or {@code null} after saying why. */
+        LanguageModelSpec trainedModel(JsonNode node, String p) {
+            if (!r.mapping(node, p, Set.of("train"))) {
+                return null;
+            }
+            Path file = existingFile(node, p, "train");
+            if (file == null) {
+                return null;
+            }
+            try {
+                return LanguageModelSpecParser.parse(file);
+            } catch (SpecValidationException e) {
+                r.problem(p + ".train", "the language-model spec is invalid: " + e.getMessage());
+                return null;
+            }
+        }
+
+        /** How a corpus dataset reads in messages and records: its source, and its folder where it names one. */
+        static String describe(LanguageModelSpec.Corpus corpus) {
+            return corpus.path() == null ? corpus.source().specName()
+                    : corpus.source().specName() + ":" + corpus.path();
         }
 
         /** A directory or a regular file (never a device or a pipe) a field names; records why not otherwise. */
@@ -401,6 +451,15 @@ public final class SpecParser {
             JsonNode node = root.get(p);
             if ((node == null || node.isNull()) && (until == Until.NARROW || isAbsentOrEmpty(root.get("runs")))) {
                 return null; // chosen later, from the trained narrow SAE's latents
+            }
+            if (node != null && node.isObject() && node.has("token")) {
+                r.mapping(node, p, Set.of("token"));
+                String token = r.text(node, p, "token", null);
+                if (!(activations instanceof ActivationSourceSpec.Model)) {
+                    r.problem(p, "{token: ...} names a token of a language model's vocabulary, which only a "
+                            + "source: model has");
+                }
+                return new TargetLatent.Token(token);
             }
             if (node != null && node.isObject()) {
                 r.mapping(node, p, Set.of("parent"));

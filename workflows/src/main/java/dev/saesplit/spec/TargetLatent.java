@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = TargetLatent.Index.class, name = "index"),
-        @JsonSubTypes.Type(value = TargetLatent.MatchingParent.class, name = "parent")})
+        @JsonSubTypes.Type(value = TargetLatent.MatchingParent.class, name = "parent"),
+        @JsonSubTypes.Type(value = TargetLatent.Token.class, name = "token")})
 public sealed interface TargetLatent {
 
     /** A latent named by its index in the narrow SAE (the seed study's latent 240). */
@@ -26,6 +27,18 @@ public sealed interface TargetLatent {
         @Override
         public String toString() {
             return "parent " + parent;
+        }
+    }
+
+    /**
+     * For a language-model source: whichever narrow latent has the highest mean activation on the token
+     * {@code token} (one token of the model's vocabulary, e.g. {@code "-"}), chosen once the narrow SAE is trained
+     * and reported with its specificity (the share of its firings that are on that token).
+     */
+    record Token(String token) implements TargetLatent {
+        @Override
+        public String toString() {
+            return "token \"" + token + "\"";
         }
     }
 }

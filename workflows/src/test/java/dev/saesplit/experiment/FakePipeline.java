@@ -52,6 +52,8 @@ final class FakePipeline {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<TrainRequest> trainRequests = new CopyOnWriteArrayList<>();
+    final List<ActivationSourceSpec> activationSources = new CopyOnWriteArrayList<>();
+    final List<ActivationSourceSpec> evaluationSources = new CopyOnWriteArrayList<>();
     final List<InitRequest> initRequests = new CopyOnWriteArrayList<>();
     final Map<String, RunStatus> runStatus = new ConcurrentHashMap<>();
     final Map<String, String> runFailures = new ConcurrentHashMap<>();
@@ -100,7 +102,17 @@ final class FakePipeline {
         @Override
         public ActivationsRef ensureActivations(String experiment, ActivationSourceSpec source) {
             calls.add("activations");
+            activationSources.add(source);
             return new ActivationsRef(artifact("activations", source.kind()), D_IN, 100_000, "m", "h");
+        }
+    }
+
+    /** Trains no model: answers with the folder a trained model of that name would have. */
+    final class LanguageModelTraining implements dev.saesplit.lm.train.LanguageModelTrainingActivities {
+        @Override
+        public ArtifactRef trainLanguageModel(dev.saesplit.spec.LanguageModelSpec spec, String experiment) {
+            calls.add("train language model " + spec.name());
+            return new ArtifactRef("lm", spec.name(), "file:///models/" + spec.name(), "hash");
         }
     }
 
@@ -161,6 +173,14 @@ final class FakePipeline {
         }
 
         @Override
+        public dev.saesplit.filter.TokenTarget chooseTokenTarget(String experiment, ActivationsRef data, SaeRef narrow,
+                                                                 String token,
+                                                                 dev.saesplit.spec.ActivationSourceSpec.Model source) {
+            calls.add("choose target for token " + token + " of " + source.weights());
+            return new dev.saesplit.filter.TokenTarget(TARGET, token, 12, 3.0, 0.9, 10, 1000);
+        }
+
+        @Override
         public FilteredDataRef selectFiltered(String experiment, ActivationsRef data, SaeRef narrow, int target,
                                               double threshold) {
             calls.add("filter");
@@ -172,6 +192,7 @@ final class FakePipeline {
         @Override
         public EvaluationResult evaluate(EvaluationRequest request) {
             calls.add("evaluate " + request.runId());
+            evaluationSources.add(request.source());
             ReconstructionSummary fit = new ReconstructionSummary(1024, 0.1, 0.9, 12, 0.01);
             return new EvaluationResult(fit, fit, 3, 3, 0.95, SplitOutcome.YES, "3 distinct children", null, null,
                     artifact("evaluation", request.runId()), null);

@@ -50,6 +50,51 @@ public final class TextFileDocuments implements TokenDocuments {
                 document -> tokenizer.encode(readText(files.files().get((int) document))), this::describe, from);
     }
 
+    /**
+     * These documents with those {@code leftOut} names read as empty (neither read nor tokenized; they keep their
+     * numbers); {@code label} describes the choice in the identity, e.g. {@code training split, held_out=0.05}.
+     */
+    public TokenDocuments without(java.util.function.LongPredicate leftOut, String label) {
+        TextFileDocuments all = this;
+        return new TokenDocuments() {
+            @Override
+            public DocumentSegments read(DocumentPosition from) {
+                return WholeDocumentSegments.indexed(files.files().size(), document -> leftOut.test(document)
+                        ? new int[0] : tokenizer.encode(readText(files.files().get((int) document))),
+                        all::describe, from);
+            }
+
+            @Override
+            public boolean pretokenizedContexts() {
+                return false;
+            }
+
+            @Override
+            public java.util.OptionalLong documentCount() {
+                return all.documentCount();
+            }
+
+            @Override
+            public String describe(long document) {
+                return all.describe(document);
+            }
+
+            @Override
+            public String identity() {
+                return all.identity() + " " + label;
+            }
+        };
+    }
+
+    /** The size in bytes of document {@code document}'s file. */
+    public long fileSize(long document) {
+        try {
+            return Files.size(files.files().get((int) document));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + describe(document), e);
+        }
+    }
+
     @Override
     public boolean pretokenizedContexts() {
         return false;

@@ -1,0 +1,106 @@
+package dev.saesplit.filter;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.RowTokens;
+import dev.saesplit.lm.tokens.Tokenizer;
+import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.SparseAutoencoder;
+
+import java.util.Arrays;
+
+/**
+ * Chooses the narrow latent for a token ({@code target_latent: {token: "-"}}): every latent's mean activation over
+ * the rows read at that token, the highest wins (ties to the lower index), and its specificity is the share of its
+ * firings (activation above zero) that fall on that token. Latents are read through the SAE's own encoder, so
+ * every architecture is read as it trains.
+ */
+public final class TokenTargetChooser {
+
+    /** Rows scanned at most: enough for a token of 1 % frequency to appear thousands of times. */
+    public static final long MAX_ROWS = 1L << 19;
+    private static final int BLOCK = 1024;
+
+    private TokenTargetChooser() {
+    }
+
+    /**
+     * The id of {@code token} in {@code tokenizer}: the text must encode to exactly one token that decodes back to
+     * it (a token the cut vocabulary dropped becomes the unknown token, which does not).
+     */
+    public static int tokenId(Tokenizer tokenizer, String token) {
+        int[] ids = tokenizer.encode(token);
+        if (ids.length != 1 || !tokenizer.tokenText(ids[0]).equals(token)) {
+            StringBuilder pieces = new StringBuilder();
+            for (int id : ids) {
+                pieces.append(pieces.isEmpty() ? "" : ", ").append('"').append(tokenizer.tokenText(id)).append('"');
+            }
+            throw new TargetLatentException("target_latent.token \"" + token + "\" is not one token of the model's "
+                    + "vocabulary: it encodes as " + ids.length + " token(s) [" + pieces + "]");
+        }
+        return ids[0];
+    }
+
+    /**
+     * Scans the first {@code min(rows.tokens(), maxRows)} rows of {@code rows}, whose tokens {@code tokens} gives
+     * (row {@code i} of {@code rows} is row {@code i} of {@code tokens}).
+     */
+    public static TokenTarget choose(ActivationSource rows, RowTokens tokens, SaeWeights narrow, String token,
+                                     int tokenId, long maxRows) {
+        int dIn = rows.dIn();
+        int dSae = narrow.config().dSae();
+        long scanned = Math.min(rows.tokens(), maxRows);
+        double[] onToken = new double[dSae];
+        long[] firingsOnToken = new long[dSae];
+        long[] firings = new long[dSae];
+        long tokenRows = 0;
+        float[] block = new float[BLOCK * dIn];
+        try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
+             SparseAutoencoder sae = SparseAutoencoder.upload(narrow, manager)) {
+            for (long start = 0; start < scanned; start += BLOCK) {
+                int count = (int) Math.min(BLOCK, scanned - start);
+                rows.read(start, count, block, 0);
+                float[] latents;
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray x = scope.create(count == BLOCK ? block : Arrays.copyOf(block, count * dIn),
+                            new Shape(count, dIn));
+                    latents = sae.encode(x).toFloatArray();
+                }
+                for (int r = 0; r < count; r++) {
+                    boolean isToken = tokens.tokenId(start + r) == tokenId;
+                    tokenRows += isToken ? 1 : 0;
+                    int offset = r * dSae;
+                    for (int j = 0; j < dSae; j++) {
+                        float a = latents[offset + j];
+                        if (a > 0) {
+                            firings[j]++;
+                            if (isToken) {
+                                firingsOnToken[j]++;
+                                onToken[j] += a;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (tokenRows == 0) {
+            throw new TargetLatentException("target_latent.token \"" + token + "\" (id " + tokenId + ") occurs in "
+                    + "none of the " + scanned + " training rows scanned, so no latent can be chosen for it");
+        }
+        int best = 0;
+        for (int j = 1; j < dSae; j++) {
+            if (onToken[j] > onToken[best]) {
+                best = j;
+            }
+        }
+        if (firings[best] == 0) {
+            throw new TargetLatentException("target_latent.token \"" + token + "\": no latent of the narrow SAE "
+                    + "fires on any of its " + tokenRows + " rows");
+        }
+        return new TokenTarget(best, token, tokenId, onToken[best] / tokenRows,
+                (double) firingsOnToken[best] / firings[best], tokenRows, scanned);
+    }
+}
