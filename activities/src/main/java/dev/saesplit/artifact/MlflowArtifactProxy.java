@@ -31,6 +31,9 @@ import java.util.stream.Collectors;
  */
 public final class MlflowArtifactProxy implements SharedStorage {
 
+    /** A listing answered with a 5xx status is asked up to this many times in all, 100 ms, 200 ms, … apart. */
+    private static final int LIST_ATTEMPTS = 4;
+
     private static final String API = "/api/2.0/mlflow-artifacts/artifacts";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,8 +86,17 @@ public final class MlflowArtifactProxy implements SharedStorage {
     @Override
     public List<Entry> list(String directory) throws IOException {
         String query = "?path=" + URLEncoder.encode(full(directory), StandardCharsets.UTF_8);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server + API + query))
-                .timeout(Duration.ofMinutes(1)).GET(), HttpResponse.BodyHandlers.ofString(), "list " + directory);
+        HttpResponse<String> response = null;
+        // The server lists a local artifact root by reading the directory and then each file's size, so a
+        // listing that races an upload's rename there answers 500; a listing changes nothing and is asked again.
+        for (int attempt = 0; attempt < LIST_ATTEMPTS; attempt++) {
+            response = send(HttpRequest.newBuilder(URI.create(server + API + query)).timeout(Duration.ofMinutes(1))
+                    .GET(), HttpResponse.BodyHandlers.ofString(), "list " + directory);
+            if (response.statusCode() / 100 != 5) {
+                break;
+            }
+            pause(attempt);
+        }
         check(response.statusCode(), "list " + directory, response.body());
         List<Entry> entries = new ArrayList<>();
         for (JsonNode file : JSON.readTree(response.body()).path("files")) {
@@ -143,6 +155,15 @@ public final class MlflowArtifactProxy implements SharedStorage {
             throw new IOException("interrupted while trying to " + what + " at " + describe(), e);
         } catch (IOException e) {
             throw new IOException("cannot " + what + " at " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void pause(int attempt) throws IOException {
+        try {
+            Thread.sleep(100L << attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while listing", e);
         }
     }
 

@@ -76,15 +76,16 @@ public final class FilterActivitiesImpl implements FilterActivities {
                     + "set activations.tokenizer");
         }
         TokenTarget chosen;
+        Path activations = store.localCopy(data.artifact());
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null);
              Tokenizer tokenizer = Tokenizers.open(source.tokenizer());
-             ActivationCacheReader cache = ActivationSources.openModelCache(data).orElseThrow(() ->
+             ActivationCacheReader cache = ActivationSources.openModelCache(activations).orElseThrow(() ->
                      new TargetLatentException("target_latent {token: ...} needs activations cached from a language "
                              + "model, with the token of every row")
              );
-             ActivationSource training = HeldOutSplit.training(ActivationSources.open(data))) {
+             ActivationSource training = HeldOutSplit.training(ActivationSources.open(activations))) {
             int tokenId = TokenTargetChooser.tokenId(tokenizer, token);
-            SaeWeights weights = SaeLensFormat.read(ArtifactStore.directory(narrow.artifact()));
+            SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
             chosen = TokenTargetChooser.choose(training, cache.rowTokens().orElseThrow(), weights, token, tokenId,
                     TokenTargetChooser.MAX_ROWS);
         }
