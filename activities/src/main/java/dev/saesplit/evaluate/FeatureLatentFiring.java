@@ -17,7 +17,6 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
     private final int[] features;
     private final float[] levels;
     private final long[][] together;
-    private final long[] withAnyFeature;
     private long rowsSeen;
 
     /**
@@ -29,7 +28,6 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
         this.features = features.clone();
         this.levels = levels.clone();
         this.together = new long[features.length][levels.length];
-        this.withAnyFeature = new long[levels.length];
     }
 
     @Override
@@ -42,13 +40,11 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
             return;
         }
         float[] oneHot = new float[rows * k];
-        float[] any = new float[rows];
         for (int i = 0; i < rows; i++) {
             for (int feature : active[i]) {
                 for (int c = 0; c < k; c++) {
                     if (features[c] == feature) {
                         oneHot[i * k + c] = 1f;
-                        any[i] = 1f;
                     }
                 }
             }
@@ -57,7 +53,6 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
         NDArray firing = latents.gt(manager.create(levels, new Shape(1, levels.length))).toType(DataType.FLOAT32,
                 false);
         float[] pairs = manager.create(oneHot, new Shape(rows, k)).transpose().matMul(firing).toFloatArray();
-        LatentStatistics.addTo(withAnyFeature, manager.create(any, new Shape(1, rows)).matMul(firing).toFloatArray());
         for (int c = 0; c < k; c++) {
             for (int j = 0; j < levels.length; j++) {
                 together[c][j] += Math.round(pairs[c * levels.length + j]);
@@ -66,14 +61,13 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
     }
 
     /**
-     * P(feature fires | wide latent fires where one of the followed features does): how well the latent tells the
-     * feature from the others followed, leaving out tokens where none of them fires (where a latent for parent +
-     * child fires weakly on the parent alone, say); 0 for a latent that never fires with any of them.
+     * P(feature fires | wide latent fires), given how often the latent fired at these levels (counted in another
+     * pass over the same rows); 0 for a latent that never fires.
      */
-    double precisionAmongFollowed(int feature, int latent) {
+    double precision(int feature, int latent, long latentFired) {
         for (int c = 0; c < features.length; c++) {
             if (features[c] == feature) {
-                return withAnyFeature[latent] == 0 ? 0 : (double) together[c][latent] / withAnyFeature[latent];
+                return latentFired == 0 ? 0 : (double) together[c][latent] / latentFired;
             }
         }
         throw new IllegalArgumentException("feature " + feature + " is not followed");

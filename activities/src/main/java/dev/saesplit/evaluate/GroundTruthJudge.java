@@ -20,11 +20,9 @@ import java.util.Set;
  * merged with, as a narrow SAE with fewer latents than features does. It can split only if it has at least
  * {@code min_children} of them; it did if each has a wide latent of its own (decoder cosine ≥ {@link #MATCH} with
  * the feature's direction, or for a child with parent + child as the generator composes them; at least
- * {@code min_specificity} of its firing where one of the target's own features fires on this feature's tokens: it
- * tells the feature from the target's others, which also rules out a copy of the target itself; its weak firing
- * on a parent that fires without any child, where no own feature is there to confuse, does not count against it).
- * {@link SplitEvaluator} then holds the matched latents to {@code min_coverage} as it holds the behavioural
- * children. Also how well the behavioural children recover those features, as precision and recall.
+ * {@code min_specificity} of its firing on the feature's own tokens, the behavioural standard with the true
+ * feature in place of the target, which also rules out a copy of the target itself). Also how well the
+ * behavioural children recover those features, as precision and recall.
  */
 final class GroundTruthJudge {
 
@@ -57,8 +55,8 @@ final class GroundTruthJudge {
             double[] cosines = featureCosines(wide, heldOut, feature);
             int best = -1;
             for (int j = 0; j < cosines.length; j++) {
-                // Telling the feature from the target's others also rules out a copy of the target, which fires on all.
-                boolean learned = cosines[j] >= MATCH && together.precisionAmongFollowed(feature, j)
+                // Firing mostly on the feature's tokens also rules out a copy of the target, which fires on all.
+                boolean learned = cosines[j] >= MATCH && together.precision(feature, j, firing.fired(j))
                         >= criteria.minSpecificity();
                 if (learned && !used.contains(j) && (best < 0 || cosines[j] > cosines[best])) {
                     best = j;

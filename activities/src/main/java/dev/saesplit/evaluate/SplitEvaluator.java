@@ -5,14 +5,11 @@ import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.sae.DecoderCosines;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.SplitCriteria;
-import dev.saesplit.table.SplitOutcome;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -120,43 +117,8 @@ public final class SplitEvaluator {
         SplitReport.GroundTruthVerdict exact = truth
                 .map(t -> GroundTruthJudge.judge(s.wide(), criteria, t, truthFiring.get(), featureFiring.get(),
                         behaviour, children))
-                .map(v -> withCoverage(v, s, heldOut, shift, criteria, levels, truth.get(),
-                        GroundTruthJudge.ownFeatures(truthFiring.get(), criteria)))
                 .orElse(null);
         return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
-    }
-
-    /**
-     * The exact verdict held to the spec's coverage as the behavioural one is: where every own feature has its
-     * latent, those latents must also fire on {@code min_coverage} of the target's activation ({@link
-     * OwnSplitCoverage}), or the split is partial (a parent that often fires without any child, say). Costs a pass
-     * only for a {@code yes}.
-     */
-    private static SplitReport.GroundTruthVerdict withCoverage(SplitReport.GroundTruthVerdict exact, Subject s,
-                                                               ActivationSource heldOut,
-                                                               HeldOutPass.OffTargetShift shift,
-                                                               SplitCriteria criteria, float[] levels,
-                                                               HeldOutTruth truth, int[] own) {
-        if (exact.outcome() != SplitOutcome.YES) {
-            return exact;
-        }
-        Set<Integer> notOwned = new HashSet<>();
-        if (exact.parent() >= 0) {
-            notOwned.addAll(truth.truth().parents().get(exact.parent()).children());
-            for (int feature : own) {
-                notOwned.remove(feature);
-            }
-        }
-        int[] matched = exact.matches().stream().mapToInt(SplitReport.GroundTruthVerdict.Match::latent).toArray();
-        OwnSplitCoverage covering = new OwnSplitCoverage(truth, (float) s.threshold(), notOwned, matched, levels);
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, covering);
-        if (covering.coverage() >= criteria.minCoverage()) {
-            return exact;
-        }
-        return new SplitReport.GroundTruthVerdict(SplitOutcome.PARTIAL, String.format(Locale.ROOT,
-                "%s, but they cover %.0f%% of the target's activation, %.0f%% needed", exact.reason(),
-                100 * covering.coverage(), 100 * criteria.minCoverage()), exact.parent(), exact.matches(),
-                exact.precision(), exact.recall());
     }
 
     /** {@code v} times {@code factor}. */
