@@ -10,7 +10,6 @@ import dev.saesplit.spec.LanguageModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,13 +26,11 @@ class CorpusDocumentsTest {
     Path temp;
 
     private LanguageModelSpec.Corpus folder(double heldOut) {
-        return new LanguageModelSpec.Corpus(LanguageModelSpec.Source.FOLDER, temp, List.of(".txt"), heldOut);
+        return TextFolders.corpus(temp, heldOut);
     }
 
     private void writeDocuments(int count) throws Exception {
-        for (int i = 0; i < count; i++) {
-            Files.writeString(temp.resolve("doc" + i + ".txt"), "document " + i + " is thread-safe, " + "x".repeat(i));
-        }
+        TextFolders.write(temp, count, i -> "document " + i + " is thread-safe, " + "x".repeat(i));
     }
 
     /** Every segment of {@code documents}, at most {@code limit} of them. */

@@ -20,13 +20,11 @@ class TrainingCorpusTest {
     Path temp;
 
     private LanguageModelSpec.Corpus folder(double heldOut) {
-        return new LanguageModelSpec.Corpus(LanguageModelSpec.Source.FOLDER, temp, List.of(".txt"), heldOut);
+        return TextFolders.corpus(temp, heldOut);
     }
 
     private void writeDocuments(int count) throws Exception {
-        for (int i = 0; i < count; i++) {
-            Files.writeString(temp.resolve("doc" + i + ".txt"), "document number " + i + " has some words - and a dash");
-        }
+        TextFolders.write(temp, count, i -> "document number " + i + " has some words - and a dash");
     }
 
     @Test
