@@ -36,7 +36,6 @@ public final class LanguageModelSpecParser {
     static final List<String> STDLIB_EXTENSIONS = List.of(".py");
     static final List<String> FOLDER_EXTENSIONS = List.of(".txt", ".md", ".py");
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern EXTENSION = Pattern.compile("\\.[A-Za-z0-9_.-]{1,20}");
     private static final Set<String> TOP = Set.of("name", "description", "model", "dataset", "training");
     private static final Set<String> MODEL = Set.of("layers", "d_model", "heads", "d_mlp", "n_ctx", "vocab");
@@ -77,11 +76,7 @@ public final class LanguageModelSpecParser {
             if (!r.mapping(root, "", TOP)) {
                 return null;
             }
-            String name = r.text(root, "", "name", null);
-            if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-                r.problem("name", "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter "
-                        + "or digit, got \"" + name + "\"");
-            }
+            String name = r.name(root);
             r.text(root, "", "description", "");
             Model model = model(root.get("model"));
             Corpus corpus = corpus(root.get("dataset"), "dataset");

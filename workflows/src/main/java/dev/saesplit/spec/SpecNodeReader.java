@@ -24,6 +24,8 @@ final class SpecNodeReader implements SpecCheck.Problems {
 
     /** More tokens than any corpus holds; past it a count is a typo, and long arithmetic would overflow. */
     static final long MAX_TOKENS = 10_000_000_000_000L;
+    /** What names an experiment, a language model or a run-table row: it becomes part of ids and paths. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern TOKEN_COUNT = Pattern.compile("(\\d++)(?:\\.(\\d++))?+\\s*+([kKmMbB]?)");
     /** Digits before the point beyond which a count exceeds {@link #MAX_TOKENS} whatever its suffix. */
     private static final int MAX_TOKEN_DIGITS = 15;
@@ -110,6 +112,16 @@ final class SpecNodeReader implements SpecCheck.Problems {
             return "";
         }
         return value.asText();
+    }
+
+    /** The document's required top-level {@code name}, checked against {@link #NAME}; empty after a problem. */
+    String name(JsonNode root) {
+        String name = text(root, "", "name", null);
+        if (!name.isEmpty() && !NAME.matcher(name).matches()) {
+            problem("name", "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit, got \""
+                    + name + "\"");
+        }
+        return name;
     }
 
     long integer(JsonNode mapping, String parent, String key, Long fallback, long min, long max) {

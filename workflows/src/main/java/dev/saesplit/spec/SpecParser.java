@@ -32,7 +32,6 @@ public final class SpecParser {
     /** The weights file an SAE directory must hold beside {@code cfg.json} (SAELens layout). */
     private static final String WEIGHTS_FILE = "sae_weights.safetensors";
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -127,11 +126,7 @@ public final class SpecParser {
             if (!r.mapping(root, "", TOP)) {
                 return null;
             }
-            String name = r.text(root, "", "name", null);
-            if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-                r.problem("name", "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter "
-                        + "or digit, got \"" + name + "\"");
-            }
+            String name = r.name(root);
             String description = r.text(root, "", "description", "");
             ActivationSourceSpec activations = activations(root.get("activations"));
             NarrowSaeSpec narrow = narrowSae(root.get("narrow_sae"));
@@ -573,7 +568,7 @@ public final class SpecParser {
 
         RunSpec run(JsonNode row, String q, NarrowSaeSpec narrow) {
             String id = r.text(row, q, "id", null);
-            if (!id.isEmpty() && !NAME.matcher(id).matches()) {
+            if (!id.isEmpty() && !SpecNodeReader.NAME.matcher(id).matches()) {
                 r.problem(q + ".id", "must be letters, digits, '.', '_' or '-', got \"" + id + "\"");
             }
             String purpose = r.text(row, q, "purpose", "");
