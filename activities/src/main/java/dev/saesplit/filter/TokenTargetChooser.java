@@ -1,16 +1,10 @@
 package dev.saesplit.filter;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.lm.tokens.Tokenizer;
-import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.EncodedRows;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.SparseAutoencoder;
-
-import java.util.Arrays;
 
 /**
  * Chooses the narrow latent for a token ({@code target_latent: {token: "-"}}): every latent's mean activation over
@@ -50,42 +44,32 @@ public final class TokenTargetChooser {
      */
     public static TokenTarget choose(ActivationSource rows, RowTokens tokens, SaeWeights narrow, String token,
                                      int tokenId, long maxRows) {
-        int dIn = rows.dIn();
         int dSae = narrow.config().dSae();
         long scanned = Math.min(rows.tokens(), maxRows);
         double[] onToken = new double[dSae];
         long[] firingsOnToken = new long[dSae];
         long[] firings = new long[dSae];
-        long tokenRows = 0;
-        float[] block = new float[BLOCK * dIn];
-        try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
-             SparseAutoencoder sae = SparseAutoencoder.upload(narrow, manager)) {
-            for (long start = 0; start < scanned; start += BLOCK) {
-                int count = (int) Math.min(BLOCK, scanned - start);
-                rows.read(start, count, block, 0);
-                float[] latents;
-                try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = scope.create(count == BLOCK ? block : Arrays.copyOf(block, count * dIn),
-                            new Shape(count, dIn));
-                    latents = sae.encode(x).toFloatArray();
-                }
-                for (int r = 0; r < count; r++) {
-                    boolean isToken = tokens.tokenId(start + r) == tokenId;
-                    tokenRows += isToken ? 1 : 0;
-                    int offset = r * dSae;
-                    for (int j = 0; j < dSae; j++) {
-                        float a = latents[offset + j];
-                        if (a > 0) {
-                            firings[j]++;
-                            if (isToken) {
-                                firingsOnToken[j]++;
-                                onToken[j] += a;
-                            }
+        long[] tokenRowCount = new long[1];
+        EncodedRows.scan(rows, narrow, scanned, BLOCK, (start, encoded) -> {
+            float[] latents = encoded.toFloatArray();
+            int count = latents.length / dSae;
+            for (int r = 0; r < count; r++) {
+                boolean isToken = tokens.tokenId(start + r) == tokenId;
+                tokenRowCount[0] += isToken ? 1 : 0;
+                int offset = r * dSae;
+                for (int j = 0; j < dSae; j++) {
+                    float a = latents[offset + j];
+                    if (a > 0) {
+                        firings[j]++;
+                        if (isToken) {
+                            firingsOnToken[j]++;
+                            onToken[j] += a;
                         }
                     }
                 }
             }
-        }
+        });
+        long tokenRows = tokenRowCount[0];
         if (tokenRows == 0) {
             throw new TargetLatentException("target_latent.token \"" + token + "\" (id " + tokenId + ") occurs in "
                     + "none of the " + scanned + " training rows scanned, so no latent can be chosen for it");

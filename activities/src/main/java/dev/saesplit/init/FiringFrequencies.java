@@ -1,14 +1,9 @@
 package dev.saesplit.init;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import dev.saesplit.data.ActivationSource;
-import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.EncodedRows;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.SparseAutoencoder;
-
-import java.util.Arrays;
 
 /**
  * How often each latent of an SAE fires on activations, in SAELens's {@code sparsity.safetensors} form:
@@ -26,26 +21,14 @@ final class FiringFrequencies {
 
     /** The log10 firing frequencies of {@code weights}' latents over the first {@link #MAX_TOKENS} rows of {@code data}. */
     static float[] log10(SaeWeights weights, ActivationSource data) {
-        int dIn = weights.dIn();
         long tokens = Math.min(data.tokens(), MAX_TOKENS);
         long[] fires = new long[weights.dSae()];
-        float[] rows = new float[BLOCK * dIn];
-        try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
-             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager)) {
-            for (long start = 0; start < tokens; start += BLOCK) {
-                int count = (int) Math.min(BLOCK, tokens - start);
-                data.read(start, count, rows, 0);
-                try (NDManager block = manager.newSubManager()) {
-                    NDArray x = block.create(count == BLOCK ? rows : Arrays.copyOf(rows, count * dIn),
-                            new Shape(count, dIn));
-                    long[] counts = sae.encode(x).gt(0f).sum(new int[] {0}).toType(ai.djl.ndarray.types.DataType.INT64,
-                            false).toLongArray();
-                    for (int j = 0; j < counts.length; j++) {
-                        fires[j] += counts[j];
-                    }
-                }
+        EncodedRows.scan(data, weights, tokens, BLOCK, (start, latents) -> {
+            long[] counts = latents.gt(0f).sum(new int[] {0}).toType(DataType.INT64, false).toLongArray();
+            for (int j = 0; j < counts.length; j++) {
+                fires[j] += counts[j];
             }
-        }
+        });
         float[] log10 = new float[fires.length];
         for (int j = 0; j < fires.length; j++) {
             log10[j] = (float) Math.log10((tokens == 0 ? 0 : (double) fires[j] / tokens) + FLOOR);
