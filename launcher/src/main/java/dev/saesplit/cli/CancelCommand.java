@@ -21,15 +21,15 @@ final class CancelCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() {
-        String workflowId = row == null ? WorkflowIds.experiment(experiment) : WorkflowIds.run(experiment, row);
         try (Stack stack = saesplit.openStack()) {
-            if (row == null) {
-                workflowId = RunningWorkflows.of(stack.client(), experiment);
+            String workflowId = row == null ? RunningWorkflows.of(stack.client(), experiment)
+                    : WorkflowIds.run(experiment, row);
+            try {
+                stack.client().newUntypedWorkflowStub(workflowId).cancel();
+            } catch (WorkflowNotFoundException e) {
+                throw new NotRunningException(workflowId);
             }
-            stack.client().newUntypedWorkflowStub(workflowId).cancel();
             out().printf("cancellation requested for %s%n", workflowId);
-        } catch (WorkflowNotFoundException e) {
-            throw new NotRunningException(workflowId);
         }
         return SaesplitCommand.OK;
     }

@@ -6,7 +6,6 @@ import dev.saesplit.pipeline.Failures;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 
 /**
@@ -22,15 +21,14 @@ final class ExperimentState {
     }
 
     static String json(WorkflowClient client, String experiment) {
-        String workflowId = RunningWorkflows.of(client, experiment);
-        ObjectNode state = JSON.createObjectNode().put("experiment", experiment).put("workflow_id", workflowId);
-        WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
-        WorkflowExecutionStatus status;
-        try {
-            status = stub.describe().getStatus();
-        } catch (WorkflowNotFoundException e) {
+        RunningWorkflows.Chosen chosen = RunningWorkflows.chosen(client, experiment);
+        ObjectNode state = JSON.createObjectNode().put("experiment", experiment)
+                .put("workflow_id", chosen.workflowId());
+        if (chosen.status().isEmpty()) {
             return state.put("state", "not_started").toString();
         }
+        WorkflowExecutionStatus status = chosen.status().get();
+        WorkflowStub stub = client.newUntypedWorkflowStub(chosen.workflowId());
         switch (status) {
             case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW ->
                     state.put("state", "running");

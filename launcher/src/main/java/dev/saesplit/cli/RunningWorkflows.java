@@ -21,15 +21,22 @@ final class RunningWorkflows {
      * where only the narrow stage was ever launched.
      */
     static String of(WorkflowClient client, String experiment) {
-        String full = WorkflowIds.experiment(experiment);
-        String narrow = WorkflowIds.narrow(experiment);
-        Optional<WorkflowExecutionStatus> fullStatus = status(client, full);
-        Optional<WorkflowExecutionStatus> narrowStatus = status(client, narrow);
-        if (fullStatus.filter(RunningWorkflows::running).isPresent()) {
+        return chosen(client, experiment).workflowId();
+    }
+
+    /** A workflow and its state; empty when it was never started. */
+    record Chosen(String workflowId, Optional<WorkflowExecutionStatus> status) {
+    }
+
+    /** As {@link #of}, with the chosen workflow's state, so a caller needs no second look. */
+    static Chosen chosen(WorkflowClient client, String experiment) {
+        Chosen full = look(client, WorkflowIds.experiment(experiment));
+        if (full.status().filter(RunningWorkflows::running).isPresent()) {
             return full;
         }
-        if (narrowStatus.filter(RunningWorkflows::running).isPresent()
-                || fullStatus.isEmpty() && narrowStatus.isPresent()) {
+        Chosen narrow = look(client, WorkflowIds.narrow(experiment));
+        if (narrow.status().filter(RunningWorkflows::running).isPresent()
+                || full.status().isEmpty() && narrow.status().isPresent()) {
             return narrow;
         }
         return full;
@@ -39,11 +46,12 @@ final class RunningWorkflows {
         return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     }
 
-    private static Optional<WorkflowExecutionStatus> status(WorkflowClient client, String workflowId) {
+    private static Chosen look(WorkflowClient client, String workflowId) {
         try {
-            return Optional.of(client.newUntypedWorkflowStub(workflowId).describe().getStatus());
+            WorkflowExecutionStatus status = client.newUntypedWorkflowStub(workflowId).describe().getStatus();
+            return new Chosen(workflowId, Optional.of(status));
         } catch (WorkflowNotFoundException e) {
-            return Optional.empty();
+            return new Chosen(workflowId, Optional.empty());
         }
     }
 }
