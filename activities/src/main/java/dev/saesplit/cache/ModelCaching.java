@@ -11,6 +11,7 @@ import dev.saesplit.data.cache.CacheManifest;
 import dev.saesplit.data.cache.CacheShard;
 import dev.saesplit.data.cache.CacheVerification;
 import dev.saesplit.lm.LanguageModel;
+import dev.saesplit.lm.TrainedModels;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.lm.dataset.ContextSettings;
 import dev.saesplit.lm.dataset.TokenDocuments;
@@ -59,7 +60,7 @@ final class ModelCaching {
         // Loading the weights and hashing the dataset for the key can outlast the heartbeat timeout: beat from now.
         ActivityHeartbeat heartbeat = heartbeat(new CachingProgress(0, 0));
         try {
-            return ensure(experiment, spec, heartbeat);
+            return ensure(experiment, TrainedModels.local(spec, store), heartbeat);
         } finally {
             if (heartbeat != null) {
                 heartbeat.close();

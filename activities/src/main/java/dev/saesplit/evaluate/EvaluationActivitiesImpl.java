@@ -46,7 +46,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {
                 SaeWeights wide = SaeLensFormat.read(store.localCopy(r.wide().artifact()));
-                try (ModelEvidence model = ModelEvidence.open(r, store.localCopy(r.data().artifact()))) {
+                try (ModelEvidence model = ModelEvidence.open(r, store.localCopy(r.data().artifact()), store)) {
                     JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r, wide, model));
                     if (model != null) {
                         LossRecovered.writeInto(dir, model.lossRecovered(wide));

@@ -1,12 +1,14 @@
 package dev.saesplit.evaluate;
 
 import ai.djl.ndarray.NDManager;
+import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.RowRangeSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.evaluate.interpret.Interpreter;
 import dev.saesplit.lm.LanguageModel;
+import dev.saesplit.lm.TrainedModels;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.SparseAutoencoder;
@@ -47,8 +49,8 @@ final class ModelEvidence implements AutoCloseable {
      * The model and cache behind {@code r}'s activations, or {@code null} when they were not cached from a
      * language model (synthetic or npy activations). Close it when done.
      */
-    static ModelEvidence open(EvaluationRequest r, Path dataDirectory) {
-        Optional<ActivationSourceSpec.Model> spec = r.model();
+    static ModelEvidence open(EvaluationRequest r, Path dataDirectory, ArtifactStore store) {
+        Optional<ActivationSourceSpec.Model> spec = r.model().map(model -> TrainedModels.local(model, store));
         if (spec.isEmpty()) {
             return null;
         }

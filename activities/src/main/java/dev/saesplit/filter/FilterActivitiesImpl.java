@@ -6,6 +6,7 @@ import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.lm.TrainedModels;
 import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.lm.tokens.Tokenizers;
 import dev.saesplit.spec.ActivationSourceSpec;
@@ -70,7 +71,8 @@ public final class FilterActivitiesImpl implements FilterActivities {
 
     @Override
     public TokenTarget chooseTokenTarget(String experiment, ActivationsRef data, SaeRef narrow, String token,
-                                         ActivationSourceSpec.Model source) {
+                                         ActivationSourceSpec.Model given) {
+        ActivationSourceSpec.Model source = TrainedModels.local(given, store);
         if (source.tokenizer() == null) {
             throw new TargetLatentException("target_latent {token: \"" + token + "\"} needs the model's tokenizer: "
                     + "set activations.tokenizer");

@@ -1,9 +1,12 @@
 package dev.saesplit.cache;
 
 import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.Provenance;
+import dev.saesplit.artifact.SharedDirectory;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.TestPostgres;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,6 +62,48 @@ class ModelCachingActivityTest {
         assertEquals(60, activities.contextsForwarded());
         try (var tokens = ActivationSources.openModelCache(ArtifactStore.directory(second.artifact())).orElseThrow()) {
             assertEquals(TOKENS, tokens.rowTokens().orElseThrow().rows());
+        }
+    }
+
+    @Test
+    void aModelTrainedOnAnotherMachineIsReadFromThisMachinesCopyAndCachesTheSameActivations() throws Exception {
+        Path shared = TestPostgres.stateDir();
+        Path trainer = TestPostgres.stateDir();
+        Path reader = TestPostgres.stateDir();
+        try {
+            ArtifactStore trainedOn = new ArtifactStore(trainer, database.dataSource(), new SharedDirectory(shared),
+                    1L << 30);
+            ArtifactRef lm = trainedOn.getOrProduce("lm", "fixture", new Provenance("lm", "test", ""), dir -> {
+                for (Path file : List.of(FixtureModelSpec.resource("lm/tl-safetensors/config.json"),
+                        FixtureModelSpec.resource("lm/tl-safetensors/model.safetensors"),
+                        FixtureModelSpec.resource("lm/tokens/tokenizer.json"))) {
+                    Files.copy(file, dir.resolve(file.getFileName()));
+                }
+            });
+            ActivationSourceSpec.Model given = FixtureModelSpec.mlpOut(TOKENS);
+            ActivationSourceSpec.Model trained = new ActivationSourceSpec.Model(given.model(), null, null,
+                    given.dataset(), given.datasetPath(), given.hook(), given.contextSize(), given.prependBos(),
+                    given.splitRows(), given.tokens(), given.batchSize()).withTrainedModel(lm);
+            TestPostgres.deleteQuietly(trainer);
+
+            ArtifactStore elsewhere = new ArtifactStore(reader, database.dataSource(), new SharedDirectory(shared),
+                    1L << 30);
+            ActivationActivitiesImpl reading = new ActivationActivitiesImpl(elsewhere, SHARD_BYTES);
+            ActivationsRef cached = reading.ensureActivations("elsewhere", trained);
+            assertEquals(30, reading.contextsForwarded(), "the reading machine ran the model itself");
+            ActivationsRef direct;
+            try (Database own = Database.open(TestPostgres.freshDatabase())) {
+                direct = new ActivationActivitiesImpl(new ArtifactStore(root, own.dataSource()), SHARD_BYTES)
+                        .ensureActivations("direct", given);
+            }
+
+            assertEquals(direct.artifact().key(), cached.artifact().key(),
+                    "the same weights and tokenizer, read from this machine's copy of the trained model");
+            assertEquals(direct.artifact().contentHash(), cached.artifact().contentHash());
+            assertTrue(elsewhere.localCopy(lm).startsWith(reader), "read from the reading machine's own copy");
+        } finally {
+            TestPostgres.deleteQuietly(shared);
+            TestPostgres.deleteQuietly(reader);
         }
     }
 

@@ -40,7 +40,6 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,8 +135,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             return source;
         }
         stage = "language model";
-        URI folder = URI.create(languageModel.trainLanguageModel(model.train(), experiment).uri());
-        return model.withTrainedModel(Path.of(folder));
+        return model.withTrainedModel(languageModel.trainLanguageModel(model.train(), experiment));
     }
 
     private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {

@@ -84,6 +84,9 @@ public sealed interface ActivationSourceSpec {
      * @param corpus      the dataset as a corpus of text and code files ({@code dataset: {source: python-stdlib}} or
      *                    {@code {source: folder, path: ...}}), of which the training documents are read, split as
      *                    {@code saesplit lm train} splits them; {@code null} when {@code dataset} names a path
+     * @param trained     the language model {@code train} produced, as the artifact store holds it: each activity
+     *                    that reads the model takes its own local copy ({@link #localised}), so a worker on another
+     *                    machine reads the same model; {@code null} until trained, and once localised
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
                  int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
@@ -92,7 +95,9 @@ public sealed interface ActivationSourceSpec {
                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                  LanguageModelSpec train,
                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                 LanguageModelSpec.Corpus corpus)
+                 LanguageModelSpec.Corpus corpus,
+                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                 dev.saesplit.pipeline.ArtifactRef trained)
             implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
@@ -102,7 +107,15 @@ public sealed interface ActivationSourceSpec {
                      int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
                      UpstreamDag after) {
             this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
-                    batchSize, after, null, null);
+                    batchSize, after, null, null, null);
+        }
+
+        /** A source whose model is trained first ({@code train}) or given, read from a corpus or a dataset. */
+        public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
+                     int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
+                     UpstreamDag after, LanguageModelSpec train, LanguageModelSpec.Corpus corpus) {
+            this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
+                    batchSize, after, train, corpus, null);
         }
 
         /** A source whose dataset is given. */
@@ -115,13 +128,25 @@ public sealed interface ActivationSourceSpec {
         /** This source reading {@code dataset}, the output of its upstream DAG run. */
         public Model withDataset(Path dataset) {
             return new Model(model, weights, tokenizer, dataset.toString(), dataset, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, null, train, corpus);
+                    splitRows, tokens, batchSize, null, train, corpus, trained);
         }
 
-        /** This source reading the model trained into {@code folder} (its weights and its cut vocabulary). */
-        public Model withTrainedModel(Path folder) {
+        /**
+         * This source reading the model its {@code train} produced, by reference: the workflow hands it on without
+         * a path of the machine that trained it.
+         */
+        public Model withTrainedModel(dev.saesplit.pipeline.ArtifactRef model) {
+            return new Model(this.model, null, null, dataset, datasetPath, hook, contextSize, prependBos, splitRows,
+                    tokens, batchSize, after, null, corpus, model);
+        }
+
+        /**
+         * This source reading the trained model from {@code folder}, this machine's copy of {@code trained} (its
+         * weights and its cut vocabulary).
+         */
+        public Model localised(Path folder) {
             return new Model(model, folder, folder.toString(), dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, null, corpus);
+                    splitRows, tokens, batchSize, after, null, corpus, null);
         }
 
         @Override

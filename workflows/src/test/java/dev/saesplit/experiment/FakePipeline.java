@@ -49,6 +49,8 @@ final class FakePipeline {
 
     static final int D_IN = 16;
     static final int TARGET = 5;
+    /** Where the fake language-model training says its models are: a store no machine can read as a path. */
+    static final String MODELS = "mlflow-artifacts://127.0.0.1:5000/saesplit/lm/";
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<TrainRequest> trainRequests = new CopyOnWriteArrayList<>();
@@ -112,7 +114,7 @@ final class FakePipeline {
         @Override
         public ArtifactRef trainLanguageModel(dev.saesplit.spec.LanguageModelSpec spec, String experiment) {
             calls.add("train language model " + spec.name());
-            return new ArtifactRef("lm", spec.name(), "file:///models/" + spec.name(), "hash");
+            return new ArtifactRef("lm", spec.name(), MODELS + spec.name(), "hash");
         }
     }
 
@@ -176,7 +178,7 @@ final class FakePipeline {
         public dev.saesplit.filter.TokenTarget chooseTokenTarget(String experiment, ActivationsRef data, SaeRef narrow,
                                                                  String token,
                                                                  dev.saesplit.spec.ActivationSourceSpec.Model source) {
-            calls.add("choose target for token " + token + " of " + source.weights());
+            calls.add("choose target for token " + token + " of " + source.trained().uri());
             return new dev.saesplit.filter.TokenTarget(TARGET, token, 12, 3.0, 0.9, 10, 1000);
         }
 

@@ -1,5 +1,6 @@
 package dev.saesplit.spec;
 
+import dev.saesplit.pipeline.ArtifactRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,11 +62,18 @@ class TrainedModelSourceSpecTest {
         assertNull(model.datasetPath());
         assertEquals(new TargetLatent.Token("-"), parsed.targetLatent());
 
-        ActivationSourceSpec.Model trained = model.withTrainedModel(dir.resolve("trained"));
-        assertEquals(dir.resolve("trained"), trained.weights());
-        assertEquals(dir.resolve("trained").toString(), trained.tokenizer());
+        ArtifactRef lm = new ArtifactRef("lm", "k", "mlflow-artifacts://127.0.0.1:5000/saesplit/lm/k", "h");
+        ActivationSourceSpec.Model trained = model.withTrainedModel(lm);
+        assertEquals(lm, trained.trained());
+        assertNull(trained.weights(), "no path until an activity takes its copy");
         assertNull(trained.train(), "trained already");
         assertEquals(model.corpus(), trained.corpus());
+
+        ActivationSourceSpec.Model local = trained.localised(dir.resolve("copy"));
+        assertEquals(dir.resolve("copy"), local.weights());
+        assertEquals(dir.resolve("copy").toString(), local.tokenizer());
+        assertNull(local.trained());
+        assertEquals(model.corpus(), local.corpus());
     }
 
     @Test
