@@ -2,6 +2,10 @@ package dev.saesplit.preflight;
 
 import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.filter.TargetLatentException;
+import dev.saesplit.filter.TokenTargetChooser;
+import dev.saesplit.lm.tokens.Tokenizer;
+import dev.saesplit.lm.tokens.Tokenizers;
 import dev.saesplit.pipeline.BadInput;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeLensFormat;
@@ -11,6 +15,7 @@ import dev.saesplit.spec.Init;
 import dev.saesplit.spec.NarrowSaeSpec;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SpecCheck;
+import dev.saesplit.spec.TargetLatent;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -32,6 +37,29 @@ public final class SpecArtifactsCheck implements SpecCheck {
         OptionalInt activationWidth = activationWidth(spec.activations(), problems);
         if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
             checkExistingSae(existing, activationWidth, spec.runs(), problems);
+        }
+        if (spec.targetLatent() instanceof TargetLatent.Token token
+                && spec.activations() instanceof ActivationSourceSpec.Model model && model.tokenizer() != null) {
+            checkTargetToken(token.token(), model.tokenizer(), problems);
+        }
+    }
+
+    /**
+     * {@code target_latent: {token: ...}} must be one token of a tokenizer named in the spec; a model trained by the
+     * experiment has its vocabulary only once trained, and its token is checked then. A tokenizer that cannot be
+     * opened is reported by the dataset's check.
+     */
+    private static void checkTargetToken(String token, String tokenizerSpec, Problems problems) {
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizers.open(tokenizerSpec);
+        } catch (RuntimeException e) {
+            return;
+        }
+        try (tokenizer) {
+            TokenTargetChooser.tokenId(tokenizer, token);
+        } catch (TargetLatentException e) {
+            problems.report("target_latent.token", e.getMessage().replaceFirst("^target_latent\\.token ", ""));
         }
     }
 

@@ -60,6 +60,19 @@ class ModelSourceCheckTest {
     }
 
     @Test
+    void aTargetTokenThatIsNotOneTokenOfTheTokenizerIsRejectedBeforeAnythingRuns() throws Exception {
+        narrowSae(64);
+        String hyphen = spec("blocks.0.hook_mlp_out", 16, "").replace("target_latent: 3", "target_latent: {token: \"-\"}");
+        assertEquals("-", ((dev.saesplit.spec.TargetLatent.Token) SpecParser.parse(write(hyphen),
+                new SpecArtifactsCheck()).targetLatent()).token());
+
+        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(
+                write(hyphen.replace("{token: \"-\"}", "{token: \"thread-safe!\"}")), new SpecArtifactsCheck()));
+        assertTrue(e.getMessage().contains("target_latent.token: \"thread-safe!\" is not one token of the model's "
+                + "vocabulary: it encodes as "), e.getMessage());
+    }
+
+    @Test
     void aHookTheModelLacksAndAContextLongerThanItsNCtxAreLocated() throws Exception {
         narrowSae(64);
 
