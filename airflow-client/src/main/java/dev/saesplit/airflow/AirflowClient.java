@@ -24,7 +24,8 @@ import java.util.Set;
  * The one way saesplit talks to Airflow: the generated REST client, with authentication and retries around it.
  * Airflow 3 hands out a bearer JWT for a user's credentials ({@code POST /auth/token}); this client fetches one
  * on first use, fetches a new one shortly before it expires or when the server answers 401, and retries
- * transient faults (connection failures, 429, 502, 503, 504) with backoff. Safe for concurrent use.
+ * transient faults (connection failures, 429, 502, 503, 504) with backoff; reads ({@link #read}) retry a 500 as
+ * well, which Airflow's standalone server answers when its SQLite database is busy. Safe for concurrent use.
  */
 public final class AirflowClient {
 
@@ -35,6 +36,8 @@ public final class AirflowClient {
     }
 
     private static final Set<Integer> TRANSIENT = Set.of(0, 429, 502, 503, 504);
+    /** A read changes nothing, so a server error ("Database error" under SQLite's locking) is worth another try. */
+    private static final Set<Integer> TRANSIENT_FOR_READS = Set.of(0, 429, 500, 502, 503, 504);
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -106,6 +109,15 @@ public final class AirflowClient {
      * with exponential backoff. Other errors are thrown as they come ({@link ApiException} carries the status).
      */
     public <T> T call(String what, Call<T> call) throws ApiException {
+        return call(what, call, TRANSIENT);
+    }
+
+    /** {@link #call} for a call that changes nothing on the server, so that a 500 is retried too. */
+    public <T> T read(String what, Call<T> call) throws ApiException {
+        return call(what, call, TRANSIENT_FOR_READS);
+    }
+
+    private <T> T call(String what, Call<T> call, Set<Integer> transientCodes) throws ApiException {
         authenticate(false);
         boolean refreshed = false;
         Duration backoff = firstBackoff;
@@ -116,10 +128,10 @@ public final class AirflowClient {
                 if (e.getCode() == 401 && !refreshed) {
                     refreshed = true;
                     authenticate(true);
-                } else if (TRANSIENT.contains(e.getCode()) && attempt < attempts) {
+                } else if (transientCodes.contains(e.getCode()) && attempt < attempts) {
                     sleep(backoff);
                     backoff = backoff.multipliedBy(2);
-                } else if (TRANSIENT.contains(e.getCode())) {
+                } else if (transientCodes.contains(e.getCode())) {
                     throw new AirflowUnavailableException("Airflow at " + baseUrl + " did not answer " + what
                             + " after " + attempts + " attempts: " + describe(e), e);
                 } else {
@@ -150,7 +162,8 @@ public final class AirflowClient {
     }
 
     private synchronized void authenticate(boolean force) {
-        if (!force && token != null && Instant.now().isBefore(tokenExpiry.minus(EXPIRY_MARGIN))) {
+        // Compared from now's side: a token without an expiry holds Instant.MIN, which cannot be moved earlier.
+        if (!force && token != null && Instant.now().plus(EXPIRY_MARGIN).isBefore(tokenExpiry)) {
             return;
         }
         LoginBody body = new LoginBody().username(credentials.username()).password(credentials.password());

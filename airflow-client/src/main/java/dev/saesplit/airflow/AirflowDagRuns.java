@@ -33,7 +33,7 @@ public final class AirflowDagRuns {
     /** Whether the DAG has been parsed and is known to Airflow. */
     public boolean exists(String dagId) throws ApiException {
         try {
-            client.call("GET dag " + dagId, () -> client.dags().getDag(dagId));
+            client.read("GET dag " + dagId, () -> client.dags().getDag(dagId));
             return true;
         } catch (ApiException e) {
             if (e.getCode() == 404) {
@@ -45,7 +45,7 @@ public final class AirflowDagRuns {
 
     /** Whether the DAG is paused (a paused DAG's runs stay queued). */
     public boolean paused(String dagId) throws ApiException {
-        return Boolean.TRUE.equals(client.call("GET dag " + dagId, () -> client.dags().getDag(dagId)).getIsPaused());
+        return Boolean.TRUE.equals(client.read("GET dag " + dagId, () -> client.dags().getDag(dagId)).getIsPaused());
     }
 
     public void setPaused(String dagId, boolean paused) throws ApiException {
@@ -70,13 +70,13 @@ public final class AirflowDagRuns {
     }
 
     public DAGRunResponse get(String dagId, String runId) throws ApiException {
-        return client.call("GET dag run " + runId, () -> client.dagRuns().getDagRun(dagId, runId));
+        return client.read("GET dag run " + runId, () -> client.dagRuns().getDagRun(dagId, runId));
     }
 
     /** The DAG's latest runs, newest first. */
     public List<DAGRunResponse> recent(String dagId, int limit) throws ApiException {
         DAGRunsBatchBody body = new DAGRunsBatchBody().dagIds(List.of(dagId)).orderBy("-run_after").pageLimit(limit);
-        return client.call("list runs of " + dagId, () -> client.dagRuns().getListDagRunsBatch("~", body)).getDagRuns();
+        return client.read("list runs of " + dagId, () -> client.dagRuns().getListDagRunsBatch("~", body)).getDagRuns();
     }
 
     public static boolean finished(DAGRunResponse run) {
@@ -86,7 +86,7 @@ public final class AirflowDagRuns {
     /** A task's XCom value, as JSON-like Java values (String, Number, Map, List); empty when there is none. */
     public Optional<Object> xcom(String dagId, String runId, String taskId, String key) throws ApiException {
         try {
-            ResponseGetXcomEntry entry = client.call("GET xcom " + key, () -> client.xcoms().getXcomEntry(dagId, taskId,
+            ResponseGetXcomEntry entry = client.read("GET xcom " + key, () -> client.xcoms().getXcomEntry(dagId, taskId,
                     runId, key, null, true, false));
             Object value = entry.getActualInstance() instanceof XComResponseNative n ? n.getValue()
                     : entry.getActualInstance() instanceof XComResponseString s ? s.getValue() : null;
@@ -103,14 +103,14 @@ public final class AirflowDagRuns {
     public List<TaskInstanceResponse> failedTasks(String dagId, String runId) throws ApiException {
         TaskInstancesBatchBody body = new TaskInstancesBatchBody().dagIds(List.of(dagId)).dagRunIds(List.of(runId))
                 .state(List.of(TaskInstanceState.FAILED));
-        return client.call("list failed tasks of " + runId,
+        return client.read("list failed tasks of " + runId,
                 () -> client.taskInstances().getTaskInstancesBatch("~", "~", body)).getTaskInstances();
     }
 
     /** The last {@code maxLines} lines of a task's log for its latest try. */
     public String logTail(String dagId, String runId, TaskInstanceResponse task, int maxLines) throws ApiException {
         int tryNumber = task.getTryNumber() == null || task.getTryNumber() < 1 ? 1 : task.getTryNumber();
-        Object content = client.call("GET log of " + task.getTaskId(), () -> client.taskInstances().getLog(dagId, runId,
+        Object content = client.read("GET log of " + task.getTaskId(), () -> client.taskInstances().getLog(dagId, runId,
                 task.getTaskId(), tryNumber, true, task.getMapIndex(), null, "application/json")).getContent();
         return TaskLogText.tail(content, maxLines);
     }

@@ -41,7 +41,7 @@ final class DagRunFollower {
     private static String tasks(AirflowDagRuns runs, String dagId, String runId) throws ApiException {
         TaskInstancesBatchBody body = new TaskInstancesBatchBody().dagIds(List.of(dagId)).dagRunIds(List.of(runId))
                 .orderBy("start_date");
-        List<TaskInstanceResponse> tasks = runs.client().call("list tasks of " + runId,
+        List<TaskInstanceResponse> tasks = runs.client().read("list tasks of " + runId,
                 () -> runs.client().taskInstances().getTaskInstancesBatch("~", "~", body)).getTaskInstances();
         return tasks.stream().map(t -> t.getTaskId() + " " + (t.getState() == null ? "waiting" : t.getState().getValue()))
                 .collect(Collectors.joining(", "));

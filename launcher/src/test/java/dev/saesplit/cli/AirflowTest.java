@@ -185,7 +185,7 @@ class AirflowTest {
     }
 
     private static TaskInstanceResponse task(String runId, String taskId) throws Exception {
-        return runs.client().call("GET task", () -> runs.client().taskInstances()
+        return runs.client().read("GET task", () -> runs.client().taskInstances()
                 .getTaskInstance("saesplit_experiment", runId, taskId));
     }
 
