@@ -8,7 +8,7 @@ import java.util.Optional;
  * SAE in a row's), so the workflow decides too. Recording the run table's state is bookkeeping of its own.
  */
 public enum PipelineStage {
-    UPSTREAM("upstream"), CACHE("cache"), NARROW("narrow"), FILTER("filter"), INIT("init"), TRAIN("train"),
+    UPSTREAM("upstream"), MODEL("model"), CACHE("cache"), NARROW("narrow"), FILTER("filter"), INIT("init"), TRAIN("train"),
     EVALUATE("evaluate"), REPORT("report"), RECORD("record");
 
     private final String label;
@@ -25,11 +25,12 @@ public enum PipelineStage {
     public static Optional<PipelineStage> of(String type, boolean rowWorkflow) {
         return Optional.ofNullable(switch (type) {
             case "AwaitDagRun" -> UPSTREAM;
+            case "TrainLanguageModel" -> MODEL;
             case "EnsureActivations" -> CACHE;
             case "RegisterExisting" -> NARROW;
             case "Initialise" -> rowWorkflow ? INIT : NARROW;
             case "Train" -> rowWorkflow ? TRAIN : NARROW;
-            case "ResolveTarget", "SelectFiltered" -> FILTER;
+            case "ResolveTarget", "ChooseTokenTarget", "SelectFiltered" -> FILTER;
             case "Evaluate" -> EVALUATE;
             case "PublishReport" -> REPORT;
             case "ExperimentStatus", "RunStatus", "RunResult", "RunFailed" -> RECORD;
