@@ -23,7 +23,7 @@ import java.util.Optional;
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
     /** 3: filtered rows read on every held-out token; exact verdict on the children the target covers. */
-    static final int CODE_VERSION = 4;
+    static final int CODE_VERSION = 5;
     static final String KIND = "evaluation";
 
     private final ArtifactStore store;

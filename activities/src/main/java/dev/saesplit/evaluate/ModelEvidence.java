@@ -16,9 +16,12 @@ import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.table.SplitOutcome;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The evidence a language model adds to a row's evaluation, with the model and its activation cache opened once
@@ -111,10 +114,14 @@ final class ModelEvidence implements AutoCloseable {
         List<SplitReport.ProbeResult> failed = probes.stream().filter(p -> !p.passed()).toList();
         StringBuilder reason = new StringBuilder(verdict.reason()).append(String.format(Locale.ROOT,
                 "; probes: %d of %d pass", probes.size() - failed.size(), probes.size()));
-        for (SplitReport.ProbeResult p : failed) {
-            reason.append(String.format(Locale.ROOT, "; \"%s\" (%s at '%s') fails: %s", p.prompt(), p.expect(),
-                    p.token(), p.reason()));
-        }
+        // Probes failing for one reason (a row without children fails them all alike) are named together.
+        Map<String, List<SplitReport.ProbeResult>> byReason = failed.stream().collect(Collectors.groupingBy(
+                SplitReport.ProbeResult::reason, LinkedHashMap::new, Collectors.toList()));
+        byReason.forEach((why, alike) -> {
+            String names = alike.stream().map(p -> String.format(Locale.ROOT, "\"%s\" (%s at '%s')", p.prompt(),
+                    p.expect(), p.token())).collect(Collectors.joining(", "));
+            reason.append("; ").append(names).append(alike.size() == 1 ? " fails: " : " fail: ").append(why);
+        });
         SplitOutcome outcome = verdict.outcome() == SplitOutcome.YES && !failed.isEmpty() ? SplitOutcome.PARTIAL
                 : verdict.outcome();
         return new SplitReport.Verdict(outcome, reason.toString());
