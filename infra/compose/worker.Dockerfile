@@ -13,5 +13,6 @@ COPY --from=build /src/launcher/target/saesplit.jar /opt/saesplit/saesplit.jar
 COPY --from=build /src/launcher/target/lib /opt/saesplit/lib
 COPY --from=build /src/migrations /opt/saesplit/migrations
 USER saesplit
-ENTRYPOINT ["java", "-Dsaesplit.root=/opt/saesplit", "-jar", "/opt/saesplit/saesplit.jar"]
+# jdk.incubator.vector: the sparse training step's kernels in vector form (saesplit's own script adds it too)
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-Dsaesplit.root=/opt/saesplit", "-jar", "/opt/saesplit/saesplit.jar"]
 CMD ["worker", "--queues", "cpu"]

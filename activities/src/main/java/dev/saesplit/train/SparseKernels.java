@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
  * pairs × d_in multiply-adds instead of tokens × d_sae × d_in. libtorch as DJL exposes it has no scatter-add,
  * embedding bag or sampled product to build these from, and gathering the rows first would materialise
  * pairs × d_in floats. Work is split in fixed chunks, each writing only its own outputs, so results do not
- * depend on the number of threads or their timing. Matrices are row-major {@code float[]}.
+ * depend on the number of threads or their timing. Matrices are row-major {@code float[]}; the row updates run
+ * through {@link Axpy}, in vector form where the JVM has it.
  */
 final class SparseKernels {
 
@@ -27,11 +28,7 @@ final class SparseKernels {
                     out[o + i] = -subtract[o + i];
                 }
                 for (int p = active.tokenStart[b]; p < active.tokenStart[b + 1]; p++) {
-                    float f = active.value[p];
-                    int r = active.latent[p] * width;
-                    for (int i = 0; i < width; i++) {
-                        out[o + i] += f * rows[r + i];
-                    }
+                    Axpy.BEST.apply(active.value[p], rows, active.latent[p] * width, out, o, width);
                 }
             }
         });
@@ -72,13 +69,9 @@ final class SparseKernels {
                 Arrays.fill(out, o, o + width, 0f);
                 for (int k = active.latentStart[j]; k < active.latentStart[j + 1]; k++) {
                     int p = active.byLatent[k];
-                    float w = weight[p];
-                    float wT = weightT[p];
                     int r = active.token[p] * width;
-                    for (int i = 0; i < width; i++) {
-                        out[o + i] += w * tokenRows[r + i];
-                        block[t + i] += wT * tokenRowsT[r + i];
-                    }
+                    Axpy.BEST.apply(weight[p], tokenRows, r, out, o, width);
+                    Axpy.BEST.apply(weightT[p], tokenRowsT, r, block, t, width);
                 }
             }
             // a chunk's block is a few kB, so its column-wise reads stay in the first-level cache

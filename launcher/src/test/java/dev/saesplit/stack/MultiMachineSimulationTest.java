@@ -186,7 +186,8 @@ class MultiMachineSimulationTest {
         Path home = Files.createDirectories(services.home().resolve("machines").resolve(environment
                 .get("SAESPLIT_ARTIFACTS").hashCode() + "-" + machine));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "-Dsaesplit.root=" + ProjectRoot.get(),
+                .toString(), "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "-Dsaesplit.root=" + ProjectRoot.get(),
                 "dev.saesplit.cli.SaesplitCommand", "worker", "--queues", queues)
                 .redirectErrorStream(true).redirectOutput(home.resolve("worker.log").toFile());
         builder.environment().putAll(environment);
