@@ -15,10 +15,7 @@ abstract class Axpy {
 
     private static final Logger LOG = Logger.getLogger(Axpy.class.getName());
 
-    /** The fastest form this JVM can run. */
-    static final Axpy BEST = best();
-
-    /** The plain loop, always available. */
+    /** The plain loop, always available (declared first: {@link #BEST} may be it). */
     static final Axpy SCALAR = new Axpy() {
         @Override
         void apply(float a, float[] x, int xo, float[] y, int yo, int n) {
@@ -33,13 +30,17 @@ abstract class Axpy {
         }
     };
 
+    /** The fastest form this JVM can run. */
+    static final Axpy BEST = choose(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+
     abstract void apply(float a, float[] x, int xo, float[] y, int yo, int n);
 
     /** {@code vector (N floats)} or {@code scalar}, for the benchmark's report. */
     abstract String name();
 
-    private static Axpy best() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+    /** The vector form where {@code vectorModule} says the JVM has its module, the plain loop otherwise. */
+    static Axpy choose(boolean vectorModule) {
+        if (!vectorModule) {
             return SCALAR;
         }
         try {

@@ -6,9 +6,19 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** The sparse kernels' row update in vector form gives the plain loop's bits, tails and offsets included. */
 class AxpyTest {
+
+    /** End to end, WorkerKillResumeTest's workers run without the module, so their training takes this path. */
+    @Test
+    void aJvmWithoutTheVectorModuleRunsThePlainLoop() {
+        assertSame(Axpy.SCALAR, Axpy.choose(false));
+        float[] y = {1f, 2f};
+        Axpy.choose(false).apply(2f, new float[]{3f, 4f}, 0, y, 0, 2);
+        assertArrayEquals(new float[]{7f, 10f}, y, 0f);
+    }
 
     @Test
     void theVectorFormRunsInTestsAndMatchesTheScalarLoopBitForBit() {
