@@ -121,6 +121,8 @@ class WorkerKillResumeTest {
                 ExperimentResult.class);
 
         assertEquals(RunStatus.SUCCEEDED, result.status(), result.toString());
+        assertTrue(java.nio.file.Files.exists(home.resolve("temporal.db-wal")),
+                "the dev server persists the workflows in SQLite's write-ahead mode");
         long resumedFrom = resumedFromStep();
         System.out.printf("worker killed at step %d; its successor resumed from step %d (checkpoints every %d)%n",
                 lastStepBeforeKill, resumedFrom, CHECKPOINT_EVERY);
