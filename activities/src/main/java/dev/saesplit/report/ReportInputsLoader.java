@@ -42,7 +42,7 @@ public final class ReportInputsLoader {
         List<TrainingEfficiency.Trained> trained = new ArrayList<>();
         for (RunTableRow row : table) {
             trained.add(new TrainingEfficiency.Trained(row.runId(), row.config().width(),
-                    lossCurve(metrics, r.experiment(), row.runId())));
+                    row.config().data().specName(), lossCurve(metrics, r.experiment(), row.runId())));
         }
         Map<String, TrainingEfficiency.CommonLoss> efficiency = TrainingEfficiency.of(trained);
         List<ReportRow> rows = new ArrayList<>();
