@@ -2,7 +2,6 @@ package dev.saesplit.preflight;
 
 import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.npy.NpyActivationSource;
-import dev.saesplit.filter.TargetLatentException;
 import dev.saesplit.filter.TokenTargetChooser;
 import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.lm.tokens.Tokenizers;
@@ -57,9 +56,8 @@ public final class SpecArtifactsCheck implements SpecCheck {
             return;
         }
         try (tokenizer) {
-            TokenTargetChooser.tokenId(tokenizer, token);
-        } catch (TargetLatentException e) {
-            problems.report("target_latent.token", e.getMessage().replaceFirst("^target_latent\\.token ", ""));
+            TokenTargetChooser.notOneToken(tokenizer, token)
+                    .ifPresent(problem -> problems.report("target_latent.token", problem));
         }
     }
 

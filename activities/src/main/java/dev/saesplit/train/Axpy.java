@@ -26,7 +26,7 @@ abstract class Axpy {
 
         @Override
         String name() {
-            return "scalar";
+            return "scalar (the JVM lacks jdk.incubator.vector; ./saesplit bench starts it with the module)";
         }
     };
 
@@ -35,7 +35,7 @@ abstract class Axpy {
 
     abstract void apply(float a, float[] x, int xo, float[] y, int yo, int n);
 
-    /** {@code vector (N floats)} or {@code scalar}, for the benchmark's report. */
+    /** Which form this is, for the benchmark's report. */
     abstract String name();
 
     /** The vector form where {@code vectorModule} says the JVM has its module, the plain loop otherwise. */

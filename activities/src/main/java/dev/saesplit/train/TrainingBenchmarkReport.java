@@ -32,9 +32,7 @@ final class TrainingBenchmarkReport {
         line(out, "efficiency E", String.format(Locale.ROOT,
                 "%.2f  (sparse path; tokens/s × 12·d_in·d_sae / GEMM rate; dense products alone give at most 1.2)",
                 r.auto().efficiency()));
-        line(out, "sparse kernels", Axpy.BEST == Axpy.SCALAR
-                ? "scalar (the JVM lacks jdk.incubator.vector; ./saesplit bench starts it with the module)"
-                : Axpy.BEST.name());
+        line(out, "sparse kernels", Axpy.BEST.name());
         line(out, "memory", memory(r));
         line(out, "checkpoint write", String.format(Locale.ROOT, "%.0f ms (not in the timed steps)",
                 1000 * r.checkpointSeconds()));

@@ -8,8 +8,8 @@ import java.util.Optional;
  * SAE in a row's), so the workflow decides too. Recording the run table's state is bookkeeping of its own.
  */
 public enum PipelineStage {
-    UPSTREAM("upstream"), MODEL("model"), CACHE("cache"), NARROW("narrow"), FILTER("filter"), INIT("init"), TRAIN("train"),
-    EVALUATE("evaluate"), REPORT("report"), RECORD("record");
+    UPSTREAM("upstream"), MODEL("model"), CACHE("cache"), NARROW("narrow"), FILTER("filter"), INIT("init"),
+    TRAIN("train"), EVALUATE("evaluate"), REPORT("report"), RECORD("record");
 
     private final String label;
 
