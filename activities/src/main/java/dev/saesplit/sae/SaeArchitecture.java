@@ -1,7 +1,6 @@
 package dev.saesplit.sae;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.OptionalInt;
 
@@ -39,13 +38,24 @@ public interface SaeArchitecture {
     }
 
     /**
-     * {@link #activate}'s latents in compact form: {@code [tokens, compactWidth]} latent indices (int64) and their
-     * values, each {@code >= 0}, a latent active exactly where its value is {@code > 0}; every latent not listed
-     * is 0. Lets a sparse-aware trainer skip the dense {@code [tokens, d_sae]} result. Takes ownership of
-     * {@code preActivations} as {@link #activate} does.
+     * {@link #activate}'s latents in compact form, on the host: for each of the {@code [tokens, d_sae]}
+     * pre-activations' tokens, {@code compactWidth} latent indices and their values at
+     * {@code [token · compactWidth, (token + 1) · compactWidth)} of {@code latents} and {@code values}; each value
+     * {@code >= 0}, a latent active exactly where its value is {@code > 0}, every latent not listed 0. Lets a
+     * sparse-aware trainer skip the dense {@code [tokens, d_sae]} result. Reads {@code preActivations} in place
+     * (a CPU array) and leaves it to the caller.
      */
-    default NDList activateCompact(NDArray preActivations) {
+    default void activateCompact(NDArray preActivations, int[] latents, float[] values) {
         throw new UnsupportedOperationException(name() + " has no compact activation");
+    }
+
+    /**
+     * Whether {@link #activate} is ReLU entry by entry: a latent fires exactly where its pre-activation is
+     * {@code > 0}, with that value, so a sparse-aware trainer can read the firing pairs off the pre-activations
+     * without making the activated copy.
+     */
+    default boolean activatesByRelu() {
+        return false;
     }
 
     /** Whether a latent's activation depends on its own pre-activation only (not on the other latents'). */

@@ -23,6 +23,11 @@ public record StandardArchitecture() implements SaeArchitecture {
     }
 
     @Override
+    public boolean activatesByRelu() {
+        return true;
+    }
+
+    @Override
     public float latentActivation(double[] preActivations, int latent) {
         return preActivations[latent] > 0 ? (float) preActivations[latent] : 0f;
     }

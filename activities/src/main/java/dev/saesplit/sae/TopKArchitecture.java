@@ -2,8 +2,6 @@ package dev.saesplit.sae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.FloatBuffer;
 import java.util.OptionalInt;
@@ -82,30 +80,35 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
      * broken by position, as the engine may break them otherwise (continuous pre-activations do not tie).
      */
     @Override
-    public NDList activateCompact(NDArray preActivations) {
+    public void activateCompact(NDArray preActivations, int[] latents, float[] values) {
         int tokens = (int) preActivations.getShape().get(0);
         int width = (int) preActivations.getShape().get(1);
         int keep = Math.min(k, width);
         FloatBuffer view = preActivations.toByteBuffer(true).asFloatBuffer();
-        long[] indices = new long[tokens * keep];
-        float[] values = new float[tokens * keep];
         int chunk = 64;
         IntStream.range(0, (tokens + chunk - 1) / chunk).parallel().forEach(c -> {
-            float[] row = new float[width];
+            float[] row = rowBuffer(width);
             for (int b = c * chunk; b < Math.min(tokens, (c + 1) * chunk); b++) {
                 view.get(b * width, row, 0, width);
-                selectLargest(row, keep, b * keep, indices, values);
+                selectLargest(row, width, keep, b * keep, latents, values);
             }
         });
-        NDManager manager = preActivations.getManager();
-        NDList compact = new NDList(manager.create(indices, new Shape(tokens, keep)),
-                manager.create(values, new Shape(tokens, keep)));
-        preActivations.close();
-        return compact;
     }
 
-    /** The {@code keep} largest entries of {@code row} into {@code [at, at + keep)}, values floored at 0. */
-    private static void selectLargest(float[] row, int keep, int at, long[] indices, float[] values) {
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** This thread's buffer for one row of pre-activations, reused across calls. */
+    private static float[] rowBuffer(int size) {
+        float[] row = ROW.get();
+        if (row.length < size) {
+            row = new float[size];
+            ROW.set(row);
+        }
+        return row;
+    }
+
+    /** The {@code keep} largest of {@code row}'s first {@code width} entries into {@code [at, at + keep)}, values floored at 0. */
+    private static void selectLargest(float[] row, int width, int keep, int at, int[] indices, float[] values) {
         int smallest = 0;
         for (int j = 0; j < keep; j++) {
             indices[at + j] = j;
@@ -115,7 +118,7 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
             }
         }
         float threshold = values[at + smallest];
-        for (int j = keep; j < row.length; j++) {
+        for (int j = keep; j < width; j++) {
             if (row[j] > threshold) {
                 indices[at + smallest] = j;
                 values[at + smallest] = row[j];

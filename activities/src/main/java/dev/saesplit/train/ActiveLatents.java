@@ -3,9 +3,6 @@ package dev.saesplit.train;
 import ai.djl.ndarray.NDArray;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -13,6 +10,11 @@ import java.util.stream.IntStream;
  * The firing (token, latent) pairs of one batch with their activations, in two orders: by token, for the decoder
  * forward and the pre-activation gradient, and by latent, so the gradients of W_dec and W_enc are sums into
  * rows that one thread owns, always in ascending token order (the result does not depend on thread timing).
+ *
+ * <p>One instance serves every step of a trainer: {@link #clear}, append the batch's blocks of tokens in order,
+ * then {@link #index}. Its arrays grow to the largest batch's pairs and are reused, so a step allocates next to
+ * nothing on the Java heap. The arrays may be longer than {@link #pairs()}; only the first {@code pairs()} entries
+ * (and {@code tokens + 1}, {@code latents + 1} offsets) belong to the current batch.
  */
 final class ActiveLatents {
 
@@ -23,154 +25,138 @@ final class ActiveLatents {
     final int latents;
     /** Pairs of token {@code b} are positions {@code [tokenStart[b], tokenStart[b+1])}. */
     final int[] tokenStart;
-    final int[] latent;
-    final float[] value;
+    int[] latent = new int[0];
+    float[] value = new float[0];
     /** Pairs of latent {@code j} are {@code byLatent[latentStart[j] .. latentStart[j+1])}, positions in token order. */
     final int[] latentStart;
-    final int[] byLatent;
+    int[] byLatent = new int[0];
     /** The token of each position. */
-    final int[] token;
+    int[] token = new int[0];
 
-    private ActiveLatents(int tokens, int latents, int[] tokenStart, int[] latent, float[] value) {
+    private int pairs;
+    private int appendedTokens;
+    private int[] next = new int[0];
+    private final ChunkScratch[] scratch;
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** @param maxBlockTokens the most tokens one {@link #appendDense} call brings */
+    ActiveLatents(int tokens, int latents, int maxBlockTokens) {
         this.tokens = tokens;
         this.latents = latents;
-        this.tokenStart = tokenStart;
-        this.latent = latent;
-        this.value = value;
-        int pairs = latent.length;
-        this.token = new int[pairs];
+        this.tokenStart = new int[tokens + 1];
+        this.latentStart = new int[latents + 1];
+        this.scratch = new ChunkScratch[(maxBlockTokens + TOKEN_CHUNK - 1) / TOKEN_CHUNK];
+        for (int c = 0; c < scratch.length; c++) {
+            scratch[c] = new ChunkScratch();
+        }
+    }
+
+    /** Forgets the pairs of the last batch. */
+    void clear() {
+        pairs = 0;
+        appendedTokens = 0;
+    }
+
+    /**
+     * Appends the next {@code blockTokens} tokens from a compact activation ({@code [blockTokens, width]} latent
+     * indices and values, as {@code SaeArchitecture.activateCompact} writes them): entries {@code > 0}, except
+     * latent {@code excluded} (the zero-target latent, or -1).
+     */
+    void appendCompact(int[] compactLatents, float[] compactValues, int blockTokens, int width, int excluded) {
+        ensurePairs(pairs + blockTokens * width);
+        for (int b = 0, p = 0; b < blockTokens; b++) {
+            for (int k = 0; k < width; k++, p++) {
+                if (compactValues[p] > 0 && compactLatents[p] != excluded) {
+                    latent[pairs] = compactLatents[p];
+                    value[pairs++] = compactValues[p];
+                }
+            }
+            tokenStart[++appendedTokens] = pairs;
+        }
+    }
+
+    /**
+     * Appends the entries {@code > 0} of the next block of latents ({@code [blockTokens, latents]}, read in place),
+     * except column {@code excluded}; false as soon as the batch holds more than {@code maxPairs}, and the caller
+     * then takes the dense path (this instance must be cleared before its next use).
+     */
+    boolean appendDense(NDArray block, long maxPairs, int excluded) {
+        int blockTokens = (int) block.getShape().get(0);
+        if (blockTokens > scratch.length * TOKEN_CHUNK) {
+            throw new IllegalArgumentException(blockTokens + " tokens in one block, at most "
+                    + scratch.length * TOKEN_CHUNK);
+        }
+        FloatBuffer view = block.toByteBuffer(true).asFloatBuffer(); // the array's own memory, not a copy
+        int chunks = (blockTokens + TOKEN_CHUNK - 1) / TOKEN_CHUNK;
+        int first = appendedTokens;
+        AtomicLong total = new AtomicLong(pairs);
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            ChunkScratch s = scratch[c];
+            s.count = 0;
+            float[] row = rowBuffer(latents);
+            int end = Math.min(blockTokens, (c + 1) * TOKEN_CHUNK);
+            for (int b = c * TOKEN_CHUNK; b < end; b++) {
+                if (total.get() > maxPairs) {
+                    return; // too dense: the decision is made
+                }
+                view.get(b * latents, row, 0, latents);
+                int before = s.count;
+                for (int j = 0; j < latents; j++) {
+                    if (row[j] > 0 && j != excluded) {
+                        s.add(j, row[j]);
+                    }
+                }
+                tokenStart[first + b + 1] = s.count - before; // a count for now; offsets below
+                total.addAndGet(s.count - before); // per row, so a dense batch is given up on after a few rows
+            }
+        });
+        if (total.get() > maxPairs) {
+            return false;
+        }
+        ensurePairs((int) total.get());
+        for (int c = 0; c < chunks; c++) {
+            System.arraycopy(scratch[c].latent, 0, latent, pairs, scratch[c].count);
+            System.arraycopy(scratch[c].value, 0, value, pairs, scratch[c].count);
+            pairs += scratch[c].count;
+        }
+        for (int b = first; b < first + blockTokens; b++) {
+            tokenStart[b + 1] += tokenStart[b];
+        }
+        appendedTokens += blockTokens;
+        return true;
+    }
+
+    /** Orders the pairs by latent; call once every token of the batch has been appended. */
+    void index() {
+        if (appendedTokens != tokens) {
+            throw new IllegalStateException(appendedTokens + " of " + tokens + " tokens appended");
+        }
+        if (token.length < pairs) {
+            token = new int[latent.length];
+            byLatent = new int[latent.length];
+        }
         for (int b = 0; b < tokens; b++) {
             Arrays.fill(token, tokenStart[b], tokenStart[b + 1], b);
         }
         // counting sort by latent, stable, so each latent's pairs stay in token order
-        this.latentStart = new int[latents + 1];
+        Arrays.fill(latentStart, 0);
         for (int p = 0; p < pairs; p++) {
             latentStart[latent[p] + 1]++;
         }
         for (int j = 0; j < latents; j++) {
             latentStart[j + 1] += latentStart[j];
         }
-        int[] next = Arrays.copyOf(latentStart, latents);
-        this.byLatent = new int[pairs];
+        if (next.length < latents) {
+            next = new int[latents];
+        }
+        System.arraycopy(latentStart, 0, next, 0, latents);
         for (int p = 0; p < pairs; p++) {
             byLatent[next[latent[p]]++] = p;
         }
     }
 
-    /** One block of tokens' firing pairs in token order: how many per token, their latents and activations. */
-    record Rows(int[] counts, int[] latent, float[] value) {
-        int pairs() {
-            return latent.length;
-        }
-    }
-
-    /**
-     * The entries {@code > 0} of {@code latents [tokens, d_sae]} (every architecture's firing set), or empty as
-     * soon as there are more than {@code maxPairs}: the caller then takes the dense path. Reads the array in place.
-     */
-    static Optional<Rows> rowsOf(NDArray latents, long maxPairs) {
-        int tokens = (int) latents.getShape().get(0);
-        int width = (int) latents.getShape().get(1);
-        FloatBuffer view = latents.toByteBuffer(true).asFloatBuffer(); // the array's own memory, not a copy
-        int chunks = (tokens + TOKEN_CHUNK - 1) / TOKEN_CHUNK;
-        int[][] chunkLatents = new int[chunks][];
-        float[][] chunkValues = new float[chunks][];
-        int[] chunkPairs = new int[chunks];
-        int[] counts = new int[tokens];
-        AtomicLong total = new AtomicLong();
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            float[] row = new float[width];
-            int[] indices = new int[TOKEN_CHUNK * 16];
-            float[] values = new float[indices.length];
-            int count = 0;
-            int end = Math.min(tokens, (c + 1) * TOKEN_CHUNK);
-            for (int b = c * TOKEN_CHUNK; b < end; b++) {
-                if (total.get() > maxPairs) {
-                    return; // too dense: the decision is made
-                }
-                view.get(b * width, row, 0, width);
-                int before = count;
-                for (int j = 0; j < width; j++) {
-                    if (row[j] > 0) {
-                        if (count == indices.length) {
-                            indices = Arrays.copyOf(indices, count * 2);
-                            values = Arrays.copyOf(values, count * 2);
-                        }
-                        indices[count] = j;
-                        values[count++] = row[j];
-                    }
-                }
-                counts[b] = count - before;
-                total.addAndGet(counts[b]); // per row, so a dense batch is given up on after a few rows
-            }
-            chunkLatents[c] = indices;
-            chunkValues[c] = values;
-            chunkPairs[c] = count;
-        });
-        if (total.get() > maxPairs) {
-            return Optional.empty();
-        }
-        int[] latent = new int[(int) total.get()];
-        float[] value = new float[latent.length];
-        for (int c = 0, at = 0; c < chunks; at += chunkPairs[c], c++) {
-            System.arraycopy(chunkLatents[c], 0, latent, at, chunkPairs[c]);
-            System.arraycopy(chunkValues[c], 0, value, at, chunkPairs[c]);
-        }
-        return Optional.of(new Rows(counts, latent, value));
-    }
-
-    /**
-     * The pairs of a compact activation ({@code [tokens, m]} latent indices and values, as
-     * {@code SaeArchitecture.activateCompact} gives them): entries {@code > 0}, except the zero-target latent.
-     */
-    static Rows rowsOfCompact(NDArray indices, NDArray values, OptionalInt zeroTarget) {
-        int tokens = (int) indices.getShape().get(0);
-        int width = (int) indices.getShape().get(1);
-        long[] latents = indices.toLongArray();
-        float[] activations = values.toFloatArray();
-        int excluded = zeroTarget.orElse(-1);
-        int[] counts = new int[tokens];
-        int[] latent = new int[latents.length];
-        float[] value = new float[latents.length];
-        int count = 0;
-        for (int b = 0, p = 0; b < tokens; b++) {
-            int before = count;
-            for (int k = 0; k < width; k++, p++) {
-                if (activations[p] > 0 && latents[p] != excluded) {
-                    latent[count] = (int) latents[p];
-                    value[count++] = activations[p];
-                }
-            }
-            counts[b] = count - before;
-        }
-        return new Rows(counts, Arrays.copyOf(latent, count), Arrays.copyOf(value, count));
-    }
-
-    /** The pairs of consecutive blocks of tokens, in order, over {@code latents} latents. */
-    static ActiveLatents of(List<Rows> blocks, int latents) {
-        int tokens = 0;
-        int pairs = 0;
-        for (Rows block : blocks) {
-            tokens += block.counts().length;
-            pairs += block.pairs();
-        }
-        int[] tokenStart = new int[tokens + 1];
-        int[] latent = new int[pairs];
-        float[] value = new float[pairs];
-        int b = 0;
-        for (Rows block : blocks) {
-            System.arraycopy(block.latent(), 0, latent, tokenStart[b], block.pairs());
-            System.arraycopy(block.value(), 0, value, tokenStart[b], block.pairs());
-            for (int count : block.counts()) {
-                tokenStart[b + 1] = tokenStart[b] + count;
-                b++;
-            }
-        }
-        return new ActiveLatents(tokens, latents, tokenStart, latent, value);
-    }
-
     int pairs() {
-        return latent.length;
+        return pairs;
     }
 
     /** Per latent, the sum of {@code perPair} over its pairs, in token order. */
@@ -193,5 +179,39 @@ final class ActiveLatents {
             counts[j] = latentStart[j + 1] - latentStart[j];
         }
         return counts;
+    }
+
+    private void ensurePairs(int size) {
+        if (latent.length < size) {
+            int capacity = Math.max(size, latent.length + latent.length / 2);
+            latent = Arrays.copyOf(latent, capacity);
+            value = Arrays.copyOf(value, capacity);
+        }
+    }
+
+    /** This thread's buffer for one row of latents, reused across calls. */
+    private static float[] rowBuffer(int size) {
+        float[] row = ROW.get();
+        if (row.length < size) {
+            row = new float[size];
+            ROW.set(row);
+        }
+        return row;
+    }
+
+    /** One chunk of tokens' pairs while a dense block is read, kept between steps. */
+    private static final class ChunkScratch {
+        int[] latent = new int[TOKEN_CHUNK * 16];
+        float[] value = new float[TOKEN_CHUNK * 16];
+        int count;
+
+        void add(int j, float v) {
+            if (count == latent.length) {
+                latent = Arrays.copyOf(latent, count * 2);
+                value = Arrays.copyOf(value, count * 2);
+            }
+            latent[count] = j;
+            value[count++] = v;
+        }
     }
 }

@@ -120,6 +120,18 @@ final class AdamOptimizer {
         }
     }
 
+    /**
+     * On the host through the array's own memory: {@code NDArray.set} would stage the values in a direct buffer
+     * that stays resident until a collection finds it (32 MiB at d_in 512, d_sae 4,096).
+     */
+    private void load(NDArray moment, float[] values) {
+        if (onHost) {
+            moment.toByteBuffer(true).asFloatBuffer().put(0, values);
+        } else {
+            moment.set(values);
+        }
+    }
+
     long updates() {
         return updates;
     }
@@ -139,8 +151,8 @@ final class AdamOptimizer {
     /** Restores moments written by {@link #exportMoments} and the update count they belong to. */
     void restore(StoredTensors moments, long updateCount) {
         for (int i = 0; i < 4; i++) {
-            firstMoments[i].set(moments.require(NAMES[i] + FIRST_MOMENT, firstMoments[i].getShape()));
-            secondMoments[i].set(moments.require(NAMES[i] + SECOND_MOMENT, secondMoments[i].getShape()));
+            load(firstMoments[i], moments.require(NAMES[i] + FIRST_MOMENT, firstMoments[i].getShape()));
+            load(secondMoments[i], moments.require(NAMES[i] + SECOND_MOMENT, secondMoments[i].getShape()));
         }
         this.updates = updateCount;
     }

@@ -154,7 +154,7 @@ public final class SaeTrainer implements AutoCloseable {
             step++;
             tokensSeen += data.batchSize();
             if (config.deadLatents().resample() && step % config.deadLatents().resampleEvery() == 0) {
-                int resampled = DeadLatentResampler.resample(sae, adam, firing, batch, tensors.outputGradient(),
+                int resampled = DeadLatentResampler.resample(sae, adam, firing, batch, tensors.outputGradient().get(),
                         random, config.zeroTargetLatent());
                 if (resampled > 0) {
                     listener.onResample(step, resampled);

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.saesplit.sae.SparseAutoencoder;
+import java.nio.FloatBuffer;
+import java.util.function.Supplier;
 
 /**
  * The backward pass of {@link AnalyticBackprop} over the active (token, latent) pairs only, on the host. With
@@ -14,8 +16,10 @@ import dev.saesplit.sae.SparseAutoencoder;
  *   ∂L/∂W_dec,j = Σ_{(b,j)} f_bj g_b                              (scatter into active rows)
  *   ∂L/∂W_enc,·j = Σ_{(b,j)} ∂L/∂pre_bj (x_b − b_dec)             (xᵀ times the sparse gradient)
  * </pre>
- * Host buffers and the three large gradient arrays are allocated once and reused every step; the arrays it
- * returns that are not freshly allocated stay valid until the next step.
+ * Host buffers and the two large gradient arrays are allocated once and reused every step; the gradients are
+ * summed in small per-thread blocks and written straight into the native arrays' memory, with no host copy of
+ * either. The output gradient stays on the host and becomes a native array only when the step asks for it (dead
+ * latents' resampling). The arrays it returns that are not freshly allocated stay valid until the next step.
  */
 final class SparseBackward {
 
@@ -26,11 +30,15 @@ final class SparseBackward {
     private final float[] decoder;
     private final float[] centered;
     private final float[] outputGradient;
-    private final float[] decoderGradient;
-    private final float[] encoderGradient;
     private float[] preGradient = new float[0];
-    private final NDArray outputGradientArray;
     private final NDArray decoderGradientArray;
+    // the small results too are written into arrays kept between steps: a fresh array made from a Java array
+    // holds a direct buffer until a collection, and such leftovers between the steps' large blocks kept the native
+    // allocator from giving memory back
+    private final NDArray encoderBiasGradientArray;
+    private final NDArray latentSumsArray;
+    private final NDArray activeCountsArray;
+    private final NDArray tokenSumsArray;
     private final NDArray encoderGradientArray;
 
     SparseBackward(SparseAutoencoder sae, int batchSize) {
@@ -41,12 +49,13 @@ final class SparseBackward {
         this.decoder = new float[dSae * dIn];
         this.centered = new float[batchSize * dIn];
         this.outputGradient = new float[batchSize * dIn];
-        this.decoderGradient = new float[dSae * dIn];
-        this.encoderGradient = new float[dIn * dSae];
         NDManager manager = sae.manager();
-        this.outputGradientArray = manager.zeros(new Shape(batchSize, dIn));
         this.decoderGradientArray = manager.zeros(new Shape(dSae, dIn));
         this.encoderGradientArray = manager.zeros(new Shape(dIn, dSae));
+        this.encoderBiasGradientArray = manager.zeros(new Shape(dSae));
+        this.latentSumsArray = manager.zeros(new Shape(dSae));
+        this.activeCountsArray = manager.zeros(new Shape(dSae));
+        this.tokenSumsArray = manager.zeros(new Shape(dIn));
     }
 
     /**
@@ -83,19 +92,20 @@ final class SparseBackward {
             }
         }
         SparseKernels.sampledProduct(active, outputGradient, decoder, penalty, dIn, preGradient);
-        SparseKernels.scatterRows(active, active.value, outputGradient, decoderGradient, preGradient, centered,
-                encoderGradient, dIn);
+        SparseKernels.scatterRows(active, active.value, outputGradient, view(decoderGradientArray), preGradient,
+                centered, view(encoderGradientArray), dIn);
 
         NDManager manager = sae.manager();
-        copyInto(outputGradientArray, outputGradient);
-        copyInto(decoderGradientArray, decoderGradient);
-        copyInto(encoderGradientArray, encoderGradient);
-        NDArray encoderBiasGradient = manager.create(active.latentSums(preGradient));
-        NDArray latentSums = withLatentSums ? manager.create(active.latentSums(active.value)) : null;
-        NDArray activeCounts = manager.create(active.latentCounts());
-        return new AnalyticBackprop.Backward(outputGradientArray, squaredError,
-                manager.create(tokenSums(outputGradient)), decoderGradientArray, encoderGradientArray,
-                encoderBiasGradient, latentSums, activeCounts);
+        view(encoderBiasGradientArray).put(0, active.latentSums(preGradient));
+        if (withLatentSums) {
+            view(latentSumsArray).put(0, active.latentSums(active.value));
+        }
+        view(activeCountsArray).put(0, active.latentCounts());
+        view(tokenSumsArray).put(0, tokenSums(outputGradient));
+        Supplier<NDArray> outputGradientArray = () -> manager.create(outputGradient, new Shape(batchSize, dIn));
+        return new AnalyticBackprop.Backward(outputGradientArray, squaredError, tokenSumsArray, decoderGradientArray,
+                encoderGradientArray, encoderBiasGradientArray, withLatentSums ? latentSumsArray : null,
+                activeCountsArray);
     }
 
     private float[] tokenSums(float[] rows) {
@@ -116,8 +126,8 @@ final class SparseBackward {
         return sum;
     }
 
-    /** Writes through the array's view of its own memory: no staging copy, no allocation. */
-    private static void copyInto(NDArray target, float[] values) {
-        target.toByteBuffer(true).asFloatBuffer().put(values);
+    /** The array's own memory, to write through: no staging copy, no allocation. */
+    private static FloatBuffer view(NDArray target) {
+        return target.toByteBuffer(true).asFloatBuffer();
     }
 }

@@ -1,5 +1,6 @@
 package dev.saesplit.train;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -55,45 +56,57 @@ final class SparseKernels {
     /**
      * Two sums over each latent's pairs in one pass: {@code out[j] = Σ_{(b,j)} weight_p · tokenRows[b]} as a
      * {@code [d_sae, width]} matrix, and the same with {@code weightT} and {@code tokenRowsT} written transposed,
-     * {@code [width, d_sae]} (the layout of W_enc).
+     * {@code [width, d_sae]} (the layout of W_enc). Both outputs are written whole (latents without pairs get zero
+     * rows), each chunk of latents summed in this thread's scratch and then copied out in bulk, so they may be
+     * views of native arrays.
      */
-    static void scatterRows(ActiveLatents active, float[] weight, float[] tokenRows, float[] out,
-                            float[] weightT, float[] tokenRowsT, float[] outT, int width) {
+    static void scatterRows(ActiveLatents active, float[] weight, float[] tokenRows, FloatBuffer out,
+                            float[] weightT, float[] tokenRowsT, FloatBuffer outT, int width) {
         int latents = active.latents;
         forChunks(latents, LATENT_CHUNK, (from, to) -> {
-            float[] block = blockBuffer((to - from) * width);
-            Arrays.fill(block, 0, (to - from) * width, 0f);
+            int rows = to - from;
+            Scratch scratch = SCRATCH.get().ensure(rows * width);
+            float[] block = scratch.rows;
+            float[] blockT = scratch.rowsT;
+            Arrays.fill(block, 0, rows * width, 0f);
+            Arrays.fill(blockT, 0, rows * width, 0f);
             for (int j = from; j < to; j++) {
-                int o = j * width;
-                int t = (j - from) * width;
-                Arrays.fill(out, o, o + width, 0f);
+                int o = (j - from) * width;
                 for (int k = active.latentStart[j]; k < active.latentStart[j + 1]; k++) {
                     int p = active.byLatent[k];
                     int r = active.token[p] * width;
-                    Axpy.BEST.apply(weight[p], tokenRows, r, out, o, width);
-                    Axpy.BEST.apply(weightT[p], tokenRowsT, r, block, t, width);
+                    Axpy.BEST.apply(weight[p], tokenRows, r, block, o, width);
+                    Axpy.BEST.apply(weightT[p], tokenRowsT, r, blockT, o, width);
                 }
             }
+            out.put(from * width, block, 0, rows * width); // rows from..to of out are contiguous
             // a chunk's block is a few kB, so its column-wise reads stay in the first-level cache
+            float[] column = scratch.column;
             for (int i = 0; i < width; i++) {
-                int o = i * latents;
-                for (int j = from; j < to; j++) {
-                    outT[o + j] = block[(j - from) * width + i];
+                for (int j = 0; j < rows; j++) {
+                    column[j] = blockT[j * width + i];
                 }
+                outT.put(i * latents + from, column, 0, rows);
             }
         });
     }
 
-    private static final ThreadLocal<float[][]> BLOCK = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** One thread's sums for a chunk of latents, reused across calls. */
+    private static final class Scratch {
+        float[] rows = new float[0];
+        float[] rowsT = new float[0];
+        final float[] column = new float[LATENT_CHUNK];
 
-    /** This thread's scratch block of at least {@code size} floats, reused across calls. */
-    private static float[] blockBuffer(int size) {
-        float[][] holder = BLOCK.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
+        Scratch ensure(int size) {
+            if (rows.length < size) {
+                rows = new float[size];
+                rowsT = new float[size];
+            }
+            return this;
         }
-        return holder[0];
     }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Eight partial sums, so the loop is bound by loads rather than by the latency of one chain of adds. */
     private static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {

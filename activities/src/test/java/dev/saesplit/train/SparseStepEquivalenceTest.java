@@ -39,6 +39,7 @@ class SparseStepEquivalenceTest {
     private static final int D_SAE = 300;
     private static final int TOKENS = 150;
     private static final double LAMBDA = 0.7;
+    private static final int BLOCK = 64;
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -60,7 +61,8 @@ class SparseStepEquivalenceTest {
              NDScope ignored = new NDScope()) {
             StepTensors dense = new AnalyticBackprop(sae, TOKENS, unitNorm, zeroTarget, StepPath.DENSE)
                     .run(batch.clone(), LAMBDA, true);
-            StepTensors sparse = new AnalyticBackprop(sae, TOKENS, unitNorm, zeroTarget, StepPath.SPARSE)
+            // the encoder product in blocks of 64 tokens: two whole blocks and a partial one
+            StepTensors sparse = new AnalyticBackprop(sae, TOKENS, unitNorm, zeroTarget, StepPath.SPARSE, BLOCK)
                     .run(batch.clone(), LAMBDA, true);
             assertFalse(dense.sparse());
             assertTrue(sparse.sparse());
@@ -70,7 +72,7 @@ class SparseStepEquivalenceTest {
             assertArrayEquals(dense.activeCounts().toFloatArray(), sparse.activeCounts().toFloatArray(),
                     "firing counts are exact");
             assertEquals(sum(sparse.activeCounts().toFloatArray()), sparse.activePairs(), "pairs = Σ counts");
-            assertClose("output gradient", dense.outputGradient(), sparse.outputGradient());
+            assertClose("output gradient", dense.outputGradient().get(), sparse.outputGradient().get());
             BatchStatistics d = dense.statistics().orElseThrow();
             BatchStatistics s = sparse.statistics().orElseThrow();
             assertEquals(d.mse(), s.mse(), 1e-5 * d.mse(), "mse");
@@ -124,6 +126,44 @@ class SparseStepEquivalenceTest {
             assertFalse(early.sparse(), "dense firing takes the dense path");
             assertTrue(late.statistics().orElseThrow().l0() / D_SAE <= AnalyticBackprop.MAX_SPARSE_DENSITY);
             assertTrue(late.sparse(), "sparse firing takes the sparse path");
+        }
+    }
+
+    @Test
+    void oneBackpropGoesSparseOnceFiringThinsAndBackToDenseWhenItThickens() {
+        float[] batch = SaeFixtures.gaussian(TOKENS * D_IN, 1.0, 4);
+        SaeWeights weights = sparselyFiring(new StandardArchitecture(), 3);
+        float[] sparseBias = weights.encoderBias().clone();
+        for (int j = 0; j < D_SAE; j++) {
+            sparseBias[j] *= 2f; // well under the sparse path's bound
+        }
+        float[] denseBias = new float[D_SAE]; // with no bias, about half the latents fire on every token
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+             NDScope ignored = new NDScope()) {
+            AnalyticBackprop backprop = new AnalyticBackprop(sae, TOKENS, false, OptionalInt.empty(), StepPath.AUTO,
+                    BLOCK);
+            AnalyticBackprop dense = new AnalyticBackprop(sae, TOKENS, false, OptionalInt.empty(), StepPath.DENSE);
+            boolean[] expected = {false, false, true, true, false, false, true};
+            float[][] biases = {denseBias, sparseBias, sparseBias, sparseBias, denseBias, sparseBias, sparseBias};
+            for (int step = 0; step < expected.length; step++) {
+                sae.encoderBias().set(biases[step]);
+                StepTensors tensors = backprop.run(batch.clone(), LAMBDA, true);
+                // the step after a dense one stays dense (its firing decides the next), then each sparse batch
+                // goes sparse until one is too dense, which falls back to the dense pass within the step
+                assertEquals(expected[step], tensors.sparse(), "step " + step);
+                double density = tensors.statistics().orElseThrow().l0() / D_SAE;
+                if (biases[step] == sparseBias) {
+                    assertTrue(density > 0 && density <= AnalyticBackprop.MAX_SPARSE_DENSITY, "density " + density);
+                } else {
+                    assertTrue(density > AnalyticBackprop.MAX_SPARSE_DENSITY, "density " + density);
+                }
+                StepTensors reference = dense.run(batch.clone(), LAMBDA, true);
+                for (int i = 0; i < 4; i++) {
+                    assertClose("step " + step + " gradient " + i, reference.gradients().get(i),
+                            tensors.gradients().get(i));
+                }
+            }
         }
     }
 
