@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Measures how close training comes to this machine's matrix-multiply speed. E = tokens/s × 12·d_in·d_sae /
@@ -37,7 +36,7 @@ import java.util.OptionalLong;
 public final class TrainingBenchmark {
 
     private static final int GEMM_REPEATS = 10;
-    private static final int POOL_BATCHES = 8;
+    static final int POOL_BATCHES = 8;
     private static final int REPORT_EVERY = 5;
     /** L0 has settled when it moved less than this fraction over the last {@link #SETTLED_REPORTS} reports. */
     private static final double SETTLED_CHANGE = 0.05;
@@ -80,10 +79,11 @@ public final class TrainingBenchmark {
      *
      * @param sparseSteps       steps that took the sparse path
      * @param l0                mean active latents per token over the window's reports
-     * @param peakResidentBytes growth of resident memory from before the trainer was built to the window's peak
+     * @param memory            what the path's step needs in memory, measured over as many steps in a JVM of their
+     *                          own; empty where the system does not report resident memory
      */
     public record Window(StepPath path, int steps, long sparseSteps, double l0, double tokensPerSecond,
-                         double gemmGflops, double efficiency, OptionalLong peakResidentBytes) {
+                         double gemmGflops, double efficiency, Optional<StepMemoryProbe.StepMemory> memory) {
     }
 
     public record Result(Settings settings, String device, long warmupStepsRun, boolean settled, Window auto,
@@ -92,13 +92,18 @@ public final class TrainingBenchmark {
 
         /** Parameters, Adam's two moments and one batch, in bytes. */
         public long stateBytes() {
-            long parameters = 2L * settings.dIn() * settings.dSae() + settings.dSae() + settings.dIn();
-            return 4 * (3 * parameters + (long) settings.batchSize() * settings.dIn());
+            return TrainingBenchmark.stateBytes(settings);
         }
 
         public String describe() {
             return TrainingBenchmarkReport.describe(this);
         }
+    }
+
+    /** Parameters, Adam's two moments and one batch, in bytes. */
+    static long stateBytes(Settings settings) {
+        long parameters = 2L * settings.dIn() * settings.dSae() + settings.dSae() + settings.dIn();
+        return 4 * (3 * parameters + (long) settings.batchSize() * settings.dIn());
     }
 
     public static Result run(Settings settings, Optional<ReferenceTrainer> reference) {
@@ -123,10 +128,10 @@ public final class TrainingBenchmark {
                 checkpointSeconds = (System.nanoTime() - start) / 1e9;
             }
             double settledL0 = metrics.lastL0();
-            Window auto = timeWindow(settings, StepPath.AUTO, settledState, data, settledL0);
-            Window dense = timeWindow(settings, StepPath.DENSE, settledState, data, settledL0);
-            Optional<ReferenceResult> measured = reference.map(r -> r.measure(writeRows(root, rows, settings),
-                    settings));
+            Path rowsFile = writeRows(root, rows, settings);
+            Window auto = timeWindow(settings, StepPath.AUTO, settledState, data, settledL0, rowsFile);
+            Window dense = timeWindow(settings, StepPath.DENSE, settledState, data, settledL0, rowsFile);
+            Optional<ReferenceResult> measured = reference.map(r -> r.measure(rowsFile, settings));
             return new Result(settings, ComputeDevice.selected().toString(), warmup, settled, auto, dense,
                     checkpointSeconds, measured, loadBefore, loadAverage());
         } finally {
@@ -156,10 +161,7 @@ public final class TrainingBenchmark {
 
     /** @param settledL0 the L0 to report if no metrics report falls inside a short window */
     private static Window timeWindow(Settings settings, StepPath path, CheckpointInfo from,
-                                     SyntheticBatchStream data, double settledL0) {
-        System.gc();
-        boolean peakReset = ResidentMemory.resetPeak();
-        OptionalLong baseline = ResidentMemory.current(); // after the reset: the heap may shrink after a collection
+                                     SyntheticBatchStream data, double settledL0, Path rowsFile) {
         MetricsWindow metrics = new MetricsWindow();
         try (SaeTrainer trainer = SaeTrainer.resume(config(settings, path), from, data, metrics, Optional.empty())) {
             trainer.runUntil(trainer.step() + 1); // first touch of every buffer, outside the timing
@@ -169,19 +171,16 @@ public final class TrainingBenchmark {
             long start = System.nanoTime();
             trainer.runUntil(trainer.step() + settings.steps());
             double seconds = (System.nanoTime() - start) / 1e9;
-            OptionalLong peak = ResidentMemory.peak();
             double gemm = (gemmBefore + measureGemmGflops(settings.batchSize(), settings.dIn(), settings.dSae())) / 2;
             double tokensPerSecond = (double) settings.steps() * settings.batchSize() / seconds;
             double efficiency = tokensPerSecond * 12.0 * settings.dIn() * settings.dSae() / (gemm * 1e9);
-            OptionalLong growth = peakReset && baseline.isPresent() && peak.isPresent()
-                    ? OptionalLong.of(peak.getAsLong() - baseline.getAsLong()) : OptionalLong.empty();
             double l0 = Double.isNaN(metrics.meanL0()) ? settledL0 : metrics.meanL0();
             return new Window(path, settings.steps(), trainer.sparseSteps() - sparseBefore, l0,
-                    tokensPerSecond, gemm, efficiency, growth);
+                    tokensPerSecond, gemm, efficiency, StepMemoryProbe.measure(settings, path, from, rowsFile));
         }
     }
 
-    private static TrainerConfig config(Settings settings, StepPath path) {
+    static TrainerConfig config(Settings settings, StepPath path) {
         long total = (long) settings.maxWarmupSteps() + REPORT_EVERY + 2L * (settings.steps() + 1);
         return TrainerConfig.builder(total)
                 .learningRate(2e-3)

@@ -51,14 +51,26 @@ final class TrainingBenchmarkReport {
 
     private static String memory(Result r) {
         double budget = 3 * r.stateBytes() / MIB;
-        if (r.auto().peakResidentBytes().isEmpty()) {
-            return String.format(Locale.ROOT, "peak resident memory not available here; 3× (parameters + Adam + "
+        if (r.auto().memory().isEmpty()) {
+            return String.format(Locale.ROOT, "resident memory not available here; 3× (parameters + Adam + "
                     + "batch) = %.0f MiB", budget);
         }
-        return String.format(Locale.ROOT, "sparse path peak %.0f MiB, dense path peak %.0f MiB (resident growth "
-                        + "over the window, trainer and JVM heap included); 3× (parameters + Adam + batch) = %.0f MiB",
-                r.auto().peakResidentBytes().getAsLong() / MIB,
-                r.dense().peakResidentBytes().orElse(0) / MIB, budget);
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "step needs %s (sparse path), %s (dense path); 3× (parameters + "
+                + "Adam + batch) = %.0f MiB%n", total(r.auto()), total(r.dense()), budget));
+        text.append(String.format(Locale.ROOT, "%-17s native growth to the peak + trainer's live Java heap + "
+                + "most one step allocated on the heap, in a JVM of their own:%n", ""));
+        text.append(String.format(Locale.ROOT, "%-17s sparse %s, dense %s", "", parts(r.auto()), parts(r.dense())));
+        return text.toString();
+    }
+
+    private static String total(Window w) {
+        return w.memory().map(m -> String.format(Locale.ROOT, "%.0f MiB", m.totalBytes() / MIB)).orElse("?");
+    }
+
+    private static String parts(Window w) {
+        return w.memory().map(m -> String.format(Locale.ROOT, "%.0f + %.0f + %.0f MiB", m.nativeBytes() / MIB,
+                m.heapLiveBytes() / MIB, m.stepHeapBytes() / MIB)).orElse("?");
     }
 
     private static void line(StringBuilder out, String label, String text) {

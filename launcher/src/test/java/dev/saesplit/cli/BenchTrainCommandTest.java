@@ -27,6 +27,11 @@ class BenchTrainCommandTest {
         Matcher efficiency = Pattern.compile("(?m)^efficiency E +(\\d+\\.\\d\\d) ").matcher(run.out());
         assertTrue(efficiency.find(), run.out());
         assertTrue(Double.parseDouble(efficiency.group(1)) > 0, run.out());
+        // each path's step memory comes from a JVM of its own, in three parts
+        assertTrue(Pattern.compile("(?m)^memory +step needs -?\\d+ MiB \\(sparse path\\), -?\\d+ MiB \\(dense path\\)")
+                .matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^ +sparse -?\\d+ \\+ -?\\d+ \\+ -?\\d+ MiB, dense -?\\d+ \\+ -?\\d+ \\+ -?\\d+ MiB$")
+                .matcher(run.out()).find(), run.out());
     }
 
     @Test
