@@ -222,6 +222,16 @@ final class AnalyticBackprop {
         return Optional.of(active);
     }
 
+    /** Whether the next step starts on the sparse path; part of a trainer's checkpointed state. */
+    boolean trySparseNext() {
+        return trySparse;
+    }
+
+    /** Restores {@link #trySparseNext()} from a checkpoint (ignored where this pass has no sparse path). */
+    void trySparseNext(boolean value) {
+        trySparse = value && sparse != null;
+    }
+
     /** The five dense products; {@code latents} is consumed. */
     private Backward dense(NDArray latents, NDArray centered, NDArray decoderNorms, float penaltyScale,
                            boolean withLatentSums, boolean withStatistics) {

@@ -182,7 +182,9 @@ public final class CheckpointStore {
                 requiredLong(state, "random_state", stateFile),
                 new BatchCursor(requiredLong(state.path("cursor"), "epoch", stateFile),
                         requiredLong(state.path("cursor"), "position", stateFile)),
-                Math.toIntExact(requiredLong(state, "batch_size", stateFile)));
+                Math.toIntExact(requiredLong(state, "batch_size", stateFile)),
+                // absent from checkpoints written before the field existed: their trainers tried it every step
+                state.path("try_sparse_next").asBoolean(true));
     }
 
     private static ObjectNode stateJson(TrainerSnapshot snapshot) {
@@ -193,6 +195,7 @@ public final class CheckpointStore {
         state.put("adam_updates", snapshot.adamUpdates());
         state.put("random_state", snapshot.randomState());
         state.put("batch_size", snapshot.batchSize());
+        state.put("try_sparse_next", snapshot.trySparseNext());
         ObjectNode cursor = state.putObject("cursor");
         cursor.put("epoch", snapshot.cursor().epoch());
         cursor.put("position", snapshot.cursor().position());

@@ -99,6 +99,7 @@ public final class SaeTrainer implements AutoCloseable {
             trainer.adam.restore(stored.adamMoments(), stored.adamUpdates());
             trainer.firing.restore(stored.firingCounters(), stored.firingStepsInWindow(), stored.lastWindowFrequency());
             trainer.random = SplitMix64.fromState(stored.randomState());
+            trainer.backprop.trySparseNext(stored.trySparseNext());
             trainer.step = stored.step();
             trainer.tokensSeen = stored.tokensSeen();
             trainer.lastCheckpoint = Optional.of(stored.info());
@@ -194,7 +195,7 @@ public final class SaeTrainer implements AutoCloseable {
                 new IllegalStateException("this trainer was started without a checkpoint store"));
         CheckpointInfo info = store.write(new TrainerSnapshot(sae.download(), firing.log10FiringFrequency(),
                 adam.exportMoments(), adam.updates(), firing.exportState(), step, tokensSeen, random.state(),
-                data.cursor(), data.batchSize()));
+                data.cursor(), data.batchSize(), backprop.trySparseNext()));
         lastCheckpoint = Optional.of(info);
         listener.onCheckpoint(info);
         return info;
@@ -231,6 +232,11 @@ public final class SaeTrainer implements AutoCloseable {
 
     public long tokensSeen() {
         return tokensSeen;
+    }
+
+    /** Whether the next step starts on the sparse path (it is checkpointed: the path decides the rounding). */
+    boolean trySparseNext() {
+        return backprop.trySparseNext();
     }
 
     /** Steps this trainer ran on the sparse path (not persisted: a resumed trainer counts from zero). */

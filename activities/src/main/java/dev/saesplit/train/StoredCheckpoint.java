@@ -17,5 +17,6 @@ record StoredCheckpoint(
         long tokensSeen,
         long randomState,
         BatchCursor cursor,
-        int batchSize) {
+        int batchSize,
+        boolean trySparseNext) {
 }

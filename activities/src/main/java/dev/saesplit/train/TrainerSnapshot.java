@@ -5,7 +5,12 @@ import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import java.util.List;
 
-/** Everything a checkpoint holds, on the host: enough to continue bit for bit. */
+/**
+ * Everything a checkpoint holds, on the host: enough to continue bit for bit.
+ *
+ * @param trySparseNext whether the next step starts on the sparse path (false after a step that fired too densely
+ *                      for it): the path decides the step's rounding, so a resumed run must take the same one
+ */
 record TrainerSnapshot(
         SaeWeights weights,
         float[] log10FiringFrequency,
@@ -16,5 +21,6 @@ record TrainerSnapshot(
         long tokensSeen,
         long randomState,
         BatchCursor cursor,
-        int batchSize) {
+        int batchSize,
+        boolean trySparseNext) {
 }

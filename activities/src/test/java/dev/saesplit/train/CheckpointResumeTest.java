@@ -1,13 +1,16 @@
 package dev.saesplit.train;
 
-import dev.saesplit.data.BatchStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.saesplit.init.KaimingInitializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.data.BatchStream;
+import dev.saesplit.init.KaimingInitializer;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
@@ -87,6 +90,31 @@ class CheckpointResumeTest {
         for (String file : List.of(CheckpointStore.OPTIMIZER_FILE, CheckpointStore.FIRING_FILE,
                 CheckpointStore.STATE_FILE, "sparsity.safetensors")) {
             assertArrayEquals(Files.readAllBytes(a.resolve(file)), Files.readAllBytes(b.resolve(file)), file);
+        }
+    }
+
+    @Test
+    void whetherTheNextStepTriesTheSparsePathTravelsWithTheCheckpoint() throws IOException {
+        // A fresh ReLU SAE fires on about half its latents, so every step so far was dense and the next starts
+        // dense; a resumed trainer that started sparse would round differently from the uninterrupted run
+        TrainerConfig config = TrainerConfig.builder(TOTAL_STEPS).lrWarmupSteps(1).l1WarmupSteps(1)
+                .checkpointEvery(4).build();
+        PlantedSparseData data = new PlantedSparseData(D_IN, 12, 200, 0.08, 12);
+        CheckpointStore store = CheckpointStore.at(dir.resolve("ckpt"));
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 13);
+             SaeTrainer trainer = SaeTrainer.start(config, SaeTrainerTest.freshSae(14), stream,
+                     TrainingListener.NONE, Optional.of(store))) {
+            trainer.runUntil(4);
+            assertEquals(0, trainer.sparseSteps(), "dense firing takes the dense path");
+        }
+        CheckpointInfo checkpoint = store.latest().orElseThrow();
+        JsonNode state = new ObjectMapper().readTree(checkpoint.directory().resolve(CheckpointStore.STATE_FILE)
+                .toFile());
+        assertFalse(state.path("try_sparse_next").asBoolean(true), state.toString());
+        try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 13);
+             SaeTrainer resumed = SaeTrainer.resume(config, checkpoint, stream, TrainingListener.NONE,
+                     Optional.empty())) {
+            assertFalse(resumed.trySparseNext(), "restored from the checkpoint");
         }
     }
 
