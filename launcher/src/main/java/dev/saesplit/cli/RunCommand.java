@@ -13,6 +13,7 @@ import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.spec.Until;
 import dev.saesplit.stack.Stack;
+import dev.saesplit.stack.WorkflowWarmup;
 import dev.saesplit.stack.TrainingSlots;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.table.RunStatus;
@@ -74,6 +75,9 @@ final class RunCommand extends SaesplitSubcommand {
         boolean narrowOnly = until == Until.NARROW || spec.stopsAtNarrow();
         ExperimentSpec launched = narrowOnly ? spec.withoutRuns() : spec;
         String workflowId = narrowOnly ? WorkflowIds.narrow(spec.name()) : WorkflowIds.experiment(spec.name());
+        if (!noWorker) {
+            WorkflowWarmup.start(launched);
+        }
         try (Stack stack = saesplit.openStack()) {
             new ExperimentStore(stack.database().dataSource()).submit(spec, yaml, file.toString());
             if (!noWorker) {
