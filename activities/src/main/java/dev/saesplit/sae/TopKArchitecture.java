@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implements SaeArchitecture {
 
     public static final String NAME = "topk";
+    private static final ThreadScratch ROW = new ThreadScratch();
 
     public TopKArchitecture {
         if (k < 1) {
@@ -87,7 +88,7 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
         FloatBuffer view = preActivations.toByteBuffer(true).asFloatBuffer();
         int chunk = 64;
         IntStream.range(0, (tokens + chunk - 1) / chunk).parallel().forEach(c -> {
-            float[] row = rowBuffer(width);
+            float[] row = ROW.get(width);
             for (int b = c * chunk; b < Math.min(tokens, (c + 1) * chunk); b++) {
                 view.get(b * width, row, 0, width);
                 selectLargest(row, width, keep, b * keep, latents, values);
@@ -95,19 +96,10 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
         });
     }
 
-    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
-
-    /** This thread's buffer for one row of pre-activations, reused across calls. */
-    private static float[] rowBuffer(int size) {
-        float[] row = ROW.get();
-        if (row.length < size) {
-            row = new float[size];
-            ROW.set(row);
-        }
-        return row;
-    }
-
-    /** The {@code keep} largest of {@code row}'s first {@code width} entries into {@code [at, at + keep)}, values floored at 0. */
+    /**
+     * The {@code keep} largest of {@code row}'s first {@code width} entries into {@code [at, at + keep)}, values
+     * floored at 0.
+     */
     private static void selectLargest(float[] row, int width, int keep, int at, int[] indices, float[] values) {
         int smallest = 0;
         for (int j = 0; j < keep; j++) {

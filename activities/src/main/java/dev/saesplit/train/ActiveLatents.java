@@ -1,6 +1,7 @@
 package dev.saesplit.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.saesplit.sae.ThreadScratch;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +38,7 @@ final class ActiveLatents {
     private int appendedTokens;
     private int[] next = new int[0];
     private final ChunkScratch[] scratch;
-    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadScratch ROW = new ThreadScratch();
 
     /** @param maxBlockTokens the most tokens one {@link #appendDense} call brings */
     ActiveLatents(int tokens, int latents, int maxBlockTokens) {
@@ -93,7 +94,7 @@ final class ActiveLatents {
         IntStream.range(0, chunks).parallel().forEach(c -> {
             ChunkScratch s = scratch[c];
             s.count = 0;
-            float[] row = rowBuffer(latents);
+            float[] row = ROW.get(latents);
             int end = Math.min(blockTokens, (c + 1) * TOKEN_CHUNK);
             for (int b = c * TOKEN_CHUNK; b < end; b++) {
                 if (total.get() > maxPairs) {
@@ -187,16 +188,6 @@ final class ActiveLatents {
             latent = Arrays.copyOf(latent, capacity);
             value = Arrays.copyOf(value, capacity);
         }
-    }
-
-    /** This thread's buffer for one row of latents, reused across calls. */
-    private static float[] rowBuffer(int size) {
-        float[] row = ROW.get();
-        if (row.length < size) {
-            row = new float[size];
-            ROW.set(row);
-        }
-        return row;
     }
 
     /** One chunk of tokens' pairs while a dense block is read, kept between steps. */

@@ -114,7 +114,8 @@ final class AnalyticBackprop {
                 : ByteBuffer.allocateDirect(4 * batchSize * config.dIn()).order(ByteOrder.nativeOrder());
         this.stagingFloats = onHost ? null : staging.asFloatBuffer();
         if (path == StepPath.SPARSE && !onHost) {
-            throw new IllegalArgumentException("the sparse step runs on the CPU; this SAE is on " + manager.getDevice());
+            throw new IllegalArgumentException("the sparse step runs on the CPU; this SAE is on "
+                    + manager.getDevice());
         }
         this.sparse = path == StepPath.DENSE || !onHost ? null : new SparseBackward(sae, batchSize);
         this.maxSparseDensity = path == StepPath.SPARSE ? Double.POSITIVE_INFINITY : MAX_SPARSE_DENSITY;
