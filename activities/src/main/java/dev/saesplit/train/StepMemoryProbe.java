@@ -97,13 +97,13 @@ final class StepMemoryProbe {
 
     /**
      * A fixed heap, resident from the start: room for the rows twice (read, then the stream's copy), the
-     * checkpoint as read and the trainer's host buffers (each within the state's size, counted twice over), and
-     * a margin.
+     * checkpoint as read and the trainer's host buffers (together within twice the state's size), and a margin.
+     * It is touched in full at start, so it is sized by the shape rather than generously.
      */
     static List<String> heapOptions(TrainingBenchmark.Settings settings) {
         long rows = 4L * TrainingBenchmark.POOL_BATCHES * settings.batchSize() * settings.dIn();
         long state = TrainingBenchmark.stateBytes(settings);
-        long heap = (2 * rows + 4 * state) / MIB + 256;
+        long heap = (2 * rows + 2 * state) / MIB + 256;
         return List.of("-Xms" + heap + "m", "-Xmx" + heap + "m", "-XX:+AlwaysPreTouch");
     }
 
