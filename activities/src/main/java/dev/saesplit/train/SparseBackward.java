@@ -32,6 +32,7 @@ final class SparseBackward {
     private final float[] outputGradient;
     private float[] preGradient = new float[0];
     private final NDArray decoderGradientArray;
+    private final NDArray encoderGradientArray;
     // the small results too are written into arrays kept between steps: a fresh array made from a Java array
     // holds a direct buffer until a collection, and such leftovers between the steps' large blocks kept the native
     // allocator from giving memory back
@@ -39,7 +40,6 @@ final class SparseBackward {
     private final NDArray latentSumsArray;
     private final NDArray activeCountsArray;
     private final NDArray tokenSumsArray;
-    private final NDArray encoderGradientArray;
 
     SparseBackward(SparseAutoencoder sae, int batchSize) {
         this.sae = sae;

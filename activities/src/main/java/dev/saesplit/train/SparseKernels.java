@@ -1,5 +1,6 @@
 package dev.saesplit.train;
 
+import dev.saesplit.sae.ThreadScratch;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -16,6 +17,10 @@ final class SparseKernels {
 
     /** Latents per unit of parallel work in the by-latent kernel: 16 floats of a transposed row fill a cache line. */
     private static final int LATENT_CHUNK = 16;
+    /** Each thread's sums for a chunk of latents, in both layouts, and one column of the transposed sums. */
+    private static final ThreadScratch BLOCK = new ThreadScratch();
+    private static final ThreadScratch BLOCK_T = new ThreadScratch();
+    private static final ThreadScratch COLUMN = new ThreadScratch();
 
     private SparseKernels() {
     }
@@ -65,9 +70,8 @@ final class SparseKernels {
         int latents = active.latents;
         forChunks(latents, LATENT_CHUNK, (from, to) -> {
             int rows = to - from;
-            Scratch scratch = SCRATCH.get().ensure(rows * width);
-            float[] block = scratch.rows;
-            float[] blockT = scratch.rowsT;
+            float[] block = BLOCK.get(rows * width);
+            float[] blockT = BLOCK_T.get(rows * width);
             Arrays.fill(block, 0, rows * width, 0f);
             Arrays.fill(blockT, 0, rows * width, 0f);
             for (int j = from; j < to; j++) {
@@ -81,7 +85,7 @@ final class SparseKernels {
             }
             out.put(from * width, block, 0, rows * width); // rows from..to of out are contiguous
             // a chunk's block is a few kB, so its column-wise reads stay in the first-level cache
-            float[] column = scratch.column;
+            float[] column = COLUMN.get(rows);
             for (int i = 0; i < width; i++) {
                 for (int j = 0; j < rows; j++) {
                     column[j] = blockT[j * width + i];
@@ -90,23 +94,6 @@ final class SparseKernels {
             }
         });
     }
-
-    /** One thread's sums for a chunk of latents, reused across calls. */
-    private static final class Scratch {
-        float[] rows = new float[0];
-        float[] rowsT = new float[0];
-        final float[] column = new float[LATENT_CHUNK];
-
-        Scratch ensure(int size) {
-            if (rows.length < size) {
-                rows = new float[size];
-                rowsT = new float[size];
-            }
-            return this;
-        }
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Eight partial sums, so the loop is bound by loads rather than by the latency of one chain of adds. */
     private static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {

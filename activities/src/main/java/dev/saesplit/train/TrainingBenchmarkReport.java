@@ -33,7 +33,7 @@ final class TrainingBenchmarkReport {
                 "%.2f  (sparse path; tokens/s × 12·d_in·d_sae / GEMM rate; dense products alone give at most 1.2)",
                 r.auto().efficiency()));
         line(out, "sparse kernels", Axpy.BEST.name());
-        line(out, "memory", memory(r));
+        memory(out, r);
         line(out, "checkpoint write", String.format(Locale.ROOT, "%.0f ms (not in the timed steps)",
                 1000 * r.checkpointSeconds()));
         r.reference().ifPresent(ref -> out.append(String.format(Locale.ROOT,
@@ -49,19 +49,18 @@ final class TrainingBenchmarkReport {
                 1000.0 * s.batchSize() / w.tokensPerSecond(), w.gemmGflops(), w.efficiency()));
     }
 
-    private static String memory(Result r) {
+    private static void memory(StringBuilder out, Result r) {
         double budget = 3 * r.stateBytes() / MIB;
         if (r.auto().memory().isEmpty()) {
-            return String.format(Locale.ROOT, "resident memory not available here; 3× (parameters + Adam + "
-                    + "batch) = %.0f MiB", budget);
+            line(out, "memory", String.format(Locale.ROOT, "resident memory not available here; 3× (parameters + "
+                    + "Adam + batch) = %.0f MiB", budget));
+            return;
         }
-        StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "step needs %s (sparse path), %s (dense path); 3× (parameters + "
-                + "Adam + batch) = %.0f MiB%n", total(r.auto()), total(r.dense()), budget));
-        text.append(String.format(Locale.ROOT, "%-17s native growth to the peak + trainer's live Java heap + "
-                + "most one step allocated on the heap, in a JVM of their own:%n", ""));
-        text.append(String.format(Locale.ROOT, "%-17s sparse %s, dense %s", "", parts(r.auto()), parts(r.dense())));
-        return text.toString();
+        line(out, "memory", String.format(Locale.ROOT, "step needs %s (sparse path), %s (dense path); 3× (parameters "
+                + "+ Adam + batch) = %.0f MiB", total(r.auto()), total(r.dense()), budget));
+        line(out, "", "native growth to the peak + trainer's live Java heap + most one step allocated on the heap, "
+                + "in a JVM of their own:");
+        line(out, "", "sparse " + parts(r.auto()) + ", dense " + parts(r.dense()));
     }
 
     private static String total(Window w) {
