@@ -42,6 +42,9 @@ public final class PipelineWorkers {
      */
     public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
+    /** The workflow implementations the {@code cpu} queue runs. */
+    static final Class<?>[] WORKFLOWS = {ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class};
+
     private PipelineWorkers() {
     }
 
@@ -57,7 +60,7 @@ public final class PipelineWorkers {
                 .setWorkerInterceptors(new FailureClassifyingInterceptor()).build());
         if (queues.contains(TaskQueues.CPU)) {
             Worker cpu = factory.newWorker(TaskQueues.CPU);
-            cpu.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
+            cpu.registerWorkflowImplementationTypes(WORKFLOWS);
             cpu.registerActivitiesImplementations(
                     new ActivationActivitiesImpl(artifacts),
                     new InitActivitiesImpl(artifacts),

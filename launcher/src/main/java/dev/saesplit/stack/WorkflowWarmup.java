@@ -3,9 +3,7 @@ package dev.saesplit.stack;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.saesplit.experiment.ExperimentWorkflow;
-import dev.saesplit.experiment.ExperimentWorkflowImpl;
 import dev.saesplit.pipeline.TaskQueues;
-import dev.saesplit.run.SplitRunWorkflowImpl;
 import dev.saesplit.spec.ExperimentSpec;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.common.v1.WorkflowType;
@@ -64,7 +62,7 @@ public final class WorkflowWarmup {
         try {
             WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(stubs));
             Worker worker = factory.newWorker(TaskQueues.CPU);
-            worker.registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class, SplitRunWorkflowImpl.class);
+            worker.registerWorkflowImplementationTypes(PipelineWorkers.WORKFLOWS);
             worker.replayWorkflowExecution(new WorkflowExecutionHistory(firstTask(spec), WORKFLOW_ID));
         } finally {
             stubs.shutdownNow();
