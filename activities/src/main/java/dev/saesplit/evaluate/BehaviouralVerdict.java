@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * The split verdict from behaviour alone: {@code yes} when at least {@code min_children} distinct children cover
- * the target (at least {@code min_coverage} of its activation summed over its tokens), {@code partial} when they are distinct but leave too much of it uncovered, {@code no}
+ * the target (at least {@code min_coverage} of its activation summed over its tokens, less what went to latents of
+ * other features), {@code partial} when they are distinct but leave too much of it uncovered, {@code no}
  * otherwise. The reason names the latents and the numbers that decided it.
  */
 final class BehaviouralVerdict {
@@ -25,7 +26,8 @@ final class BehaviouralVerdict {
                     "the target never fires above the threshold on the %d held-out tokens", heldOutTokens));
         }
         String survivors = parents.isEmpty() ? "" : "; the parent survives as " + describe(parents, 2);
-        String duplicates = duplicates(children, split, criteria.maxChildJaccard());
+        String duplicates = duplicates(children, split, criteria.maxChildJaccard())
+                + overlaps(children, split, criteria.maxChildJaccard());
         int distinct = split.distinctChildren();
         if (distinct < criteria.minChildren()) {
             String found = children.isEmpty() ? "no wide latent fires specifically on the target's tokens"
@@ -33,10 +35,14 @@ final class BehaviouralVerdict {
             return new SplitReport.Verdict(SplitOutcome.NO, String.format(Locale.ROOT, "%s; %d needed%s%s",
                     found, criteria.minChildren(), duplicates, survivors));
         }
-        String summary = String.format(Locale.ROOT, "%s (%s) cover %.0f%% of the target's activation (%.0f%% of its "
-                        + "tokens)", plural(distinct, "distinct child"), describe(children, 6),
-                100 * split.activationCoverage(), 100 * split.coverage());
-        if (split.activationCoverage() < criteria.minCoverage()) {
+        String covered = split.activationElsewhere() > 0 ? String.format(Locale.ROOT, "%.0f%% of the target's "
+                        + "activation that no other feature's latent takes (%.0f%% of all of it, %.0f%% of its tokens)",
+                100 * split.ownActivationCoverage(), 100 * split.activationCoverage(), 100 * split.coverage())
+                : String.format(Locale.ROOT, "%.0f%% of the target's activation (%.0f%% of its tokens)",
+                100 * split.ownActivationCoverage(), 100 * split.coverage());
+        String summary = String.format(Locale.ROOT, "%s (%s) cover %s", plural(distinct, "distinct child"),
+                describe(children, 6), covered);
+        if (split.ownActivationCoverage() < criteria.minCoverage()) {
             return new SplitReport.Verdict(SplitOutcome.PARTIAL, String.format(Locale.ROOT, "%s, %.0f%% needed%s%s",
                     summary, 100 * criteria.minCoverage(), duplicates, survivors));
         }
@@ -66,6 +72,19 @@ final class BehaviouralVerdict {
             }
             text.append(String.format(Locale.ROOT, "; latents %s are one child (Jaccard %.2f, cosine %.2f), counted "
                     + "once", String.join(", ", names), overlap, cosine));
+        }
+        return text.toString();
+    }
+
+    /** "; latent 20 fires on 34% of latent 28's tokens: not two children", per overlapping pair of groups. */
+    private static String overlaps(List<SplitReport.Latent> children, SplitReport.SetMeasurements split,
+                                   double maxJaccard) {
+        StringBuilder text = new StringBuilder();
+        for (int[] pair : DistinctChildren.overlaps(DistinctChildren.groups(split.pairwiseJaccard(),
+                split.pairwiseCosine(), maxJaccard), split.pairwiseContainment())) {
+            text.append(String.format(Locale.ROOT, "; latent %d fires on %.0f%% of latent %d's tokens: not two children",
+                    children.get(pair[0]).latent(), 100 * split.pairwiseContainment()[pair[0]][pair[1]],
+                    children.get(pair[1]).latent()));
         }
         return text.toString();
     }

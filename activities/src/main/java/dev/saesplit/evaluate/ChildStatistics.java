@@ -9,8 +9,9 @@ import dev.saesplit.sae.SparseAutoencoder;
 
 /**
  * The second pass of a split evaluation, over the children found by the first: how much of the target's tokens
- * and of its activation they cover, how often they fire together, how much of the target's contribution they rebuild, and how often
- * they fire where no latent along the target's direction does (absorption).
+ * and of its activation they cover, and how much of it went to latents of other features instead; how often they
+ * fire together, how much of the target's contribution they rebuild, and how often they fire where no latent
+ * along the target's direction does (absorption).
  */
 final class ChildStatistics implements HeldOutPass.Visitor {
 
@@ -19,6 +20,8 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     private final int[] aligned;
     private final float[] childLevels;
     private final float[] alignedLevels;
+    private final int[] elsewhere;
+    private final float[] elsewhereLevels;
     private final float[] targetDecoder;
     private final long[][] together;
     private long targetTokens;
@@ -26,21 +29,26 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     private long absorbed;
     private double targetActivation;
     private double coveredActivation;
+    private double elsewhereActivation;
     private double contributionSquared;
     private double contributionError;
 
     /**
      * @param children      wide latents counted as children
      * @param aligned       other wide latents along the target's direction
+     * @param elsewhere     wide latents of other features: not specific to the target
      * @param targetDecoder the narrow SAE's decoder row of the target
      * @param levels        per wide latent, the activation it must exceed to count as firing
      */
-    ChildStatistics(float threshold, int[] children, int[] aligned, float[] targetDecoder, float[] levels) {
+    ChildStatistics(float threshold, int[] children, int[] aligned, int[] elsewhere, float[] targetDecoder,
+                    float[] levels) {
         this.threshold = threshold;
         this.children = children.clone();
         this.aligned = aligned.clone();
         this.childLevels = select(levels, children);
         this.alignedLevels = select(levels, aligned);
+        this.elsewhere = elsewhere.clone();
+        this.elsewhereLevels = select(levels, elsewhere);
         this.targetDecoder = targetDecoder.clone();
         this.together = new long[children.length][children.length];
     }
@@ -61,6 +69,7 @@ final class ChildStatistics implements HeldOutPass.Visitor {
             }
         }
         boolean[] alignedFires = anyFires(latents, aligned, alignedLevels, rows);
+        boolean[] elsewhereFires = anyFires(latents, elsewhere, elsewhereLevels, rows);
         // The children's part of the reconstruction, Σ_j f_j · W_dec[j], per row.
         NDArray childDecoders = wide.decoderWeights().get(new NDIndex("{}, :", manager.create(children)));
         float[] rebuilt = childLatents.matMul(childDecoders).toFloatArray();
@@ -77,6 +86,7 @@ final class ChildStatistics implements HeldOutPass.Visitor {
             covered += anyChild ? 1 : 0;
             targetActivation += target[i];
             coveredActivation += anyChild ? target[i] : 0;
+            elsewhereActivation += !anyChild && elsewhereFires[i] ? target[i] : 0;
             absorbed += anyChild && !alignedFires[i] ? 1 : 0;
             for (int c = 0; c < d; c++) {
                 double contribution = (double) target[i] * targetDecoder[c];
@@ -117,6 +127,25 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     /** The share of the target's activation, summed over its tokens, on tokens where some child fires. */
     double activationCoverage() {
         return targetActivation == 0 ? 0 : coveredActivation / targetActivation;
+    }
+
+    /**
+     * The share of the target's activation on tokens where no child fires but a latent of another feature does:
+     * the target fired there on another feature's tokens, which the wide SAE gives to that feature.
+     */
+    double activationElsewhere() {
+        return targetActivation == 0 ? 0 : elsewhereActivation / targetActivation;
+    }
+
+    /** The share of the target's activation, less what went to other features' latents, that the children cover. */
+    double ownActivationCoverage() {
+        double own = targetActivation - elsewhereActivation;
+        return own <= 0 ? 0 : coveredActivation / own;
+    }
+
+    /** P(child a fires | child b fires), by position in the children. */
+    double containment(int a, int b) {
+        return together[b][b] == 0 ? 0 : (double) together[a][b] / together[b][b];
     }
 
     double absorption() {

@@ -4,21 +4,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups children that are one child learned twice: two children whose firing overlap exceeds the limit, or whose
- * decoder directions are near-identical (a latent split by magnitude, say), count once, so a split needs that
- * many groups, not latents.
+ * How many different children a set of children is. Two children that are one child learned twice (firing overlap
+ * above the limit, or near-identical decoder directions: a latent split by magnitude, say) form one group. The
+ * children of a target are exclusive refinements of it, as a parent's children are: groups that fire together on
+ * more than {@link #MAX_OVERLAP} of either's tokens are not two children (one is typically the parent firing where
+ * a child fires weakly, or a child that absorbed the parent), so the count is the most groups that are pairwise
+ * exclusive.
  */
 final class DistinctChildren {
 
     /** Decoder cosine above which two children are the same direction. */
     static final double DUPLICATE_COSINE = 0.95;
+    /** P(a fires | b fires) above which children a and b are not exclusive. */
+    static final double MAX_OVERLAP = 0.2;
+    /** Up to this many groups the most exclusive ones are found exhaustively; above it greedily. */
+    private static final int EXHAUSTIVE_GROUPS = 16;
 
     private DistinctChildren() {
     }
 
-    /** The number of groups when every duplicate pair is joined (transitively). */
-    static int count(double[][] jaccard, double[][] cosine, double maxJaccard) {
-        return groups(jaccard, cosine, maxJaccard).size();
+    /**
+     * The number of distinct children: duplicate pairs joined into groups (transitively), then the most groups
+     * that are pairwise exclusive.
+     *
+     * @param containment {@code containment[a][b]} = P(child a fires | child b fires)
+     */
+    static int count(double[][] jaccard, double[][] cosine, double[][] containment, double maxJaccard) {
+        List<List<Integer>> groups = groups(jaccard, cosine, maxJaccard);
+        return mostExclusive(overlapping(groups, containment));
     }
 
     /** The groups, as positions in the children's order, each in increasing order. */
@@ -57,5 +70,104 @@ final class DistinctChildren {
             groups.add(members);
         }
         return groups;
+    }
+
+    /**
+     * Pairs of children in different groups that are not exclusive, for the verdict's reason: each pair once, as
+     * {@code {a, b}} positions with a firing on more than {@link #MAX_OVERLAP} of b's tokens (the larger way round).
+     */
+    static List<int[]> overlaps(List<List<Integer>> groups, double[][] containment) {
+        List<int[]> pairs = new ArrayList<>();
+        for (int x = 0; x < groups.size(); x++) {
+            for (int y = x + 1; y < groups.size(); y++) {
+                for (int a : groups.get(x)) {
+                    for (int b : groups.get(y)) {
+                        int[] pair = containment[a][b] >= containment[b][a] ? new int[] {a, b} : new int[] {b, a};
+                        if (containment[pair[0]][pair[1]] > MAX_OVERLAP) {
+                            pairs.add(pair);
+                        }
+                    }
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /** {@code overlap[x][y]}: some member of group x and some member of group y are not exclusive. */
+    private static boolean[][] overlapping(List<List<Integer>> groups, double[][] containment) {
+        int g = groups.size();
+        boolean[][] overlap = new boolean[g][g];
+        for (int x = 0; x < g; x++) {
+            for (int y = 0; y < g; y++) {
+                for (int a : groups.get(x)) {
+                    for (int b : groups.get(y)) {
+                        if (x != y && containment[a][b] > MAX_OVERLAP) {
+                            overlap[x][y] = true;
+                            overlap[y][x] = true;
+                        }
+                    }
+                }
+            }
+        }
+        return overlap;
+    }
+
+    /** The size of the largest set of groups no two of which overlap. */
+    private static int mostExclusive(boolean[][] overlap) {
+        int g = overlap.length;
+        if (g > EXHAUSTIVE_GROUPS) {
+            return greedy(overlap);
+        }
+        int best = 0;
+        for (int mask = 1; mask < (1 << g); mask++) {
+            if (Integer.bitCount(mask) > best && exclusive(mask, overlap)) {
+                best = Integer.bitCount(mask);
+            }
+        }
+        return best;
+    }
+
+    private static boolean exclusive(int mask, boolean[][] overlap) {
+        for (int x = 0; x < overlap.length; x++) {
+            for (int y = x + 1; y < overlap.length; y++) {
+                if ((mask >> x & 1) == 1 && (mask >> y & 1) == 1 && overlap[x][y]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Takes the group overlapping fewest of those left, drops what it overlaps, and repeats. */
+    private static int greedy(boolean[][] overlap) {
+        int g = overlap.length;
+        boolean[] left = new boolean[g];
+        java.util.Arrays.fill(left, true);
+        int taken = 0;
+        while (true) {
+            int pick = -1;
+            int fewest = Integer.MAX_VALUE;
+            for (int x = 0; x < g; x++) {
+                if (!left[x]) {
+                    continue;
+                }
+                int degree = 0;
+                for (int y = 0; y < g; y++) {
+                    degree += left[y] && overlap[x][y] ? 1 : 0;
+                }
+                if (degree < fewest) {
+                    fewest = degree;
+                    pick = x;
+                }
+            }
+            if (pick < 0) {
+                return taken;
+            }
+            taken++;
+            left[pick] = false;
+            for (int y = 0; y < g; y++) {
+                left[y] &= !overlap[pick][y];
+            }
+        }
     }
 }

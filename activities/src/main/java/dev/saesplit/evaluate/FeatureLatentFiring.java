@@ -8,8 +8,11 @@ import dev.saesplit.sae.SparseAutoencoder;
 
 /**
  * How often each wide latent fired together with each of a few ground-truth features on the held-out tokens: a
- * latent has learned a feature only if it fires where the feature does. Counted for the target's own features
- * only, after they are known, so memory stays small whatever the number of features.
+ * latent has learned a feature only if it fires where the feature does. For a child, also how often the latent
+ * fired where the child's parent fired with no child drawn: the bare parent has no child latent to go to, and an
+ * SAE whose parent latent gave way to its children (feature absorption, the other way round) puts it on one of
+ * them, which is still that child's latent. Counted for the target's own features only, after they are known, so
+ * memory stays small whatever the number of features.
  */
 final class FeatureLatentFiring implements HeldOutPass.Visitor {
 
@@ -17,6 +20,7 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
     private final int[] features;
     private final float[] levels;
     private final long[][] together;
+    private final long[][] parentAlone;
     private long rowsSeen;
 
     /**
@@ -28,6 +32,7 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
         this.features = features.clone();
         this.levels = levels.clone();
         this.together = new long[features.length][levels.length];
+        this.parentAlone = new long[features.length][levels.length];
     }
 
     @Override
@@ -49,25 +54,46 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
                 }
             }
         }
+        // Tokens where a followed child's parent fires with no child of its own drawn.
+        float[] alone = new float[rows * k];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < k; c++) {
+                int parent = truth.activity().parentOf(features[c]);
+                if (parent < 0) {
+                    continue;
+                }
+                boolean parentFires = false;
+                boolean childFires = false;
+                for (int feature : active[i]) {
+                    parentFires |= feature == parent;
+                    childFires |= truth.activity().parentOf(feature) == parent;
+                }
+                alone[i * k + c] = parentFires && !childFires ? 1f : 0f;
+            }
+        }
         NDManager manager = x.getManager();
         NDArray firing = latents.gt(manager.create(levels, new Shape(1, levels.length))).toType(DataType.FLOAT32,
                 false);
         float[] pairs = manager.create(oneHot, new Shape(rows, k)).transpose().matMul(firing).toFloatArray();
+        float[] alonePairs = manager.create(alone, new Shape(rows, k)).transpose().matMul(firing).toFloatArray();
         for (int c = 0; c < k; c++) {
             for (int j = 0; j < levels.length; j++) {
                 together[c][j] += Math.round(pairs[c * levels.length + j]);
+                parentAlone[c][j] += Math.round(alonePairs[c * levels.length + j]);
             }
         }
     }
 
     /**
      * P(feature fires | wide latent fires), given how often the latent fired at these levels (counted in another
-     * pass over the same rows); 0 for a latent that never fires.
+     * pass over the same rows), leaving out, for a child, the tokens where its parent fired alone; 0 for a latent
+     * that never fires there.
      */
     double precision(int feature, int latent, long latentFired) {
         for (int c = 0; c < features.length; c++) {
             if (features[c] == feature) {
-                return latentFired == 0 ? 0 : (double) together[c][latent] / latentFired;
+                long fired = latentFired - parentAlone[c][latent];
+                return fired <= 0 ? 0 : (double) together[c][latent] / fired;
             }
         }
         throw new IllegalArgumentException("feature " + feature + " is not followed");

@@ -111,7 +111,7 @@ public final class SplitEvaluator {
         Optional<FeatureLatentFiring> featureFiring = truth.map(t -> new FeatureLatentFiring(t,
                 GroundTruthJudge.ownFeatures(truthFiring.get(), criteria), levels));
         SplitReport.SetMeasurements split = measureSet(s, heldOut, shift, criteria, children, cosines, levels,
-                featureFiring);
+                otherFeatures(behaviour, s.zeroedLatent(), criteria), featureFiring);
         SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, behaviour.targetTokens(), behaviour.tokens(),
                 children, parents, split);
         SplitReport.GroundTruthVerdict exact = truth
@@ -119,6 +119,21 @@ public final class SplitEvaluator {
                         behaviour, children))
                 .orElse(null);
         return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
+    }
+
+    /**
+     * The latents of other features: they fire without the target on more than {@code 1 − min_specificity} of
+     * their tokens, so where the target fires with one of them and with no child, it fired on that feature's
+     * tokens, which the wide SAE gives to that feature.
+     */
+    private static int[] otherFeatures(LatentStatistics behaviour, int zeroedLatent, SplitCriteria criteria) {
+        List<Integer> others = new ArrayList<>();
+        for (int j = 0; j < behaviour.dSae(); j++) {
+            if (j != zeroedLatent && behaviour.fired(j) > 0 && behaviour.specificity(j) < criteria.minSpecificity()) {
+                others.add(j);
+            }
+        }
+        return others.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** {@code v} times {@code factor}. */
@@ -146,12 +161,13 @@ public final class SplitEvaluator {
     private static SplitReport.SetMeasurements measureSet(Subject s, ActivationSource heldOut,
                                                           HeldOutPass.OffTargetShift shift, SplitCriteria criteria,
                                                           List<SplitReport.Latent> children, double[] cosines,
-                                                          float[] levels,
+                                                          float[] levels, int[] otherFeatures,
                                                           Optional<FeatureLatentFiring> featureFiring) {
         int k = children.size();
         if (k == 0) {
             featureFiring.ifPresent(f -> HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, f));
-            return new SplitReport.SetMeasurements(0, 0, 0, new double[0][0], new double[0][0], 0, 0);
+            return new SplitReport.SetMeasurements(0, 0, 0, 0, 0, new double[0][0], new double[0][0], new double[0][0],
+                    0, 0);
         }
         int[] childIndices = children.stream().mapToInt(SplitReport.Latent::latent).toArray();
         Set<Integer> childSet = children.stream().map(SplitReport.Latent::latent).collect(Collectors.toSet());
@@ -162,21 +178,24 @@ public final class SplitEvaluator {
             }
         }
         int[] aligned = alignedList.stream().mapToInt(Integer::intValue).toArray();
-        ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned,
+        ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned, otherFeatures,
                 s.narrow().decoderRow(s.targetLatent()), levels);
         HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, featureFiring.isPresent()
                 ? new HeldOutPass.Visitor[] {second, featureFiring.get()} : new HeldOutPass.Visitor[] {second});
         double[][] cosine = new double[k][k];
         double[][] jaccard = new double[k][k];
+        double[][] containment = new double[k][k];
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < k; b++) {
                 cosine[a][b] = DecoderCosines.cosine(s.wide().decoderRow(childIndices[a]),
                         s.wide().decoderRow(childIndices[b]));
                 jaccard[a][b] = second.jaccard(a, b);
+                containment[a][b] = second.containment(a, b);
             }
         }
-        return new SplitReport.SetMeasurements(DistinctChildren.count(jaccard, cosine, criteria.maxChildJaccard()),
-                second.coverage(), second.activationCoverage(), cosine, jaccard, second.contributionExplained(),
-                second.absorption());
+        return new SplitReport.SetMeasurements(DistinctChildren.count(jaccard, cosine, containment,
+                criteria.maxChildJaccard()), second.coverage(), second.activationCoverage(),
+                second.activationElsewhere(), second.ownActivationCoverage(), cosine, jaccard, containment,
+                second.contributionExplained(), second.absorption());
     }
 }

@@ -75,13 +75,20 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
     /**
      * The children as a set.
      *
-     * @param distinctChildren       children left once those firing together (Jaccard above the limit) count once
+     * @param distinctChildren       the most children that are different: those that are one child learned twice
+     *                               (firing Jaccard above the limit, or decoder cosine above 0.95) count once, and
+     *                               children firing together on more than a fifth of either's tokens are not two
+     *                               children, since a target's children are exclusive refinements of it
      * @param coverage               P(some child fires | target fires)
-     * @param activationCoverage     the share of the target's summed activation on tokens where some child fires:
-     *                               what the verdict's {@code min_coverage} is held against, since a weak firing on
-     *                               a feature the target mostly lost to a neighbour carries little of its meaning
+     * @param activationCoverage     the share of the target's summed activation on tokens where some child fires
+     * @param activationElsewhere    the share of the target's summed activation on tokens where no child fires
+     *                               and a latent of another feature (specificity below {@code min_specificity})
+     *                               does: the target fired on that feature's tokens
+     * @param ownActivationCoverage  what the verdict's {@code min_coverage} is held against: the children's share of
+     *                               the target's activation less what went to other features' latents
      * @param pairwiseCosine         decoder cosines among children, in {@code children} order
      * @param pairwiseJaccard        firing overlap among children, in {@code children} order
+     * @param pairwiseContainment    {@code [a][b]}: P(child a fires | child b fires), in {@code children} order
      * @param contributionExplained  on the target's tokens, 1 − Σ‖f_t·d_t − Σ_j f_j·d_j‖² / Σ‖f_t·d_t‖², the sums
      *                               over children j: how much of the target's contribution the children rebuild
      * @param absorption             fraction of the target's tokens where a child fires and no latent aligned with
@@ -89,8 +96,9 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SetMeasurements(int distinctChildren, double coverage, double activationCoverage,
-                                  double[][] pairwiseCosine,
-                                  double[][] pairwiseJaccard, double contributionExplained, double absorption) {
+                                  double activationElsewhere, double ownActivationCoverage,
+                                  double[][] pairwiseCosine, double[][] pairwiseJaccard,
+                                  double[][] pairwiseContainment, double contributionExplained, double absorption) {
     }
 
     /**

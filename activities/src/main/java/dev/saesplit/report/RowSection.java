@@ -79,9 +79,12 @@ final class RowSection {
         rows.add(List.of("target's held-out tokens", Html.count(report.targetTokens()) + " of "
                 + Html.count(report.heldOutTokens())));
         rows.add(List.of("children / distinct", report.children().size() + " / " + split.distinctChildren()));
-        rows.add(List.of("duplicates (children firing together)",
+        rows.add(List.of("children not distinct (duplicates, or firing together)",
                 Integer.toString(report.children().size() - split.distinctChildren())));
-        rows.add(List.of("coverage of the target's activation", Html.fixed(split.activationCoverage())));
+        rows.add(List.of("coverage of the target's own activation (held against min_coverage)",
+                Html.fixed(split.ownActivationCoverage())));
+        rows.add(List.of("coverage of all its activation", Html.fixed(split.activationCoverage())));
+        rows.add(List.of("its activation on other features' tokens", Html.fixed(split.activationElsewhere())));
         rows.add(List.of("coverage P(some child | target)", Html.fixed(split.coverage())));
         rows.add(List.of("absorption", Html.fixed(split.absorption())));
         rows.add(List.of("contribution explained", Html.fixed(split.contributionExplained())));

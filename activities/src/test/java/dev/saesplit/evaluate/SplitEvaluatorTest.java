@@ -126,6 +126,86 @@ class SplitEvaluatorTest {
     }
 
     @Test
+    void aLeafSplitByMagnitudeIntoNestedLatentsIsNoSplit() {
+        // Both latents read the leaf; one fires on its strong tokens, the other on all but its weak ones, so the
+        // first fires only where the second does. Their decoders differ (cosine about 0.9) and their firing sets
+        // overlap less than the Jaccard limit: only the children's exclusivity tells them apart from two children.
+        float[] leaf = direction(leaf());
+        SaeWeights nested = withBiases(OracleSaes.of(truth, List.of(
+                new OracleSaes.Latent(leaf, leaf), new OracleSaes.Latent(leaf, OracleSaes.nudged(leaf, 0.03, 5)))),
+                -2.5f, -1.5f);
+
+        SplitEvaluator.Findings f = evaluate(nested, 1, SplitCriteria.DEFAULTS, -1);
+
+        assertEquals(2, f.children().size(), "both latents are specific to the leaf: " + f.children());
+        assertTrue(f.split().pairwiseJaccard()[0][1] <= SplitCriteria.DEFAULTS.maxChildJaccard(),
+                "Jaccard " + f.split().pairwiseJaccard()[0][1]);
+        assertTrue(f.split().pairwiseCosine()[0][1] < DistinctChildren.DUPLICATE_COSINE);
+        assertEquals(1, f.split().distinctChildren());
+        assertEquals(SplitOutcome.NO, f.verdict().outcome(), f.verdict().reason());
+        assertTrue(f.verdict().reason().contains("not two children"), f.verdict().reason());
+        assertEquals(SplitOutcome.NO, f.groundTruth().outcome(), f.groundTruth().reason());
+    }
+
+    @Test
+    void theTargetsFiringOnAnotherFeaturesTokensDoesNotCountAgainstTheSplit() {
+        // A narrow latent that reads the parent and part of an independent feature fires on the parent's tokens
+        // and on the strong tokens of that feature (about 60 % of them, too few to make it one of its own).
+        int other = truth.config().firstIndependentFeature() + 7;
+        float[] reads = DecoderCosines.sum(direction(parent.feature()), scaled(direction(other), 0.7f));
+        SaeWeights leaky = OracleSaes.of(truth, List.of(new OracleSaes.Latent(reads, reads)));
+        List<Object> latents = new ArrayList<>(background(4));
+        latents.add(direction(other));
+        parent.children().forEach(c -> latents.add(composed(c)));
+
+        SplitEvaluator.Findings f = SplitEvaluator.evaluate(new SplitEvaluator.Subject(OracleSaes.of(truth, latents),
+                leaky, 0, THRESHOLD, -1, false), data, SplitCriteria.DEFAULTS,
+                Optional.of(HeldOutTruth.of(dir.resolve("data"), 0)));
+
+        assertEquals(SplitOutcome.YES, f.groundTruth().outcome(), f.groundTruth().reason());
+        assertTrue(f.split().activationCoverage() < SplitCriteria.DEFAULTS.minCoverage(),
+                "the children leave the other feature's tokens uncovered: " + f.split().activationCoverage());
+        assertTrue(f.split().activationElsewhere() > 0.05, "elsewhere " + f.split().activationElsewhere());
+        assertTrue(f.split().ownActivationCoverage() > 0.95, "own " + f.split().ownActivationCoverage());
+        assertEquals(SplitOutcome.YES, f.verdict().outcome(), f.verdict().reason());
+    }
+
+    @Test
+    void aChildsLatentThatAlsoTakesTheBareParentIsStillThatChildsLatent() throws Exception {
+        // The parent fires alone on 40 % of its tokens. One child's latent reads the parent and reads the other
+        // children negatively, so it fires on its child's tokens and on the bare parent's, as a child latent that
+        // absorbed the parent does (more of its firing is on the bare parent than on its child); the other
+        // children have latents of their own.
+        Path bareDir = dir.resolve("bare");
+        GroundTruth bare = SyntheticHierarchy.generate(SyntheticHierarchyConfig.of(256, 40, 2, 3, 0.02, 40_000, 3)
+                .withChildProbability(0.6), bareDir);
+        HierarchyParent p = bare.parents().get(0);
+        List<Integer> children = p.children();
+        float[] reads = bare.direction(p.feature());
+        for (int c : children.subList(1, children.size())) {
+            reads = DecoderCosines.sum(reads, scaled(bare.direction(c), -2));
+        }
+        List<Object> latents = new ArrayList<>(List.of(new OracleSaes.Latent(reads,
+                DecoderCosines.sum(bare.direction(p.feature()), bare.direction(children.get(0))))));
+        for (int c : children.subList(1, children.size())) {
+            latents.add(new OracleSaes.Latent(bare.direction(c), DecoderCosines.sum(bare.direction(p.feature()),
+                    bare.direction(c))));
+        }
+        try (ActivationCacheReader bareData = ActivationCacheReader.open(bareDir)) {
+            SaeWeights wide = OracleSaes.of(bare, latents);
+            float[] biases = wide.encoderBias();
+            biases[0] = -0.3f; // fires on nearly every bare parent, and above the interference of other features
+            SplitEvaluator.Findings f = SplitEvaluator.evaluate(new SplitEvaluator.Subject(withBiases(wide, biases),
+                    OracleSaes.of(bare, List.of(bare.direction(p.feature()))), 0, THRESHOLD, -1, false),
+                    bareData, SplitCriteria.DEFAULTS, Optional.of(HeldOutTruth.of(bareDir, 0)));
+
+            assertEquals(SplitOutcome.YES, f.groundTruth().outcome(), f.groundTruth().reason());
+            assertEquals(3, f.groundTruth().matches().size());
+            assertEquals(SplitOutcome.YES, f.verdict().outcome(), f.verdict().reason());
+        }
+    }
+
+    @Test
     void aTargetThatIsALeafHasNothingToSplitInto() {
         List<Object> latents = new ArrayList<>(background(8));
         latents.add(direction(leaf()));
@@ -173,6 +253,18 @@ class SplitEvaluatorTest {
         SplitCriteria d = SplitCriteria.DEFAULTS;
         return new SplitCriteria(minChildren, d.minSpecificity(), d.minRecall(), d.maxChildRecall(), minCoverage,
                 d.maxChildJaccard(), List.of());
+    }
+
+    private static SaeWeights withBiases(SaeWeights sae, float... biases) {
+        return new SaeWeights(sae.config(), sae.encoderWeights(), biases, sae.decoderWeights(), sae.decoderBias());
+    }
+
+    private static float[] scaled(float[] v, float factor) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * factor;
+        }
+        return out;
     }
 
     /** A latent that reads child {@code c} and writes parent + child, as an SAE that absorbed the parent does. */
