@@ -39,17 +39,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that are parents and targets that are leaves. The behavioural verdict never sees the ground truth. The rows must
  * include both answers in number, or the agreement says nothing; the confusion table is printed.
  *
- * <p>The agreement asserted is on wide SAEs trained on all data. On SAEs trained on the target's tokens alone the
- * behavioural verdict is not calibrated (docs/split-evaluation.md, "Known limits"): those rows are printed apart.
- * The aim is 95 % agreement; this version reaches 87 % (docs/split-evaluation.md, "Calibration", lists
- * the kinds of row where the verdicts part), so the floor asserted here guards what has been reached.
+ * <p>Two draws of twelve hierarchy shapes (seed offsets 0 and 100; {@code -Dsaesplit.calibration.seedOffsets=a,b}
+ * draws others, as docs/split-evaluation.md does for its check on hierarchies the verdict was never tuned on).
+ * The agreement asserted, 95 %, is on wide SAEs trained on all data. On SAEs trained on the target's tokens alone
+ * the behavioural verdict is not calibrated (docs/split-evaluation.md, "Known limits"): those rows are printed
+ * apart.
  */
 class SplitCalibrationTest {
 
     private static final int BATCH = 256;
     private static final double THRESHOLD = 0.5;
-    /** The agreement reached by this version on SAEs trained on all data, less a margin; the aim is 0.95. */
-    private static final double AGREEMENT_FLOOR = 0.85;
+    /** The agreement the behavioural verdict must reach on SAEs trained on all data. */
+    private static final double AGREEMENT_FLOOR = 0.95;
 
     @TempDir
     Path dir;
@@ -76,13 +77,14 @@ class SplitCalibrationTest {
                 new Hierarchy(32, 24, 2, 2, 0.03, 0.85, 10),
                 new Hierarchy(40, 32, 2, 4, 0.025, 0.9, 11),
                 new Hierarchy(64, 48, 4, 2, 0.015, 1.0, 12));
-        // Another offset draws other hierarchies of the same shapes: a check on hierarchies the thresholds were not
-        // chosen on (docs/split-evaluation.md gives the figures).
-        long seedOffset = Long.getLong("saesplit.calibration.seedOffset", 0);
+        // Each offset draws other hierarchies of the same shapes.
         List<Row> rows = new ArrayList<>();
-        for (Hierarchy h : hierarchies) {
-            rows.addAll(rowsOf(new Hierarchy(h.dIn(), h.features(), h.parents(), h.children(), h.firing(),
-                    h.childProbability(), h.seed() + seedOffset)));
+        for (String offset : System.getProperty("saesplit.calibration.seedOffsets", "0,100").split(",")) {
+            long seedOffset = Long.parseLong(offset.trim());
+            for (Hierarchy h : hierarchies) {
+                rows.addAll(rowsOf(new Hierarchy(h.dIn(), h.features(), h.parents(), h.children(), h.firing(),
+                        h.childProbability(), h.seed() + seedOffset)));
+            }
         }
         for (boolean filtered : new boolean[] {true, false}) {
             List<Row> kind = rows.stream().filter(r -> r.filtered() == filtered).toList();
