@@ -41,9 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Two draws of twelve hierarchy shapes (seed offsets 0 and 100; {@code -Dsaesplit.calibration.seedOffsets=a,b}
  * draws others, as docs/split-evaluation.md does for its check on hierarchies the verdict was never tuned on).
- * The agreement asserted, 95 %, is on wide SAEs trained on all data. On SAEs trained on the target's tokens alone
- * the behavioural verdict is not calibrated (docs/split-evaluation.md, "Known limits"): those rows are printed
- * apart.
+ * The agreement asserted, 95 %, is on wide SAEs trained on all data, and on all rows. On SAEs trained on the
+ * target's tokens alone the behavioural verdict is not calibrated (docs/split-evaluation.md, "Known limits"):
+ * those rows are printed apart, and agree mostly because neither verdict finds a split.
  */
 class SplitCalibrationTest {
 
@@ -95,6 +95,11 @@ class SplitCalibrationTest {
                 assertAgreement(kind, confusion);
             }
         }
+        // Over every row as well, though the filtered rows agree mostly because neither verdict finds a split.
+        long agree = rows.stream().filter(r -> r.exact() == r.behavioural()).count();
+        System.out.printf(Locale.ROOT, "all rows: %d of %d agree (%.1f %%)%n", agree, rows.size(),
+                100.0 * agree / rows.size());
+        assertTrue(agree >= AGREEMENT_FLOOR * rows.size(), agree + " of " + rows.size());
     }
 
     private static Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion(List<Row> rows) {
