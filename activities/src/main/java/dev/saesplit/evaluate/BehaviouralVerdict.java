@@ -27,7 +27,7 @@ final class BehaviouralVerdict {
         }
         String survivors = parents.isEmpty() ? "" : "; the parent survives as " + describe(parents, 2);
         String duplicates = duplicates(children, split, criteria.maxChildJaccard())
-                + overlaps(children, split, criteria.maxChildJaccard());
+                + overlaps(children, split, criteria);
         int distinct = split.distinctChildren();
         if (distinct < criteria.minChildren()) {
             String found = children.isEmpty() ? "no wide latent fires specifically on the target's tokens"
@@ -36,7 +36,8 @@ final class BehaviouralVerdict {
                     found, criteria.minChildren(), duplicates, survivors));
         }
         String covered = split.activationElsewhere() > 0 ? String.format(Locale.ROOT, "%.0f%% of the target's "
-                        + "activation that no other feature's latent takes (%.0f%% of all of it, %.0f%% of its tokens)",
+                        + "activation that no other feature's latent drives (%.0f%% of all of it, %.0f%% of its "
+                        + "tokens)",
                 100 * split.ownActivationCoverage(), 100 * split.activationCoverage(), 100 * split.coverage())
                 : String.format(Locale.ROOT, "%.0f%% of the target's activation (%.0f%% of its tokens)",
                 100 * split.ownActivationCoverage(), 100 * split.coverage());
@@ -78,11 +79,13 @@ final class BehaviouralVerdict {
 
     /** "; latent 20 fires on 34% of latent 28's tokens: not two children", per overlapping pair of groups. */
     private static String overlaps(List<SplitReport.Latent> children, SplitReport.SetMeasurements split,
-                                   double maxJaccard) {
+                                   SplitCriteria criteria) {
         StringBuilder text = new StringBuilder();
         for (int[] pair : DistinctChildren.overlaps(DistinctChildren.groups(split.pairwiseJaccard(),
-                split.pairwiseCosine(), maxJaccard), split.pairwiseContainment())) {
-            text.append(String.format(Locale.ROOT, "; latent %d fires on %.0f%% of latent %d's tokens: not two children",
+                split.pairwiseCosine(), criteria.maxChildJaccard()), split.pairwiseContainment(),
+                criteria.maxChildOverlap())) {
+            text.append(String.format(Locale.ROOT, "; latent %d fires on %.0f%% of latent %d's tokens: not two "
+                            + "children",
                     children.get(pair[0]).latent(), 100 * split.pairwiseContainment()[pair[0]][pair[1]],
                     children.get(pair[1]).latent()));
         }

@@ -20,8 +20,8 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     private final int[] aligned;
     private final float[] childLevels;
     private final float[] alignedLevels;
-    private final int[] elsewhere;
-    private final float[] elsewhereLevels;
+    private final float[] drive;
+    private final float[] otherDrive;
     private final float[] targetDecoder;
     private final long[][] together;
     private long targetTokens;
@@ -36,19 +36,24 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     /**
      * @param children      wide latents counted as children
      * @param aligned       other wide latents along the target's direction
-     * @param elsewhere     wide latents of other features: not specific to the target
+     * @param drive         per wide latent, what one unit of it adds to the target's pre-activation: its decoder
+     *                      row read by the target's encoder
+     * @param others        per wide latent, whether it is a latent of another feature (not specific to the target)
      * @param targetDecoder the narrow SAE's decoder row of the target
      * @param levels        per wide latent, the activation it must exceed to count as firing
      */
-    ChildStatistics(float threshold, int[] children, int[] aligned, int[] elsewhere, float[] targetDecoder,
-                    float[] levels) {
+    ChildStatistics(float threshold, int[] children, int[] aligned, float[] drive, boolean[] others,
+                    float[] targetDecoder, float[] levels) {
         this.threshold = threshold;
         this.children = children.clone();
         this.aligned = aligned.clone();
         this.childLevels = select(levels, children);
         this.alignedLevels = select(levels, aligned);
-        this.elsewhere = elsewhere.clone();
-        this.elsewhereLevels = select(levels, elsewhere);
+        this.drive = drive.clone();
+        this.otherDrive = new float[drive.length];
+        for (int j = 0; j < drive.length; j++) {
+            otherDrive[j] = others[j] ? drive[j] : 0f;
+        }
         this.targetDecoder = targetDecoder.clone();
         this.together = new long[children.length][children.length];
     }
@@ -69,7 +74,13 @@ final class ChildStatistics implements HeldOutPass.Visitor {
             }
         }
         boolean[] alignedFires = anyFires(latents, aligned, alignedLevels, rows);
-        boolean[] elsewhereFires = anyFires(latents, elsewhere, elsewhereLevels, rows);
+        // How much of the target's pre-activation the wide latents drive on each row, in all and from latents of
+        // other features: the latents rebuild the row, and the target's encoder reads what they rebuild.
+        NDArray zero = manager.create(0f);
+        float[] driven = latents.mul(manager.create(drive, new Shape(1, drive.length))).maximum(zero)
+                .sum(new int[] {1}).toFloatArray();
+        float[] drivenElsewhere = latents.mul(manager.create(otherDrive, new Shape(1, otherDrive.length)))
+                .maximum(zero).sum(new int[] {1}).toFloatArray();
         // The children's part of the reconstruction, Σ_j f_j · W_dec[j], per row.
         NDArray childDecoders = wide.decoderWeights().get(new NDIndex("{}, :", manager.create(children)));
         float[] rebuilt = childLatents.matMul(childDecoders).toFloatArray();
@@ -86,7 +97,9 @@ final class ChildStatistics implements HeldOutPass.Visitor {
             covered += anyChild ? 1 : 0;
             targetActivation += target[i];
             coveredActivation += anyChild ? target[i] : 0;
-            elsewhereActivation += !anyChild && elsewhereFires[i] ? target[i] : 0;
+            if (!anyChild && driven[i] > 0) {
+                elsewhereActivation += target[i] * drivenElsewhere[i] / driven[i];
+            }
             absorbed += anyChild && !alignedFires[i] ? 1 : 0;
             for (int c = 0; c < d; c++) {
                 double contribution = (double) target[i] * targetDecoder[c];
@@ -130,8 +143,10 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     }
 
     /**
-     * The share of the target's activation on tokens where no child fires but a latent of another feature does:
-     * the target fired there on another feature's tokens, which the wide SAE gives to that feature.
+     * The share of the target's activation, on tokens where no child fires, that latents of other features drive:
+     * per token, the target's activation times the share of the latents' push on its pre-activation that comes
+     * from latents of other features. The target fired there, that far, on another feature, which the wide SAE
+     * gives a latent of its own.
      */
     double activationElsewhere() {
         return targetActivation == 0 ? 0 : elsewhereActivation / targetActivation;

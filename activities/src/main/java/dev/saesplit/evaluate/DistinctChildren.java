@@ -7,16 +7,14 @@ import java.util.List;
  * How many different children a set of children is. Two children that are one child learned twice (firing overlap
  * above the limit, or near-identical decoder directions: a latent split by magnitude, say) form one group. The
  * children of a target are exclusive refinements of it, as a parent's children are: groups that fire together on
- * more than {@link #MAX_OVERLAP} of either's tokens are not two children (one is typically the parent firing where
- * a child fires weakly, or a child that absorbed the parent), so the count is the most groups that are pairwise
- * exclusive.
+ * more than {@code max_child_overlap} of either's tokens are not two children (one is typically the parent
+ * firing where a child fires weakly, or a child that absorbed the parent), so the count is the most groups that
+ * are pairwise exclusive.
  */
 final class DistinctChildren {
 
     /** Decoder cosine above which two children are the same direction. */
     static final double DUPLICATE_COSINE = 0.95;
-    /** P(a fires | b fires) above which children a and b are not exclusive. */
-    static final double MAX_OVERLAP = 0.2;
     /** Up to this many groups the most exclusive ones are found exhaustively; above it greedily. */
     private static final int EXHAUSTIVE_GROUPS = 16;
 
@@ -28,10 +26,12 @@ final class DistinctChildren {
      * that are pairwise exclusive.
      *
      * @param containment {@code containment[a][b]} = P(child a fires | child b fires)
+     * @param maxOverlap  the containment above which two children are not exclusive
      */
-    static int count(double[][] jaccard, double[][] cosine, double[][] containment, double maxJaccard) {
+    static int count(double[][] jaccard, double[][] cosine, double[][] containment, double maxJaccard,
+                     double maxOverlap) {
         List<List<Integer>> groups = groups(jaccard, cosine, maxJaccard);
-        return mostExclusive(overlapping(groups, containment));
+        return mostExclusive(overlapping(groups, containment, maxOverlap));
     }
 
     /** The groups, as positions in the children's order, each in increasing order. */
@@ -74,16 +74,16 @@ final class DistinctChildren {
 
     /**
      * Pairs of children in different groups that are not exclusive, for the verdict's reason: each pair once, as
-     * {@code {a, b}} positions with a firing on more than {@link #MAX_OVERLAP} of b's tokens (the larger way round).
+     * {@code {a, b}} positions with a firing on more than {@code maxOverlap} of b's tokens (the larger way round).
      */
-    static List<int[]> overlaps(List<List<Integer>> groups, double[][] containment) {
+    static List<int[]> overlaps(List<List<Integer>> groups, double[][] containment, double maxOverlap) {
         List<int[]> pairs = new ArrayList<>();
         for (int x = 0; x < groups.size(); x++) {
             for (int y = x + 1; y < groups.size(); y++) {
                 for (int a : groups.get(x)) {
                     for (int b : groups.get(y)) {
                         int[] pair = containment[a][b] >= containment[b][a] ? new int[] {a, b} : new int[] {b, a};
-                        if (containment[pair[0]][pair[1]] > MAX_OVERLAP) {
+                        if (containment[pair[0]][pair[1]] > maxOverlap) {
                             pairs.add(pair);
                         }
                     }
@@ -94,14 +94,14 @@ final class DistinctChildren {
     }
 
     /** {@code overlap[x][y]}: some member of group x and some member of group y are not exclusive. */
-    private static boolean[][] overlapping(List<List<Integer>> groups, double[][] containment) {
+    private static boolean[][] overlapping(List<List<Integer>> groups, double[][] containment, double maxOverlap) {
         int g = groups.size();
         boolean[][] overlap = new boolean[g][g];
         for (int x = 0; x < g; x++) {
             for (int y = 0; y < g; y++) {
                 for (int a : groups.get(x)) {
                     for (int b : groups.get(y)) {
-                        if (x != y && containment[a][b] > MAX_OVERLAP) {
+                        if (x != y && containment[a][b] > maxOverlap) {
                             overlap[x][y] = true;
                             overlap[y][x] = true;
                         }

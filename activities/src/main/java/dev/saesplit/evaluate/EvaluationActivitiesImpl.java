@@ -22,8 +22,11 @@ import java.util.Optional;
  */
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
-    /** 3: filtered rows read on every held-out token; exact verdict on the children the target covers. */
-    static final int CODE_VERSION = 5;
+    /**
+     * 3: filtered rows read on every held-out token; exact verdict on the children the target covers. 6: distinct
+     * children are exclusive, coverage of the target's own activation, the bare parent out of the exact precision.
+     */
+    static final int CODE_VERSION = 6;
     static final String KIND = "evaluation";
 
     private final ArtifactStore store;

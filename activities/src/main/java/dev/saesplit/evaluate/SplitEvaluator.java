@@ -122,18 +122,31 @@ public final class SplitEvaluator {
     }
 
     /**
-     * The latents of other features: they fire without the target on more than {@code 1 − min_specificity} of
-     * their tokens, so where the target fires with one of them and with no child, it fired on that feature's
-     * tokens, which the wide SAE gives to that feature.
+     * Per wide latent, whether it is a latent of another feature: it fires without the target on more than
+     * {@code 1 − min_specificity} of its tokens.
      */
-    private static int[] otherFeatures(LatentStatistics behaviour, int zeroedLatent, SplitCriteria criteria) {
-        List<Integer> others = new ArrayList<>();
-        for (int j = 0; j < behaviour.dSae(); j++) {
-            if (j != zeroedLatent && behaviour.fired(j) > 0 && behaviour.specificity(j) < criteria.minSpecificity()) {
-                others.add(j);
-            }
+    private static boolean[] otherFeatures(LatentStatistics behaviour, int zeroedLatent, SplitCriteria criteria) {
+        boolean[] others = new boolean[behaviour.dSae()];
+        for (int j = 0; j < others.length; j++) {
+            others[j] = j != zeroedLatent && behaviour.fired(j) > 0
+                    && behaviour.specificity(j) < criteria.minSpecificity();
         }
-        return others.stream().mapToInt(Integer::intValue).toArray();
+        return others;
+    }
+
+    /** Per wide latent, what one unit of it adds to the target's pre-activation: its decoder row · the encoder's. */
+    private static float[] drive(Subject s) {
+        float[] reads = s.narrow().encoderColumn(s.targetLatent());
+        float[] drive = new float[s.wide().dSae()];
+        for (int j = 0; j < drive.length; j++) {
+            float[] writes = s.wide().decoderRow(j);
+            double sum = 0;
+            for (int i = 0; i < reads.length; i++) {
+                sum += (double) reads[i] * writes[i];
+            }
+            drive[j] = (float) sum;
+        }
+        return drive;
     }
 
     /** {@code v} times {@code factor}. */
@@ -161,7 +174,7 @@ public final class SplitEvaluator {
     private static SplitReport.SetMeasurements measureSet(Subject s, ActivationSource heldOut,
                                                           HeldOutPass.OffTargetShift shift, SplitCriteria criteria,
                                                           List<SplitReport.Latent> children, double[] cosines,
-                                                          float[] levels, int[] otherFeatures,
+                                                          float[] levels, boolean[] otherFeatures,
                                                           Optional<FeatureLatentFiring> featureFiring) {
         int k = children.size();
         if (k == 0) {
@@ -178,8 +191,8 @@ public final class SplitEvaluator {
             }
         }
         int[] aligned = alignedList.stream().mapToInt(Integer::intValue).toArray();
-        ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned, otherFeatures,
-                s.narrow().decoderRow(s.targetLatent()), levels);
+        ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned, drive(s),
+                otherFeatures, s.narrow().decoderRow(s.targetLatent()), levels);
         HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, featureFiring.isPresent()
                 ? new HeldOutPass.Visitor[] {second, featureFiring.get()} : new HeldOutPass.Visitor[] {second});
         double[][] cosine = new double[k][k];
@@ -194,7 +207,7 @@ public final class SplitEvaluator {
             }
         }
         return new SplitReport.SetMeasurements(DistinctChildren.count(jaccard, cosine, containment,
-                criteria.maxChildJaccard()), second.coverage(), second.activationCoverage(),
+                criteria.maxChildJaccard(), criteria.maxChildOverlap()), second.coverage(), second.activationCoverage(),
                 second.activationElsewhere(), second.ownActivationCoverage(), cosine, jaccard, containment,
                 second.contributionExplained(), second.absorption());
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * {@code split_report.json}: everything a row's split evaluation measured, so the verdict can be audited. Its
  * JSON schema is {@code split_report.schema.json} beside this class; a test validates reports against it.
  *
- * @param formatVersion  layout version
+ * @param formatVersion  layout version (3 added the set's containment, own coverage and activation elsewhere)
  * @param experiment     the experiment
  * @param runId          the run-table row
  * @param sae            directory of the wide SAE (SAELens layout)
@@ -39,7 +39,7 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
                           List<Latent> nearMisses, SetMeasurements split, Verdict verdict,
                           GroundTruthVerdict groundTruth, Interpretation interpretation) {
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     public static final String FILE_NAME = "split_report.json";
     public static final String SCHEMA_RESOURCE = "/dev/saesplit/evaluate/split_report.schema.json";
 
@@ -81,9 +81,10 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      *                               children, since a target's children are exclusive refinements of it
      * @param coverage               P(some child fires | target fires)
      * @param activationCoverage     the share of the target's summed activation on tokens where some child fires
-     * @param activationElsewhere    the share of the target's summed activation on tokens where no child fires
-     *                               and a latent of another feature (specificity below {@code min_specificity})
-     *                               does: the target fired on that feature's tokens
+     * @param activationElsewhere    the share of the target's summed activation that, on tokens where no child
+     *                               fires, latents of other features (specificity below {@code min_specificity})
+     *                               drive: per token, the target's activation times their share of what the wide
+     *                               latents add to its pre-activation
      * @param ownActivationCoverage  what the verdict's {@code min_coverage} is held against: the children's share of
      *                               the target's activation less what went to other features' latents
      * @param pairwiseCosine         decoder cosines among children, in {@code children} order

@@ -81,10 +81,13 @@ final class RowSection {
         rows.add(List.of("children / distinct", report.children().size() + " / " + split.distinctChildren()));
         rows.add(List.of("children not distinct (duplicates, or firing together)",
                 Integer.toString(report.children().size() - split.distinctChildren())));
+        // Reports written before format 3 have no own coverage: theirs was held against all of the activation.
+        boolean own = report.formatVersion() >= 3;
         rows.add(List.of("coverage of the target's own activation (held against min_coverage)",
-                Html.fixed(split.ownActivationCoverage())));
+                own ? Html.fixed(split.ownActivationCoverage()) : "–"));
         rows.add(List.of("coverage of all its activation", Html.fixed(split.activationCoverage())));
-        rows.add(List.of("its activation on other features' tokens", Html.fixed(split.activationElsewhere())));
+        rows.add(List.of("its activation driven by other features' latents",
+                own ? Html.fixed(split.activationElsewhere()) : "–"));
         rows.add(List.of("coverage P(some child | target)", Html.fixed(split.coverage())));
         rows.add(List.of("absorption", Html.fixed(split.absorption())));
         rows.add(List.of("contribution explained", Html.fixed(split.contributionExplained())));

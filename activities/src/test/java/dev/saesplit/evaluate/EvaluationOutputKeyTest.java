@@ -11,7 +11,7 @@ import static dev.saesplit.artifact.KeyFixtures.sae;
 class EvaluationOutputKeyTest {
 
     private static final SplitCriteria OTHER_CRITERIA = new SplitCriteria(3, 0.8, 0.05, 0.8, 0.9, 0.5,
-            SplitCriteria.DEFAULTS.probes());
+            SplitCriteria.DEFAULT_MAX_CHILD_OVERLAP, SplitCriteria.DEFAULTS.probes());
 
     private static String key(String where, String wide, String narrow, int target, double threshold, int zeroed,
                               boolean filtered, String data, SplitCriteria criteria) {

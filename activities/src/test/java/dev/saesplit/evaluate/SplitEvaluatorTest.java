@@ -145,6 +145,14 @@ class SplitEvaluatorTest {
         assertEquals(SplitOutcome.NO, f.verdict().outcome(), f.verdict().reason());
         assertTrue(f.verdict().reason().contains("not two children"), f.verdict().reason());
         assertEquals(SplitOutcome.NO, f.groundTruth().outcome(), f.groundTruth().reason());
+
+        // A spec that allows children to fire together counts them as two.
+        SplitCriteria d = SplitCriteria.DEFAULTS;
+        SplitEvaluator.Findings overlapping = evaluate(nested, 1, new SplitCriteria(d.minChildren(),
+                d.minSpecificity(), d.minRecall(), d.maxChildRecall(), d.minCoverage(), d.maxChildJaccard(), 1.0,
+                List.of()), -1);
+        assertEquals(2, overlapping.split().distinctChildren());
+        assertTrue(overlapping.verdict().outcome() != SplitOutcome.NO, overlapping.verdict().reason());
     }
 
     @Test
@@ -252,7 +260,7 @@ class SplitEvaluatorTest {
     private static SplitCriteria criteria(int minChildren, double minCoverage) {
         SplitCriteria d = SplitCriteria.DEFAULTS;
         return new SplitCriteria(minChildren, d.minSpecificity(), d.minRecall(), d.maxChildRecall(), minCoverage,
-                d.maxChildJaccard(), List.of());
+                d.maxChildJaccard(), d.maxChildOverlap(), List.of());
     }
 
     private static SaeWeights withBiases(SaeWeights sae, float... biases) {

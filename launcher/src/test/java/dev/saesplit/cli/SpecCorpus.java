@@ -129,6 +129,7 @@ final class SpecCorpus {
         badValues("max_parallel_runs", "0", "1025", "1.5");
         badValues("split.min_children", "1", "x");
         badValues("split.min_coverage", "1.5", "-0.1", ".nan");
+        badValues("split.max_child_overlap", "1.5", "-0.1", ".nan", "x");
         badValues("split.probes[0].token", "\"\"", "zz", "\" \"");
         badValues("split.probes[0].prompt", "\"\"");
         badValues("split.probes[0].expect", "maybe", "\"\"");

@@ -48,7 +48,7 @@ public final class SpecParser {
     private static final Set<String> TRAINING = Set.of("batch_size", "learning_rate", "sparsity_coefficient",
             "lr_warmup_steps", "l1_warmup_steps", "lr_decay_steps", "checkpoint_every", "log_every");
     private static final Set<String> SPLIT = Set.of("min_children", "min_specificity", "min_recall",
-            "max_child_recall", "min_coverage", "max_child_jaccard", "probes");
+            "max_child_recall", "min_coverage", "max_child_jaccard", "max_child_overlap", "probes");
     private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
     private static final Set<String> RUN = Set.of("id", "purpose", "width", "seed", "init", "normalised", "data",
             "loss", "tokens", "reported");
@@ -510,6 +510,7 @@ public final class SpecParser {
             }
             double minCoverage = r.number(node, p, "min_coverage", d.minCoverage(), 0, 1, false);
             double maxJaccard = r.number(node, p, "max_child_jaccard", d.maxChildJaccard(), 0, 1, false);
+            double maxOverlap = r.number(node, p, "max_child_overlap", d.maxChildOverlap(), 0, 1, false);
             List<SplitCriteria.Probe> probes = new ArrayList<>();
             JsonNode list = node.get("probes");
             if (list != null && !list.isArray()) {
@@ -533,7 +534,7 @@ public final class SpecParser {
                 }
             }
             return new SplitCriteria(minChildren, minSpecificity, minRecall, maxChildRecall, minCoverage, maxJaccard,
-                    probes);
+                    maxOverlap, probes);
         }
 
         List<RunSpec> runs(JsonNode node, NarrowSaeSpec narrow) {

@@ -15,17 +15,22 @@ import java.util.List;
  * @param maxChildRecall  recall at or above which a specific latent is the surviving parent, not a child
  * @param minCoverage     least P(some child fires | t fires) for {@code yes}; below it the split is partial
  * @param maxChildJaccard most firing overlap (Jaccard) of two children; above it they are one child twice
+ * @param maxChildOverlap most of one child's tokens another may fire on, P(a fires | b fires); above it they are
+ *                        not two children (a target's children are exclusive refinements of it)
  * @param probes          prompts whose token activations must show the split
  */
 // Payloads of executions started before the behavioural criteria carry min_child_cosine: ignored, so they replay.
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SplitCriteria(int minChildren, double minSpecificity, double minRecall, double maxChildRecall,
-                            double minCoverage, double maxChildJaccard, List<Probe> probes) {
+                            double minCoverage, double maxChildJaccard, Double maxChildOverlap, List<Probe> probes) {
 
-    public static final SplitCriteria DEFAULTS = new SplitCriteria(2, 0.8, 0.05, 0.8, 0.9, 0.5, List.of());
+    public static final double DEFAULT_MAX_CHILD_OVERLAP = 0.2;
+    public static final SplitCriteria DEFAULTS = new SplitCriteria(2, 0.8, 0.05, 0.8, 0.9, 0.5,
+            DEFAULT_MAX_CHILD_OVERLAP, List.of());
 
-
+    /** Payloads of executions started before {@code max_child_overlap} existed lack it: they get the default. */
     public SplitCriteria {
+        maxChildOverlap = maxChildOverlap == null ? DEFAULT_MAX_CHILD_OVERLAP : maxChildOverlap;
         probes = List.copyOf(probes);
     }
 
