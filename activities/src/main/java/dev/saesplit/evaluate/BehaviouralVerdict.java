@@ -26,8 +26,10 @@ final class BehaviouralVerdict {
                     "the target never fires above the threshold on the %d held-out tokens", heldOutTokens));
         }
         String survivors = parents.isEmpty() ? "" : "; the parent survives as " + describe(parents, 2);
-        String duplicates = duplicates(children, split, criteria.maxChildJaccard())
-                + overlaps(children, split, criteria);
+        List<List<Integer>> groups = DistinctChildren.groups(split.pairwiseJaccard(), split.pairwiseCosine(),
+                criteria.maxChildJaccard());
+        String duplicates = duplicates(children, split, groups) + overlaps(children, split, groups,
+                criteria.maxChildOverlap());
         int distinct = split.distinctChildren();
         if (distinct < criteria.minChildren()) {
             String found = children.isEmpty() ? "no wide latent fires specifically on the target's tokens"
@@ -52,10 +54,9 @@ final class BehaviouralVerdict {
 
     /** "; latents 5, 9 are one child (Jaccard 0.80, cosine 0.97), counted once", per group of several children. */
     private static String duplicates(List<SplitReport.Latent> children, SplitReport.SetMeasurements split,
-                                     double maxJaccard) {
+                                     List<List<Integer>> groups) {
         StringBuilder text = new StringBuilder();
-        for (List<Integer> group : DistinctChildren.groups(split.pairwiseJaccard(), split.pairwiseCosine(),
-                maxJaccard)) {
+        for (List<Integer> group : groups) {
             if (group.size() < 2) {
                 continue;
             }
@@ -79,11 +80,9 @@ final class BehaviouralVerdict {
 
     /** "; latent 20 fires on 34% of latent 28's tokens: not two children", per overlapping pair of groups. */
     private static String overlaps(List<SplitReport.Latent> children, SplitReport.SetMeasurements split,
-                                   SplitCriteria criteria) {
+                                   List<List<Integer>> groups, double maxOverlap) {
         StringBuilder text = new StringBuilder();
-        for (int[] pair : DistinctChildren.overlaps(DistinctChildren.groups(split.pairwiseJaccard(),
-                split.pairwiseCosine(), criteria.maxChildJaccard()), split.pairwiseContainment(),
-                criteria.maxChildOverlap())) {
+        for (int[] pair : DistinctChildren.overlaps(groups, split.pairwiseContainment(), maxOverlap)) {
             text.append(String.format(Locale.ROOT, "; latent %d fires on %.0f%% of latent %d's tokens: not two "
                             + "children",
                     children.get(pair[0]).latent(), 100 * split.pairwiseContainment()[pair[0]][pair[1]],

@@ -1,6 +1,7 @@
 package dev.saesplit.evaluate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -95,19 +96,16 @@ final class DistinctChildren {
 
     /** {@code overlap[x][y]}: some member of group x and some member of group y are not exclusive. */
     private static boolean[][] overlapping(List<List<Integer>> groups, double[][] containment, double maxOverlap) {
-        int g = groups.size();
-        boolean[][] overlap = new boolean[g][g];
-        for (int x = 0; x < g; x++) {
-            for (int y = 0; y < g; y++) {
-                for (int a : groups.get(x)) {
-                    for (int b : groups.get(y)) {
-                        if (x != y && containment[a][b] > maxOverlap) {
-                            overlap[x][y] = true;
-                            overlap[y][x] = true;
-                        }
-                    }
-                }
+        int[] groupOf = new int[containment.length];
+        for (int x = 0; x < groups.size(); x++) {
+            for (int a : groups.get(x)) {
+                groupOf[a] = x;
             }
+        }
+        boolean[][] overlap = new boolean[groups.size()][groups.size()];
+        for (int[] pair : overlaps(groups, containment, maxOverlap)) {
+            overlap[groupOf[pair[0]]][groupOf[pair[1]]] = true;
+            overlap[groupOf[pair[1]]][groupOf[pair[0]]] = true;
         }
         return overlap;
     }
@@ -142,7 +140,7 @@ final class DistinctChildren {
     private static int greedy(boolean[][] overlap) {
         int g = overlap.length;
         boolean[] left = new boolean[g];
-        java.util.Arrays.fill(left, true);
+        Arrays.fill(left, true);
         int taken = 0;
         while (true) {
             int pick = -1;

@@ -18,6 +18,8 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
 
     private final HeldOutTruth truth;
     private final int[] features;
+    /** Per followed feature, its parent when it is a child, else -1. */
+    private final int[] parents;
     private final float[] levels;
     private final long[][] together;
     private final long[][] parentAlone;
@@ -30,6 +32,10 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
     FeatureLatentFiring(HeldOutTruth truth, int[] features, float[] levels) {
         this.truth = truth;
         this.features = features.clone();
+        this.parents = new int[features.length];
+        for (int c = 0; c < features.length; c++) {
+            parents[c] = truth.activity().parentOf(features[c]);
+        }
         this.levels = levels.clone();
         this.together = new long[features.length][levels.length];
         this.parentAlone = new long[features.length][levels.length];
@@ -58,17 +64,7 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
         float[] alone = new float[rows * k];
         for (int i = 0; i < rows; i++) {
             for (int c = 0; c < k; c++) {
-                int parent = truth.activity().parentOf(features[c]);
-                if (parent < 0) {
-                    continue;
-                }
-                boolean parentFires = false;
-                boolean childFires = false;
-                for (int feature : active[i]) {
-                    parentFires |= feature == parent;
-                    childFires |= truth.activity().parentOf(feature) == parent;
-                }
-                alone[i * k + c] = parentFires && !childFires ? 1f : 0f;
+                alone[i * k + c] = parents[c] >= 0 && firesAlone(active[i], parents[c]) ? 1f : 0f;
             }
         }
         NDManager manager = x.getManager();
@@ -82,6 +78,18 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
                 parentAlone[c][j] += Math.round(alonePairs[c * levels.length + j]);
             }
         }
+    }
+
+    /** Whether {@code parent} is among the {@code active} features and none of its children is. */
+    private boolean firesAlone(int[] active, int parent) {
+        boolean parentFires = false;
+        for (int feature : active) {
+            if (truth.activity().parentOf(feature) == parent) {
+                return false;
+            }
+            parentFires |= feature == parent;
+        }
+        return parentFires;
     }
 
     /**

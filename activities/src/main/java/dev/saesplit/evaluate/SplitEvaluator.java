@@ -136,15 +136,10 @@ public final class SplitEvaluator {
 
     /** Per wide latent, what one unit of it adds to the target's pre-activation: its decoder row · the encoder's. */
     private static float[] drive(Subject s) {
-        float[] reads = s.narrow().encoderColumn(s.targetLatent());
-        float[] drive = new float[s.wide().dSae()];
+        double[] dots = DecoderCosines.dots(s.wide(), s.narrow().encoderColumn(s.targetLatent()));
+        float[] drive = new float[dots.length];
         for (int j = 0; j < drive.length; j++) {
-            float[] writes = s.wide().decoderRow(j);
-            double sum = 0;
-            for (int i = 0; i < reads.length; i++) {
-                sum += (double) reads[i] * writes[i];
-            }
-            drive[j] = (float) sum;
+            drive[j] = (float) dots[j];
         }
         return drive;
     }

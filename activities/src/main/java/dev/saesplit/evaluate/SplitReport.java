@@ -77,8 +77,9 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      *
      * @param distinctChildren       the most children that are different: those that are one child learned twice
      *                               (firing Jaccard above the limit, or decoder cosine above 0.95) count once, and
-     *                               children firing together on more than a fifth of either's tokens are not two
-     *                               children, since a target's children are exclusive refinements of it
+     *                               children firing together on more than {@code max_child_overlap} of either's
+     *                               tokens are not two children, since a target's children are exclusive
+     *                               refinements of it
      * @param coverage               P(some child fires | target fires)
      * @param activationCoverage     the share of the target's summed activation on tokens where some child fires
      * @param activationElsewhere    the share of the target's summed activation that, on tokens where no child

@@ -32,16 +32,27 @@ public final class DecoderCosines {
         float[] decoder = weights.decoderWeights(); // [d_sae, d_in], row-major
         int dIn = weights.dIn();
         double directionNorm = norm(direction, 0, dIn);
-        double[] cosines = new double[weights.dSae()];
+        double[] cosines = dots(weights, direction);
         for (int j = 0; j < cosines.length; j++) {
+            double rowNorm = norm(decoder, j * dIn, dIn);
+            cosines[j] = rowNorm == 0 || directionNorm == 0 ? 0 : cosines[j] / (rowNorm * directionNorm);
+        }
+        return cosines;
+    }
+
+    /** The dot product of every latent's decoder row with {@code direction}. */
+    public static double[] dots(SaeWeights weights, float[] direction) {
+        float[] decoder = weights.decoderWeights(); // [d_sae, d_in], row-major
+        int dIn = weights.dIn();
+        double[] dots = new double[weights.dSae()];
+        for (int j = 0; j < dots.length; j++) {
             double dot = 0;
             for (int i = 0; i < dIn; i++) {
                 dot += (double) decoder[j * dIn + i] * direction[i];
             }
-            double rowNorm = norm(decoder, j * dIn, dIn);
-            cosines[j] = rowNorm == 0 || directionNorm == 0 ? 0 : dot / (rowNorm * directionNorm);
+            dots[j] = dot;
         }
-        return cosines;
+        return dots;
     }
 
     /** The cosine similarity of two directions of equal length; 0 when either is zero. */

@@ -96,7 +96,7 @@ class SplitCalibrationTest {
             }
         }
         // Over every row as well, though the filtered rows agree mostly because neither verdict finds a split.
-        long agree = rows.stream().filter(r -> r.exact() == r.behavioural()).count();
+        long agree = agreeing(rows);
         System.out.printf(Locale.ROOT, "all rows: %d of %d agree (%.1f %%)%n", agree, rows.size(),
                 100.0 * agree / rows.size());
         assertTrue(agree >= AGREEMENT_FLOOR * rows.size(), agree + " of " + rows.size());
@@ -118,8 +118,12 @@ class SplitCalibrationTest {
         return confusion;
     }
 
+    private static long agreeing(List<Row> rows) {
+        return rows.stream().filter(r -> r.exact() == r.behavioural()).count();
+    }
+
     private static void assertAgreement(List<Row> rows, Map<SplitOutcome, Map<SplitOutcome, Integer>> confusion) {
-        long agree = rows.stream().filter(r -> r.exact() == r.behavioural()).count();
+        long agree = agreeing(rows);
         double agreement = (double) agree / rows.size();
         assertTrue(agreement >= AGREEMENT_FLOOR, String.format(Locale.ROOT, "agreement %.3f", agreement));
         // A verdict that always said one thing must not pass: both answers must be common among the rows.
