@@ -87,6 +87,21 @@ final class ConfigJson {
         return value.asText();
     }
 
+    /** A JSON boolean; {@code fallback} when absent or null, and absence is an error when it is {@code null}. */
+    boolean bool(String field, Boolean fallback) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            if (fallback == null) {
+                throw fail(field, "missing; true or false is needed");
+            }
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw fail(field, "not true or false: " + value);
+        }
+        return value.asBoolean();
+    }
+
     ActivationFunction activation(String field) {
         String name = text(field, null);
         if (name == null) {

@@ -7,9 +7,10 @@ import java.util.function.Predicate;
 
 /**
  * Reads a {@link TransformerConfig} from a {@code config.json} holding TransformerLens's
- * {@code HookedTransformerConfig} fields. Keys this engine has no use for are ignored (such configs hold many),
- * but a setting that would change the arithmetic in a way the engine does not implement is an error rather
- * than a silently different model.
+ * {@code HookedTransformerConfig} fields, or the training config of one of Neel Nanda's models, which TransformerLens
+ * maps to those fields. Keys that do not change the arithmetic (devices, seeds, initialisation,
+ * which hooks exist, rotary settings of a model without rotary positions) are not read, but every setting that
+ * would change it in a way the engine does not implement is an error rather than a silently different model.
  */
 public final class TransformerLensConfigFile {
 
@@ -40,7 +41,12 @@ public final class TransformerLensConfigFile {
             new UnsupportedSetting("attn_scores_soft_cap", v -> v.asDouble(-1) > 0,
                     "attention score soft-capping is not implemented"),
             new UnsupportedSetting("output_logits_soft_cap", v -> v.asDouble(-1) > 0,
-                    "logit soft-capping is not implemented"));
+                    "logit soft-capping is not implemented"),
+            new UnsupportedSetting("num_experts", v -> !v.isNull(), "mixture-of-experts MLPs are not implemented"),
+            new UnsupportedSetting("clip_qkv", v -> !v.isNull(), "clipping queries, keys and values is not implemented"),
+            new UnsupportedSetting("use_attention_sinks", JsonNode::asBoolean, "attention sinks are not implemented"),
+            new UnsupportedSetting("use_logn_attn", JsonNode::asBoolean, "log-n attention scaling is not implemented"),
+            new UnsupportedSetting("uses_rms_norm", JsonNode::asBoolean, "RMS normalisation is not implemented"));
 
     private static final String STANDARD_POSITIONS = "standard";
 
@@ -52,7 +58,11 @@ public final class TransformerLensConfigFile {
         return parse(ConfigJson.read(file));
     }
 
+    /** A training config of Neel Nanda's models is mapped as TransformerLens maps it ({@link NeelTrainingConfig}). */
     static TransformerConfig parse(ConfigJson json) {
+        if (NeelTrainingConfig.isNeelConfig(json)) {
+            return NeelTrainingConfig.parse(json);
+        }
         for (UnsupportedSetting setting : UNSUPPORTED) {
             JsonNode value = json.get(setting.field());
             if (value != null && setting.isUnsupported().test(value)) {
@@ -67,6 +77,7 @@ public final class TransformerLensConfigFile {
         int dModel = json.positiveInt("d_model");
         int dHead = json.positiveInt("d_head");
         requireDefaultAttentionScale(json, dHead);
+        requireUnembedWidth(json, json.positiveInt("d_vocab"));
         return new TransformerConfig(
                 json.text("model_name", TransformerConfig.DEFAULT_MODEL_NAME),
                 json.positiveInt("n_layers"),
@@ -88,6 +99,15 @@ public final class TransformerLensConfigFile {
                 && Math.abs(scale.asDouble() - Math.sqrt(dHead)) > 1e-6 * Math.sqrt(dHead)) {
             throw json.fail("attn_scale", "is " + scale + ", not sqrt(d_head) = " + Math.sqrt(dHead)
                     + ": other attention scales are not implemented");
+        }
+    }
+
+    /** {@code d_vocab_out} -1 means {@code d_vocab}; another width is an output vocabulary not implemented. */
+    private static void requireUnembedWidth(ConfigJson json, int dVocab) {
+        JsonNode out = json.get("d_vocab_out");
+        if (out != null && !out.isNull() && out.asInt(0) != -1 && !(out.isIntegralNumber() && out.asInt() == dVocab)) {
+            throw json.fail("d_vocab_out", "is " + out + ", not d_vocab " + dVocab + ": an unembedding to another "
+                    + "vocabulary is not implemented");
         }
     }
 

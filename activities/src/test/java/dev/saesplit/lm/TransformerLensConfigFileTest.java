@@ -60,6 +60,22 @@ class TransformerLensConfigFileTest {
         assertEquals("normalization_type", norm.item());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"d_vocab_out\": 11", "\"num_experts\": 4",
+            "\"clip_qkv\": 8.0", "\"use_attention_sinks\": true", "\"use_logn_attn\": true",
+            "\"uses_rms_norm\": true"})
+    void aSettingThatChangesTheArithmeticIsNeverIgnored(String setting) throws IOException {
+        ModelConfigException e = assertThrows(ModelConfigException.class,
+                () -> TransformerLensConfigFile.read(write(", " + setting)));
+        assertEquals(setting.substring(1, setting.indexOf('"', 1)), e.item());
+    }
+
+    @Test
+    void dVocabOutEqualToDVocabOrMinusOneIsTheOrdinaryUnembedding() throws IOException {
+        assertEquals(10, TransformerLensConfigFile.read(write(", \"d_vocab_out\": 10")).dVocab());
+        assertEquals(10, TransformerLensConfigFile.read(write(", \"d_vocab_out\": -1")).dVocab());
+    }
+
     @Test
     void aMissingOrNonPositiveSizeNamesTheField() throws IOException {
         Path file = dir.resolve("config.json");
