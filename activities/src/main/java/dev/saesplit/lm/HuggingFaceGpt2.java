@@ -36,6 +36,9 @@ final class HuggingFaceGpt2 {
         if (json.hasValue("scale_attn_by_inverse_layer_idx") && json.get("scale_attn_by_inverse_layer_idx").asBoolean()) {
             throw json.fail("scale_attn_by_inverse_layer_idx", "is true: per-layer attention scaling is not implemented");
         }
+        if (json.hasValue("add_cross_attention") && json.get("add_cross_attention").asBoolean()) {
+            throw json.fail("add_cross_attention", "is true: cross-attention layers are not implemented");
+        }
         if (json.hasValue("scale_attn_weights") && !json.get("scale_attn_weights").asBoolean()) {
             throw json.fail("scale_attn_weights", "is false: attention is always scaled by 1/sqrt(d_head)");
         }
@@ -63,9 +66,18 @@ final class HuggingFaceGpt2 {
 
     /** Reads {@code source}'s GPT-2 tensors, checked against {@code c}, as TransformerLens tensors. */
     static Map<String, float[]> readAsTransformerLens(TensorSource source, TransformerConfig c, String configFile) {
-        String prefix = source.shapes().containsKey(PREFIX + "wte.weight") ? PREFIX : "";
+        String prefix = prefix(source);
         Map<String, float[]> hf = expected(c, prefix, configFile).readFrom(source);
         return convert(hf, c, prefix);
+    }
+
+    /** The tensors {@code source} must hold for {@code c}, with or without the {@code transformer.} prefix. */
+    static ExpectedTensors expected(TensorSource source, TransformerConfig c, String configFile) {
+        return expected(c, prefix(source), configFile);
+    }
+
+    private static String prefix(TensorSource source) {
+        return source.shapes().containsKey(PREFIX + "wte.weight") ? PREFIX : "";
     }
 
     private static ExpectedTensors expected(TransformerConfig c, String p, String configFile) {
@@ -91,7 +103,7 @@ final class HuggingFaceGpt2 {
         shapes.put(p + "ln_f.weight", dims(d));
         shapes.put(p + "ln_f.bias", dims(d));
         return new ExpectedTensors(shapes, Map.of(LM_HEAD, dims(c.dVocab(), d)),
-                name -> BUFFERS.matcher(name).matches(), configFile);
+                name -> BUFFERS.matcher(name).matches(), name -> false, configFile);
     }
 
     private static Map<String, float[]> convert(Map<String, float[]> hf, TransformerConfig c, String p) {

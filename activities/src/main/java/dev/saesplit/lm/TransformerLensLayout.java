@@ -65,9 +65,20 @@ public final class TransformerLensLayout {
         return shapes;
     }
 
-    /** What a TransformerLens-named checkpoint for {@code c} must hold. */
+    /**
+     * What a TransformerLens-named checkpoint for {@code c} must hold. A missing bias is zeros, as TransformerLens's
+     * {@code fill_missing_keys} leaves it (its biases start at zero; gelu-1l's {@code model_final.pth} has no
+     * {@code unembed.b_U}); a missing weight would be left uninitialised there, so it is refused here.
+     */
     static ExpectedTensors expected(TransformerConfig c, String configFile) {
-        return new ExpectedTensors(shapes(c), Map.of(), name -> BUFFERS.matcher(name).matches(), configFile);
+        return new ExpectedTensors(shapes(c), Map.of(), name -> BUFFERS.matcher(name).matches(),
+                TransformerLensLayout::isBias, configFile);
+    }
+
+    /** Whether {@code name} is a bias: {@code b_*} of a projection or {@code b} of a LayerNorm. */
+    static boolean isBias(String name) {
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        return last.startsWith("b_") || last.equals("b");
     }
 
     static long[] dims(long... dims) {

@@ -2,6 +2,7 @@ package dev.saesplit.lm;
 
 import dev.saesplit.data.cache.Sha256;
 import dev.saesplit.sae.safetensors.NamedTensor;
+import dev.saesplit.spec.WeightProcessing;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,13 +25,18 @@ public final class TransformerWeights {
 
     private final TransformerConfig config;
     private final Map<String, NamedTensor> tensors;
+    private static final System.Logger LOG = System.getLogger(TransformerWeights.class.getName());
+
     private final String source;
+    private final List<String> filledWithZeros;
     private volatile String contentHash;
 
-    private TransformerWeights(TransformerConfig config, Map<String, NamedTensor> tensors, String source) {
+    private TransformerWeights(TransformerConfig config, Map<String, NamedTensor> tensors, String source,
+                               List<String> filledWithZeros) {
         this.config = config;
         this.tensors = tensors;
         this.source = source;
+        this.filledWithZeros = List.copyOf(filledWithZeros);
     }
 
     /**
@@ -45,12 +52,19 @@ public final class TransformerWeights {
         ConfigJson json = ConfigJson.read(files.config());
         String configFile = files.config().getFileName().toString();
         boolean gpt2 = HuggingFaceGpt2.isGpt2Config(json);
-        TransformerConfig config = gpt2 ? HuggingFaceGpt2.config(json) : TransformerLensConfigFile.parse(json);
+        TransformerConfig config = config(json);
         try (TensorSource source = files.open()) {
-            Map<String, float[]> values = gpt2
-                    ? HuggingFaceGpt2.readAsTransformerLens(source, config, configFile)
-                    : TransformerLensLayout.expected(config, configFile).readFrom(source);
-            return of(config, values, files.weights().toString());
+            if (gpt2) {
+                return of(config, HuggingFaceGpt2.readAsTransformerLens(source, config, configFile),
+                        files.weights().toString());
+            }
+            ExpectedTensors expected = TransformerLensLayout.expected(config, configFile);
+            List<String> filled = expected.check(source.file(), source.shapes());
+            if (!filled.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "{0} has no {1}; filled with zeros, as TransformerLens "
+                        + "fills a missing bias", files.weights().getFileName(), filled);
+            }
+            return of(config, expected.readFrom(source), files.weights().toString(), filled);
         }
     }
 
@@ -59,8 +73,40 @@ public final class TransformerWeights {
      * enough for validating a spec.
      */
     public static TransformerConfig readConfig(Path modelPath) {
-        ConfigJson json = ConfigJson.read(ModelFiles.locate(modelPath).config());
-        return HuggingFaceGpt2.isGpt2Config(json) ? HuggingFaceGpt2.config(json) : TransformerLensConfigFile.parse(json);
+        return config(ConfigJson.read(ModelFiles.locate(modelPath).config()));
+    }
+
+    /**
+     * Checks the model at {@code modelPath} as {@link #load} does, from the weights file's header alone (a
+     * safetensors header, a {@code torch.save} archive's pickle; no tensor values are read): the config, and every
+     * tensor's presence and shape. Fails with the exception {@link #load} would throw, naming the tensor.
+     *
+     * @return the config, and the missing biases that loading fills with zeros
+     */
+    public static ModelHeader readHeader(Path modelPath) {
+        ModelFiles files = ModelFiles.locate(modelPath);
+        ConfigJson json = ConfigJson.read(files.config());
+        String configFile = files.config().getFileName().toString();
+        TransformerConfig config = config(json);
+        try (TensorSource source = files.open()) {
+            if (HuggingFaceGpt2.isGpt2Config(json)) {
+                HuggingFaceGpt2.expected(source, config, configFile).check(source.file(), source.shapes());
+                return new ModelHeader(config, List.of());
+            }
+            return new ModelHeader(config,
+                    TransformerLensLayout.expected(config, configFile).check(source.file(), source.shapes()));
+        }
+    }
+
+    /** What a model's config and weights header say, read without the weights' values. */
+    public record ModelHeader(TransformerConfig config, List<String> filledWithZeros) {
+    }
+
+    private static TransformerConfig config(ConfigJson json) {
+        if (HuggingFaceGpt2.isGpt2Config(json)) {
+            return HuggingFaceGpt2.config(json);
+        }
+        return TransformerLensConfigFile.parse(json);
     }
 
     /**
@@ -70,6 +116,12 @@ public final class TransformerWeights {
      * @param source where they came from, for messages
      */
     public static TransformerWeights of(TransformerConfig config, Map<String, float[]> values, String source) {
+        return of(config, values, source, List.of());
+    }
+
+    /** As {@link #of(TransformerConfig, Map, String)}, recording the biases the file lacked (zeros in values). */
+    static TransformerWeights of(TransformerConfig config, Map<String, float[]> values, String source,
+                                 List<String> filledWithZeros) {
         Objects.requireNonNull(config, "config");
         Map<String, long[]> shapes = TransformerLensLayout.shapes(config);
         if (!shapes.keySet().equals(values.keySet())) {
@@ -78,7 +130,20 @@ public final class TransformerWeights {
         }
         Map<String, NamedTensor> tensors = new LinkedHashMap<>();
         shapes.forEach((name, shape) -> tensors.put(name, new NamedTensor(name, shape, values.get(name))));
-        return new TransformerWeights(config, Collections.unmodifiableMap(tensors), source);
+        return new TransformerWeights(config, Collections.unmodifiableMap(tensors), source, filledWithZeros);
+    }
+
+    /** These weights as {@code processing} leaves them; themselves for {@link WeightProcessing#NONE}. */
+    public TransformerWeights processed(WeightProcessing processing) {
+        return switch (processing) {
+            case NONE -> this;
+            case FROM_PRETRAINED -> FromPretrainedProcessing.process(this);
+        };
+    }
+
+    /** The biases the weights file lacked and that were filled with zeros, as TransformerLens fills them. */
+    public List<String> filledWithZeros() {
+        return filledWithZeros;
     }
 
     public TransformerConfig config() {

@@ -6,7 +6,6 @@ import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.lm.TransformerConfig;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.lm.dataset.DocumentSources;
-import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.SpecCheck.Problems;
 
@@ -15,9 +14,10 @@ import java.util.OptionalInt;
 
 /**
  * What can be checked of a {@code source: model} spec without running anything: the model's {@code config.json}
- * (readable, a supported architecture) and a safetensors file's header, the hook against the config, the context
- * size against its {@code n_ctx}, that a text dataset has a tokenizer and that a pre-tokenized one has a row for
- * every context. Reads the config and the dataset's metadata, never the tensors or the tokens.
+ * (readable, a supported architecture), every tensor's name and shape in the weights file's header (a safetensors
+ * header, a {@code torch.save} archive's pickle) against it, the hook against the config, the context size against
+ * its {@code n_ctx}, that a text dataset has a tokenizer and that a pre-tokenized one has a row for every context.
+ * Reads the config, the weights' header and the dataset's metadata, never the tensor values or the tokens.
  */
 final class ModelSourceCheck {
 
@@ -52,11 +52,9 @@ final class ModelSourceCheck {
         }
         TransformerConfig config;
         try {
-            if (String.valueOf(model.weights().getFileName()).endsWith(".safetensors")) {
-                // Opening checks the header against the file; the tensors are checked when the model loads.
-                SafetensorsReader.open(model.weights()).close();
-            }
-            config = TransformerWeights.readConfig(model.weights());
+            // Every tensor's name and shape against the config, from the header (no values read), as caching
+            // checks them before it reads the values.
+            config = TransformerWeights.readHeader(model.weights()).config();
         } catch (RuntimeException e) {
             problems.report("activations.weights", SpecArtifactsCheck.describe(e));
             return OptionalInt.empty();

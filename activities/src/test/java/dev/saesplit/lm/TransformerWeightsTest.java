@@ -61,6 +61,35 @@ class TransformerWeightsTest {
     }
 
     @Test
+    void aMissingBiasIsZerosAsTransformerLensFillsItAndIsRecorded() {
+        Path published = PublishedLayoutFixture.write(dir.resolve("published"));
+        TransformerWeights loaded = TransformerWeights.load(published);
+        TransformerWeights original = TransformerWeights.load(LmFixture.path(LmFixture.TL_SAFETENSORS));
+
+        assertEquals(List.of(TransformerLensLayout.B_U), loaded.filledWithZeros());
+        assertEquals(List.of(TransformerLensLayout.B_U), TransformerWeights.readHeader(published).filledWithZeros());
+        assertTrue(original.filledWithZeros().isEmpty());
+        float[] bias = loaded.tensor(TransformerLensLayout.B_U).values();
+        assertEquals(512, bias.length);
+        for (float value : bias) {
+            assertEquals(0f, value);
+        }
+        assertEquals(original.tensor("blocks.1.mlp.W_out").values()[7], loaded.tensor("blocks.1.mlp.W_out").values()[7]);
+    }
+
+    @Test
+    void aMissingWeightIsRefusedNamingItWhereTransformerLensWouldLeaveItUninitialised() {
+        Path published = PublishedLayoutFixture.write(dir.resolve("no-w-u"),
+                java.util.Set.of(TransformerLensLayout.B_U, TransformerLensLayout.W_U, "blocks.0.ln1.b"), 256);
+
+        ModelWeightsException e = assertThrows(ModelWeightsException.class, () -> TransformerWeights.load(published));
+        assertTrue(e.getMessage().contains("tensor 'unembed.W_U'"), e.getMessage());
+        assertTrue(e.getMessage().contains("only a missing bias is filled with zeros"), e.getMessage());
+        assertEquals(e.getMessage(), assertThrows(ModelWeightsException.class,
+                () -> TransformerWeights.readHeader(published)).getMessage(), "validation refuses it the same way");
+    }
+
+    @Test
     void aPthWithAMisshapenTensorNamesTheTensorAndBothShapes() {
         Path file = LmFixture.path("broken-shape/model.pth");
         ModelWeightsException e = assertThrows(ModelWeightsException.class, () -> TransformerWeights.load(file));
