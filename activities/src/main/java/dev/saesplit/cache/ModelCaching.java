@@ -10,6 +10,7 @@ import dev.saesplit.data.cache.CacheDescription;
 import dev.saesplit.data.cache.CacheManifest;
 import dev.saesplit.data.cache.CacheShard;
 import dev.saesplit.data.cache.CacheVerification;
+import dev.saesplit.data.cache.ModelProvenance;
 import dev.saesplit.lm.LanguageModel;
 import dev.saesplit.lm.TrainedModels;
 import dev.saesplit.lm.TransformerWeights;
@@ -95,7 +96,8 @@ final class ModelCaching {
         ModelActivationCache cache = new ModelActivationCache(model.transformer(), model.hook(),
                 model.batcher(documents), contexts, spec.batchSize(), maxShardBytes);
         CacheDescription description = new CacheDescription(spec.model(), spec.hook(),
-                model.hook().width(weights.config()));
+                model.hook().width(weights.config()), new ModelProvenance(Path.of(weights.source()).getFileName()
+                .toString(), spec.weightProcessing().specName(), weights.filledWithZeros()));
         CachingListener listener = heartbeat == null ? CachingListener.NONE : new CachingListener() {
             @Override
             public void batchWritten(long tokensCached, long totalTokens) {

@@ -64,13 +64,17 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
-    /** The spec's weights, read and checked (no device needed): for content keys and validation. */
+    /**
+     * The spec's weights, read, checked and processed as its {@code weight_processing} says (no device needed): for
+     * content keys and validation. The processed weights' content hash differs from the unprocessed one's, so the
+     * choice is part of every key derived from it.
+     */
     public static TransformerWeights loadWeights(ActivationSourceSpec.Model spec) {
         if (spec.weights() == null) {
             throw new ModelSourceException("weights", "not set; saesplit downloads nothing, so download "
                     + spec.model() + "'s weights (with its config.json) and set weights: to their directory or file");
         }
-        return TransformerWeights.load(spec.weights());
+        return TransformerWeights.load(spec.weights()).processed(spec.weightProcessing());
     }
 
     /** The spec's hook in {@code config}, with the context size checked against the model's {@code n_ctx}. */

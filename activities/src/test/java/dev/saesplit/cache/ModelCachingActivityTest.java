@@ -3,11 +3,17 @@ package dev.saesplit.cache;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.artifact.SharedDirectory;
+import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.cache.CacheManifest;
+import dev.saesplit.data.cache.CacheVerification;
+import dev.saesplit.data.cache.ModelProvenance;
 import dev.saesplit.lm.ModelSourceException;
+import dev.saesplit.lm.PublishedLayoutFixture;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.WeightProcessing;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -148,6 +154,31 @@ class ModelCachingActivityTest {
         ModelActivationCacheTest.assertSameFiles(copy, ArtifactStore.directory(repaired.artifact()));
         try (ActivationCacheReader verified = ActivationCacheReader.open(ArtifactStore.directory(repaired.artifact()))) {
             assertEquals(TOKENS, verified.tokens());
+        }
+    }
+
+    @Test
+    void aModelInThePublishedLayoutCachesRecordingTheFilledBiasAndItsWeightProcessingWhichIsPartOfTheKey()
+            throws Exception {
+        Path published = PublishedLayoutFixture.write(root.resolve("published"));
+        ActivationSourceSpec.Model spec = FixtureModelSpec.mlpOut(TOKENS);
+        ActivationSourceSpec.Model unprocessed = new ActivationSourceSpec.Model(spec.model(), published,
+                spec.tokenizer(), spec.dataset(), spec.datasetPath(), spec.hook(), spec.contextSize(),
+                spec.prependBos(), spec.splitRows(), spec.tokens(), spec.batchSize());
+        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+
+        ActivationsRef none = activities.ensureActivations("none", unprocessed);
+        ActivationsRef processed = activities.ensureActivations("processed",
+                unprocessed.withWeightProcessing(WeightProcessing.FROM_PRETRAINED));
+
+        assertTrue(!none.artifact().key().equals(processed.artifact().key()), "the processing is part of the key");
+        CacheManifest manifest = JsonArtifacts.read(ArtifactStore.directory(processed.artifact())
+                .resolve(CacheManifest.FILE_NAME), CacheManifest.class);
+        assertEquals(new ModelProvenance("model.safetensors", "from-pretrained", List.of("unembed.b_U")),
+                manifest.modelLoading());
+        try (ActivationCacheReader reader = ActivationCacheReader.open(ArtifactStore.directory(processed.artifact()),
+                CacheVerification.CHECKSUMS)) {
+            assertEquals(TOKENS, reader.tokens());
         }
     }
 

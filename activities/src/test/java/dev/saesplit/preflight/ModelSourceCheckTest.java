@@ -1,6 +1,9 @@
 package dev.saesplit.preflight;
 
 import dev.saesplit.cache.FixtureModelSpec;
+import dev.saesplit.lm.PublishedLayoutFixture;
+import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.WeightProcessing;
 import dev.saesplit.sae.SaeFixtures;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.StandardArchitecture;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,6 +109,41 @@ class ModelSourceCheckTest {
 
         assertEquals(1, e.problems().size(), e.getMessage());
         assertEquals("activations.weights", e.problems().get(0).field(), e.getMessage());
+    }
+
+    @Test
+    void aModelInThePublishedLayoutValidates() throws Exception {
+        narrowSae(64);
+        Path model = PublishedLayoutFixture.write(dir.resolve("published"));
+        String yaml = spec("blocks.0.hook_mlp_out", 16, "  weight_processing: from-pretrained\n")
+                .replace(FixtureModelSpec.resource("lm/tl-safetensors").toString(), model.toString());
+
+        assertEquals(WeightProcessing.FROM_PRETRAINED, ((ActivationSourceSpec.Model) SpecParser.parse(write(yaml),
+                new SpecArtifactsCheck()).activations()).weightProcessing());
+    }
+
+    @Test
+    void aModelWhoseTensorsDoNotMatchItsConfigIsRejectedNamingTheTensorBeforeAnythingRuns() throws Exception {
+        narrowSae(64);
+        Path model = PublishedLayoutFixture.write(dir.resolve("published"), Set.of(), 128);
+        String yaml = spec("blocks.0.hook_mlp_out", 16, "")
+                .replace(FixtureModelSpec.resource("lm/tl-safetensors").toString(), model.toString());
+
+        SpecValidationException e = assertThrows(SpecValidationException.class,
+                () -> SpecParser.parse(write(yaml), new SpecArtifactsCheck()));
+
+        assertEquals("activations.weights", e.problems().get(0).field(), e.getMessage());
+        assertTrue(e.getMessage().contains("tensor 'blocks.0.mlp.W_in': has shape [64, 256] but config.json implies "
+                + "[64, 128]"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownWeightProcessingIsLocated() throws Exception {
+        narrowSae(64);
+        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(
+                write(spec("blocks.0.hook_mlp_out", 16, "  weight_processing: fold\n")), new SpecArtifactsCheck()));
+        assertTrue(e.getMessage().contains("activations.weight_processing: expected one of none, from-pretrained, got "),
+                e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.preflight.SpecArtifactsCheck;
+import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.NarrowSaeSpec;
 import dev.saesplit.spec.SpecParser;
@@ -31,8 +32,13 @@ final class ValidateCommand extends SaesplitSubcommand {
         String narrow = spec.narrowSae() instanceof NarrowSaeSpec.Existing existing
                 ? "existing narrow SAE " + existing.path() + " (" + existing.width() + " latents)"
                 : "narrow SAE of " + spec.narrowSae().width() + " latents";
-        out().printf("%s is valid: experiment '%s', %s activations, %s, target latent %s, "
-                        + "%d run%s%n", file, spec.name(), spec.activations().kind(), narrow,
+        // The weight processing changes the activations an SAE sees, so it is shown beside the model it applies to.
+        String activations = spec.activations() instanceof ActivationSourceSpec.Model model
+                ? "model activations (" + model.model() + " at " + model.hook() + ", weight_processing "
+                        + model.weightProcessing().specName() + ")"
+                : spec.activations().kind() + " activations";
+        out().printf("%s is valid: experiment '%s', %s, %s, target latent %s, "
+                        + "%d run%s%n", file, spec.name(), activations, narrow,
                 java.util.Objects.toString(spec.targetLatent(), "not chosen yet"),
                 spec.runs().size(), spec.runs().size() == 1 ? "" : "s");
         return SaesplitCommand.OK;

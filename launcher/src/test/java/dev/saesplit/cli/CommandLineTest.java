@@ -139,6 +139,8 @@ class CommandLineTest {
         assertEquals(0, validate.exitCode(), validate.err());
         assertTrue(validate.out().contains("experiment 'hyphen-240'"), validate.out());
         assertTrue(validate.out().contains("12 runs"), validate.out());
+        assertTrue(validate.out().contains("model activations (gelu-1l at blocks.0.hook_mlp_out, weight_processing "
+                + "from-pretrained)"), validate.out());
     }
 
     @Test

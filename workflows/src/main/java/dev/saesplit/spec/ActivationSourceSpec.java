@@ -87,6 +87,8 @@ public sealed interface ActivationSourceSpec {
      * @param trained     the language model {@code train} produced, as the artifact store holds it: each activity
      *                    that reads the model takes its own local copy ({@link #localised}), so a worker on another
      *                    machine reads the same model; {@code null} until trained, and once localised
+     * @param weightProcessing how the weights are processed after loading ({@code weight_processing}); {@code none}
+     *                    (the default) is left out of the JSON, so specs without it keep their fingerprints
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
                  int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
@@ -97,10 +99,34 @@ public sealed interface ActivationSourceSpec {
                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                  LanguageModelSpec.Corpus corpus,
                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                 dev.saesplit.pipeline.ArtifactRef trained)
+                 dev.saesplit.pipeline.ArtifactRef trained,
+                 @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude
+                         .Include.CUSTOM, valueFilter = WeightProcessing.NoneFilter.class)
+                 WeightProcessing weightProcessing)
             implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
+
+        public Model {
+            weightProcessing = weightProcessing == null ? WeightProcessing.NONE : weightProcessing;
+        }
+
+        /** A source as {@link #Model(String, Path, String, String, Path, String, int, boolean, boolean, long, int,
+         * UpstreamDag, LanguageModelSpec, LanguageModelSpec.Corpus, dev.saesplit.pipeline.ArtifactRef,
+         * WeightProcessing)}, its weights unprocessed. */
+        public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
+                     int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
+                     UpstreamDag after, LanguageModelSpec train, LanguageModelSpec.Corpus corpus,
+                     dev.saesplit.pipeline.ArtifactRef trained) {
+            this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
+                    batchSize, after, train, corpus, trained, WeightProcessing.NONE);
+        }
+
+        /** This source with its weights processed as {@code processing} says. */
+        public Model withWeightProcessing(WeightProcessing processing) {
+            return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
+                    splitRows, tokens, batchSize, after, train, corpus, trained, processing);
+        }
 
         /** A source with given weights, whose dataset is given or comes from {@code after}. */
         public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
@@ -128,7 +154,7 @@ public sealed interface ActivationSourceSpec {
         /** This source reading {@code dataset}, the output of its upstream DAG run. */
         public Model withDataset(Path dataset) {
             return new Model(model, weights, tokenizer, dataset.toString(), dataset, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, null, train, corpus, trained);
+                    splitRows, tokens, batchSize, null, train, corpus, trained, weightProcessing);
         }
 
         /**
@@ -137,7 +163,7 @@ public sealed interface ActivationSourceSpec {
          */
         public Model withTrainedModel(dev.saesplit.pipeline.ArtifactRef model) {
             return new Model(this.model, null, null, dataset, datasetPath, hook, contextSize, prependBos, splitRows,
-                    tokens, batchSize, after, null, corpus, model);
+                    tokens, batchSize, after, null, corpus, model, weightProcessing);
         }
 
         /**
@@ -146,7 +172,7 @@ public sealed interface ActivationSourceSpec {
          */
         public Model localised(Path folder) {
             return new Model(model, folder, folder.toString(), dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, null, corpus, null);
+                    splitRows, tokens, batchSize, after, null, corpus, null, weightProcessing);
         }
 
         @Override

@@ -41,7 +41,7 @@ public final class SpecParser {
             "children_per_parent", "firing_probability", "child_probability", "tokens", "seed");
     private static final Set<String> NPY = Set.of("source", "files");
     private static final Set<String> MODEL = Set.of("source", "model", "weights", "tokenizer", "hook", "dataset",
-            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after");
+            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after", "weight_processing");
     /** The extensions of dataset files; a {@code dataset} without one and without a '/' may be a bare name. */
     private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
@@ -217,8 +217,10 @@ public final class SpecParser {
                     int batch = r.intValue(node, p, "batch_size", ActivationSourceSpec.Model.DEFAULT_BATCH_SIZE, 1,
                             1 << 16);
                     UpstreamDag after = upstream ? upstreamDag(node.get("after"), p + ".after") : null;
+                    WeightProcessing processing = r.choice(node, p, "weight_processing", WeightProcessing.class,
+                            WeightProcessing.NONE);
                     return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
-                            context, prependBos, splitRows, tokens, batch, after, train, corpus);
+                            context, prependBos, splitRows, tokens, batch, after, train, corpus, null, processing);
                 }
                 case "" -> {
                     if (!node.isObject()) {

@@ -59,6 +59,8 @@ class SeedStudySpecTest {
         assertNull(model.datasetPath(), "named, not downloaded: caching asks for the path");
         assertNull(model.weights());
         assertTrue(model.splitRows(), "2B tokens at context 128 need every 1024-token row cut into 8 contexts");
+        assertEquals(WeightProcessing.FROM_PRETRAINED, model.weightProcessing(),
+                "the study loaded gelu-1l with HookedTransformer.from_pretrained");
         assertEquals(3, spec.split().probes().size());
         assertEquals(SplitCriteria.Expectation.DOMINANT_CHILD, spec.split().probes().get(0).expect());
     }

@@ -98,7 +98,7 @@ public final class ActivationCacheWriter implements AutoCloseable {
             throws IOException {
         long rows = shards.stream().mapToLong(CacheShard::rows).sum();
         CacheManifest manifest = new CacheManifest(CacheManifest.FORMAT_VERSION, description.model(),
-                description.hook(), CacheManifest.DTYPE, description.dIn(), rows, shards);
+                description.hook(), CacheManifest.DTYPE, description.dIn(), rows, shards, description.modelLoading());
         JsonArtifacts.write(directory.resolve(CacheManifest.FILE_NAME), manifest);
         return manifest;
     }

@@ -3,11 +3,16 @@ package dev.saesplit.data.cache;
 /**
  * What a cache holds activations of: the model, the hook point, and the activation width.
  *
- * @param model model name, e.g. {@code gelu-1l} ({@code synthetic} for generated data)
- * @param hook  hook point, e.g. {@code blocks.0.hook_mlp_out}
- * @param dIn   activation width
+ * @param model         model name, e.g. {@code gelu-1l} ({@code synthetic} for generated data)
+ * @param hook          hook point, e.g. {@code blocks.0.hook_mlp_out}
+ * @param dIn           activation width
+ * @param modelLoading  how the language model was loaded; {@code null} for activations not cached from one
  */
-public record CacheDescription(String model, String hook, int dIn) {
+public record CacheDescription(String model, String hook, int dIn, ModelProvenance modelLoading) {
+
+    public CacheDescription(String model, String hook, int dIn) {
+        this(model, hook, dIn, null);
+    }
 
     public CacheDescription {
         if (model == null || model.isBlank()) {

@@ -1,5 +1,6 @@
 package dev.saesplit.data.cache;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -16,10 +17,13 @@ import java.util.List;
  * @param dIn           activation width
  * @param totalTokens   rows over all shards
  * @param shards        the shards, in row order
+ * @param modelLoading  how the language model was loaded (absent in caches of other sources, and in caches
+ *                      written before it was recorded)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CacheManifest(int formatVersion, String model, String hook, String dtype, int dIn, long totalTokens,
-                            List<CacheShard> shards) {
+                            List<CacheShard> shards,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ModelProvenance modelLoading) {
 
     public static final String FILE_NAME = "manifest.json";
     public static final int FORMAT_VERSION = 2;
@@ -32,6 +36,6 @@ public record CacheManifest(int formatVersion, String model, String hook, String
     }
 
     public CacheDescription description() {
-        return new CacheDescription(model, hook, dIn);
+        return new CacheDescription(model, hook, dIn, modelLoading);
     }
 }
