@@ -40,9 +40,11 @@ record ExpectedTensors(Map<String, long[]> required, Map<String, long[]> optiona
             }
         }
         if (!missing.isEmpty()) {
+            boolean fillsBiases = required.keySet().stream().anyMatch(zeroFilled);
             throw new ModelWeightsException(file, ModelWeightsException.tensor(missing.get(0)),
                     "missing; " + configFile + " implies shape " + Arrays.toString(required.get(missing.get(0)))
-                            + " and only a missing bias is filled with zeros" + describeOthers("missing", missing));
+                            + (fillsBiases ? " and only a missing bias is filled with zeros" : "")
+                            + describeOthers("missing", missing));
         }
         List<String> unexpected = new ArrayList<>();
         for (Map.Entry<String, long[]> entry : present.entrySet()) {

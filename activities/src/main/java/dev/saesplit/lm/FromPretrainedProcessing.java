@@ -2,6 +2,7 @@ package dev.saesplit.lm;
 
 import static dev.saesplit.lm.TransformerLensLayout.block;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -146,7 +147,7 @@ final class FromPretrainedProcessing {
                 }
                 outputBias[col] += (float) added;
             }
-            java.util.Arrays.fill(valueBias, 0f);
+            Arrays.fill(valueBias, 0f);
         }
     }
 

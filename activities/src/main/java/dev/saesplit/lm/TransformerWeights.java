@@ -23,10 +23,10 @@ import java.util.Objects;
  */
 public final class TransformerWeights {
 
-    private final TransformerConfig config;
-    private final Map<String, NamedTensor> tensors;
     private static final System.Logger LOG = System.getLogger(TransformerWeights.class.getName());
 
+    private final TransformerConfig config;
+    private final Map<String, NamedTensor> tensors;
     private final String source;
     private final List<String> filledWithZeros;
     private volatile String contentHash;
@@ -69,14 +69,6 @@ public final class TransformerWeights {
     }
 
     /**
-     * The config of the model at {@code modelPath} (as {@link #load} finds it) without reading any tensor: cheap
-     * enough for validating a spec.
-     */
-    public static TransformerConfig readConfig(Path modelPath) {
-        return config(ConfigJson.read(ModelFiles.locate(modelPath).config()));
-    }
-
-    /**
      * Checks the model at {@code modelPath} as {@link #load} does, from the weights file's header alone (a
      * safetensors header, a {@code torch.save} archive's pickle; no tensor values are read): the config, and every
      * tensor's presence and shape. Fails with the exception {@link #load} would throw, naming the tensor.
@@ -89,12 +81,11 @@ public final class TransformerWeights {
         String configFile = files.config().getFileName().toString();
         TransformerConfig config = config(json);
         try (TensorSource source = files.open()) {
-            if (HuggingFaceGpt2.isGpt2Config(json)) {
-                HuggingFaceGpt2.expected(source, config, configFile).check(source.file(), source.shapes());
-                return new ModelHeader(config, List.of());
-            }
-            return new ModelHeader(config,
-                    TransformerLensLayout.expected(config, configFile).check(source.file(), source.shapes()));
+            // A HuggingFace checkpoint's expected tensors fill nothing, so the list is empty for one.
+            ExpectedTensors expected = HuggingFaceGpt2.isGpt2Config(json)
+                    ? HuggingFaceGpt2.expected(source, config, configFile)
+                    : TransformerLensLayout.expected(config, configFile);
+            return new ModelHeader(config, expected.check(source.file(), source.shapes()));
         }
     }
 

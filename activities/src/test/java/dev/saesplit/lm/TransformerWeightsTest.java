@@ -58,6 +58,30 @@ class TransformerWeightsTest {
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
         assertEquals(file, e.file());
         assertInstanceOf(BadInput.class, e);
+        assertEquals(e.getMessage(), assertThrows(ModelWeightsException.class,
+                () -> TransformerWeights.readHeader(file)).getMessage(), "validation refuses it the same way");
+    }
+
+    @Test
+    void theHeaderOfAPthIsItsPickleAloneNoStorageIsRead() throws IOException {
+        Path copy = Files.createDirectories(dir.resolve("no-storages"));
+        Files.copy(LmFixture.path(LmFixture.TL_PTH).resolve("config.json"), copy.resolve("config.json"));
+        // The archive with its pickle but without any tensor's bytes.
+        try (java.util.zip.ZipFile original = new java.util.zip.ZipFile(LmFixture.path(LmFixture.TL_PTH)
+                .resolve("model.pth").toFile());
+             java.util.zip.ZipOutputStream stripped = new java.util.zip.ZipOutputStream(
+                     Files.newOutputStream(copy.resolve("model.pth")))) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(original.entries())) {
+                if (!entry.getName().contains("/data/")) {
+                    stripped.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                    original.getInputStream(entry).transferTo(stripped);
+                    stripped.closeEntry();
+                }
+            }
+        }
+
+        assertEquals(2, TransformerWeights.readHeader(copy).config().nLayers());
+        assertThrows(RuntimeException.class, () -> TransformerWeights.load(copy), "loading reads the storages");
     }
 
     @Test
