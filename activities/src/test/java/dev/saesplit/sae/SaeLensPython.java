@@ -1,0 +1,44 @@
+package dev.saesplit.sae;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The python of the SAELens environment ({@code infra/saelens-env.sh}: SAELens, PyTorch, TransformerLens), installed
+ * first if needed, and a way to run a test's script in it; a test that needs it is skipped, saying why, only when
+ * the environment cannot be installed.
+ */
+final class SaeLensPython {
+
+    private SaeLensPython() {
+    }
+
+    static Path python() throws IOException, InterruptedException {
+        Path installer = Path.of("..", "infra", "saelens-env.sh").toAbsolutePath().normalize();
+        Process process = new ProcessBuilder("bash", installer.toString()).redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        boolean finished = process.waitFor(30, TimeUnit.MINUTES);
+        Assumptions.assumeTrue(finished && process.exitValue() == 0 && !out.isEmpty(),
+                "SAELens could not be installed by " + installer + " (see its output above); test skipped");
+        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    /** Runs {@code script} with {@code args} in the environment; returns its output, failing if it fails. */
+    static String run(Path script, String... args) throws IOException, InterruptedException {
+        String[] command = new String[args.length + 2];
+        command[0] = python().toString();
+        command[1] = script.toString();
+        System.arraycopy(args, 0, command, 2, args.length);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new AssertionError(script.getFileName() + " failed:\n" + output);
+        }
+        return output;
+    }
+}
