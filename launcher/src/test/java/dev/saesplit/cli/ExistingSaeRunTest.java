@@ -120,6 +120,9 @@ class ExistingSaeRunTest {
         }
         assertEquals("64", MlflowRest.entries(runs.get("study"), "params").get("width"));
         assertEquals("43", MlflowRest.entries(runs.get("study"), "params").get("seed"));
+        assertTrue(MlflowRest.entries(runs.get("study"), "params").get("sae").endsWith("/study/15.pt"),
+                "the imported row names its SAE");
+        assertEquals(null, MlflowRest.entries(runs.get("trained"), "params").get("sae"));
         MlflowRest mlflow = new MlflowRest(services.mlflowUri());
         JsonNode study = runs.get("study");
         byte[] cfg = mlflow.artifact(study.path("info").path("experiment_id").asText(), MlflowRest.runId(study),
