@@ -1,21 +1,17 @@
 package dev.saesplit.sae;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.artifact.ArtifactCorruptException;
-import dev.saesplit.files.RegularFiles;
-import dev.saesplit.files.UnreadableFileException;
 import dev.saesplit.lm.pth.StateDictWriter;
 import dev.saesplit.lm.pth.TorchCheckpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -120,22 +116,8 @@ public final class NeelSaeFormat {
 
     /** Reads and checks {@code N_cfg.json}: a JSON object with a whole {@code act_size} and the dictionary's size. */
     public static SaeConfig readConfig(Path cfgFile) {
-        JsonNode cfg;
-        try {
-            cfg = JSON.readTree(RegularFiles.read(cfgFile, SaeLensFormat.MAX_CONFIG_BYTES));
-        } catch (NoSuchFileException e) {
-            throw new ArtifactCorruptException(cfgFile, "file", "does not exist; a " + FORMAT_NAME
-                    + " SAE N.pt keeps its config in N" + CONFIG_SUFFIX + " beside it", e);
-        } catch (UnreadableFileException e) {
-            throw new ArtifactCorruptException(cfgFile, "file", e.problem().replace("such a file", "an SAE config"), e);
-        } catch (JsonProcessingException e) {
-            throw new ArtifactCorruptException(cfgFile, "content", "is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cfgFile, e);
-        }
-        if (cfg == null || !cfg.isObject()) {
-            throw new ArtifactCorruptException(cfgFile, "content", "is not a JSON object (a mapping of config keys)");
-        }
+        JsonNode cfg = SaeLensFormat.readConfigObject(cfgFile, JSON, "does not exist; a " + FORMAT_NAME
+                + " SAE N.pt keeps its config in N" + CONFIG_SUFFIX + " beside it");
         int dIn = positiveInt(cfg, "act_size", cfgFile);
         int dSae = dictionarySize(cfg, dIn, cfgFile);
         String enc = text(cfg, "enc_dtype", "fp32", cfgFile);

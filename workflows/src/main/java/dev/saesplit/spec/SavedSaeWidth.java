@@ -54,7 +54,7 @@ final class SavedSaeWidth {
     /** The SAE's width, or 0 after recording at {@code p} why there is none. */
     int of(Path path, String p) {
         if (isNeelFile(path)) {
-            return readable(path, p) ? neelWidth(configOf(path), p) : 0;
+            return r.regularFile(path, p) ? neelWidth(configOf(path), p) : 0;
         }
         if (!Files.isDirectory(path)) {
             r.problem(p, Files.exists(path) ? "expected an SAE directory holding cfg.json and " + WEIGHTS_FILE
@@ -62,7 +62,7 @@ final class SavedSaeWidth {
                     + " is neither" : "not found: " + path);
             return 0;
         }
-        if (!readable(path.resolve(WEIGHTS_FILE), p)) {
+        if (!r.regularFile(path.resolve(WEIGHTS_FILE), p)) {
             return 0;
         }
         JsonNode cfg = config(path.resolve("cfg.json"), p, "the SAE directory has no cfg.json");
@@ -121,19 +121,5 @@ final class SavedSaeWidth {
         r.problem(p, cfgFile + " has no positive whole-number " + field + " (got "
                 + (d == null ? "nothing" : SpecNodeReader.describe(d)) + ")");
         return 0;
-    }
-
-    private boolean readable(Path file, String p) {
-        try {
-            RegularFiles.requireRegular(file);
-            return true;
-        } catch (NoSuchFileException e) {
-            r.problem(p, "file not found: " + file);
-        } catch (UnreadableFileException e) {
-            r.problem(p, "expected a file, but " + e.getMessage());
-        } catch (IOException e) {
-            r.problem(p, "cannot read " + file + ": " + e.getMessage());
-        }
-        return false;
     }
 }

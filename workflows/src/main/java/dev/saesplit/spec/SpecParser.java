@@ -350,17 +350,7 @@ public final class SpecParser {
         }
 
         boolean regularFile(Path path, String p) {
-            try {
-                RegularFiles.requireRegular(path);
-                return true;
-            } catch (NoSuchFileException e) {
-                r.problem(p, "file not found: " + path);
-            } catch (UnreadableFileException e) {
-                r.problem(p, "expected a file, but " + e.getMessage());
-            } catch (IOException e) {
-                r.problem(p, "cannot read " + path + ": " + e.getMessage());
-            }
-            return false;
+            return r.regularFile(path, p);
         }
 
         /** {@code text} resolved against the spec's directory, or {@code null} after recording why it is no path. */
