@@ -1,11 +1,7 @@
 package dev.saesplit.init;
 
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.cache.ActivationSources;
-import dev.saesplit.data.ActivationSource;
-import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.pipeline.ActivationsRef;
-import dev.saesplit.artifact.DirectoryDigest;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.pipeline.ArtifactRef;
@@ -15,13 +11,14 @@ import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Initialises SAEs (configurations I and II) and registers existing ones, as SAELens-layout artifacts. */
+/**
+ * Initialises SAEs (configurations I and II) and registers existing ones (SAELens directories, or 1L-Sparse-Autoencoder
+ * files, converted), as SAELens-layout artifacts.
+ */
 public final class InitActivitiesImpl implements InitActivities {
 
     /** 2: cfg.json names its SAELens version; a wide SAE's config is that of an SAE trained here. */
@@ -64,35 +61,13 @@ public final class InitActivitiesImpl implements InitActivities {
                 r.width(), r.seed(), r.init(), r.normalised(), narrowHash, KaimingInitializer.DEFAULT_DECODER_NORM);
     }
 
-    /**
-     * Copies an SAE saved elsewhere into the store (so later changes there cannot alter results), once. One saved
-     * without {@code sparsity.safetensors} (SAELens's {@code save_model} writes none) gets its firing frequencies
-     * measured on {@code data}'s training rows, which the report needs.
-     */
     @Override
     public SaeRef registerExisting(String experiment, String path, ActivationsRef data) {
-        Path source = Path.of(path);
-        SaeWeights weights = SaeLensFormat.read(source); // fails with the file and tensor at fault
-        boolean hasSparsity = Files.exists(source.resolve(SaeLensFormat.SPARSITY_FILE));
-        String key = OutputKey.of("sae-existing", CODE_VERSION, DirectoryDigest.of(source),
-                hasSparsity ? "" : data.artifact().contentHash());
-        ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("register", experiment, ""), dir -> {
-            for (String file : new String[] {SaeLensFormat.CONFIG_FILE, SaeLensFormat.WEIGHTS_FILE,
-                    SaeLensFormat.SPARSITY_FILE}) {
-                copyIfPresent(source.resolve(file), dir.resolve(file));
-            }
-            if (!hasSparsity) {
-                try (ActivationSource rows = HeldOutSplit.training(ActivationSources.open(store.localCopy(data.artifact())))) {
-                    SaeLensFormat.writeSparsity(dir, weights.config(), FiringFrequencies.log10(weights, rows));
-                }
-            }
-        });
-        return new SaeRef(ref, weights.dIn(), weights.dSae());
+        return new ExistingSaeImport(store).register(experiment, "", Path.of(path), data);
     }
 
-    private static void copyIfPresent(Path from, Path to) throws IOException {
-        if (Files.exists(from)) {
-            Files.copy(from, to);
-        }
+    @Override
+    public SaeRef importForRow(String experiment, String runId, String path, ActivationsRef data) {
+        return new ExistingSaeImport(store).register(experiment, runId, Path.of(path), data);
     }
 }

@@ -7,7 +7,7 @@ import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.lm.tokens.Tokenizers;
 import dev.saesplit.pipeline.BadInput;
 import dev.saesplit.sae.SaeConfig;
-import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.SaeFiles;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.Init;
@@ -23,9 +23,11 @@ import java.util.OptionalInt;
 
 /**
  * What the pipeline's first activities would reject in the files a spec names, found before anything starts:
- * the {@code .npy} headers (dtype, rank, shape against file size, equal widths), the narrow SAE's
- * {@code cfg.json} and weights header (architecture, whole-number sizes, tensor shapes), whether that SAE
- * reads activations of the width the source provides, and whether rows that copy it can be trained. Reads
+ * the {@code .npy} headers (dtype, rank, shape against file size, equal widths), the config and weights header
+ * of the narrow SAE and of every SAE a row evaluates (a SAELens directory's {@code cfg.json} and safetensors
+ * header; a 1L-Sparse-Autoencoder {@code N_cfg.json} and its {@code .pt}'s pickle: architecture, whole-number
+ * sizes, tensor names and shapes), whether those SAEs read activations of the width the source provides, and
+ * whether rows that copy the narrow SAE can be trained. Reads
  * headers only, so it takes milliseconds whatever the files' sizes. A language model's config is checked by
  * {@link ModelSourceCheck}.
  */
@@ -36,6 +38,12 @@ public final class SpecArtifactsCheck implements SpecCheck {
         OptionalInt activationWidth = activationWidth(spec.activations(), problems);
         if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
             checkExistingSae(existing, activationWidth, spec.runs(), problems);
+        }
+        for (int i = 0; i < spec.runs().size(); i++) {
+            RunSpec row = spec.runs().get(i);
+            if (row.evaluatesExisting()) {
+                inspectSae(row.sae(), "runs[" + i + "].sae", activationWidth, problems);
+            }
         }
         if (spec.targetLatent() instanceof TargetLatent.Token token
                 && spec.activations() instanceof ActivationSourceSpec.Model model && model.tokenizer() != null) {
@@ -81,25 +89,35 @@ public final class SpecArtifactsCheck implements SpecCheck {
 
     private static void checkExistingSae(NarrowSaeSpec.Existing existing, OptionalInt activationWidth,
                                          List<RunSpec> runs, Problems problems) {
-        SaeConfig config;
-        try {
-            config = SaeLensFormat.inspect(existing.path());
-        } catch (RuntimeException e) {
-            problems.report("narrow_sae.path", describe(e));
-            return;
-        }
-        if (activationWidth.isPresent() && activationWidth.getAsInt() != config.dIn()) {
-            problems.report("narrow_sae.path", "the SAE at " + existing.path() + " reads activations of d_in "
-                    + config.dIn() + ", but the activations have d " + activationWidth.getAsInt());
-        }
-        if (!config.applyBDecToInput()) {
+        SaeConfig config = inspectSae(existing.path(), "narrow_sae.path", activationWidth, problems);
+        if (config != null && !config.applyBDecToInput()) {
             for (int i = 0; i < runs.size(); i++) {
-                if (runs.get(i).init() == Init.NARROW) {
+                if (runs.get(i).init() == Init.NARROW && !runs.get(i).evaluatesExisting()) {
                     problems.report("runs[" + i + "].init", "init narrow copies the narrow SAE, whose cfg.json "
                             + "sets apply_b_dec_to_input: false; training here needs true, so use init: random");
                 }
             }
         }
+    }
+
+    /**
+     * The config of the SAE at {@code path} (a SAELens directory or a 1L-Sparse-Autoencoder {@code .pt}) after the
+     * header checks reading it makes, and whether it reads activations as wide as the source's; null after reporting
+     * at {@code field} what is wrong.
+     */
+    private static SaeConfig inspectSae(Path path, String field, OptionalInt activationWidth, Problems problems) {
+        SaeConfig config;
+        try {
+            config = SaeFiles.inspect(path);
+        } catch (RuntimeException e) {
+            problems.report(field, describe(e));
+            return null;
+        }
+        if (activationWidth.isPresent() && activationWidth.getAsInt() != config.dIn()) {
+            problems.report(field, "the SAE at " + path + " reads activations of d_in " + config.dIn()
+                    + ", but the activations have d " + activationWidth.getAsInt());
+        }
+        return config;
     }
 
     /** The {@code files[i]} the failure names, or the whole list when it names none of them. */

@@ -125,21 +125,7 @@ public final class SaeLensFormat {
 
     /** Reads and validates {@code cfg.json}. */
     public static SaeConfig readConfig(Path cfgFile) {
-        JsonNode cfg;
-        try {
-            cfg = JSON.readTree(RegularFiles.read(cfgFile, MAX_CONFIG_BYTES));
-        } catch (NoSuchFileException e) {
-            throw new ArtifactCorruptException(cfgFile, "file", "does not exist", e);
-        } catch (UnreadableFileException e) {
-            throw new ArtifactCorruptException(cfgFile, "file", e.problem().replace("such a file", "an SAE config"), e);
-        } catch (JsonProcessingException e) {
-            throw new ArtifactCorruptException(cfgFile, "content", "is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cfgFile, e);
-        }
-        if (cfg == null || !cfg.isObject()) {
-            throw new ArtifactCorruptException(cfgFile, "content", "is not a JSON object");
-        }
+        JsonNode cfg = readConfigObject(cfgFile, JSON, "does not exist");
         // Older SAELens configs keep model_name and hook_name at the top level instead of under metadata.
         JsonNode metadata = cfg.has("metadata") ? cfg.get("metadata") : cfg;
         return new SaeConfig(
@@ -152,6 +138,30 @@ public final class SaeLensFormat {
                 normalization(cfg.get("normalize_activations"), cfgFile),
                 cfg.path("dtype").asText(SaeConfig.FLOAT32),
                 cfg.path("device").asText("cpu"));
+    }
+
+    /**
+     * The JSON object in an SAE's config file, at most {@link #MAX_CONFIG_BYTES} of a regular file, read with
+     * {@code json}; any other content is an {@link ArtifactCorruptException} naming the file, and a missing file one
+     * saying {@code whenMissing}.
+     */
+    static JsonNode readConfigObject(Path cfgFile, ObjectMapper json, String whenMissing) {
+        JsonNode cfg;
+        try {
+            cfg = json.readTree(RegularFiles.read(cfgFile, MAX_CONFIG_BYTES));
+        } catch (NoSuchFileException e) {
+            throw new ArtifactCorruptException(cfgFile, "file", whenMissing, e);
+        } catch (UnreadableFileException e) {
+            throw new ArtifactCorruptException(cfgFile, "file", e.problem().replace("such a file", "an SAE config"), e);
+        } catch (JsonProcessingException e) {
+            throw new ArtifactCorruptException(cfgFile, "content", "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cfgFile, e);
+        }
+        if (cfg == null || !cfg.isObject()) {
+            throw new ArtifactCorruptException(cfgFile, "content", "is not a JSON object (a mapping of config keys)");
+        }
+        return cfg;
     }
 
     static ObjectNode configJson(SaeConfig config) {

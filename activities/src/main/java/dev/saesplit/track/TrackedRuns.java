@@ -127,6 +127,12 @@ final class TrackedRuns {
                 }
             }
         }
+        // A row that evaluates an SAE trained elsewhere says which one.
+        for (JsonNode specRow : spec.path("runs")) {
+            if (specRow.path("id").asText().equals(run.runId()) && specRow.hasNonNull("sae")) {
+                row.put("sae", specRow.get("sae").asText());
+            }
+        }
         return RunParams.row(spec, row);
     }
 

@@ -28,4 +28,18 @@ public final class SaeLensEnvironment {
                 "SAELens could not be installed by " + installer + " (see its output above); test skipped");
         return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
     }
+
+    /** Runs {@code script} with {@code args} in the environment; returns its output, failing if it fails. */
+    public static String run(Path script, String... args) throws IOException, InterruptedException {
+        String[] command = new String[args.length + 2];
+        command[0] = python().toString();
+        command[1] = script.toString();
+        System.arraycopy(args, 0, command, 2, args.length);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new AssertionError(script.getFileName() + " failed:\n" + output);
+        }
+        return output;
+    }
 }

@@ -29,6 +29,7 @@ public enum PipelineStage {
             case "EnsureActivations" -> CACHE;
             case "RegisterExisting" -> NARROW;
             case "Initialise" -> rowWorkflow ? INIT : NARROW;
+            case "ImportForRow" -> INIT;
             case "Train" -> rowWorkflow ? TRAIN : NARROW;
             case "ResolveTarget", "ChooseTokenTarget", "SelectFiltered" -> FILTER;
             case "Evaluate" -> EVALUATE;

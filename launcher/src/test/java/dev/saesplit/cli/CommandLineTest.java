@@ -1,5 +1,9 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.sae.NeelSaeFormat;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.StandardArchitecture;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalPostgres;
 import dev.saesplit.store.LocalStackLease;
@@ -133,8 +137,18 @@ class CommandLineTest {
     }
 
     @Test
-    void validateAcceptsTheSeedStudy() {
-        CliRun validate = run("validate", Path.of("..", "experiments", "hyphen-240.yaml").toString());
+    void validateAcceptsTheSeedStudyOnceTheStudysSaeIsInPlaceAndNamesItUntilThen(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path spec = Files.copy(Path.of("..", "experiments", "hyphen-240.yaml"), dir.resolve("hyphen-240.yaml"));
+        CliRun missing = run("validate", spec.toString());
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("narrow_sae.path") && missing.err().contains("14.pt"), missing.err());
+
+        // A stand-in of the study's 512-latent SAE on gelu-1l's 512-d MLP output, in its format.
+        SaeConfig shape = SaeConfig.of(512, 512, new StandardArchitecture(), "gelu-1l", "blocks.0.hook_mlp_out");
+        NeelSaeFormat.write(Files.createDirectories(dir.resolve("saes/hyphen-240")).resolve("14.pt"),
+                new SaeWeights(shape, new float[512 * 512], new float[512], new float[512 * 512], new float[512]));
+        CliRun validate = run("validate", spec.toString());
 
         assertEquals(0, validate.exitCode(), validate.err());
         assertTrue(validate.out().contains("experiment 'hyphen-240'"), validate.out());

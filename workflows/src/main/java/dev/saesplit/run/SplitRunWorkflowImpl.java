@@ -22,8 +22,14 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 
-/** The row's pipeline: initialise → train → evaluate, with the row's state recorded at each end. */
+/**
+ * The row's pipeline: initialise → train → evaluate, or, for a row naming an SAE trained elsewhere, import →
+ * evaluate; the row's state recorded at each end.
+ */
 public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
+
+    /** Marks histories of rows that import their SAE; no history recorded before it has such a row. */
+    static final String IMPORT_EXISTING_SAE = "import-existing-sae";
 
     private final InitActivities init =
             Workflow.newActivityStub(InitActivities.class, PipelineActivityOptions.SHORT_IO);
@@ -44,10 +50,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
         String workflowId = Workflow.getInfo().getWorkflowId();
         runTable.runStatus(experiment, row.id(), RunStatus.RUNNING, workflowId);
         try {
-            stage = "initialise";
-            SaeRef initial = init.initialise(initRequest(input));
-            stage = "train";
-            SaeRef trained = training.train(trainRequest(input, initial));
+            SaeRef trained = row.evaluatesExisting() ? imported(input) : trained(input);
             stage = "evaluate";
             EvaluationResult result = evaluation.evaluate(evaluationRequest(input, trained));
             runTable.runResult(experiment, row.id(), result);
@@ -66,6 +69,19 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
         } finally {
             done = true;
         }
+    }
+
+    private SaeRef trained(SplitRunInput input) {
+        stage = "initialise";
+        SaeRef initial = init.initialise(initRequest(input));
+        stage = "train";
+        return training.train(trainRequest(input, initial));
+    }
+
+    private SaeRef imported(SplitRunInput input) {
+        Workflow.getVersion(IMPORT_EXISTING_SAE, Workflow.DEFAULT_VERSION, 1);
+        stage = "import";
+        return init.importForRow(input.experiment(), input.run().id(), input.run().sae().toString(), input.data());
     }
 
     @Override

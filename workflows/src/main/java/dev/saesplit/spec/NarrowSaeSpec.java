@@ -25,10 +25,11 @@ public sealed interface NarrowSaeSpec {
     }
 
     /**
-     * Reuse an SAE saved in the SAELens layout.
+     * Reuse an SAE saved elsewhere.
      *
-     * @param path  its directory ({@code cfg.json}, {@code sae_weights.safetensors})
-     * @param width its {@code d_sae}, read from {@code cfg.json}
+     * @param path  its SAELens directory ({@code cfg.json}, {@code sae_weights.safetensors}), or the {@code N.pt} of
+     *              an SAE in Neel Nanda's 1L-Sparse-Autoencoder format ({@code N_cfg.json} beside it)
+     * @param width its number of latents, read from its config
      */
     record Existing(Path path, int width) implements NarrowSaeSpec {
     }

@@ -2,7 +2,12 @@ package dev.saesplit.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
+
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.math.RoundingMode;
@@ -60,6 +65,21 @@ final class SpecNodeReader implements SpecCheck.Problems {
                     + (text.indexOf('\0') >= 0 ? " (it contains a NUL character)" : ""));
             return null;
         }
+    }
+
+    /** Whether {@code file} is, after symlinks, a regular file; if not, a problem at {@code path} says why. */
+    boolean regularFile(Path file, String path) {
+        try {
+            RegularFiles.requireRegular(file);
+            return true;
+        } catch (NoSuchFileException e) {
+            problem(path, "file not found: " + file);
+        } catch (UnreadableFileException e) {
+            problem(path, "expected a file, but " + e.getMessage());
+        } catch (IOException e) {
+            problem(path, "cannot read " + file + ": " + e.getMessage());
+        }
+        return false;
     }
 
     void problem(String path, String message) {

@@ -1,7 +1,5 @@
 package dev.saesplit.spec;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.files.RegularFiles;
@@ -27,13 +25,6 @@ public final class SpecParser {
 
     /** A spec is a page or two of YAML; a megabyte is a mistake, and YAML parsing slows with scalar size. */
     public static final int MAX_SPEC_BYTES = 1 << 20;
-    /** An SAELens {@code cfg.json} is a few hundred bytes. */
-    static final int MAX_SAE_CONFIG_BYTES = 1 << 20;
-    /** The weights file an SAE directory must hold beside {@code cfg.json} (SAELens layout). */
-    private static final String WEIGHTS_FILE = "sae_weights.safetensors";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private static final Set<String> TOP = Set.of("name", "description", "activations", "narrow_sae",
             "target_latent", "filter_threshold", "training", "max_parallel_runs", "split", "runs");
@@ -51,7 +42,7 @@ public final class SpecParser {
             "max_child_recall", "min_coverage", "max_child_jaccard", "max_child_overlap", "probes");
     private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
     private static final Set<String> RUN = Set.of("id", "purpose", "width", "seed", "init", "normalised", "data",
-            "loss", "tokens", "reported");
+            "loss", "tokens", "reported", "sae");
 
     private SpecParser() {
     }
@@ -361,17 +352,7 @@ public final class SpecParser {
         }
 
         boolean regularFile(Path path, String p) {
-            try {
-                RegularFiles.requireRegular(path);
-                return true;
-            } catch (NoSuchFileException e) {
-                r.problem(p, "file not found: " + path);
-            } catch (UnreadableFileException e) {
-                r.problem(p, "expected a file, but " + e.getMessage());
-            } catch (IOException e) {
-                r.problem(p, "cannot read " + path + ": " + e.getMessage());
-            }
-            return false;
+            return r.regularFile(path, p);
         }
 
         /** {@code text} resolved against the spec's directory, or {@code null} after recording why it is no path. */
@@ -389,14 +370,9 @@ public final class SpecParser {
                 return null;
             }
             if (r.has(node, "path")) {
-                Path dir = resolve(r.text(node, p, "path", null), p + ".path");
+                Path path = resolve(r.text(node, p, "path", null), p + ".path");
                 int declared = r.intValue(node, p, "width", 0, 0, Integer.MAX_VALUE);
-                int width = dir == null ? 0 : savedWidth(dir, p + ".path");
-                if (declared > 0 && width > 0 && declared != width) {
-                    r.problem(p + ".width", "is " + declared + " but " + dir.resolve("cfg.json")
-                            + " says d_sae " + width);
-                }
-                return new NarrowSaeSpec.Existing(dir, width);
+                return new NarrowSaeSpec.Existing(path, savedWidth(path, declared, p));
             }
             int width = r.intValue(node, p, "width", null, 1, 1 << 24);
             long tokens = r.tokenCount(node, p, "tokens", null);
@@ -405,42 +381,17 @@ public final class SpecParser {
         }
 
         /**
-         * The {@code d_sae} of the SAE directory {@code dir} (SAELens layout: {@code cfg.json} beside
-         * {@code sae_weights.safetensors}), or 0 after recording why there is none. Without it the width and
-         * target-latent checks could not run, so anything else is an error here, not at training time.
+         * The width of the SAE at {@code path} (a SAELens directory or a 1L-Sparse-Autoencoder {@code .pt}), read from
+         * its config, or 0 after recording why there is none; a {@code declared} width (0: none) must agree with it.
          */
-        int savedWidth(Path dir, String p) {
-            if (!Files.isDirectory(dir)) {
-                r.problem(p, Files.exists(dir) ? "expected an SAE directory holding cfg.json and "
-                        + WEIGHTS_FILE + ", but " + dir + " is not a directory" : "not found: " + dir);
-                return 0;
+        int savedWidth(Path path, int declared, String p) {
+            int width = path == null ? 0 : new SavedSaeWidth(r).of(path, p + ".path");
+            if (declared > 0 && width > 0 && declared != width) {
+                r.problem(p + ".width", "is " + declared + " but " + SavedSaeWidth.configOf(path) + " says "
+                        + (SavedSaeWidth.isNeelFile(path) ? "" : "d_sae ") + width
+                        + (SavedSaeWidth.isNeelFile(path) ? " latents" : ""));
             }
-            Path cfg = dir.resolve("cfg.json");
-            if (!regularFile(dir.resolve(WEIGHTS_FILE), p)) {
-                return 0;
-            }
-            JsonNode d;
-            try {
-                d = JSON.readTree(RegularFiles.read(cfg, MAX_SAE_CONFIG_BYTES)).get("d_sae");
-            } catch (NoSuchFileException e) {
-                r.problem(p, "the SAE directory has no cfg.json: " + cfg + " not found");
-                return 0;
-            } catch (UnreadableFileException e) {
-                r.problem(p, e.getMessage().replace("such a file", "an SAE config"));
-                return 0;
-            } catch (JsonProcessingException e) {
-                r.problem(p, cfg + " is not valid JSON: " + e.getOriginalMessage());
-                return 0;
-            } catch (IOException e) {
-                r.problem(p, "cannot read " + cfg + ": " + e.getMessage());
-                return 0;
-            }
-            if (d != null && d.isIntegralNumber() && d.canConvertToInt() && d.intValue() > 0) {
-                return d.intValue();
-            }
-            r.problem(p, cfg + " has no positive whole-number d_sae (got "
-                    + (d == null ? "nothing" : SpecNodeReader.describe(d)) + ")");
-            return 0;
+            return width;
         }
 
         TargetLatent targetLatent(JsonNode root, ActivationSourceSpec activations, NarrowSaeSpec narrow) {
@@ -575,7 +526,10 @@ public final class SpecParser {
                 r.problem(q + ".id", "must be letters, digits, '.', '_' or '-', got \"" + id + "\"");
             }
             String purpose = r.text(row, q, "purpose", "");
-            int width = r.intValue(row, q, "width", null, 1, 1 << 24);
+            Path sae = r.has(row, "sae") ? resolve(r.text(row, q, "sae", null), q + ".sae") : null;
+            // A row evaluating an existing SAE takes its width from the file; one given must agree with it.
+            int width = sae != null ? savedWidth(sae, r.intValue(row, q, "width", 0, 0, 1 << 24), q)
+                    : r.intValue(row, q, "width", null, 1, 1 << 24);
             long seed = r.integer(row, q, "seed", null, Long.MIN_VALUE, Long.MAX_VALUE);
             Init init = r.choice(row, q, "init", Init.class, null);
             boolean normalised = r.bool(row, q, "normalised", null);
@@ -583,14 +537,15 @@ public final class SpecParser {
             LossChange loss = r.choice(row, q, "loss", LossChange.class, LossChange.STANDARD);
             long tokens = r.tokenCount(row, q, "tokens", null);
             String reported = r.text(row, q, "reported", "");
-            if (init == Init.NARROW && narrow != null && narrow.width() > 0 && width > 0 && width < narrow.width()) {
+            if (sae == null && init == Init.NARROW && narrow != null && narrow.width() > 0 && width > 0
+                    && width < narrow.width()) {
                 r.problem(q + ".width", "init narrow copies the " + narrow.width() + "-latent narrow SAE, so width "
                         + "must be at least " + narrow.width() + ", got " + width);
             }
             if (loss == LossChange.ZERO_TARGET && init == Init.RANDOM) {
                 r.problem(q + ".loss", "zero-target zeroes the copied target latent, so it needs init: narrow");
             }
-            return new RunSpec(id, purpose, width, seed, init, normalised, data, loss, tokens, reported);
+            return new RunSpec(id, purpose, width, seed, init, normalised, data, loss, tokens, reported, sae);
         }
     }
 }

@@ -139,6 +139,23 @@ class ExperimentWorkflowTest {
     }
 
     @Test
+    void aRowNamingAnExistingSaeImportsItInsteadOfTrainingAndIsEvaluatedLikeTheOthers(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.createFile(dir.resolve("14.pt"));
+        java.nio.file.Files.writeString(dir.resolve("14_cfg.json"), "{\"act_size\": 16, \"dict_mult\": 1}");
+        String existing = SPEC.replace("  - {id: d, width: 32, seed: 4,",
+                "  - {id: d, sae: " + dir.resolve("14.pt") + ", seed: 4,");
+
+        ExperimentResult result = experiment(existing).run(spec(existing));
+
+        List<String> ofRow = fake.calls.stream().filter(c -> c.matches("\\w+ d( .*)?")).toList();
+        assertEquals(List.of("import d " + dir.resolve("14.pt"), "evaluate d"), ofRow);
+        assertEquals(RunStatus.SUCCEEDED, fake.runStatus.get("d"));
+        assertEquals(4, result.runs().size());
+        assertTrue(fake.calls.contains("report a+ b+ c+ d+"), fake.calls.toString());
+    }
+
+    @Test
     void badInputFailsItsRowAtOnceWhileTheOtherRowsFinish() throws Exception {
         fake.badInputRows = "c"::equals;
 

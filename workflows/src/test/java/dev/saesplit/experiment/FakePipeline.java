@@ -131,6 +131,12 @@ final class FakePipeline {
             calls.add("register " + path);
             return new SaeRef(artifact("sae", "existing"), D_IN, 8);
         }
+
+        @Override
+        public SaeRef importForRow(String experiment, String runId, String path, ActivationsRef data) {
+            calls.add("import " + runId + " " + path);
+            return new SaeRef(artifact("sae", "imported-" + runId), D_IN, 16);
+        }
     }
 
     final class Training implements TrainingActivities {

@@ -2,6 +2,8 @@ package dev.saesplit.experiment;
 
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.WorkflowIds;
+import dev.saesplit.spec.ExperimentSpec;
+import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SpecParser;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -34,21 +36,41 @@ class HistoryRecorder {
             throw new IllegalStateException(release + " exists: a release's histories are recorded once");
         }
         Files.createDirectories(release);
-        // Every row succeeds; then a narrow-only run; then an experiment whose row b fails on bad input.
+        // Every row succeeds; then a narrow-only run; then an experiment whose row b fails on bad input; then one whose
+        // row d imports its SAE.
         record(release, SPEC, fake -> { }, "experiment", "split-run", "a");
         record(release, SPEC.substring(0, SPEC.indexOf("\nruns:") + 1).replace("target_latent: 5\n", "")
                 .replace("name: wiring", "name: narrow-only"), fake -> { }, "experiment-narrow-only", null, null);
         record(release, SPEC.replace("name: wiring", "name: failing-row"), fake -> fake.badInputRows = "b"::equals,
                 "experiment-failed-row", "split-run-failed", "b");
+        // Row d evaluates an SAE trained elsewhere: imported, not initialised and trained. The fake pipeline reads no
+        // file, so the row names one no machine has rather than wherever the recording ran.
+        var parsed = parse(SPEC.replace("name: wiring", "name: imported-row"));
+        var rows = new java.util.ArrayList<>(parsed.runs());
+        RunSpec d = rows.remove(3);
+        rows.add(new RunSpec(d.id(), "an SAE trained elsewhere", 64, d.seed(), d.init(), d.normalised(), d.data(),
+                d.loss(), d.tokens(), "", Path.of("/studies/hyphen-240/15.pt")));
+        record(release, new ExperimentSpec(parsed.name(), parsed.description(), parsed.activations(),
+                parsed.narrowSae(), parsed.targetLatent(), parsed.filterThreshold(), parsed.training(),
+                parsed.maxParallelRuns(), parsed.split(), rows), fake -> { }, "experiment-imported-row",
+                "split-run-imported", "d");
     }
 
     private static void record(Path release, String yaml, java.util.function.Consumer<FakePipeline> setUp,
+                               String experimentFile, String rowFile, String row) throws Exception {
+        record(release, parse(yaml), setUp, experimentFile, rowFile, row);
+    }
+
+    private static ExperimentSpec parse(String yaml) throws Exception {
+        return SpecParser.parse(yaml, "wiring.yaml", Path.of("."));
+    }
+
+    private static void record(Path release, ExperimentSpec spec, java.util.function.Consumer<FakePipeline> setUp,
                                String experimentFile, String rowFile, String row) throws Exception {
         FakePipeline fake = new FakePipeline();
         setUp.accept(fake);
         try (TestWorkflowEnvironment env = fake.startEnvironment(fake.new Training())) {
             WorkflowClient client = env.getWorkflowClient();
-            var spec = SpecParser.parse(yaml, "wiring.yaml", Path.of("."));
             String id = WorkflowIds.experiment(spec.name());
             client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder().setWorkflowId(id)
                     .setTaskQueue(TaskQueues.CPU).build()).run(spec);

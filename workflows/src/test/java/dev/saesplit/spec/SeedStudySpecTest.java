@@ -2,15 +2,22 @@ package dev.saesplit.spec;
 
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-/** experiments/hyphen-240.yaml restates the seed study's run-configuration table row by row. */
+/**
+ * experiments/hyphen-240.yaml restates the seed study's run-configuration table row by row. It names the study's own
+ * narrow SAE, which is downloaded, not committed: the tests parse it beside a stand-in config of that SAE's shape.
+ */
 class SeedStudySpecTest {
 
     private static final Path SPEC = Path.of("..", "experiments", "hyphen-240.yaml");
@@ -31,9 +38,12 @@ class SeedStudySpecTest {
             row("11", 4096, 43, Init.NARROW, false, DataSelection.FILTERED, LossChange.ZERO_TARGET, TWO_B),
             row("12", 512, 42, Init.RANDOM, true, DataSelection.FILTERED, LossChange.STANDARD, TWO_B));
 
+    @TempDir
+    Path dir;
+
     @Test
-    void hyphen240HasTheSeedStudysTwelveRowsInOrder() throws SpecValidationException {
-        ExperimentSpec spec = SpecParser.parse(SPEC);
+    void hyphen240HasTheSeedStudysTwelveRowsInOrder() throws Exception {
+        ExperimentSpec spec = parseBesideTheStudysSae();
 
         assertEquals(12, spec.runs().size());
         for (int i = 0; i < SEED_STUDY.size(); i++) {
@@ -44,12 +54,14 @@ class SeedStudySpecTest {
     }
 
     @Test
-    void hyphen240StudiesLatent240OfA512LatentSaeOnGelu1lFilteredAboveTwo() throws SpecValidationException {
-        ExperimentSpec spec = SpecParser.parse(SPEC);
+    void hyphen240StudiesLatent240OfTheStudys512LatentSaeOnGelu1lFilteredAboveTwo() throws Exception {
+        ExperimentSpec spec = parseBesideTheStudysSae();
 
         assertEquals("hyphen-240", spec.name());
         assertEquals(new TargetLatent.Index(240), spec.targetLatent());
         assertEquals(512, spec.narrowSae().width());
+        assertEquals(dir.resolve("saes/hyphen-240/14.pt"),
+                assertInstanceOf(NarrowSaeSpec.Existing.class, spec.narrowSae()).path(), "the study's own file");
         assertEquals(2.0, spec.filterThreshold());
         ActivationSourceSpec.Model model = assertInstanceOf(ActivationSourceSpec.Model.class, spec.activations());
         assertEquals("gelu-1l", model.model());
@@ -66,11 +78,29 @@ class SeedStudySpecTest {
     }
 
     @Test
-    void hyphen240KeepsWhatTheStudyReportedForEachRow() throws SpecValidationException {
-        List<String> reported = SpecParser.parse(SPEC).runs().stream().map(RunSpec::reported).toList();
+    void hyphen240KeepsWhatTheStudyReportedForEachRow() throws Exception {
+        List<String> reported = parseBesideTheStudysSae().runs().stream().map(RunSpec::reported).toList();
 
         assertEquals(List.of("yes (not robust)", "no", "no", "yes", "yes", "yes", "yes", "yes", "yes", "no",
                 "partial: 2 of 3 children, none for \"-\" after a number", "no"), reported);
+    }
+
+    @Test
+    void hyphen240WithoutTheStudysSaeNamesTheFileToDownload() {
+        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(SPEC));
+
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        assertEquals("narrow_sae.path", e.problems().get(0).field());
+        assertTrue(e.problems().get(0).message().contains("14.pt"), e.problems().get(0).message());
+    }
+
+    /** The spec copied into a folder beside {@code saes/hyphen-240/14.pt} and the config the study's SAE has. */
+    private ExperimentSpec parseBesideTheStudysSae() throws Exception {
+        Path saes = Files.createDirectories(dir.resolve("saes/hyphen-240"));
+        Files.createFile(saes.resolve("14.pt"));
+        Files.writeString(saes.resolve("14_cfg.json"), "{\"act_size\": 512, \"dict_mult\": 1, "
+                + "\"act_name\": \"blocks.0.hook_mlp_out\", \"l1_coeff\": 0.0003, \"seq_len\": 128}");
+        return SpecParser.parse(Files.copy(SPEC, dir.resolve("hyphen-240.yaml")));
     }
 
     @Test
