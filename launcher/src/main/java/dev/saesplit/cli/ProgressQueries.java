@@ -6,7 +6,7 @@ import dev.saesplit.pipeline.StageProgress;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.run.SplitRunWorkflow;
 import dev.saesplit.worker.PendingHeartbeats;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
@@ -58,18 +58,36 @@ final class ProgressQueries {
         if (described.isEmpty()) {
             return ProgressLine.stageOnly(WAITING);
         }
+        // A closed workflow says how it ended, unasked: a query would need a worker to replay it, and waits a
+        // minute for one where none runs.
+        Optional<String> ended = ended(described.get().getWorkflowExecutionInfo().getStatus());
+        if (ended.isPresent()) {
+            return ProgressLine.stageOnly(ended.get());
+        }
         StageProgress p;
         try {
             p = query.get();
         } catch (RuntimeException notStartedYet) {
             return ProgressLine.stageOnly(WAITING);
         }
-        List<PendingActivityInfo> pending = p.done() ? List.of() : described.get().getPendingActivitiesList();
         try {
-            return ActivityProgress.of(client, p.stage(), pending);
+            return ActivityProgress.of(client, p.stage(), p.done() ? List.of()
+                    : described.get().getPendingActivitiesList());
         } catch (RuntimeException unreadable) {
             return ProgressLine.stageOnly(p.stage()); // progress is advisory: a line without it, nothing else
         }
+    }
+
+    /** How a closed workflow ended, in words; empty while it runs. */
+    static Optional<String> ended(WorkflowExecutionStatus status) {
+        return Optional.ofNullable(switch (status) {
+            case WORKFLOW_EXECUTION_STATUS_COMPLETED -> "finished";
+            case WORKFLOW_EXECUTION_STATUS_FAILED -> "failed";
+            case WORKFLOW_EXECUTION_STATUS_CANCELED -> "cancelled";
+            case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "terminated";
+            case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "timed out";
+            default -> null;
+        });
     }
 
     private static Optional<DescribeWorkflowExecutionResponse> described(WorkflowClient client, String workflowId) {

@@ -132,6 +132,19 @@ class StageProgressTest {
                 "run 1", "run 1        evaluate   pass 2 #*\\.+ \\d+/\\d+ rows");
     }
 
+    @Test
+    void anExperimentThatEndedSaysHowWithoutAWorkerToAskAndHowLongItRan() throws Exception {
+        WorkflowClient client = temporal.getWorkflowClient();
+        ExperimentSpec spec = shared("progress-ended");
+        String workflowId = WorkflowIds.experiment(spec.name());
+        ExperimentLaunch.start(client, workflowId, spec);
+        client.newUntypedWorkflowStub(workflowId).terminate("ended before any worker saw it");
+
+        String shown = ProgressView.render("experiment", ProgressQueries.of(client, spec.name(), List.of("1"))
+                .get("experiment"));
+        assertTrue(Pattern.matches("experiment   terminated  ran \\d+ s", shown), "status shows: " + shown);
+    }
+
     private static boolean partWayThroughAPass(Object details) {
         return details instanceof ScanProgress p && p.rowsRead() > 0 && p.rowsRead() < p.rowsPerPass();
     }
