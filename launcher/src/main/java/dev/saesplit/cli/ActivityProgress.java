@@ -72,7 +72,8 @@ final class ActivityProgress {
 
     static ProgressLine languageModel(String stage, LanguageModelTrainingHeartbeat h) {
         if (h.step() == 0) {
-            return new ProgressLine(stage, "reading the corpus", 0, 0, "", "");
+            // Before the first step: the corpus is read and tokenized, then the baselines measured.
+            return new ProgressLine(stage, "reading the corpus", h.documentsRead(), h.documents(), "documents", "");
         }
         StringBuilder detail = new StringBuilder();
         if (!Double.isNaN(h.loss())) {

@@ -44,16 +44,20 @@ class ProgressViewTest {
 
     @Test
     void languageModelTrainingShowsStepsLossHeldOutLossAndTimeLeft() {
-        LanguageModelTrainingHeartbeat h = new LanguageModelTrainingHeartbeat(375, 1500, 3.4121, 250, 3.5012, 552);
+        LanguageModelTrainingHeartbeat h = new LanguageModelTrainingHeartbeat(375, 1500, 3.4121, 250, 3.5012, 552,
+                1024, 1024);
         assertEquals("experiment   language model ######.................. 375/1500 steps  loss 3.412  "
                         + "held-out 3.501 at step 250  about 9 min 12 s left",
                 ProgressView.render("experiment", ActivityProgress.languageModel("language model", h)));
     }
 
     @Test
-    void languageModelTrainingBeforeItsFirstStepSaysItReadsTheCorpus() {
+    void languageModelTrainingBeforeItsFirstStepShowsTheCorpusDocumentsRead() {
         assertEquals("experiment   language model reading the corpus", ProgressView.render("experiment",
                 ActivityProgress.languageModel("language model", LanguageModelTrainingHeartbeat.starting(1500))));
+        assertEquals("experiment   language model reading the corpus ######.................. 256/1024 documents",
+                ProgressView.render("experiment", ActivityProgress.languageModel("language model",
+                        LanguageModelTrainingHeartbeat.starting(1500).reading(256, 1024))));
     }
 
     @Test

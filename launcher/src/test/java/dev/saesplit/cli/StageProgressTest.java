@@ -50,9 +50,13 @@ class StageProgressTest {
             dataset: {source: folder, path: %s, held_out: 0.1}
             training: {steps: 40, batch_size: 8, learning_rate: 3.0e-3, eval_every: 10, eval_contexts: 16, seed: %d}
             """;
-    /** The model every test but the model's own reuses, and the one that test trains for itself. */
+    /**
+     * The model every test but the model stage's own reuses, and one for each of those, which it trains for itself
+     * (a model another test finished would be reused, untrained).
+     */
     private static final String SHARED_MODEL = "lm.yaml";
     private static final String OWN_MODEL = "lm-own.yaml";
+    private static final String OWN_MODEL_READ = "lm-own-read.yaml";
     /** The activations every test but caching's reuses; that test caches a different number of tokens. */
     private static final String SHARED_TOKENS = "24k";
     private static final String EXPERIMENT = """
@@ -89,6 +93,7 @@ class StageProgressTest {
                 .setUseTimeskipping(false).build());
         Files.writeString(home.resolve(SHARED_MODEL), LM.formatted(email(), 0));
         Files.writeString(home.resolve(OWN_MODEL), LM.formatted(email(), 1));
+        Files.writeString(home.resolve(OWN_MODEL_READ), LM.formatted(email(), 2));
     }
 
     @AfterAll
@@ -104,6 +109,14 @@ class StageProgressTest {
                         && h.heldOutStep() > 0 && h.secondsLeft() >= 0 && h.step() < h.totalSteps(), "experiment",
                 "experiment   language model #*\\.* 10/40 steps  loss \\d\\.\\d+  held-out \\d\\.\\d+ at step 10  "
                         + "about .+ left  running .+");
+    }
+
+    @Test
+    void languageModelStageShowsTheCorpusDocumentsReadBeforeItsFirstStep() throws Exception {
+        assertShownWhilePaused(submitted("progress-lm-read", OWN_MODEL_READ, SHARED_TOKENS), "TrainLanguageModel",
+                details -> details instanceof LanguageModelTrainingHeartbeat h && h.step() == 0
+                        && h.documentsRead() > 0 && h.documentsRead() < h.documents(), "experiment",
+                "experiment   language model reading the corpus #*\\.+ \\d+/\\d+ documents  running .+");
     }
 
     @Test

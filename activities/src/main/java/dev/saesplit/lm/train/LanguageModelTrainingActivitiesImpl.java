@@ -39,6 +39,13 @@ public final class LanguageModelTrainingActivitiesImpl implements LanguageModelT
                         spec.training().steps());
 
                 @Override
+                public void reading(long documentsRead, long documents) {
+                    latest = latest.reading(documentsRead, documents);
+                    heartbeat.update(latest);
+                    heartbeat.checkNotCancelled();
+                }
+
+                @Override
                 public void trained(long step, long totalSteps, double loss, double learningRate) {
                     latest = latest.trained(step, loss, timeLeft.after(step, totalSteps, System.nanoTime()));
                     heartbeat.update(latest);
