@@ -72,7 +72,11 @@ final class ActivityProgress {
 
     static ProgressLine languageModel(String stage, LanguageModelTrainingHeartbeat h) {
         if (h.step() == 0) {
-            // Before the first step: the corpus is read and tokenized, then the baselines measured.
+            // Before the first step the corpus is read and tokenized, then its vocabulary cut, its contexts built
+            // and the baselines measured.
+            if (h.documents() > 0 && h.documentsRead() == h.documents()) {
+                return new ProgressLine(stage, "preparing to train", 0, 0, "", "");
+            }
             return new ProgressLine(stage, "reading the corpus", h.documentsRead(), h.documents(), "documents", "");
         }
         StringBuilder detail = new StringBuilder();

@@ -58,6 +58,9 @@ class ProgressViewTest {
         assertEquals("experiment   language model reading the corpus ######.................. 256/1024 documents",
                 ProgressView.render("experiment", ActivityProgress.languageModel("language model",
                         LanguageModelTrainingHeartbeat.starting(1500).reading(256, 1024))));
+        assertEquals("experiment   language model preparing to train", ProgressView.render("experiment",
+                ActivityProgress.languageModel("language model",
+                        LanguageModelTrainingHeartbeat.starting(1500).reading(1024, 1024))));
     }
 
     @Test

@@ -191,6 +191,7 @@ class StageProgressTest {
                 Thread.sleep(100);
             }
             assertTrue(pattern.matcher(shown).matches(), "status shows: " + shown);
+            System.out.println("status shows: " + shown);
         } finally {
             pause.release();
             try {

@@ -13,7 +13,11 @@ import dev.saesplit.worker.ActivityHeartbeat;
  */
 public final class LanguageModelTrainingActivitiesImpl implements LanguageModelTrainingActivities {
 
-    private static final int HEARTBEAT_EVERY = 5;
+    /**
+     * Every step: a step of a model like models/stdlib-lm.yaml takes seconds on a busy CPU, and the SDK sends at
+     * most one heartbeat per throttle interval whatever the activity reports.
+     */
+    private static final int HEARTBEAT_EVERY = 1;
 
     private final ArtifactStore store;
     private final LmTrainingListener observer;
