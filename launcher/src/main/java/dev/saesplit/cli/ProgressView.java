@@ -20,6 +20,8 @@ final class ProgressView {
     /** The longest a changing line goes unprinted when not on a terminal. */
     static final long QUIET_SECONDS = 30;
     private static final int BAR = 24;
+    static final String NO_WRAP = "\033[?7l";
+    static final String WRAP = "\033[?7h";
 
     private final PrintWriter out;
     private final boolean terminal;
@@ -48,7 +50,11 @@ final class ProgressView {
             if (linesOnScreen > 0) {
                 out.print("\033[" + linesOnScreen + "F");
             }
+            // Auto-wrap off while drawing: a line wider than the terminal is cut at its edge instead of taking a
+            // second row, so moving up one row per line reaches the block's top on the next redraw.
+            out.print(NO_WRAP);
             rendered.forEach(line -> out.print(line + "\033[K\n"));
+            out.print(WRAP);
             linesOnScreen = rendered.size();
         } else {
             long now = nanoClock.getAsLong();

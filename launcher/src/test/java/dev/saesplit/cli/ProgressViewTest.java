@@ -92,6 +92,17 @@ class ProgressViewTest {
     }
 
     @Test
+    void onATerminalLinesAreRedrawnInPlaceWithoutWrappingSoALongLineCannotPushTheBlockDown() {
+        StringWriter screen = new StringWriter();
+        ProgressView view = new ProgressView(new PrintWriter(screen), true);
+        ProgressLine line = new ProgressLine("language model", "", 10, 1500, "steps", "x".repeat(200));
+        view.show(Map.of("experiment", line));
+        view.show(Map.of("experiment", line));
+        String drawn = ProgressView.NO_WRAP + ProgressView.render("experiment", line) + "\033[K\n" + ProgressView.WRAP;
+        assertEquals(drawn + "\033[1F" + drawn, screen.toString());
+    }
+
+    @Test
     void inALogALongStageIsPrintedAgainOnceItHasBeenQuietForHalfAMinute() {
         StringWriter log = new StringWriter();
         AtomicLong now = new AtomicLong();
