@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.experiment.ExperimentResult;
 import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
 import dev.saesplit.lm.train.PythonStdlib;
 import dev.saesplit.pipeline.CachingProgress;
@@ -14,7 +15,9 @@ import dev.saesplit.stack.TrainingSlots;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.table.RunStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -142,7 +146,7 @@ class StageProgressTest {
     void anEvaluationShowsItsPassOverTheHeldOutRows() throws Exception {
         assertShownWhilePaused(shared("progress-evaluate"), "Evaluate", details -> details instanceof ScanProgress p
                         && p.rowsPerPass() > 0 && p.rowsRead() > p.rowsPerPass() && p.rowsInPass() < p.rowsPerPass(),
-                "run 1", "run 1        evaluate   pass 2 #*\\.+ \\d+/\\d+ rows");
+                "run 1", "run 1        evaluate   pass 2 #*\\.+ \\d+/\\d+ rows", true);
     }
 
     @Test
@@ -173,6 +177,13 @@ class StageProgressTest {
      */
     private static void assertShownWhilePaused(ExperimentSpec spec, String activityType, Predicate<Object> when,
                                                String label, String expected) throws Exception {
+        assertShownWhilePaused(spec, activityType, when, label, expected, false);
+    }
+
+    /** As above; if {@code thenSucceeds}, the experiment must then finish, its stages none the worse for reporting. */
+    private static void assertShownWhilePaused(ExperimentSpec spec, String activityType, Predicate<Object> when,
+                                               String label, String expected, boolean thenSucceeds)
+            throws Exception {
         HeartbeatPause pause = new HeartbeatPause(activityType, when);
         WorkflowClient client = temporal.getWorkflowClient();
         WorkerFactory workers = PipelineWorkers.create(client, List.of(TaskQueues.CPU, TaskQueues.GPU), store,
@@ -192,12 +203,18 @@ class StageProgressTest {
             }
             assertTrue(pattern.matcher(shown).matches(), "status shows: " + shown);
             System.out.println("status shows: " + shown);
+            if (thenSucceeds) {
+                pause.release();
+                ExperimentResult result = client.newUntypedWorkflowStub(workflowId)
+                        .getResult(WAIT_SECONDS, TimeUnit.SECONDS, ExperimentResult.class);
+                assertEquals(RunStatus.SUCCEEDED, result.status(), result.toString());
+            }
         } finally {
             pause.release();
             try {
                 client.newUntypedWorkflowStub(workflowId).terminate("the test has seen the stage's progress");
-            } catch (WorkflowNotFoundException neverStarted) {
-                // the failure that stopped it before it started is the test's
+            } catch (WorkflowNotFoundException | WorkflowFailedException notRunning) {
+                // never started (the failure that stopped it is the test's), or already finished
             }
             workers.shutdownNow();
             workers.awaitTermination(30, TimeUnit.SECONDS);
