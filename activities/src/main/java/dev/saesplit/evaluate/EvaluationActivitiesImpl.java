@@ -10,7 +10,7 @@ import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.worker.ActivityHeartbeat;
+import dev.saesplit.worker.ScanHeartbeat;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,6 +28,9 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
      */
     static final int CODE_VERSION = 6;
     static final String KIND = "evaluation";
+    /** The phases its heartbeats name after the passes over the held-out rows, where the model is available. */
+    static final String PHASE_INTERPRETATION = "top contexts, logits and probes";
+    static final String PHASE_LOSS_RECOVERED = "loss recovered";
 
     private final ArtifactStore store;
 
@@ -46,12 +49,13 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     public EvaluationResult evaluate(EvaluationRequest r) {
         String key = outputKey(r);
         ArtifactRef ref;
-        try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
+        try (ScanHeartbeat heartbeat = ScanHeartbeat.start("opening the SAEs")) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {
                 SaeWeights wide = SaeLensFormat.read(store.localCopy(r.wide().artifact()));
                 try (ModelEvidence model = ModelEvidence.open(r, store.localCopy(r.data().artifact()), store)) {
-                    JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r, wide, model));
+                    JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r, wide, model, heartbeat));
                     if (model != null) {
+                        heartbeat.phase(PHASE_LOSS_RECOVERED);
                         LossRecovered.writeInto(dir, model.lossRecovered(wide));
                     }
                 }
@@ -71,7 +75,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     }
 
     /** The row's split report; {@code model}, where the activations came from one, adds its evidence. */
-    private SplitReport measure(EvaluationRequest r, SaeWeights wide, ModelEvidence model) {
+    private SplitReport measure(EvaluationRequest r, SaeWeights wide, ModelEvidence model, ScanHeartbeat heartbeat) {
         Path wideDirectory = store.localCopy(r.wide().artifact());
         Path narrowDirectory = store.localCopy(r.narrow().artifact());
         Path dataDirectory = store.localCopy(r.data().artifact());
@@ -80,8 +84,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                 r.zeroedLatent(), r.filteredData());
         SplitEvaluator.Findings f;
         try (ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(dataDirectory))) {
-            f = SplitEvaluator.evaluate(subject, heldOut, r.criteria(),
+            f = SplitEvaluator.evaluate(subject, heartbeat.counting(heldOut, heldOut.tokens()), r.criteria(),
                     HeldOutTruth.beside(dataDirectory, r.data().tokens()));
+        }
+        if (model != null) {
+            heartbeat.phase(PHASE_INTERPRETATION);
         }
         Optional<SplitReport.Interpretation> interpretation = model == null ? Optional.empty()
                 : model.interpret(subject, f);

@@ -22,7 +22,7 @@ import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.TargetLatent;
 import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.worker.ActivityHeartbeat;
+import dev.saesplit.worker.ScanHeartbeat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ public final class FilterActivitiesImpl implements FilterActivities {
         }
         TokenTarget chosen;
         Path activations = store.localCopy(data.artifact());
-        try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null);
+        try (ScanHeartbeat heartbeat = ScanHeartbeat.start("opening the activations");
              Tokenizer tokenizer = Tokenizers.open(source.tokenizer());
              ActivationCacheReader cache = ActivationSources.openModelCache(activations).orElseThrow(() ->
                      new TargetLatentException("target_latent {token: ...} needs activations cached from a language "
@@ -88,8 +88,9 @@ public final class FilterActivitiesImpl implements FilterActivities {
              ActivationSource training = HeldOutSplit.training(ActivationSources.open(activations))) {
             int tokenId = TokenTargetChooser.tokenId(tokenizer, token);
             SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
-            chosen = TokenTargetChooser.choose(training, cache.rowTokens().orElseThrow(), weights, token, tokenId,
-                    TokenTargetChooser.MAX_ROWS);
+            chosen = TokenTargetChooser.choose(heartbeat.counting(training,
+                            Math.min(training.tokens(), TokenTargetChooser.MAX_ROWS)), cache.rowTokens().orElseThrow(),
+                    weights, token, tokenId, TokenTargetChooser.MAX_ROWS);
         }
         metrics.record(experiment, "", 0, TokenTargetMetrics.of(chosen));
         return chosen;
@@ -106,12 +107,13 @@ public final class FilterActivitiesImpl implements FilterActivities {
                                           double threshold) {
         String key = outputKey(data, narrow, targetLatent, threshold);
         ArtifactRef ref;
-        try (ActivityHeartbeat ignored = ActivityHeartbeat.start(null)) {
+        try (ScanHeartbeat heartbeat = ScanHeartbeat.start("opening the activations")) {
             ref = store.getOrProduce(KIND, key, new Provenance("filter", experiment, ""), dir -> {
                 SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
                 LatentProbe probe = LatentProbe.of(weights, targetLatent);
                 try (ActivationSource source = HeldOutSplit.training(ActivationSources.open(store.localCopy(data.artifact())))) {
-                    new FilteredDataSelector(FilterConfig.withThreshold((float) threshold)).select(source, probe, dir);
+                    new FilteredDataSelector(FilterConfig.withThreshold((float) threshold))
+                            .select(heartbeat.counting(source, source.tokens()), probe, dir);
                 }
             });
         }

@@ -3,6 +3,7 @@ package dev.saesplit.train;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.worker.PendingHeartbeats;
 import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.Optional;
 public final class TrainingProgressReader {
 
     /** The activity type Temporal names {@link TrainingActivities#train}. */
-    static final String TRAIN_ACTIVITY = "Train";
+    public static final String TRAIN_ACTIVITY = "Train";
 
     private final WorkflowClient client;
 
@@ -40,10 +41,14 @@ public final class TrainingProgressReader {
 
     /** The training {@code workflowId} runs now, queued or started; empty if it runs none. */
     public Optional<PendingTraining> pending(String workflowId) {
-        return PendingHeartbeats.pending(client, workflowId, TRAIN_ACTIVITY).map(activity -> new PendingTraining(
-                activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+        return PendingHeartbeats.pending(client, workflowId, TRAIN_ACTIVITY).map(activity -> of(client, activity));
+    }
+
+    /** The training {@code activity} (a pending {@link #TRAIN_ACTIVITY}) as the server describes it. */
+    public static PendingTraining of(WorkflowClient client, PendingActivityInfo activity) {
+        return new PendingTraining(activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
                 PendingHeartbeats.details(client, activity, TrainingHeartbeat.class)
                         .map(TrainingHeartbeat::progress)
-                        .filter(progress -> progress.totalSteps() > 0)));
+                        .filter(progress -> progress != null && progress.totalSteps() > 0));
     }
 }

@@ -3,6 +3,7 @@ package dev.saesplit.worker;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 
 import java.util.Optional;
@@ -29,14 +30,18 @@ public final class PendingHeartbeats {
     /** The pending activity of {@code activityType} that {@code workflowId} runs, as the server describes it. */
     public static Optional<PendingActivityInfo> pending(WorkflowClient client, String workflowId,
                                                         String activityType) {
-        var described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        return describe(client, workflowId).getPendingActivitiesList().stream()
+                .filter(activity -> activityType.equals(activity.getActivityType().getName()))
+                .findFirst();
+    }
+
+    /** The workflow as the server describes it: its times, state and pending activities, in one call. */
+    public static DescribeWorkflowExecutionResponse describe(WorkflowClient client, String workflowId) {
+        return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
                 DescribeWorkflowExecutionRequest.newBuilder()
                         .setNamespace(client.getOptions().getNamespace())
                         .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
                         .build());
-        return described.getPendingActivitiesList().stream()
-                .filter(activity -> activityType.equals(activity.getActivityType().getName()))
-                .findFirst();
     }
 
     /** The activity's last heartbeat details; empty before its first heartbeat. */

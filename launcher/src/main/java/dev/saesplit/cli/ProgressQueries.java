@@ -1,85 +1,116 @@
 package dev.saesplit.cli;
 
+import com.google.protobuf.Timestamp;
 import dev.saesplit.experiment.ExperimentWorkflow;
 import dev.saesplit.pipeline.StageProgress;
-import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.run.SplitRunWorkflow;
-import dev.saesplit.train.TrainingProgressReader;
+import dev.saesplit.worker.PendingHeartbeats;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * An experiment's live progress: each workflow's stage by query, and a training's steps and loss from its
- * activity's heartbeat details (never from the database).
+ * An experiment's live progress: each workflow's stage by query, how far that stage is from its activity's
+ * heartbeat details (see {@link ActivityProgress}), and how long the experiment has run from the server's
+ * timestamps; never from the database, and never from workflow history.
  */
 final class ProgressQueries {
 
-    /** The experiment workflow's stage while it caches activations. */
-    static final String CACHING_STAGE = "activations";
-    /** A training waiting for a worker's training slot. */
-    static final String QUEUED_STAGE = "queued";
-    private static final StageProgress WAITING = new StageProgress("waiting", TrainingProgress.NONE, false);
+    private static final String WAITING = "waiting";
 
     private ProgressQueries() {
     }
 
     /** "experiment" and "run ID" for each row, in order; a workflow not started yet shows as waiting. */
-    static Map<String, StageProgress> of(WorkflowClient client, String experiment, List<String> rowIds) {
+    static Map<String, ProgressLine> of(WorkflowClient client, String experiment, List<String> rowIds) {
         return of(client, experiment, WorkflowIds.experiment(experiment), rowIds);
     }
 
     /** As above, with the experiment's stages read from the workflow {@code experimentId} (a narrow-only run's). */
-    static Map<String, StageProgress> of(WorkflowClient client, String experiment, String experimentId,
-                                         List<String> rowIds) {
-        Map<String, StageProgress> lines = new LinkedHashMap<>();
-        TrainingProgressReader training = new TrainingProgressReader(client);
-        StageProgress overall = queried(() -> client.newWorkflowStub(ExperimentWorkflow.class, experimentId)
-                .progress());
-        if (overall.stage().equals(CACHING_STAGE)) {
-            overall = CachingHeartbeats.latest(client, experimentId)
-                    .map(p -> new StageProgress(CACHING_STAGE, new TrainingProgress(p.tokensCached(), p.totalTokens(),
-                            Double.NaN), false))
-                    .orElse(overall);
-        } else {
-            overall = withTraining(training, experimentId, overall);
-        }
-        lines.put("experiment", overall);
+    static Map<String, ProgressLine> of(WorkflowClient client, String experiment, String experimentId,
+                                        List<String> rowIds) {
+        Map<String, ProgressLine> lines = new LinkedHashMap<>();
+        Optional<DescribeWorkflowExecutionResponse> described = described(client, experimentId);
+        ProgressLine overall = line(client, described, () -> client.newWorkflowStub(ExperimentWorkflow.class,
+                experimentId).progress());
+        lines.put("experiment", described.map(d -> overall.withDetail(elapsed(d.getWorkflowExecutionInfo(),
+                Instant.now()))).orElse(overall));
         for (String row : rowIds) {
             String rowId = WorkflowIds.run(experiment, row);
-            lines.put("run " + row, withTraining(training, rowId, queried(() -> client.newWorkflowStub(
-                    SplitRunWorkflow.class, rowId).progress())));
+            lines.put("run " + row, line(client, described(client, rowId),
+                    () -> client.newWorkflowStub(SplitRunWorkflow.class, rowId).progress()));
         }
         return lines;
     }
 
-    private static StageProgress queried(Supplier<StageProgress> query) {
+    /** A workflow's stage, with its pending activity's progress while it is not done. */
+    private static ProgressLine line(WorkflowClient client, Optional<DescribeWorkflowExecutionResponse> described,
+                                     Supplier<StageProgress> query) {
+        if (described.isEmpty()) {
+            return ProgressLine.stageOnly(WAITING);
+        }
+        // A closed workflow says how it ended, unasked: a query would need a worker to replay it, and waits a
+        // minute for one where none runs.
+        Optional<String> ended = ended(described.get().getWorkflowExecutionInfo().getStatus());
+        if (ended.isPresent()) {
+            return ProgressLine.stageOnly(ended.get());
+        }
+        StageProgress p;
         try {
-            return query.get();
+            p = query.get();
         } catch (RuntimeException notStartedYet) {
-            return WAITING;
+            return ProgressLine.stageOnly(WAITING);
+        }
+        try {
+            return ActivityProgress.of(client, p.stage(), p.done() ? List.of()
+                    : described.get().getPendingActivitiesList());
+        } catch (RuntimeException unreadable) {
+            return ProgressLine.stageOnly(p.stage()); // progress is advisory: a line without it, nothing else
         }
     }
 
-    /**
-     * A workflow that is not done may be training (a row, or the experiment's narrow SAE); a training no worker
-     * has started yet (all training slots taken) shows as queued.
-     */
-    private static StageProgress withTraining(TrainingProgressReader training, String workflowId, StageProgress p) {
-        if (p.done() || p == WAITING) {
-            return p;
-        }
+    /** How a closed workflow ended, in words; empty while it runs. */
+    static Optional<String> ended(WorkflowExecutionStatus status) {
+        return Optional.ofNullable(switch (status) {
+            case WORKFLOW_EXECUTION_STATUS_COMPLETED -> "finished";
+            case WORKFLOW_EXECUTION_STATUS_FAILED -> "failed";
+            case WORKFLOW_EXECUTION_STATUS_CANCELED -> "cancelled";
+            case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "terminated";
+            case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "timed out";
+            default -> null;
+        });
+    }
+
+    private static Optional<DescribeWorkflowExecutionResponse> described(WorkflowClient client, String workflowId) {
         try {
-            return training.pending(workflowId)
-                    .map(t -> t.queued() ? new StageProgress(QUEUED_STAGE, TrainingProgress.NONE, false)
-                            : t.progress().map(progress -> new StageProgress(p.stage(), progress, false)).orElse(p))
-                    .orElse(p);
-        } catch (RuntimeException describeFailed) {
-            return p; // progress is advisory: a line without steps, nothing else
+            return Optional.of(PendingHeartbeats.describe(client, workflowId));
+        } catch (RuntimeException notStartedYet) {
+            return Optional.empty();
         }
+    }
+
+    /** "running 4 min 12 s", or how long a closed workflow ran, from the server's clock of start and close. */
+    static String elapsed(WorkflowExecutionInfo info, Instant now) {
+        if (!info.hasStartTime()) {
+            return "";
+        }
+        Instant start = instant(info.getStartTime());
+        boolean closed = info.hasCloseTime() && info.getCloseTime().getSeconds() > 0;
+        Instant end = closed ? instant(info.getCloseTime()) : now;
+        long seconds = Math.max(0, end.getEpochSecond() - start.getEpochSecond());
+        return (closed ? "ran " : "running ") + Durations.words(seconds);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 }

@@ -17,6 +17,7 @@ import dev.saesplit.track.TrackingActivitiesImpl;
 import dev.saesplit.lm.train.LanguageModelTrainingActivitiesImpl;
 import dev.saesplit.train.TrainingActivitiesImpl;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -27,7 +28,9 @@ import dev.saesplit.upstream.UpstreamDagActivitiesImpl;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -37,8 +40,9 @@ import java.util.function.Supplier;
 public final class PipelineWorkers {
 
     /**
-     * Training progress travels in heartbeat details, which the SDK sends at most this often (by default 80 % of
-     * the heartbeat timeout, too slow for a live progress line).
+     * Progress travels in heartbeat details, which the SDK sends at most this often (by default 80 % of the
+     * heartbeat timeout, too slow for a live progress line): training's, and caching's, the filter's and
+     * evaluation's on the cpu queue.
      */
     public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
@@ -56,10 +60,20 @@ public final class PipelineWorkers {
     public static WorkerFactory create(WorkflowClient client, Collection<String> queues, ArtifactStore artifacts,
                                        DataSource database, Supplier<AirflowClient> airflow,
                                        TrainingSlots training) {
+        return create(client, queues, artifacts, database, airflow, training, List.of());
+    }
+
+    /** As above, every activity also passing through {@code observers} (tests watch heartbeats this way). */
+    public static WorkerFactory create(WorkflowClient client, Collection<String> queues, ArtifactStore artifacts,
+                                       DataSource database, Supplier<AirflowClient> airflow,
+                                       TrainingSlots training, List<WorkerInterceptor> observers) {
+        List<WorkerInterceptor> interceptors = new ArrayList<>(observers);
+        interceptors.add(new FailureClassifyingInterceptor());
         WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(new FailureClassifyingInterceptor()).build());
+                .setWorkerInterceptors(interceptors.toArray(WorkerInterceptor[]::new)).build());
         if (queues.contains(TaskQueues.CPU)) {
-            Worker cpu = factory.newWorker(TaskQueues.CPU);
+            Worker cpu = factory.newWorker(TaskQueues.CPU, WorkerOptions.newBuilder()
+                    .setMaxHeartbeatThrottleInterval(PROGRESS_INTERVAL).build());
             cpu.registerWorkflowImplementationTypes(WORKFLOWS);
             cpu.registerActivitiesImplementations(
                     new ActivationActivitiesImpl(artifacts),

@@ -4,6 +4,7 @@ import dev.saesplit.cache.ActivationActivities;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.CachingProgress;
 import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.worker.PendingHeartbeats;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -80,16 +80,16 @@ class CachingHeartbeatsTest {
         WorkflowClient client = environment.getWorkflowClient();
         Caching workflow = client.newWorkflowStub(Caching.class,
                 WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId("caching-1").build());
-        assertEquals(Optional.empty(), CachingHeartbeats.latest(client, "no-such-workflow"));
 
         WorkflowClient.start(workflow::run);
         assertTrue(HEARTBEATED.await(30, TimeUnit.SECONDS));
 
-        Optional<CachingProgress> progress = Optional.empty();
-        for (int i = 0; i < 50 && progress.isEmpty(); i++) {
-            progress = CachingHeartbeats.latest(client, "caching-1");
+        ProgressLine line = ProgressLine.stageOnly("activations");
+        for (int i = 0; i < 50 && line.total() == 0; i++) {
+            line = ActivityProgress.of(client, "activations",
+                    PendingHeartbeats.describe(client, "caching-1").getPendingActivitiesList());
             Thread.sleep(100);
         }
-        assertEquals(Optional.of(new CachingProgress(1024, 4096)), progress);
+        assertEquals(new ProgressLine("activations", "", 1024, 4096, "tokens", ""), line);
     }
 }

@@ -74,6 +74,7 @@ public final class LanguageModelTraining {
             return new Trained(found.get(), TrainingReport.read(store.localCopy(found.get())), true);
         }
         LanguageModelSpec.Model m = spec.model();
+        corpus.read(listener);
         CutVocabulary vocabulary = corpus.vocabulary(m.vocab());
         TokenContexts training = corpus.trainingContexts(vocabulary, m.nCtx());
         HeldOutSample heldOut = HeldOutSample.of(corpus.heldOutContexts(vocabulary, m.nCtx()),

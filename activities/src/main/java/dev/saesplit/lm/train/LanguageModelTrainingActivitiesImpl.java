@@ -13,7 +13,11 @@ import dev.saesplit.worker.ActivityHeartbeat;
  */
 public final class LanguageModelTrainingActivitiesImpl implements LanguageModelTrainingActivities {
 
-    private static final int HEARTBEAT_EVERY = 5;
+    /**
+     * Every step: a step of a model like models/stdlib-lm.yaml takes seconds on a busy CPU, and the SDK sends at
+     * most one heartbeat per throttle interval whatever the activity reports.
+     */
+    private static final int HEARTBEAT_EVERY = 1;
 
     private final ArtifactStore store;
     private final LmTrainingListener observer;
@@ -30,14 +34,34 @@ public final class LanguageModelTrainingActivitiesImpl implements LanguageModelT
 
     @Override
     public ArtifactRef trainLanguageModel(LanguageModelSpec spec, String experiment) {
+        TimeLeft timeLeft = new TimeLeft();
         try (ActivityHeartbeat heartbeat = ActivityHeartbeat.start(
-                new LanguageModelTrainingHeartbeat(0, spec.training().steps(), Double.NaN))) {
+                LanguageModelTrainingHeartbeat.starting(spec.training().steps()))) {
             LmTrainingListener listener = new LmTrainingListener() {
+                // The latest details, each report adding to them: a held-out loss stays shown between evaluations.
+                private LanguageModelTrainingHeartbeat latest = LanguageModelTrainingHeartbeat.starting(
+                        spec.training().steps());
+
+                @Override
+                public void reading(long documentsRead, long documents) {
+                    latest = latest.reading(documentsRead, documents);
+                    heartbeat.update(latest);
+                    heartbeat.checkNotCancelled();
+                }
+
                 @Override
                 public void trained(long step, long totalSteps, double loss, double learningRate) {
-                    heartbeat.update(new LanguageModelTrainingHeartbeat(step, totalSteps, loss));
+                    latest = latest.trained(step, loss, timeLeft.after(step, totalSteps, System.nanoTime()));
+                    heartbeat.update(latest);
                     heartbeat.checkNotCancelled();
                     observer.trained(step, totalSteps, loss, learningRate);
+                }
+
+                @Override
+                public void evaluated(long step, double heldOutLoss) {
+                    latest = latest.evaluated(step, heldOutLoss);
+                    heartbeat.update(latest);
+                    observer.evaluated(step, heldOutLoss);
                 }
 
                 @Override

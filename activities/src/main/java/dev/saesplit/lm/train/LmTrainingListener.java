@@ -11,6 +11,10 @@ public interface LmTrainingListener {
     LmTrainingListener NONE = new LmTrainingListener() {
     };
 
+    /** While the corpus is read and tokenized, after each of its {@code documents} documents. */
+    default void reading(long documentsRead, long documents) {
+    }
+
     /**
      * Before training, with the held-out cross-entropies (nats) of the unigram and bigram baselines the model is to
      * beat, measured on the held-out contexts its own held-out loss uses.

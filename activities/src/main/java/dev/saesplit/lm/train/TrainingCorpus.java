@@ -51,15 +51,25 @@ final class TrainingCorpus {
         }
     }
 
-    private synchronized void load() {
+    private void load() {
+        read(LmTrainingListener.NONE);
+    }
+
+    /**
+     * Reads and tokenizes the documents now, unless done already, telling {@code listener} how many are done as it
+     * goes (a large corpus takes a while).
+     */
+    synchronized void read(LmTrainingListener listener) {
         if (training != null) {
             return;
         }
         int[][] all = new int[Math.toIntExact(documents.documentCount().orElseThrow())][];
         try (DocumentSegments segments = documents.read(DocumentPosition.START)) {
+            long read = 0;
             while (segments.hasNext()) {
                 DocumentSegment segment = segments.next();
                 all[(int) segment.document()] = segment.tokens();
+                listener.reading(++read, all.length);
             }
         } catch (DocumentFormatException e) {
             throw new CorpusException(field, e.getMessage(), e);

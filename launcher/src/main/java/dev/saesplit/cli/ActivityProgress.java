@@ -1,0 +1,112 @@
+package dev.saesplit.cli;
+
+import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
+import dev.saesplit.pipeline.CachingProgress;
+import dev.saesplit.pipeline.ScanProgress;
+import dev.saesplit.pipeline.TrainingProgress;
+import dev.saesplit.train.TrainingProgressReader;
+import dev.saesplit.worker.PendingHeartbeats;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.client.WorkflowClient;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How far a workflow's stage is, from the latest heartbeat details of the activity it runs, as the server holds
+ * them: each long activity heartbeats a record of its own, and nothing of it enters the workflow's history.
+ */
+final class ActivityProgress {
+
+    /** A training waiting for a worker's training slot. */
+    static final String QUEUED_STAGE = "queued";
+
+    private static final String LANGUAGE_MODEL = "TrainLanguageModel";
+    private static final String CACHING = "EnsureActivations";
+    private static final String TOKEN_TARGET = "ChooseTokenTarget";
+    private static final String FILTER = "SelectFiltered";
+    private static final String EVALUATION = "Evaluate";
+
+    private ActivityProgress() {
+    }
+
+    /** {@code stage} with the progress of whichever of {@code pending} reports it; the bare stage otherwise. */
+    static ProgressLine of(WorkflowClient client, String stage, List<PendingActivityInfo> pending) {
+        for (PendingActivityInfo activity : pending) {
+            Optional<ProgressLine> line = read(client, stage, activity);
+            if (line.isPresent()) {
+                return line.get();
+            }
+        }
+        return ProgressLine.stageOnly(stage);
+    }
+
+    private static Optional<ProgressLine> read(WorkflowClient client, String stage, PendingActivityInfo activity) {
+        return switch (activity.getActivityType().getName()) {
+            case TrainingProgressReader.TRAIN_ACTIVITY -> Optional.of(training(
+                    TrainingProgressReader.of(client, activity), stage));
+            case LANGUAGE_MODEL -> PendingHeartbeats.details(client, activity, LanguageModelTrainingHeartbeat.class)
+                    .map(h -> languageModel(stage, h));
+            case CACHING -> PendingHeartbeats.details(client, activity, CachingProgress.class)
+                    .filter(p -> p.totalTokens() > 0)
+                    .map(p -> new ProgressLine(stage, "", p.tokensCached(), p.totalTokens(), "tokens", ""));
+            case TOKEN_TARGET -> scan(client, activity, stage, "token target");
+            case FILTER -> scan(client, activity, stage, "selecting");
+            case EVALUATION -> scan(client, activity, stage, "");
+            default -> Optional.empty();
+        };
+    }
+
+    private static ProgressLine training(TrainingProgressReader.PendingTraining t, String stage) {
+        if (t.queued()) {
+            return ProgressLine.stageOnly(QUEUED_STAGE);
+        }
+        return t.progress().map(p -> new ProgressLine(stage, "", p.step(), p.totalSteps(), "steps", loss(p)))
+                .orElse(ProgressLine.stageOnly(stage));
+    }
+
+    private static String loss(TrainingProgress p) {
+        return Double.isNaN(p.loss()) ? "" : String.format(Locale.ROOT, "loss %.4g", p.loss());
+    }
+
+    static ProgressLine languageModel(String stage, LanguageModelTrainingHeartbeat h) {
+        if (h.step() == 0) {
+            // Before the first step the corpus is read and tokenized, then its vocabulary cut, its contexts built
+            // and the baselines measured.
+            if (h.documents() > 0 && h.documentsRead() == h.documents()) {
+                return new ProgressLine(stage, "preparing to train", 0, 0, "", "");
+            }
+            return new ProgressLine(stage, "reading the corpus", h.documentsRead(), h.documents(), "documents", "");
+        }
+        StringBuilder detail = new StringBuilder();
+        if (!Double.isNaN(h.loss())) {
+            detail.append(String.format(Locale.ROOT, "loss %.4g", h.loss()));
+        }
+        if (h.heldOutStep() > 0 && !Double.isNaN(h.heldOutLoss())) {
+            detail.append(String.format(Locale.ROOT, "  held-out %.4g at step %d", h.heldOutLoss(), h.heldOutStep()));
+        }
+        if (h.secondsLeft() >= 0) {
+            detail.append("  about ").append(Durations.words(h.secondsLeft())).append(" left");
+        }
+        return new ProgressLine(stage, "", h.step(), h.totalSteps(), "steps", detail.toString().strip());
+    }
+
+    /** A scan of activations: the rows of the pass under way, which pass where there are several, or its phase. */
+    private static Optional<ProgressLine> scan(WorkflowClient client, PendingActivityInfo activity, String stage,
+                                               String name) {
+        return PendingHeartbeats.details(client, activity, ScanProgress.class).map(p -> scanLine(stage, name, p));
+    }
+
+    static ProgressLine scanLine(String stage, String name, ScanProgress p) {
+        if (p.rowsPerPass() == 0) {
+            return new ProgressLine(stage, join(name, p.phase()), 0, 0, "", "");
+        }
+        String pass = p.pass() > 1 || name.isEmpty() ? "pass " + p.pass() : "";
+        return new ProgressLine(stage, join(name, pass), p.rowsInPass(), p.rowsPerPass(), "rows", "");
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + ": " + b;
+    }
+}
