@@ -1,11 +1,14 @@
 package dev.saesplit.lm.pth;
 
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,10 +60,16 @@ public final class TorchCheckpoint implements AutoCloseable {
     public static TorchCheckpoint open(Path file) {
         ZipFile zip;
         try {
+            // Opening a pipe would block; a device is no archive.
+            RegularFiles.requireRegular(file);
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
             throw new TorchCheckpointException(file, "archive", "is not a zip archive; only the torch.save "
                     + "format of PyTorch 1.6 and later can be read (re-save it with torch.save)", e);
+        } catch (UnreadableFileException e) {
+            throw new TorchCheckpointException(file, "file", e.problem(), e);
+        } catch (NoSuchFileException e) {
+            throw new TorchCheckpointException(file, "file", "does not exist", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file, e);
         }

@@ -110,6 +110,16 @@ class HostilePthFilesTest {
     }
 
     @Test
+    void aPipeNamedAsWeightsIsRefusedInsteadOfBlocking() throws Exception {
+        Path fifo = dir.resolve("model.pth");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+
+        String message = withinBounds(fifo, () -> TorchCheckpoint.open(fifo).close());
+
+        assertTrue(message.contains("not a regular file"), message);
+    }
+
+    @Test
     void anOrdinaryGeneratedStateDictStillReads() throws IOException {
         Path file = stateDict(new int[] {2}, new int[] {1}).archive(dir.resolve("fine.pth"), floats(2));
 
