@@ -50,6 +50,11 @@ final class FileCorpus {
         for (String root : List.of("~\n", "[]\n", "\"text\"\n", "42\n", "---\n...\n", "- a\n- b\n")) {
             bad("wrong-root", root, "");
         }
+        // A readable one-line file that is no spec (a password, a token) must never be echoed back.
+        for (String secret : List.of(CorpusCase.SECRET + "x9Qw\n", "'" + CorpusCase.SECRET + "'\n",
+                CorpusCase.SECRET + " 42\n", "- " + CorpusCase.SECRET + "\n", "[" + CorpusCase.SECRET + "]\n")) {
+            bad("secret-not-echoed", secret, "");
+        }
         cases.add(CorpusCase.good("valid-spec-path", files.link("valid-link.yaml", spec(valid)).toString()));
     }
 
