@@ -1,5 +1,6 @@
 package dev.saesplit.lm;
 
+import dev.saesplit.data.FiniteValues;
 import dev.saesplit.data.cache.Sha256;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import java.nio.ByteBuffer;
@@ -50,8 +51,20 @@ public final class TransformerWeights {
             Map<String, float[]> values = gpt2
                     ? HuggingFaceGpt2.readAsTransformerLens(source, config, configFile)
                     : TransformerLensLayout.expected(config, configFile).readFrom(source);
+            requireFinite(files.weights(), values);
             return of(config, values, files.weights().toString());
         }
+    }
+
+    /** Refuses a NaN or an infinity in any weight read, naming the tensor. */
+    private static void requireFinite(Path file, Map<String, float[]> values) {
+        values.forEach((name, tensor) -> {
+            int bad = FiniteValues.firstNonFinite(tensor);
+            if (bad >= 0) {
+                throw new ModelWeightsException(file, ModelWeightsException.tensor(name),
+                        FiniteValues.problem(tensor, bad));
+            }
+        });
     }
 
     /**

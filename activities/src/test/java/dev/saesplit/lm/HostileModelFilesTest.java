@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import dev.saesplit.sae.safetensors.NamedTensor;
+import dev.saesplit.sae.safetensors.SafetensorsReader;
+import dev.saesplit.sae.safetensors.SafetensorsWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +44,27 @@ class HostileModelFilesTest {
         ModelConfigException e = assertThrows(ModelConfigException.class, () -> TransformerLensConfigFile.read(config));
 
         assertEquals(config, e.file());
+    }
+
+    @Test
+    void aNanWeightIsRefusedAtLoadNamingTheTensor() throws IOException {
+        Path source = LmFixture.path(LmFixture.TL_SAFETENSORS);
+        Path copy = Files.createDirectories(dir.resolve("nan-model"));
+        Files.copy(source.resolve("config.json"), copy.resolve("config.json"));
+        List<NamedTensor> tensors = new ArrayList<>();
+        for (NamedTensor tensor : SafetensorsReader.readAll(source.resolve("model.safetensors")).values()) {
+            float[] values = tensor.values().clone();
+            if (tensor.name().equals("blocks.0.mlp.W_in")) {
+                values[3] = Float.NaN;
+            }
+            tensors.add(new NamedTensor(tensor.name(), tensor.shape(), values));
+        }
+        SafetensorsWriter.write(copy.resolve("model.safetensors"), tensors);
+
+        ModelWeightsException e = assertThrows(ModelWeightsException.class, () -> TransformerWeights.load(copy));
+
+        assertTrue(e.getMessage().contains("blocks.0.mlp.W_in") && e.getMessage().contains("NaN at element 3"),
+                e.getMessage());
     }
 
     @Test
