@@ -32,6 +32,7 @@ record TokenizerJsonFacts(int vocabSize, OptionalInt bosTokenId) {
 
     static TokenizerJsonFacts read(Path file) {
         JsonNode root = parse(file);
+        TokenizerRegexCheck.check(file, root);
         JsonNode model = root.path("model");
         JsonNode vocab = model.path("vocab");
         if (!vocab.isObject() && !vocab.isArray()) {
