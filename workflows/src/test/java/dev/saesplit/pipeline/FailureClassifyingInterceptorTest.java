@@ -80,4 +80,16 @@ class FailureClassifyingInterceptorTest {
             assertTrue(bounded, "retries are bounded for " + options);
         }
     }
+
+    @Test
+    void aBadInputsMessageIsTheOneShownNotItsParsersCause() {
+        RuntimeException parser = new IllegalStateException("opcode 'X' claims 2147483647 bytes");
+        RuntimeException bad = new MalformedFile("model.pth: data.pkl cannot be unpickled");
+        bad.initCause(parser);
+
+        RuntimeException classified = FailureClassifyingInterceptor.classify(bad, 1);
+
+        assertEquals("model.pth: data.pkl cannot be unpickled", Failures.rootMessage(
+                new IllegalStateException("activity failed", classified)));
+    }
 }
