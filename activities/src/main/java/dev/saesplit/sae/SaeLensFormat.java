@@ -178,7 +178,8 @@ public final class SaeLensFormat {
         float[] values = reader.read(name).values();
         int bad = FiniteValues.firstNonFinite(values);
         if (bad >= 0) {
-            throw new ArtifactCorruptException(reader.file(), "tensor '" + name + "'", FiniteValues.problem(values, bad));
+            throw new ArtifactCorruptException(reader.file(), "tensor '" + name + "'",
+                    FiniteValues.problem(values, bad));
         }
         return values;
     }

@@ -97,7 +97,8 @@ public final class JsonlDocuments implements TokenDocuments {
                 return null;
             } catch (CharacterCodingException e) {
                 // The same bytes fail on every retry: a fault of the file, named with its line.
-                throw new DocumentFormatException(currentFile(), lineNumber + 1, "is not valid UTF-8 (here or a little further on)");
+                throw new DocumentFormatException(currentFile(), lineNumber + 1,
+                        "is not valid UTF-8 (here or a little further on)");
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + currentFile(), e);
             }

@@ -170,7 +170,8 @@ public final class ParquetTokenDocuments implements TokenDocuments {
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
                 long count = rows.getLong(1);
-                if (count > 0 && (rows.getLong(2) != 1 || !shard.toAbsolutePath().toString().equals(rows.getString(3)))) {
+                String read = rows.getString(3);
+                if (count > 0 && (rows.getLong(2) != 1 || !shard.toAbsolutePath().toString().equals(read))) {
                     throw new DocumentFormatException(shard, "was read by DuckDB as " + rows.getLong(2)
                             + " files; a shard is exactly one file");
                 }

@@ -126,7 +126,8 @@ public final class TorchCheckpoint implements AutoCloseable {
         if (tensor.extent() > storage.elements() || entry.getSize() < storageBytes) {
             throw new TorchCheckpointException(file, "tensor '" + name + "'", "its view (offset "
                     + tensor.offset() + ", size " + PickleText.clip(Arrays.toString(tensor.size())) + ", stride "
-                    + PickleText.clip(Arrays.toString(tensor.stride())) + ") reaches past its storage of " + storage.elements()
+                    + PickleText.clip(Arrays.toString(tensor.stride())) + ") reaches past its storage of "
+                    + storage.elements()
                     + " elements in " + entry.getSize() + " bytes (truncated?)");
         }
         if (storageBytes > Integer.MAX_VALUE - 8) {

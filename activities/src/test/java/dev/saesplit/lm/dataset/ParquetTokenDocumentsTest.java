@@ -104,7 +104,8 @@ class ParquetTokenDocumentsTest {
         try (Connection connection = ParquetTokenDocuments.connect(List.of(shard));
              Statement sql = connection.createStatement()) {
             sql.executeQuery("SELECT count(*) FROM read_parquet('" + shard + "')").close();
-            assertThrows(SQLException.class, () -> sql.executeQuery("SELECT count(*) FROM read_parquet('" + other + "')"));
+            assertThrows(SQLException.class,
+                    () -> sql.executeQuery("SELECT count(*) FROM read_parquet('" + other + "')"));
             assertThrows(SQLException.class, () -> sql.execute("SET enable_external_access = true"));
             assertThrows(SQLException.class, () -> sql.execute("INSTALL httpfs"));
         }
