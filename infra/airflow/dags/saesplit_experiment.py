@@ -2,7 +2,7 @@
 server (saesplit workers run elsewhere), and wait for it without holding a worker slot.
 
 Trigger with conf {"spec": "experiments/quickstart.yaml"} (a path relative to the saesplit checkout, or
-absolute), from the UI or with `saesplit airflow trigger SPEC`. The wait is a reschedule-mode sensor: between
+absolute, inside the checkout's experiments/ or a folder of $SAESPLIT_SPEC_DIRS), from the UI or with `saesplit airflow trigger SPEC`. The wait is a reschedule-mode sensor: between
 polls of `saesplit status EXPERIMENT --format json` the slot is free. A failed experiment fails the task, and
 the run table is in its log either way. The DAG run is recorded with the experiment (PostgreSQL) and tagged on
 its MLflow parent run.
@@ -18,7 +18,7 @@ from airflow.sdk import Param, dag, task
 from airflow.sdk.bases.sensor import PokeReturnValue
 from airflow.sdk.exceptions import AirflowFailException
 
-from saesplit_cli import saesplit, spec_path
+from saesplit_cli import experiment_spec, saesplit
 
 DAG_ID = "saesplit_experiment"
 
@@ -36,7 +36,7 @@ DAG_ID = "saesplit_experiment"
 def saesplit_experiment():
     @task(retries=0)
     def validate(params=None) -> dict:
-        spec = spec_path(params["spec"])
+        spec = experiment_spec(params["spec"])
         saesplit("validate", spec)
         name = yaml.safe_load(Path(spec).read_text())["name"]
         return {"spec": spec, "experiment": name}

@@ -31,6 +31,8 @@ public record ArtifactStoreConfig(Optional<SharedStorage> storage, long localCop
 
     public static final String VARIABLE = "SAESPLIT_ARTIFACTS";
     public static final String LOCAL_BOUND_VARIABLE = "SAESPLIT_ARTIFACTS_LOCAL_GB";
+    /** Set to {@code true} to send MLflow credentials over plain HTTP to a server that is not this machine. */
+    public static final String HTTP_CREDENTIALS_VARIABLE = "SAESPLIT_MLFLOW_HTTP_CREDENTIALS";
     static final long DEFAULT_LOCAL_GB = 50;
 
     /** Reads the configuration; a value that cannot be used is an {@link ArtifactConfigException} naming it. */
@@ -83,7 +85,20 @@ public record ArtifactStoreConfig(Optional<SharedStorage> storage, long localCop
             boolean sameServer = trackingUri != null && hostAndPort(uri).equals(hostAndPort(trackingUri));
             server = URI.create((sameServer ? trackingUri.getScheme() : "http") + "://" + hostAndPort(uri));
         }
-        return new MlflowArtifactProxy(server, prefix, MlflowCredentials.fromEnvironment(env).authorizationHeader());
+        Optional<String> authorization = MlflowCredentials.fromEnvironment(env).authorizationHeader();
+        if (authorization.isPresent() && "http".equalsIgnoreCase(server.getScheme()) && !isLoopback(server.getHost())
+                && !"true".equalsIgnoreCase(env.getOrDefault(HTTP_CREDENTIALS_VARIABLE, "").trim())) {
+            throw bad(value, "MLflow credentials would go unencrypted over plain HTTP to " + hostAndPort(server)
+                    + "; use https (an MLFLOW_TRACKING_URI of https:// for the same server), or set "
+                    + HTTP_CREDENTIALS_VARIABLE + "=true to send them anyway");
+        }
+        return new MlflowArtifactProxy(server, prefix, authorization);
+    }
+
+    /** This machine, by a name that needs no lookup: plain HTTP to it crosses no network. */
+    private static boolean isLoopback(String host) {
+        return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("[::1]")
+                || host.equals("::1");
     }
 
     /** {@code host:port} without any user information, which never reaches a message. */

@@ -41,8 +41,11 @@ public final class MlflowArtifactProxy implements SharedStorage {
     private final String authority;
     private final String prefix;
     private final Optional<String> authorization;
+    /** Redirects followed for one request, each checked by {@link #send}; the client itself follows none. */
+    private static final int MAX_REDIRECTS = 5;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     /**
      * @param server        the tracking server's base address ({@code http://host:port})
@@ -145,16 +148,64 @@ public final class MlflowArtifactProxy implements SharedStorage {
         return HttpRequest.newBuilder(URI.create(server + API + "/" + encoded));
     }
 
+    /**
+     * Sends {@code request} with the credentials, following redirects here rather than in the client: the JDK's
+     * client would copy the {@code Authorization} header to whatever origin a redirect names, so the header goes
+     * only to the server's own origin (scheme, host and port) and is dropped on a hop anywhere else.
+     */
     private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler, String what)
             throws IOException {
         authorization.ifPresent(value -> request.header("Authorization", value));
         try {
-            return http.send(request.build(), handler);
+            HttpRequest next = request.build();
+            for (int hop = 0; ; hop++) {
+                HttpResponse<T> response = http.send(next, handler);
+                Optional<String> location = isRedirect(response.statusCode())
+                        ? response.headers().firstValue("Location") : Optional.empty();
+                if (location.isEmpty()) {
+                    return response;
+                }
+                discard(response);
+                if (hop == MAX_REDIRECTS) {
+                    throw new IOException("more than " + MAX_REDIRECTS + " redirects");
+                }
+                next = redirected(next, next.uri().resolve(location.get()), response.statusCode());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while trying to " + what + " at " + describe(), e);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IOException("cannot " + what + " at " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The request a redirect to {@code target} calls for; credentials only when it stays on the server's origin. */
+    private HttpRequest redirected(HttpRequest previous, URI target, int status) {
+        boolean sameOrigin = sameOrigin(server, target);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(previous,
+                (name, value) -> sameOrigin || !name.equalsIgnoreCase("Authorization")).uri(target);
+        if (status == 303) {
+            builder.GET();
+        }
+        return builder.build();
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static void discard(HttpResponse<?> response) throws IOException {
+        if (response.body() instanceof InputStream body) {
+            body.close();
         }
     }
 

@@ -3,9 +3,10 @@ package dev.saesplit.lm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 final class ConfigJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A model config is a few hundred bytes of settings; anything near this is not one. */
+    static final int MAX_CONFIG_BYTES = 1 << 20;
 
     private final Path file;
     private final JsonNode root;
@@ -25,10 +28,12 @@ final class ConfigJson {
     static ConfigJson read(Path file) {
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file));
+            root = JSON.readTree(RegularFiles.read(file, MAX_CONFIG_BYTES));
         } catch (NoSuchFileException e) {
             throw new ModelConfigException(file, "file", "does not exist; a model needs its config.json beside "
                     + "the weights", e);
+        } catch (UnreadableFileException e) {
+            throw new ModelConfigException(file, "file", e.problem().replace("such a file", "a model config"), e);
         } catch (JsonProcessingException e) {
             throw new ModelConfigException(file, "content", "is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.saesplit.lm;
 
+import dev.saesplit.data.FiniteValues;
 import dev.saesplit.data.cache.Sha256;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import dev.saesplit.spec.WeightProcessing;
@@ -55,8 +56,9 @@ public final class TransformerWeights {
         TransformerConfig config = config(json);
         try (TensorSource source = files.open()) {
             if (gpt2) {
-                return of(config, HuggingFaceGpt2.readAsTransformerLens(source, config, configFile),
-                        files.weights().toString());
+                Map<String, float[]> values = HuggingFaceGpt2.readAsTransformerLens(source, config, configFile);
+                requireFinite(files.weights(), values);
+                return of(config, values, files.weights().toString());
             }
             ExpectedTensors expected = TransformerLensLayout.expected(config, configFile);
             List<String> filled = expected.check(source.file(), source.shapes());
@@ -64,8 +66,21 @@ public final class TransformerWeights {
                 LOG.log(System.Logger.Level.WARNING, "{0} has no {1}; filled with zeros, as TransformerLens "
                         + "fills a missing bias", files.weights().getFileName(), filled);
             }
-            return of(config, expected.readFrom(source), files.weights().toString(), filled);
+            Map<String, float[]> values = expected.readFrom(source);
+            requireFinite(files.weights(), values);
+            return of(config, values, files.weights().toString(), filled);
         }
+    }
+
+    /** Refuses a NaN or an infinity in any weight read, naming the tensor. */
+    private static void requireFinite(Path file, Map<String, float[]> values) {
+        values.forEach((name, tensor) -> {
+            int bad = FiniteValues.firstNonFinite(tensor);
+            if (bad >= 0) {
+                throw new ModelWeightsException(file, ModelWeightsException.tensor(name),
+                        FiniteValues.problem(tensor, bad));
+            }
+        });
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.lm.TransformerConfig;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.lm.dataset.DocumentSources;
+import dev.saesplit.lm.tokens.Tokenizer;
+import dev.saesplit.lm.tokens.Tokenizers;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.SpecCheck.Problems;
 
@@ -24,6 +26,9 @@ final class ModelSourceCheck {
     private ModelSourceCheck() {
     }
 
+    private static final String TOKENIZER_PROBE = "I'm a multi-millionaire; a 3-point landing, long-standing."
+            + " ".repeat(5000) + "x" + "a".repeat(5000) + "!";
+
     /** A text dataset needs a tokenizer; a pre-tokenized one needs a row per context (its metadata says). */
     private static void checkDataset(ActivationSourceSpec.Model model, Problems problems) {
         try {
@@ -31,6 +36,8 @@ final class ModelSourceCheck {
                 if (model.tokenizer() == null) {
                     problems.report("activations.tokenizer", "the dataset " + model.datasetPath() + " holds text, "
                             + "which needs a tokenizer: set tokenizer: to gpt2 or a tokenizer.json");
+                } else {
+                    exerciseTokenizer(model.tokenizer(), problems);
                 }
                 return;
             }
@@ -39,6 +46,18 @@ final class ModelSourceCheck {
             problems.report(e.field(), e.problem());
         } catch (RuntimeException e) {
             problems.report("activations.dataset", SpecArtifactsCheck.describe(e));
+        }
+    }
+
+    /**
+     * Opens the tokenizer and encodes a probe with it (words, a hyphen, a long run of spaces), so that validate
+     * accepts only a tokenizer that a run can use.
+     */
+    private static void exerciseTokenizer(String spec, Problems problems) {
+        try (Tokenizer tokenizer = Tokenizers.open(spec)) {
+            tokenizer.encode(TOKENIZER_PROBE);
+        } catch (RuntimeException e) {
+            problems.report("activations.tokenizer", SpecArtifactsCheck.describe(e));
         }
     }
 

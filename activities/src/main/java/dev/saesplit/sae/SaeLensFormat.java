@@ -1,6 +1,7 @@
 package dev.saesplit.sae;
 
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.data.FiniteValues;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,17 +94,17 @@ public final class SaeLensFormat {
     }
 
     /**
-     * The config of the SAE in {@code directory}, after checking, without reading any weights, that its
-     * weights file holds every tensor with the shape and a readable dtype {@code cfg.json} implies: the checks
-     * {@link #read} makes, cheap enough to run when a spec is validated.
+     * The config of the SAE in {@code directory}, after the checks {@link #read} makes: every tensor present with
+     * the shape and a readable dtype {@code cfg.json} implies, and finite. Each tensor is read once and let go,
+     * so validating a spec checks what a run will load.
      */
     public static SaeConfig inspect(Path directory) {
         SaeConfig config = readConfig(directory.resolve(CONFIG_FILE));
         try (SafetensorsReader reader = SafetensorsReader.open(directory.resolve(WEIGHTS_FILE))) {
-            checkShape(reader, W_ENC, config.dIn(), config.dSae());
-            checkShape(reader, B_ENC, config.dSae());
-            checkShape(reader, W_DEC, config.dSae(), config.dIn());
-            checkShape(reader, B_DEC, config.dIn());
+            readShaped(reader, W_ENC, config.dIn(), config.dSae());
+            readShaped(reader, B_ENC, config.dSae());
+            readShaped(reader, W_DEC, config.dSae(), config.dIn());
+            readShaped(reader, B_DEC, config.dIn());
         }
         return config;
     }
@@ -184,7 +185,13 @@ public final class SaeLensFormat {
 
     private static float[] readShaped(SafetensorsReader reader, String name, long... expectedShape) {
         checkShape(reader, name, expectedShape);
-        return reader.read(name).values();
+        float[] values = reader.read(name).values();
+        int bad = FiniteValues.firstNonFinite(values);
+        if (bad >= 0) {
+            throw new ArtifactCorruptException(reader.file(), "tensor '" + name + "'",
+                    FiniteValues.problem(values, bad));
+        }
+        return values;
     }
 
     private static void checkShape(SafetensorsReader reader, String name, long... expectedShape) {

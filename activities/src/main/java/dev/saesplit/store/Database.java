@@ -48,7 +48,8 @@ public final class Database implements AutoCloseable {
         } else {
             lease = LocalStackLease.acquire(config.stateDir());
             try {
-                local = LocalPostgres.startOrAttach(config.localDataDir(), DatabaseConfig.binaryCache());
+                local = lease.exclusively(() -> LocalPostgres.startOrAttach(config.localDataDir(),
+                        DatabaseConfig.binaryCache()));
             } catch (RuntimeException e) {
                 lease.close();
                 throw e;

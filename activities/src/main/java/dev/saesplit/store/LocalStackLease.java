@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A reference count on the local stack of one state directory (its PostgreSQL and Temporal dev server), shared
@@ -66,6 +67,15 @@ public final class LocalStackLease implements AutoCloseable {
             holds.count++;
         }
         return new LocalStackLease(dir);
+    }
+
+    /**
+     * Runs {@code startOrAttach} while no other process (or thread) of this state directory can: two commands
+     * started together would otherwise both find no server running and both start one, and the second fails on
+     * the first's {@code postmaster.pid}. Under the lock the second finds the first's server and attaches.
+     */
+    public <T> T exclusively(Supplier<T> startOrAttach) {
+        return underLock(stateDir, startOrAttach::get);
     }
 
     /**

@@ -139,7 +139,9 @@ public final class MlflowBackend implements TrackingBackend {
 
     @Override
     public String experimentUrl(String experimentId) {
-        return Redaction.redact(trackingUri + "/#/experiments/" + experimentId); // printed for people to open
+        // Printed for people to open: the runs view, where the training runs are (the bare experiment page opens
+        // on MLflow 3's GenAI overview of traces instead).
+        return Redaction.redact(trackingUri + "/#/experiments/" + experimentId + "/runs");
     }
 
     /** The run's artifact location relative to the proxy ({@code <experiment>/<run>/artifacts}). */

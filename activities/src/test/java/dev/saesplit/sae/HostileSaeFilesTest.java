@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,6 +103,22 @@ class HostileSaeFilesTest {
 
         ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> SaeLensFormat.inspect(dir));
         assertTrue(e.getMessage().contains("cfg.json implies"), e.getMessage());
+    }
+
+    @Test
+    void anSaeHoldingNanOrInfinityIsRefusedAtLoadAndAtValidateNamingTheTensor() {
+        SaeWeights random = SaeFixtures.randomSae(4, 8, new StandardArchitecture(), 1);
+        float[] bEnc = random.encoderBias().clone();
+        bEnc[2] = Float.POSITIVE_INFINITY;
+        SaeLensFormat.write(dir, new SaeWeights(random.config(), random.encoderWeights().clone(), bEnc,
+                random.decoderWeights().clone(), random.decoderBias().clone()), new float[8]);
+
+        for (java.util.function.Consumer<Path> open : List.<java.util.function.Consumer<Path>>of(
+                SaeLensFormat::read, SaeLensFormat::inspect)) {
+            ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> open.accept(dir));
+            assertEquals("tensor 'b_enc'", e.item(), e.getMessage());
+            assertTrue(e.getMessage().contains("Infinity at element 2"), e.getMessage());
+        }
     }
 
     private Path safetensors(String header, int dataBytes) throws IOException {

@@ -64,6 +64,30 @@ class LocalStackLeaseTest {
     }
 
     @Test
+    void twoCommandsStartingTogetherShareOneServer() throws Exception {
+        java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(2);
+        try {
+            List<java.util.concurrent.Future<Database>> opened = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                opened.add(both.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return Database.open(DatabaseConfig.local(state));
+                }));
+            }
+            Database first = opened.get(0).get(120, TimeUnit.SECONDS);
+            Database second = opened.get(1).get(120, TimeUnit.SECONDS);
+
+            assertTrue(running());
+            first.close();
+            second.close();
+        } finally {
+            both.shutdownNow();
+        }
+    }
+
+    @Test
     void aPinnedStackRunsOnWithoutUsersUntilItIsUnpinned() {
         LocalStackLease.pin(state);
         Database.open(DatabaseConfig.local(state)).close();

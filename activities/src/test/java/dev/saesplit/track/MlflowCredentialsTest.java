@@ -74,4 +74,10 @@ class MlflowCredentialsTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void thePrintedAddressOpensTheExperimentsTrainingRuns() {
+        assertEquals("http://mlflow.lab:5000/#/experiments/7/runs",
+                new MlflowBackend("http://mlflow.lab:5000/").experimentUrl("7"));
+    }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
+import io.temporal.failure.TemporalFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.InvalidPathException;
@@ -110,14 +111,19 @@ public final class SaesplitCommand {
         }
     }
 
-    /** The failure's message, followed by its innermost cause's when that says something more. */
-    private static String describe(Throwable e) {
+    /**
+     * The failure's message, followed by its innermost cause's when that says something more. A Temporal failure
+     * is compared by its original message: its own {@code getMessage()} wraps that in {@code message='...',
+     * type='...'}, which would print the same text twice.
+     */
+    static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String message = String.valueOf(e.getMessage());
-        String rootMessage = root.getMessage();
+        String rootMessage = root instanceof TemporalFailure temporal ? temporal.getOriginalMessage()
+                : root.getMessage();
         return root == e || rootMessage == null || message.contains(rootMessage) ? message
                 : message + ": " + rootMessage;
     }

@@ -75,7 +75,8 @@ public final class Stack implements AutoCloseable {
             if (address.isEmpty()) {
                 // Detached: other commands may attach to it, and one killed outright must not take it along.
                 lease.onLastRelease("temporal", () -> TemporalServer.stopDetached(stateDir));
-                temporal = TemporalServer.startOrAttach(stateDir, new PythonEnvironment(ProjectRoot.get()), true);
+                temporal = lease.exclusively(() -> TemporalServer.startOrAttach(stateDir,
+                        new PythonEnvironment(ProjectRoot.get()), true));
             } else {
                 temporal = TemporalServer.external(address);
             }

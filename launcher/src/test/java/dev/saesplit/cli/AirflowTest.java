@@ -121,8 +121,8 @@ class AirflowTest {
     }
 
     @Test
-    void aSpecThatFailsValidationFailsTheDagRunWithTheMessageInItsLog(@TempDir Path dir) throws Exception {
-        Path spec = dir.resolve("broken.yaml");
+    void aSpecThatFailsValidationFailsTheDagRunWithTheMessageInItsLog() throws Exception {
+        Path spec = Files.createDirectories(TestAirflow.specFolder(services)).resolve("broken.yaml");
         Files.writeString(spec, Files.readString(Path.of("..", "experiments", "quickstart.yaml"))
                 .replace("filter_threshold: 0.5", "filter_treshold: 0.5"));
 
@@ -134,6 +134,20 @@ class AirflowTest {
         assertEquals(List.of("validate"), failed.stream().map(TaskInstanceResponse::getTaskId).toList());
         String log = runs.logTail("saesplit_experiment", "broken-spec", failed.get(0), 60);
         assertTrue(log.contains("filter_treshold"), log);
+    }
+
+    @Test
+    void aSpecOutsideTheExperimentFoldersIsRefusedWithoutPrintingIt(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("credentials.yaml"), "pw-5f3e1c-not-a-spec\n");
+
+        DAGRunResponse run = await("saesplit_experiment", runs.triggerOrAttach("saesplit_experiment", "outside",
+                Map.of("spec", secret.toString())).getDagRunId());
+
+        assertEquals("failed", run.getState().getValue());
+        TaskInstanceResponse validate = runs.failedTasks("saesplit_experiment", "outside").get(0);
+        String log = runs.logTail("saesplit_experiment", "outside", validate, 60);
+        assertTrue(log.contains("inside the experiment folders"), log);
+        assertFalse(log.contains("pw-5f3e1c"), log);
     }
 
     @Test

@@ -12,6 +12,9 @@ package dev.saesplit.cli;
  */
 record CorpusCase(String kind, String spec, boolean valid, String field, boolean fileLevel) {
 
+    /** Content of files that stand for secrets: validate must never print it. */
+    static final String SECRET = "pw-5f3e1c";
+
     static CorpusCase good(String kind, String spec) {
         return new CorpusCase(kind, spec, true, "", false);
     }

@@ -38,6 +38,19 @@ final class CorpusFiles {
         return sae;
     }
 
+    /** A SAELens folder like {@link #sae}'s whose decoder holds a NaN and whose encoder bias an infinity. */
+    Path nonFiniteSae(String name, int dIn, int dSae) throws IOException {
+        Path sae = dir.resolve(name);
+        SaeConfig config = SaeConfig.of(dIn, dSae, new StandardArchitecture(), "corpus", "hook");
+        float[] bEnc = new float[dSae];
+        bEnc[1] = Float.POSITIVE_INFINITY;
+        float[] wDec = new float[dSae * dIn];
+        wDec[3] = Float.NaN;
+        SaeLensFormat.write(sae, new SaeWeights(config, new float[dIn * dSae], bEnc, wDec, new float[dIn]),
+                new float[dSae]);
+        return sae;
+    }
+
     /** A float32 {@code [rows, d]} array of zeros. */
     Path npy(String name, int rows, int d) throws IOException {
         Path file = dir.resolve(name);

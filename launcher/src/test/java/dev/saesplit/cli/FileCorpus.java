@@ -50,6 +50,11 @@ final class FileCorpus {
         for (String root : List.of("~\n", "[]\n", "\"text\"\n", "42\n", "---\n...\n", "- a\n- b\n")) {
             bad("wrong-root", root, "");
         }
+        // A readable one-line file that is no spec (a password, a token) must never be echoed back.
+        for (String secret : List.of(CorpusCase.SECRET + "x9Qw\n", "'" + CorpusCase.SECRET + "'\n",
+                CorpusCase.SECRET + " 42\n", "- " + CorpusCase.SECRET + "\n", "[" + CorpusCase.SECRET + "]\n")) {
+            bad("secret-not-echoed", secret, "");
+        }
         cases.add(CorpusCase.good("valid-spec-path", files.link("valid-link.yaml", spec(valid)).toString()));
     }
 
@@ -124,6 +129,8 @@ final class FileCorpus {
         files.rawSafetensors("sae-overflow-weights/sae_weights.safetensors",
                 "{\"W_enc\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8);
         files.sae("sae-narrow-weights", 16, 8, cfg -> cfg.replace("\"d_sae\" : 8", "\"d_sae\" : 16"));
+        files.nonFiniteSae("sae-nan", 16, 8);
+        bad("hostile-sae-weights", saeSpec("sae-nan", "narrow"), "narrow_sae.path");
         for (String path : List.of("plain-file", "/dev/null", "/dev/zero", "sae-no-cfg", "sae-pipe-cfg",
                 "sae-zero-cfg", "sae-no-weights", "sae-pipe-weights", "absent-sae", "\"sae\\0good\"")) {
             bad("hostile-sae-path", saeSpec(path, "narrow"), "narrow_sae.path");
@@ -171,6 +178,47 @@ final class FileCorpus {
                 "model-overflow.safetensors", "model-fraction.safetensors", "model-claims.safetensors", "\"\"")) {
             bad("hostile-model-weights", modelSpec(weights), "activations.weights");
         }
+        // The config.json beside the weights is a user-named file too: a pipe must not hang validate, a device
+        // must not exhaust its memory, a huge one is refused unread.
+        files.directory("pipe-config");
+        files.rawSafetensors("pipe-config/model.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
+                + "\"data_offsets\":[0,8]}}", 8);
+        files.fifo("pipe-config/config.json");
+        files.directory("zero-config");
+        files.rawSafetensors("zero-config/model.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
+                + "\"data_offsets\":[0,8]}}", 8);
+        files.link("zero-config/config.json", Path.of("/dev/zero"));
+        files.directory("huge-config");
+        files.rawSafetensors("huge-config/model.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
+                + "\"data_offsets\":[0,8]}}", 8);
+        Files.writeString(dir.resolve("huge-config/config.json"), "{\"pad\": \"" + "x".repeat(2 << 20) + "\"}");
+        for (String weights : List.of("pipe-config/model.safetensors", "zero-config/model.safetensors",
+                "huge-config/model.safetensors")) {
+            bad("hostile-model-config", modelSpec(weights), "activations.weights");
+        }
+        tokenizers();
+    }
+
+    /** A text dataset's tokenizer.json is opened and exercised by validate; one built to blow up is refused. */
+    private void tokenizers() throws IOException {
+        Files.writeString(dir.resolve("texts.txt"), "a multi-channel, 8-speed, long-standing tradition\n");
+        Path fixture = Path.of("..", "activities", "src", "test", "resources", "lm", "tokens", "tokenizer.json");
+        Files.copy(fixture, dir.resolve("tokenizer.json"));
+        good("valid-tokenizer", textSpec("tokenizer.json"));
+        String json = Files.readString(fixture);
+        for (String regex : List.of("(a+)+$", "(?:x|xx){2,}y", "(\\\\w+\\\\s?)*$")) {
+            Path hostile = dir.resolve(String.format("tokenizer-%03d.json", serial++));
+            Files.writeString(hostile, json.replaceFirst("\"pre_tokenizer\"\\s*:", java.util.regex.Matcher
+                    .quoteReplacement("\"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"Regex\": \""
+                            + regex + "\"}, \"behavior\": \"Isolated\", \"invert\": false}, \"unused\":")));
+            bad("hostile-tokenizer", textSpec(hostile.getFileName().toString()), "activations.tokenizer");
+        }
+    }
+
+    private String textSpec(String tokenizer) {
+        Map<String, Object> source = map("source", "model", "model", "gelu-1l", "hook", "blocks.0.hook_mlp_out",
+                "dataset", "texts.txt", "tokenizer", tokenizer, "context_size", "16", "tokens", "10k");
+        return CorpusYaml.render(withActivations(source), CorpusYaml.Style.FLOW_ROWS);
     }
 
     private String npySpec(String fileList) {

@@ -54,7 +54,8 @@ class RunCommandTest {
         assertVerdictsAreTheGroundTruths(table);
         long artifacts = countArtifacts();
 
-        assertTrue(first.out().contains("MLflow: " + services.mlflowUri() + "/#/experiments/"), first.out());
+        assertTrue(first.out().matches("(?s).*MLflow: " + java.util.regex.Pattern.quote(services.mlflowUri())
+                + "/#/experiments/\\d+/runs\\b.*"), first.out());
         assertTrue(first.out().matches("(?s).*\nfilter: kept [0-9,]+ of [0-9,]+ tokens \\([0-9.]+ %\\)\n.*"),
                 first.out());
         Path page = reportPage(first.out());

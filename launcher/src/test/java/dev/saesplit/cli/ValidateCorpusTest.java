@@ -92,6 +92,9 @@ class ValidateCorpusTest {
         if (TRACE.matcher(err).find()) {
             return "printed a stack trace or exception type: " + abbreviate(err);
         }
+        if ((err + run.out()).contains(CorpusCase.SECRET)) {
+            return "printed content of a file it did not parse as a spec";
+        }
         if (c.valid()) {
             return run.exitCode() == 0 ? null : "valid spec rejected (exit " + run.exitCode() + "): " + abbreviate(err);
         }

@@ -2,6 +2,7 @@ package dev.saesplit.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,11 +23,17 @@ public final class TestAirflow {
             String java = ProcessHandle.current().info().command().orElse("java");
             tasks.put("SAESPLIT_CLI", java + " -Dsaesplit.root=" + ProjectRoot.get() + " -cp "
                     + System.getProperty("java.class.path") + " dev.saesplit.cli.SaesplitCommand");
+            tasks.put("SAESPLIT_SPEC_DIRS", specFolder(services).toString());
             return AirflowServer.start(services.home(), ProjectRoot.get(), new AirflowServer.Ports(
                     TestServices.freePort(), TestServices.freePort(), TestServices.freePort()), false, tasks);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The folder, besides the checkout's experiments/, from which the test Airflow's DAG accepts specs. */
+    public static Path specFolder(TestServices services) {
+        return services.home().resolve("specs");
     }
 
     /** The environment a saesplit command needs to use {@code airflow} as an external Airflow. */

@@ -10,15 +10,18 @@ public final class Failures {
     }
 
     /**
-     * The innermost application message of {@code failure}: what actually went wrong. An unexpected error's
-     * failure already names the exception's type beside its message, so the search stops there.
+     * The innermost application message of {@code failure}: what actually went wrong. The search stops at the
+     * first non-retryable application failure: the worker's classifier made it, with the message meant for the
+     * user (a bad input's, naming the file; an unexpected error's, naming its type), and what lies beneath it
+     * (a parser's own complaint, without the file) says less.
      */
     public static String rootMessage(Throwable failure) {
         String message = failure.getMessage();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApplicationFailure application) {
                 message = application.getOriginalMessage();
-                if (FailureClassifyingInterceptor.UNEXPECTED_FAILURE.equals(application.getType())) {
+                if (application.isNonRetryable()
+                        || FailureClassifyingInterceptor.UNEXPECTED_FAILURE.equals(application.getType())) {
                     break;
                 }
             } else if (!(t instanceof TemporalFailure) && t.getMessage() != null) {

@@ -6,9 +6,10 @@ import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
 /**
- * The activity options every pipeline workflow uses, named for what they mean. Infrastructure faults retry
- * without limit, backing off to a minute; {@link FailureClassifyingInterceptor} stops the rest: bad input at once,
- * unexpected errors after a few attempts.
+ * The activity options every pipeline workflow uses, named for what they mean. Infrastructure faults retry,
+ * backing off to a minute, until the activity's schedule-to-close bound: an outage of hours is waited out, but
+ * nothing retries forever; when the bound passes, the row fails with the last attempt's message.
+ * {@link FailureClassifyingInterceptor} stops the rest: bad input at once, unexpected errors after a few attempts.
  */
 public final class PipelineActivityOptions {
 
@@ -28,6 +29,7 @@ public final class PipelineActivityOptions {
     public static final ActivityOptions TRAINING = ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.GPU)
             .setStartToCloseTimeout(Duration.ofDays(7))
+            .setScheduleToCloseTimeout(Duration.ofDays(14))
             .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
             .setRetryOptions(RETRY_INFRASTRUCTURE)
             .build();
@@ -36,6 +38,7 @@ public final class PipelineActivityOptions {
     public static final ActivityOptions DATA = ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.CPU)
             .setStartToCloseTimeout(Duration.ofDays(1))
+            .setScheduleToCloseTimeout(Duration.ofDays(3))
             .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
             .setRetryOptions(RETRY_INFRASTRUCTURE)
             .build();
@@ -44,6 +47,7 @@ public final class PipelineActivityOptions {
     public static final ActivityOptions SHORT_IO = ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.CPU)
             .setStartToCloseTimeout(Duration.ofMinutes(5))
+            .setScheduleToCloseTimeout(Duration.ofDays(1))
             .setRetryOptions(RETRY_INFRASTRUCTURE)
             .build();
 

@@ -100,7 +100,9 @@ final class SpecNodeReader implements SpecCheck.Problems {
     /** Whether {@code node} is a mapping; records a problem for every key outside {@code allowed}. */
     boolean mapping(JsonNode node, String path, Set<String> allowed) {
         if (node == null || !node.isObject()) {
-            problem(path, "expected a mapping of fields, got " + describe(node));
+            // A whole document that is not a mapping is no spec (a password file, a key given by mistake):
+            // its kind is named, its content never quoted.
+            problem(path, "expected a mapping of fields, got " + (path.isEmpty() ? kindOf(node) : describe(node)));
             return false;
         }
         for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
@@ -290,6 +292,23 @@ final class SpecNodeReader implements SpecCheck.Problems {
             return "a list";
         }
         return abbreviate(node.toString());
+    }
+
+    /** What kind of value {@code node} is, without any of its content. */
+    static String kindOf(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return "nothing";
+        }
+        if (node.isTextual()) {
+            return "text";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "true or false";
+        }
+        return node.isArray() ? "a list" : "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A value short enough to quote in a message; a megabyte of it helps no one. */

@@ -8,9 +8,11 @@ import java.util.regex.Pattern;
 /**
  * Removes secrets from text before it can be printed, logged or sent to MLflow: passwords in URLs
  * ({@code user:pass@host}), credentials in query strings ({@code ?password=}, {@code token=}, {@code sig=}...),
- * {@code NAME=value} assignments whose name says secret ({@code PGPASSWORD=...}), and any value registered as a
- * secret (the local PostgreSQL password, {@code SAESPLIT_DB_PASSWORD}). The one place that decides what a secret
- * looks like, so every message, status line and tracking parameter redacts alike.
+ * assignments to a credential's name ({@code PGPASSWORD=...}, {@code MLFLOW_TRACKING_TOKEN: ...}), authorization
+ * headers, and any value registered as a secret (the local PostgreSQL password, {@code SAESPLIT_DB_PASSWORD}). The
+ * one place that decides what a secret looks like, so every message, status line and tracking parameter redacts
+ * alike. It masks secrets, not words: a name must be a credential's whole name, so "tokens: not two children" or
+ * "tokenizer: gpt2" stay as they are.
  */
 public final class Redaction {
 
@@ -28,9 +30,30 @@ public final class Redaction {
                     + "|secret|client_secret|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token"
                     + "|credential|credentials|auth|authorization|sslpassword)=)([^&;#\\s]+)");
 
-    /** {@code NAME=value} or {@code NAME: value} where NAME contains PASSWORD, SECRET or TOKEN. */
+    /**
+     * A name that is a credential's as a whole: its last {@code _} or {@code -} part is PASSWORD (or ends in it, as
+     * PGPASSWORD does), PASSWD, PWD, SECRET, TOKEN, CREDENTIALS, or KEY after API, SECRET, ACCESS or PRIVATE.
+     * "tokens", "tokenizer" and "keys" are not.
+     */
+    private static final String LAST_PART = "(?:[a-z0-9]*password|passwd|pwd|secret|token|credentials?"
+            + "|(?:api|secret|access|private)[_-]?key)";
+    private static final String CREDENTIAL_NAME = "(?:[a-z0-9]+[_-])*" + LAST_PART + "(?![a-z0-9_-])";
+
+    /** {@code NAME=value}, as in an environment or a command line. */
     private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-            "(?i)(\\b[a-z_]*(?:password|passwd|secret|token)[a-z_]*\\s*[=:]\\s*)(?!\\*\\*\\*)([^\\s,;&'\"]+)");
+            "(?i)((?<![a-z0-9_-])" + CREDENTIAL_NAME + "\\s*=\\s*)(?!\\*\\*\\*)([^\\s,;&'\"]+)");
+
+    /**
+     * {@code NAME: value}, as in YAML or a log line, where a bare "token:" or "password:" may be prose ("the
+     * token: a hyphen"): only a name with a separator or in capitals ({@code db_password:}, {@code TOKEN:}).
+     */
+    private static final Pattern SECRET_FIELD = Pattern.compile("((?<![A-Za-z0-9_-])(?:(?i:(?:[a-z0-9]+[_-])+"
+            + LAST_PART + ")|[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN))(?![A-Za-z0-9_-])\\s*:\\s*)"
+            + "(?!\\*\\*\\*)([^\\s,;&'\"]+)");
+
+    /** An authorization header's credentials, or a bearer token anywhere. */
+    private static final Pattern AUTHORIZATION = Pattern.compile(
+            "(?i)(\\bauthorization\\s*[:=]\\s*(?:bearer\\s+|basic\\s+)?|\\bBearer\\s+)(?!\\*\\*\\*)([A-Za-z0-9._~+/=-]{8,})");
 
     private static final Set<String> REGISTERED = ConcurrentHashMap.newKeySet();
 
@@ -55,6 +78,8 @@ public final class Redaction {
         }
         out = mask(USERINFO, out);
         out = mask(SECRET_PARAMETER, out);
+        out = mask(AUTHORIZATION, out);
+        out = mask(SECRET_FIELD, out);
         return mask(SECRET_ASSIGNMENT, out);
     }
 

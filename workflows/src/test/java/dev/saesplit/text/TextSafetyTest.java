@@ -22,6 +22,23 @@ class TextSafetyTest {
     }
 
     @Test
+    void wordsAfterTokenOrPasswordAreNotSecrets() {
+        for (String text : new String[] {"latent 5 fires on 44% of latent 62's tokens: not two children",
+                "activations.tokenizer: expected gpt2 or a tokenizer.json", "the token: a hyphen after a number",
+                "password: authentication failed", "keys: W_enc, W_dec", "tokens=26.2M"}) {
+            assertEquals(text, Redaction.redact(text));
+        }
+    }
+
+    @Test
+    void credentialSyntaxIsMaskedWhateverTheNameStyle() {
+        assertEquals("MLFLOW_TRACKING_TOKEN: *** db_password: *** api-key=*** TOKEN=***",
+                Redaction.redact("MLFLOW_TRACKING_TOKEN: tok123456 db_password: hunter22 api-key=k-998877 TOKEN=t0"));
+        assertEquals("Authorization: Basic *** and Bearer ***",
+                Redaction.redact("Authorization: Basic bGFiOnB3LTk4NzY1NDMyMQ== and Bearer eyJhbGciOiJIUzI1NiJ9.e30"));
+    }
+
+    @Test
     void aRegisteredSecretIsMaskedWhereverItAppears() {
         Redaction.registerSecret("Zq8-generated-secret");
 

@@ -109,10 +109,16 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
         return bytes;
     }
 
+    /** The header is not quoted: it may be 64 KiB of anything, and none of it was understood. */
+    private static ActivationFormatException missing(Path file, String key, String dict) {
+        return new ActivationFormatException(file, "header has no " + key + " (its " + dict.length()
+                + " characters are not shown)");
+    }
+
     static NpyHeader parse(Path file, String dict, long dataOffset) {
         Matcher descr = DESCR.matcher(dict);
         if (!descr.find()) {
-            throw new ActivationFormatException(file, "header has no 'descr' (dtype): " + dict.strip());
+            throw missing(file, "'descr' (dtype)", dict);
         }
         if (descr.group(2) == null) {
             throw new ActivationFormatException(file, "structured dtypes are not supported");
@@ -124,7 +130,7 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
                         : "dtype '" + descrText + "' is not supported"));
         Matcher fortran = FORTRAN_ORDER.matcher(dict);
         if (!fortran.find()) {
-            throw new ActivationFormatException(file, "header has no 'fortran_order': " + dict.strip());
+            throw missing(file, "'fortran_order'", dict);
         }
         if (fortran.group(1).equals("True")) {
             throw new ActivationFormatException(file,
@@ -132,7 +138,7 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
         }
         Matcher shape = SHAPE.matcher(dict);
         if (!shape.find()) {
-            throw new ActivationFormatException(file, "header has no 'shape': " + dict.strip());
+            throw missing(file, "'shape'", dict);
         }
         NpyHeader header = new NpyHeader(dtype, parseShape(file, shape.group(1)), dataOffset);
         if (header.dataBytes().compareTo(MAX_BYTES) > 0) {

@@ -8,6 +8,7 @@ import dev.saesplit.lm.tokens.Tokenizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,10 @@ public final class JsonlDocuments implements TokenDocuments {
                     }
                 }
                 return null;
+            } catch (CharacterCodingException e) {
+                // The same bytes fail on every retry: a fault of the file, named with its line.
+                throw new DocumentFormatException(currentFile(), lineNumber + 1,
+                        "is not valid UTF-8 (here or a little further on)");
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + currentFile(), e);
             }

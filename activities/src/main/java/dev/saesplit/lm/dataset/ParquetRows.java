@@ -22,7 +22,7 @@ final class ParquetRows implements WholeDocumentSegments.WholeDocuments {
         this.row = firstRow;
         this.shard = source.shardOf(firstRow);
         try {
-            this.connection = ParquetTokenDocuments.connect();
+            this.connection = ParquetTokenDocuments.connect(source.shards());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot start DuckDB", e);
         }
@@ -65,7 +65,7 @@ final class ParquetRows implements WholeDocumentSegments.WholeDocuments {
             return false;
         }
         query = connection.prepareStatement(source.selectFrom(row - source.firstRowOf(shard)));
-        query.setString(1, source.shards().get(shard).toString());
+        query.setString(1, source.shards().get(shard).toAbsolutePath().toString());
         query.setFetchSize(ParquetTokenDocuments.FETCH_ROWS);
         rows = query.executeQuery();
         return true;

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -24,6 +25,8 @@ import java.util.Set;
 public final class ParquetTokenDocuments implements TokenDocuments {
 
     public static final String DEFAULT_COLUMN = "tokens";
+    /** What DuckDB's file readers take as glob syntax in a path. */
+    static final String GLOB_CHARACTERS = "*?[]{}";
     /** Rows fetched per round trip: a few MiB of tokens at a context of 1024. */
     static final int FETCH_ROWS = 256;
 
@@ -37,7 +40,13 @@ public final class ParquetTokenDocuments implements TokenDocuments {
         this.shards = SourceFiles.find(fileOrFolder, Set.of(".parquet"));
         this.column = column;
         this.starts = new long[shards.files().size() + 1];
-        try (Connection connection = connect()) {
+        for (Path shard : shards.files()) {
+            if (shard.toString().chars().anyMatch(c -> GLOB_CHARACTERS.indexOf(c) >= 0)) {
+                throw new DocumentFormatException(shard, "its path holds one of " + GLOB_CHARACTERS + ", which DuckDB "
+                        + "expands as a wildcard, reading other files; rename the file or its folder");
+            }
+        }
+        try (Connection connection = connect(shards.files())) {
             for (int i = 0; i < shards.files().size(); i++) {
                 Path shard = shards.files().get(i);
                 requireTokenColumn(connection, shard);
@@ -102,16 +111,32 @@ public final class ParquetTokenDocuments implements TokenDocuments {
                 + (firstRow > 0 ? " WHERE file_row_number >= " + firstRow : "");
     }
 
-    static Connection connect() throws SQLException {
+    /**
+     * An in-memory DuckDB that can read {@code shards} and nothing else: no other file, no network, no extension
+     * installed or loaded on its own, and the settings locked so no query can loosen them.
+     */
+    static Connection connect(List<Path> shards) throws SQLException {
         Properties properties = new Properties();
         // Without this the driver materialises the whole result before returning the first row.
         properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
-        return DriverManager.getConnection("jdbc:duckdb:", properties);
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:", properties);
+        try (Statement sql = connection.createStatement()) {
+            sql.execute("SET autoinstall_known_extensions = false");
+            sql.execute("SET autoload_known_extensions = false");
+            sql.execute("SET allowed_paths = [" + String.join(", ", shards.stream()
+                    .map(shard -> "'" + shard.toAbsolutePath().toString().replace("'", "''") + "'").toList()) + "]");
+            sql.execute("SET enable_external_access = false");
+            sql.execute("SET lock_configuration = true");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 
     private void requireTokenColumn(Connection connection, Path shard) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT * FROM read_parquet(?) LIMIT 0")) {
-            query.setString(1, shard.toString());
+            query.setString(1, shard.toAbsolutePath().toString());
             try (ResultSet rows = query.executeQuery()) {
                 ResultSetMetaData meta = rows.getMetaData();
                 List<String> columns = new ArrayList<>();
@@ -137,12 +162,20 @@ public final class ParquetTokenDocuments implements TokenDocuments {
         }
     }
 
+    /** The shard's rows, after checking that DuckDB read that one file and no other. */
     private static long rowCount(Connection connection, Path shard) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM read_parquet(?)")) {
-            query.setString(1, shard.toString());
+        try (PreparedStatement query = connection.prepareStatement("SELECT count(*), count(DISTINCT filename), "
+                + "min(filename) FROM read_parquet(?, filename = true)")) {
+            query.setString(1, shard.toAbsolutePath().toString());
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
-                return rows.getLong(1);
+                long count = rows.getLong(1);
+                String read = rows.getString(3);
+                if (count > 0 && (rows.getLong(2) != 1 || !shard.toAbsolutePath().toString().equals(read))) {
+                    throw new DocumentFormatException(shard, "was read by DuckDB as " + rows.getLong(2)
+                            + " files; a shard is exactly one file");
+                }
+                return count;
             }
         }
     }

@@ -1,12 +1,16 @@
 package dev.saesplit.lm.pth;
 
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -25,6 +29,14 @@ import net.razorvine.pickle.PickleException;
  * The state dict may be the top-level object or a dict nested one level down (e.g. under {@code "model"}).
  */
 public final class TorchCheckpoint implements AutoCloseable {
+
+    /**
+     * The largest {@code data.pkl} read: the index of a state dict, a few hundred bytes per tensor, so this
+     * covers models of tens of thousands of tensors while keeping what a hostile archive can make us hold small.
+     */
+    static final int MAX_PICKLE_BYTES = 32 << 20;
+    /** How long unpickling the index may take; a real one takes milliseconds. */
+    static final Duration UNPICKLE_BOUND = Duration.ofSeconds(10);
 
     /** Keys under which training scripts commonly nest the model's state dict, tried in this order. */
     private static final List<String> NESTING_KEYS = List.of("state_dict", "model_state_dict", "model");
@@ -48,10 +60,16 @@ public final class TorchCheckpoint implements AutoCloseable {
     public static TorchCheckpoint open(Path file) {
         ZipFile zip;
         try {
+            // Opening a pipe would block; a device is no archive.
+            RegularFiles.requireRegular(file);
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
             throw new TorchCheckpointException(file, "archive", "is not a zip archive; only the torch.save "
                     + "format of PyTorch 1.6 and later can be read (re-save it with torch.save)", e);
+        } catch (UnreadableFileException e) {
+            throw new TorchCheckpointException(file, "file", e.problem(), e);
+        } catch (NoSuchFileException e) {
+            throw new TorchCheckpointException(file, "file", "does not exist", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file, e);
         }
@@ -82,7 +100,7 @@ public final class TorchCheckpoint implements AutoCloseable {
         TorchTensor tensor = tensors.get(name);
         if (tensor == null) {
             throw new TorchCheckpointException(file, "tensor '" + name + "'", "missing; the state dict holds "
-                    + tensors.keySet());
+                    + PickleText.describe(tensors.keySet()));
         }
         TorchStorage storage = tensor.storage();
         String entryName = prefix + "data/" + storage.key();
@@ -100,10 +118,16 @@ public final class TorchCheckpoint implements AutoCloseable {
                     + storage.elements() + " elements");
         }
         long storageBytes = storage.elements() * storage.type().elementBytes();
+        if (tensor.elements() > storage.elements()) {
+            // A stride of 0 repeats stored elements; a weight never does, and the copy would be unbounded.
+            throw new TorchCheckpointException(file, "tensor '" + name + "'", "its view of " + tensor.elements()
+                    + " elements is larger than its storage of " + storage.elements() + " elements");
+        }
         if (tensor.extent() > storage.elements() || entry.getSize() < storageBytes) {
             throw new TorchCheckpointException(file, "tensor '" + name + "'", "its view (offset "
-                    + tensor.offset() + ", size " + Arrays.toString(tensor.size()) + ", stride "
-                    + Arrays.toString(tensor.stride()) + ") reaches past its storage of " + storage.elements()
+                    + tensor.offset() + ", size " + PickleText.clip(Arrays.toString(tensor.size())) + ", stride "
+                    + PickleText.clip(Arrays.toString(tensor.stride())) + ") reaches past its storage of "
+                    + storage.elements()
                     + " elements in " + entry.getSize() + " bytes (truncated?)");
         }
         if (storageBytes > Integer.MAX_VALUE - 8) {
@@ -152,19 +176,31 @@ public final class TorchCheckpoint implements AutoCloseable {
 
     private static Object unpickle(Path file, ZipFile zip, String entryName) {
         ZipEntry entry = zip.getEntry(entryName);
-        try (InputStream in = zip.getInputStream(entry)) {
-            TorchUnpickler unpickler = new TorchUnpickler();
-            try {
-                return unpickler.load(in);
-            } finally {
-                unpickler.close();
-            }
-        } catch (PickleException | ClassCastException e) {
-            throw new TorchCheckpointException(file, entryName, "cannot be unpickled as a state dict: "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + entryName + " of " + file, e);
+        if (entry.getSize() > MAX_PICKLE_BYTES) {
+            throw new TorchCheckpointException(file, entryName, "is " + entry.getSize() + " bytes; a state dict's "
+                    + "index is far smaller (at most " + MAX_PICKLE_BYTES + " bytes are read)");
         }
+        byte[] pickle = readEntry(zip, file, entry, MAX_PICKLE_BYTES + 1);
+        if (pickle.length > MAX_PICKLE_BYTES) {
+            throw new TorchCheckpointException(file, entryName, "inflates past " + MAX_PICKLE_BYTES
+                    + " bytes; a state dict's index is far smaller");
+        }
+        TorchUnpickler unpickler = new TorchUnpickler();
+        try {
+            return unpickler.loadChecked(pickle, UNPICKLE_BOUND);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            // Whatever a malformed pickle makes the library throw (an index error, a negative array size, a
+            // number format error) is a fault of the file.
+            throw new TorchCheckpointException(file, entryName, "cannot be unpickled as a state dict: "
+                    + PickleText.clip(messageOf(e)), e);
+        } finally {
+            unpickler.close();
+        }
+    }
+
+    private static String messageOf(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     /** The top-level dict if it holds tensors, else the one nested dict that does. */
@@ -190,7 +226,7 @@ public final class TorchCheckpoint implements AutoCloseable {
         }
         if (nested.size() != 1) {
             throw new TorchCheckpointException(file, "data.pkl", "holds no single dict of tensors at the top "
-                    + "level or one level down (keys: " + top.keySet() + ")");
+                    + "level or one level down (keys: " + PickleText.describe(top.keySet()) + ")");
         }
         return nested.get(0);
     }

@@ -12,8 +12,8 @@ record TorchTensor(TorchStorage storage, long offset, long[] size, long[] stride
 
     TorchTensor {
         if (size.length != stride.length) {
-            throw new IllegalArgumentException("size " + Arrays.toString(size) + " and stride "
-                    + Arrays.toString(stride) + " differ in rank");
+            throw new IllegalArgumentException("size " + text(size) + " and stride "
+                    + text(stride) + " differ in rank");
         }
         size = size.clone();
         stride = stride.clone();
@@ -40,7 +40,7 @@ record TorchTensor(TorchStorage storage, long offset, long[] size, long[] stride
     String viewProblem() {
         if (offset < 0 || Arrays.stream(size).anyMatch(d -> d < 0) || Arrays.stream(stride).anyMatch(d -> d < 0)) {
             return "its view has a negative offset, size or stride (offset " + offset + ", size "
-                    + Arrays.toString(size) + ", stride " + Arrays.toString(stride) + ")";
+                    + text(size) + ", stride " + text(stride) + ")";
         }
         try {
             if (elements() > 0) {
@@ -52,7 +52,7 @@ record TorchTensor(TorchStorage storage, long offset, long[] size, long[] stride
             }
             return null;
         } catch (ArithmeticException e) {
-            return "its view (size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride)
+            return "its view (size " + text(size) + ", stride " + text(stride)
                     + ") spans more elements than any file can hold";
         }
     }
@@ -108,5 +108,10 @@ record TorchTensor(TorchStorage storage, long offset, long[] size, long[] stride
             }
         }
         return values;
+    }
+
+    /** A size or stride for a message, clipped: a hostile pickle may give a tensor a million dimensions. */
+    private static String text(long[] dims) {
+        return PickleText.clip(Arrays.toString(dims));
     }
 }

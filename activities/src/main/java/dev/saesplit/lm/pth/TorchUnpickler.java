@@ -1,6 +1,10 @@
 package dev.saesplit.lm.pth;
 
-import java.util.Arrays;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
@@ -9,26 +13,58 @@ import net.razorvine.pickle.Unpickler;
  * Unpickles the {@code data.pkl} of a {@code torch.save} archive into plain Java: dicts become maps, tensors
  * become {@link TorchTensor} views of {@link TorchStorage}s whose bytes are read later, and nothing from
  * the pickle is ever executed; classes other than the few registered here become inert
- * {@code ClassDict}s.
+ * {@code ClassDict}s, and the library's own constructors (sets, byte arrays, dates) are never called.
+ * Every opcode passes {@link PickleGuard} first, so what a pickle costs is bounded by its size.
  */
 final class TorchUnpickler extends Unpickler {
 
+    /** The only callables a pickle may invoke: those registered here. */
+    private static final Set<IObjectConstructor> CALLABLES = Collections.newSetFromMap(new IdentityHashMap<>());
+
     static {
         // The pickle library keeps constructors in one global table, so they are registered once, here.
-        registerConstructor("torch._utils", "_rebuild_tensor_v2", TorchUnpickler::rebuildTensor);
-        registerConstructor("torch._utils", "_rebuild_tensor", TorchUnpickler::rebuildTensor);
-        registerConstructor("torch._utils", "_rebuild_parameter", args -> args[0]);
-        registerConstructor("torch._utils", "_rebuild_parameter_with_state", args -> args[0]);
-        registerConstructor("collections", "OrderedDict", args -> new StateDictMap());
+        register("torch._utils", "_rebuild_tensor_v2", TorchUnpickler::rebuildTensor);
+        register("torch._utils", "_rebuild_tensor", TorchUnpickler::rebuildTensor);
+        register("torch._utils", "_rebuild_parameter", args -> args[0]);
+        register("torch._utils", "_rebuild_parameter_with_state", args -> args[0]);
+        register("collections", "OrderedDict", args -> new StateDictMap());
         for (TorchStorageType type : TorchStorageType.values()) {
-            registerConstructor("torch", type.className(), type);
+            register("torch", type.className(), type);
+        }
+    }
+
+    private static void register(String module, String name, IObjectConstructor constructor) {
+        registerConstructor(module, name, constructor);
+        CALLABLES.add(constructor);
+    }
+
+    /**
+     * Unpickles {@code pickle}, every opcode checked by {@link PickleGuard}; gives up with a
+     * {@link PickleException} once {@code bound} has passed or the thread is interrupted.
+     */
+    Object loadChecked(byte[] pickle, Duration bound) throws IOException {
+        PickleBytes bytes = new PickleBytes(pickle);
+        CheckedStack checked = new CheckedStack();
+        PickleGuard guard = new PickleGuard(bytes, checked, CALLABLES, System.nanoTime() + bound.toNanos());
+        input = bytes;
+        stack = checked;
+        while (true) {
+            int opcode = bytes.read();
+            if (opcode < 0) {
+                throw new PickleException("ends before its STOP opcode (truncated?)");
+            }
+            guard.check(opcode);
+            Object result = dispatch((short) opcode);
+            if (result != NO_RETURN_VALUE) {
+                return result;
+            }
         }
     }
 
     /** {@code (storage, storage_offset, size, stride, ...)}; requires_grad and hooks do not matter here. */
     private static Object rebuildTensor(Object[] args) {
         if (args.length < 4 || !(args[0] instanceof TorchStorage storage)) {
-            throw new PickleException("_rebuild_tensor called with " + Arrays.deepToString(args));
+            throw new PickleException("_rebuild_tensor called with " + PickleText.describe(args));
         }
         return new TorchTensor(storage, asLong(args[1]), asLongs(args[2]), asLongs(args[3]));
     }
@@ -40,10 +76,13 @@ final class TorchUnpickler extends Unpickler {
             throw new PickleException("unexpected persistent id " + describe(pid));
         }
         if (!(id[1] instanceof TorchStorageType type)) {
-            throw new PickleException("storage '" + id[2] + "' has a storage type that cannot be read as float: "
-                    + describe(id[1]));
+            throw new PickleException("storage " + describe(id[2])
+                    + " has a storage type that cannot be read as float: " + describe(id[1]));
         }
-        return new TorchStorage(type, String.valueOf(id[2]), asLong(id[4]));
+        if (!(id[2] instanceof String key)) {
+            throw new PickleException("a storage key is " + describe(id[2]) + ", not a string");
+        }
+        return new TorchStorage(type, key, asLong(id[4]));
     }
 
     private static long asLong(Object value) {
@@ -65,9 +104,6 @@ final class TorchUnpickler extends Unpickler {
     }
 
     private static String describe(Object value) {
-        if (value instanceof IObjectConstructor) {
-            return value.getClass().getSimpleName();
-        }
-        return value instanceof Object[] array ? Arrays.deepToString(array) : String.valueOf(value);
+        return PickleText.describe(value);
     }
 }

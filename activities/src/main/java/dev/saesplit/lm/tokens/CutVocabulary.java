@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.data.cache.Sha256;
-
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ public final class CutVocabulary {
     private static final String BASE = "gpt2";
     private static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A cut vocabulary lists at most GPT-2's 50,257 ids; a file far larger than that is not one. */
+    private static final int MAX_FILE_BYTES = 4 << 20;
     private static final int GPT2_SIZE = new Gpt2BpeTokenizer().vocabSize();
 
     /** {@code gpt2Ids[cut id]}; -1 for the unknown token. */
@@ -78,9 +81,11 @@ public final class CutVocabulary {
     public static CutVocabulary read(Path file) {
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file));
+            root = JSON.readTree(RegularFiles.read(file, MAX_FILE_BYTES));
         } catch (NoSuchFileException e) {
             throw new TokenizerFileException(file, "no such file");
+        } catch (UnreadableFileException e) {
+            throw new TokenizerFileException(file, e.problem().replace("such a file", "a cut vocabulary"), e);
         } catch (IOException e) {
             throw new TokenizerFileException(file, "is not readable JSON: " + e.getMessage(), e);
         }

@@ -15,12 +15,14 @@ import java.util.OptionalInt;
 public final class HuggingFaceTokenizer implements Tokenizer {
 
     private final ai.djl.huggingface.tokenizers.HuggingFaceTokenizer delegate;
+    private final Path file;
     private final TokenizerJsonFacts facts;
     private final String identity;
 
-    private HuggingFaceTokenizer(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer delegate,
+    private HuggingFaceTokenizer(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer delegate, Path file,
                                  TokenizerJsonFacts facts, String identity) {
         this.delegate = delegate;
+        this.file = file;
         this.facts = facts;
         this.identity = identity;
     }
@@ -40,7 +42,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
         try {
             return new HuggingFaceTokenizer(
                     ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(tokenizerJson, options),
-                    facts, identity);
+                    tokenizerJson, facts, identity);
         } catch (IOException | RuntimeException e) {
             throw new TokenizerFileException(tokenizerJson,
                     "the Hugging Face tokenizers library cannot read it: " + e.getMessage(), e);
@@ -49,7 +51,13 @@ public final class HuggingFaceTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        long[] ids = delegate.encode(text, false, false).getIds();
+        long[] ids;
+        try {
+            ids = delegate.encode(text, false, false).getIds();
+        } catch (RuntimeException e) {
+            throw new TokenizerFileException(file, "failed on a text of " + text.length() + " characters: "
+                    + e.getMessage(), e);
+        }
         int[] narrowed = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             narrowed[i] = (int) ids[i]; // ids come from a vocabulary of fewer than 2^31 entries

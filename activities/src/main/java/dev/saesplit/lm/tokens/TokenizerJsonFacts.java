@@ -3,6 +3,8 @@ package dev.saesplit.lm.tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.saesplit.files.RegularFiles;
+import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +25,14 @@ import java.util.OptionalInt;
 record TokenizerJsonFacts(int vocabSize, OptionalInt bosTokenId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Large vocabularies' tokenizer.json files are tens of MiB; a file past this is not one. */
+    static final int MAX_TOKENIZER_BYTES = 64 << 20;
     private static final List<String> CUSTOMARY_BOS_NAMES =
             List.of("<|endoftext|>", "<|begin_of_text|>", "<|startoftext|>", "<s>", "<bos>", "[BOS]");
 
     static TokenizerJsonFacts read(Path file) {
         JsonNode root = parse(file);
+        TokenizerRegexCheck.check(file, root);
         JsonNode model = root.path("model");
         JsonNode vocab = model.path("vocab");
         if (!vocab.isObject() && !vocab.isArray()) {
@@ -109,7 +114,9 @@ record TokenizerJsonFacts(int vocabSize, OptionalInt bosTokenId) {
 
     private static JsonNode parse(Path file) {
         try {
-            return JSON.readTree(file.toFile());
+            return JSON.readTree(RegularFiles.read(file, MAX_TOKENIZER_BYTES));
+        } catch (UnreadableFileException e) {
+            throw new TokenizerFileException(file, e.problem().replace("such a file", "a tokenizer.json"), e);
         } catch (IOException e) {
             throw new TokenizerFileException(file, "is not readable JSON: " + e.getMessage(), e);
         }

@@ -56,6 +56,17 @@ class HostileNpyHeaderTest {
     }
 
     @Test
+    void aHeaderMissingAKeyIsNotEchoedBack() throws IOException {
+        String filler = "pw-5f3e1c " + "x".repeat(60_000);
+        Path file = NpyTestFiles.write(dir.resolve("noise.npy"), 2, "{'note': '" + filler + "'}", new byte[0]);
+
+        String problem = rejected(file);
+
+        assertTrue(problem.contains("header has no 'descr'"), problem);
+        assertTrue(problem.length() < 300 && !problem.contains("pw-5f3e1c"), problem);
+    }
+
+    @Test
     void aPipeIsRefusedInsteadOfBlocking() throws Exception {
         Path fifo = dir.resolve("pipe.npy");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());

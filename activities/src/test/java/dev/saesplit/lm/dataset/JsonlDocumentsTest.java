@@ -15,6 +15,7 @@ import static dev.saesplit.lm.dataset.TextFileDocumentsTest.segments;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonlDocumentsTest {
 
@@ -61,5 +62,15 @@ class JsonlDocumentsTest {
         DocumentFormatException error = assertThrows(DocumentFormatException.class,
                 () -> segments(new JsonlDocuments(file, "source", gpt2), DocumentPosition.START));
         assertEquals(file + ":1: has no field 'source'", error.getMessage());
+    }
+
+    @Test
+    void invalidUtf8IsBadInputNamingTheFileNotARetriedIoFault(@TempDir Path folder) throws IOException {
+        Path file = Files.write(folder.resolve("rows.jsonl"), new byte[] {'{', '"', 't', (byte) 0xC3, '"', '}', '\n'});
+
+        DocumentFormatException error = assertThrows(DocumentFormatException.class,
+                () -> segments(new JsonlDocuments(file, gpt2), DocumentPosition.START));
+
+        assertTrue(error.getMessage().startsWith(file + ":1: is not valid UTF-8"), error.getMessage());
     }
 }

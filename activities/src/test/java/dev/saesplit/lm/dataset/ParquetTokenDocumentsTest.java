@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -23,7 +24,8 @@ class ParquetTokenDocumentsTest {
     /** Writes a shard whose rows are {@code [first + 10 * r, first + 10 * r + 1, ...]} of {@code width} tokens. */
     static Path shard(Path folder, String name, String column, int first, int rows, int width) throws SQLException {
         Path file = folder.resolve(name);
-        try (Connection connection = ParquetTokenDocuments.connect(); Statement sql = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+             Statement sql = connection.createStatement()) {
             sql.execute("COPY (SELECT list_transform(range(" + width + "), i -> (" + first + " + 10 * r + i)::INTEGER)"
                     + " AS " + column + ", r AS row_id FROM range(" + rows + ") t(r) ORDER BY r)"
                     + " TO '" + file + "' (FORMAT parquet)");
@@ -80,5 +82,32 @@ class ParquetTokenDocumentsTest {
     void aFolderWithoutShardsIsBadInput(@TempDir Path folder) throws Exception {
         Files.writeString(folder.resolve("readme.txt"), "no shards");
         assertThrows(DocumentFormatException.class, () -> new ParquetTokenDocuments(folder));
+    }
+
+    @Test
+    void aShardPathWithAWildcardIsRefusedInsteadOfReadingItsSiblings(@TempDir Path folder) throws Exception {
+        Path wild = Files.createDirectories(folder.resolve("data*"));
+        shard(wild, "a.parquet", "tokens", 0, 2, 4);
+        shard(Files.createDirectories(folder.resolve("data-extra")), "a.parquet", "tokens", 100, 3, 4);
+
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> new ParquetTokenDocuments(wild));
+
+        assertTrue(e.getMessage().contains("wildcard"), e.getMessage());
+    }
+
+    @Test
+    void duckDbCannotReadFilesOtherThanTheShards(@TempDir Path folder) throws Exception {
+        Path shard = shard(folder, "a.parquet", "tokens", 0, 2, 4);
+        Path other = shard(folder, "other.parquet", "tokens", 0, 2, 4);
+
+        try (Connection connection = ParquetTokenDocuments.connect(List.of(shard));
+             Statement sql = connection.createStatement()) {
+            sql.executeQuery("SELECT count(*) FROM read_parquet('" + shard + "')").close();
+            assertThrows(SQLException.class,
+                    () -> sql.executeQuery("SELECT count(*) FROM read_parquet('" + other + "')"));
+            assertThrows(SQLException.class, () -> sql.execute("SET enable_external_access = true"));
+            assertThrows(SQLException.class, () -> sql.execute("INSTALL httpfs"));
+        }
     }
 }
