@@ -1,11 +1,15 @@
 package dev.saesplit.sae;
 
+import static dev.saesplit.sae.SaeConfigFields.positiveInt;
+import static dev.saesplit.sae.SaeConfigFields.text;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.data.FiniteValues;
 import dev.saesplit.lm.pth.StateDictWriter;
 import dev.saesplit.lm.pth.TorchCheckpoint;
 
@@ -185,46 +189,11 @@ public final class NeelSaeFormat {
     /** A NaN or infinity in an SAE's weights makes every latent it touches meaningless; such a file is refused. */
     private static float[] finite(TorchCheckpoint checkpoint, String name) {
         float[] values = checkpoint.read(name);
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new ArtifactCorruptException(checkpoint.file(), "tensor '" + name + "'", "holds "
-                        + values[i] + " at flat index " + i + "; every weight must be finite");
-            }
+        int bad = FiniteValues.firstNonFinite(values);
+        if (bad >= 0) {
+            throw new ArtifactCorruptException(checkpoint.file(), "tensor '" + name + "'",
+                    FiniteValues.problem(values, bad));
         }
         return values;
-    }
-
-    /** A whole number from 1 to 2^31 - 1; {@code 512.5} is not one, though Jackson would round it. */
-    private static int positiveInt(JsonNode cfg, String field, Path cfgFile) {
-        JsonNode value = cfg.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
-            throw new ArtifactCorruptException(cfgFile, field, "missing or not a positive whole number: "
-                    + describe(value));
-        }
-        return value.intValue();
-    }
-
-    private static String text(JsonNode cfg, String field, String absent, Path cfgFile) {
-        JsonNode value = cfg.get(field);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (!value.isTextual()) {
-            throw new ArtifactCorruptException(cfgFile, field, "expected a string, got " + describe(value));
-        }
-        return value.textValue();
-    }
-
-    /** A value's kind and, for a short scalar, the value: never a long string or a whole nested document. */
-    private static String describe(JsonNode value) {
-        if (value == null) {
-            return "nothing";
-        }
-        if (value.isContainerNode()) {
-            return "a JSON " + (value.isArray() ? "list" : "object");
-        }
-        String text = value.toString();
-        return text.length() <= 40 ? text : value.getNodeType().name().toLowerCase() + " of " + text.length()
-                + " characters";
     }
 }

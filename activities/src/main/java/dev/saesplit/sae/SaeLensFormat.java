@@ -1,5 +1,9 @@
 package dev.saesplit.sae;
 
+import static dev.saesplit.sae.SaeConfigFields.describe;
+import static dev.saesplit.sae.SaeConfigFields.optionalBoolean;
+import static dev.saesplit.sae.SaeConfigFields.positiveInt;
+
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.data.FiniteValues;
 import com.fasterxml.jackson.core.JsonParser;
@@ -202,33 +206,13 @@ public final class SaeLensFormat {
         }
     }
 
-    /** A whole number from 1 to 2^31 - 1; {@code 32.9} is not one, though Jackson would round it. */
-    private static int positiveInt(JsonNode cfg, String field, Path cfgFile) {
-        JsonNode value = cfg.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
-            throw new ArtifactCorruptException(cfgFile, field, "missing or not a positive whole number: " + value);
-        }
-        return value.intValue();
-    }
-
-    private static boolean optionalBoolean(JsonNode cfg, String field, boolean absent, Path cfgFile) {
-        JsonNode value = cfg.get(field);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (!value.isBoolean()) {
-            throw new ArtifactCorruptException(cfgFile, field, "expected true or false, got " + value);
-        }
-        return value.booleanValue();
-    }
-
     /** Older SAELens configs store a missing normalisation as null, or as a boolean. */
     private static ActivationNormalization normalization(JsonNode value, Path cfgFile) {
         if (value == null || value.isNull() || value.isBoolean() && !value.booleanValue()) {
             return ActivationNormalization.NONE;
         }
         if (!value.isTextual()) {
-            throw new ArtifactCorruptException(cfgFile, "normalize_activations", "expected a mode name, got " + value);
+            throw new ArtifactCorruptException(cfgFile, "normalize_activations", "expected a mode name, got " + describe(value));
         }
         return ActivationNormalization.fromConfig(value.textValue(), cfgFile);
     }

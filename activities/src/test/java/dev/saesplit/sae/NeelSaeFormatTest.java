@@ -131,7 +131,7 @@ class NeelSaeFormatTest {
 
         assertEquals(pt, e.file());
         assertEquals("tensor 'W_dec'", e.item());
-        assertTrue(e.getMessage().contains("NaN at flat index 5"), e.getMessage());
+        assertTrue(e.getMessage().contains("NaN at element 5 of"), e.getMessage());
     }
 
     @Test
