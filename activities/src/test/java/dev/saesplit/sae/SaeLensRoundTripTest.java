@@ -19,11 +19,9 @@ import dev.saesplit.store.Database;
 import dev.saesplit.store.TestPostgres;
 import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.sae.safetensors.SafetensorsWriter;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +67,7 @@ class SaeLensRoundTripTest {
 
     @BeforeAll
     static void runSaeLens() throws Exception {
-        Path python = saeLensPython();
+        Path python = SaeLensEnvironment.python();
         work = Files.createTempDirectory("saesplit-saelens-");
         x = SaeFixtures.gaussian(TOKENS * D_IN, 2, 99);
         Path xFile = work.resolve("x.safetensors");
@@ -196,18 +194,6 @@ class SaeLensRoundTripTest {
         return new SaeWeights(new SaeConfig(c.dIn(), c.dSae(), c.architecture(), c.modelName(), c.hookName(),
                 applyBDec, normalization, SaeConfig.FLOAT32, "cpu"), w.encoderWeights(), w.encoderBias(),
                 w.decoderWeights(), w.decoderBias());
-    }
-
-    /** The environment's python, installing it first if needed; the test is skipped if that is impossible. */
-    private static Path saeLensPython() throws IOException, InterruptedException {
-        Path installer = Path.of("..", "infra", "saelens-env.sh").toAbsolutePath().normalize();
-        Process process = new ProcessBuilder("bash", installer.toString()).redirectErrorStream(false)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        boolean finished = process.waitFor(30, TimeUnit.MINUTES);
-        Assumptions.assumeTrue(finished && process.exitValue() == 0 && !out.isEmpty(),
-                "SAELens could not be installed by " + installer + " (see its output above); round trip skipped");
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
     }
 
     private static Path script() throws URISyntaxException {
