@@ -17,9 +17,10 @@ import java.util.List;
  *   {@link #MAGNITUDE_COSINE}): such an SAE keeps the typical target token in its decoder bias and spends latents
  *   on tokens above and below it, which partition the target's tokens by size, not by meaning;</li>
  *   <li>a <b>background latent</b> is a feature that occurs on the target's tokens only because it occurs
- *   everywhere: its decoder is closer to another narrow latent than to the target (cosine ≥
- *   {@link #BACKGROUND_COSINE}), and that narrow latent fires on the target's tokens at most
- *   {@link #BACKGROUND_RATE_RATIO} times as often as off them;</li>
+ *   everywhere: on the target's tokens it fires less than {@link #BACKGROUND_RATE_RATIO} times as often as on the
+ *   other tokens moved to a typical target token without its feature ({@link OffTargetFiring}); or its decoder is
+ *   closer to another narrow latent than to the target (cosine ≥ {@link #BACKGROUND_COSINE}), and that narrow
+ *   latent fires on the target's tokens less than {@link #BACKGROUND_RATE_RATIO} times as often as off them;</li>
  *   <li>of the rest, a latent that fires on nearly all of the target's tokens ({@code max_child_recall}) is the
  *   parent surviving, and one that fires on at least {@code min_recall} of them is a child.</li>
  * </ul>
@@ -30,7 +31,7 @@ final class FilteredLatentRoles {
     static final double MAGNITUDE_COSINE = 0.9;
     /** Decoder cosine with another narrow latent at or above which a latent may be that latent's feature. */
     static final double BACKGROUND_COSINE = 0.5;
-    /** A narrow latent firing on the target's tokens less than this many times as often as off them is background. */
+    /** A rate on the target's tokens less than this many times the rate off them is a background feature's. */
     static final double BACKGROUND_RATE_RATIO = 2.0;
 
     private static final String PARENT = "parent";
