@@ -20,12 +20,13 @@ final class BehaviouralVerdict {
 
     static SplitReport.Verdict judge(SplitCriteria criteria, long targetTokens, long heldOutTokens,
                                      List<SplitReport.Latent> children, List<SplitReport.Latent> parents,
-                                     SplitReport.SetMeasurements split) {
+                                     List<SplitReport.SetAside> setAside, SplitReport.SetMeasurements split) {
         if (targetTokens == 0) {
             return new SplitReport.Verdict(SplitOutcome.NO, String.format(Locale.ROOT,
                     "the target never fires above the threshold on the %d held-out tokens", heldOutTokens));
         }
-        String survivors = parents.isEmpty() ? "" : "; the parent survives as " + describe(parents, 2);
+        String survivors = (parents.isEmpty() ? "" : "; the parent survives as " + describe(parents, 2))
+                + setAside(setAside);
         List<List<Integer>> groups = DistinctChildren.groups(split.pairwiseJaccard(), split.pairwiseCosine(),
                 criteria.maxChildJaccard());
         String duplicates = duplicates(children, split, groups) + overlaps(children, split, groups,
@@ -43,6 +44,9 @@ final class BehaviouralVerdict {
                 100 * split.ownActivationCoverage(), 100 * split.activationCoverage(), 100 * split.coverage())
                 : String.format(Locale.ROOT, "%.0f%% of the target's activation (%.0f%% of its tokens)",
                 100 * split.ownActivationCoverage(), 100 * split.coverage());
+        if (split.biasCoverage() > 0) {
+            covered += String.format(Locale.ROOT, ", %.0f%% of it in the decoder bias", 100 * split.biasCoverage());
+        }
         String summary = String.format(Locale.ROOT, "%s (%s) cover %s", plural(distinct, "distinct child"),
                 describe(children, 6), covered);
         if (split.ownActivationCoverage() < criteria.minCoverage()) {
@@ -89,6 +93,36 @@ final class BehaviouralVerdict {
                     children.get(pair[1]).latent()));
         }
         return text.toString();
+    }
+
+    /**
+     * "; set aside: latents 3, 8 along the target's direction or against it (magnitude), latent 5 as often off the
+     * target's tokens as on them (background, as narrow latent 2 sees it)".
+     */
+    private static String setAside(List<SplitReport.SetAside> setAside) {
+        List<String> parts = new ArrayList<>();
+        List<String> magnitude = setAside.stream().filter(l -> l.why().equals(SplitReport.SetAside.MAGNITUDE))
+                .map(l -> Integer.toString(l.latent())).toList();
+        if (!magnitude.isEmpty()) {
+            parts.add(latents(magnitude) + " along the target's direction or against it (magnitude)");
+        }
+        List<String> background = setAside.stream().filter(l -> l.why().equals(SplitReport.SetAside.BACKGROUND))
+                .map(l -> String.format(Locale.ROOT, "%d (narrow latent %d fires on %.0f%% of the target's tokens, "
+                        + "%.0f%% of others)", l.latent(), l.narrowLatent(), 100 * l.narrowRateOn(),
+                        100 * l.narrowRateOff())).toList();
+        if (!background.isEmpty()) {
+            parts.add(latents(background) + " occur as often elsewhere (background)");
+        }
+        return parts.isEmpty() ? "" : "; set aside: " + String.join("; ", parts);
+    }
+
+    private static String latents(List<String> names) {
+        int limit = 4;
+        List<String> shown = new ArrayList<>(names.subList(0, Math.min(limit, names.size())));
+        if (names.size() > limit) {
+            shown.add("+" + (names.size() - limit) + " more");
+        }
+        return (names.size() == 1 ? "latent " : "latents ") + String.join(", ", shown);
     }
 
     private static String describe(List<SplitReport.Latent> latents, int limit) {

@@ -23,6 +23,7 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     private final float[] drive;
     private final float[] otherDrive;
     private final float[] targetDecoder;
+    private final float biasReading;
     private final long[][] together;
     private long targetTokens;
     private long covered;
@@ -30,6 +31,7 @@ final class ChildStatistics implements HeldOutPass.Visitor {
     private double targetActivation;
     private double coveredActivation;
     private double elsewhereActivation;
+    private double biasActivation;
     private double contributionSquared;
     private double contributionError;
 
@@ -41,9 +43,12 @@ final class ChildStatistics implements HeldOutPass.Visitor {
      * @param others        per wide latent, whether it is a latent of another feature (not specific to the target)
      * @param targetDecoder the narrow SAE's decoder row of the target
      * @param levels        per wide latent, the activation it must exceed to count as firing
+     * @param biasReading   the target's activation on the wide SAE's decoder bias alone: on a token where no child
+     *                      fires, this much of the target (at most all of it) is the typical target token that an
+     *                      SAE trained on filtered data keeps in its bias; 0 for one trained on all data
      */
     ChildStatistics(float threshold, int[] children, int[] aligned, float[] drive, boolean[] others,
-                    float[] targetDecoder, float[] levels) {
+                    float[] targetDecoder, float[] levels, float biasReading) {
         this.threshold = threshold;
         this.children = children.clone();
         this.aligned = aligned.clone();
@@ -55,6 +60,7 @@ final class ChildStatistics implements HeldOutPass.Visitor {
             otherDrive[j] = others[j] ? drive[j] : 0f;
         }
         this.targetDecoder = targetDecoder.clone();
+        this.biasReading = biasReading;
         this.together = new long[children.length][children.length];
     }
 
@@ -97,6 +103,7 @@ final class ChildStatistics implements HeldOutPass.Visitor {
             covered += anyChild ? 1 : 0;
             targetActivation += target[i];
             coveredActivation += anyChild ? target[i] : 0;
+            biasActivation += anyChild ? 0 : Math.min(target[i], biasReading);
             if (!anyChild && driven[i] > 0) {
                 elsewhereActivation += target[i] * drivenElsewhere[i] / driven[i];
             }
@@ -152,10 +159,18 @@ final class ChildStatistics implements HeldOutPass.Visitor {
         return targetActivation == 0 ? 0 : elsewhereActivation / targetActivation;
     }
 
-    /** The share of the target's activation, less what went to other features' latents, that the children cover. */
+    /**
+     * The share of the target's activation, less what went to other features' latents, that the children cover,
+     * with what the decoder bias carries of it where no child fires.
+     */
     double ownActivationCoverage() {
         double own = targetActivation - elsewhereActivation;
-        return own <= 0 ? 0 : coveredActivation / own;
+        return own <= 0 ? 0 : Math.min(1, (coveredActivation + biasActivation) / own);
+    }
+
+    /** The share of the target's activation that the decoder bias carries on tokens where no child fires. */
+    double biasCoverage() {
+        return targetActivation == 0 ? 0 : biasActivation / targetActivation;
     }
 
     /** P(child a fires | child b fires), by position in the children. */

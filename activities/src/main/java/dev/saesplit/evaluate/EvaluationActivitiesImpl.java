@@ -96,7 +96,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                 .orElse(f.verdict());
         return new SplitReport(SplitReport.FORMAT_VERSION, r.experiment(), r.runId(), wideDirectory.toString(),
                 narrowDirectory.toString(), r.targetLatent(), r.threshold(), r.zeroedLatent(), f.heldOutTokens(),
-                f.targetTokens(), f.all(), f.filtered(), f.children(), f.parents(), f.nearMisses(), f.split(),
+                f.targetTokens(), f.all(), f.filtered(), f.children(), f.parents(), f.nearMisses(), f.setAside(), f.split(),
                 verdict, f.groundTruth(), interpretation.orElse(null));
     }
 }

@@ -23,13 +23,17 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
     private final float[] levels;
     private final long[][] together;
     private final long[][] parentAlone;
+    private final long[] featureTokens;
+    private final float readThreshold;
     private long rowsSeen;
 
     /**
      * @param features the features to follow
      * @param levels   per wide latent, the activation it must exceed to count as firing
+     * @param read     the target activation above which the wide SAE was read (its latents are zero elsewhere):
+     *                 the threshold for one trained on filtered data, negative infinity for one read everywhere
      */
-    FeatureLatentFiring(HeldOutTruth truth, int[] features, float[] levels) {
+    FeatureLatentFiring(HeldOutTruth truth, int[] features, float[] levels, float read) {
         this.truth = truth;
         this.features = features.clone();
         this.parents = new int[features.length];
@@ -39,6 +43,8 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
         this.levels = levels.clone();
         this.together = new long[features.length][levels.length];
         this.parentAlone = new long[features.length][levels.length];
+        this.featureTokens = new long[features.length];
+        this.readThreshold = read;
     }
 
     @Override
@@ -56,6 +62,7 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
                 for (int c = 0; c < k; c++) {
                     if (features[c] == feature) {
                         oneHot[i * k + c] = 1f;
+                        featureTokens[c] += target[i] > readThreshold ? 1 : 0;
                     }
                 }
             }
@@ -93,17 +100,36 @@ final class FeatureLatentFiring implements HeldOutPass.Visitor {
     }
 
     /**
+     * P(wide latent fires | feature fires), on the tokens where the wide SAE was read; 0 where the feature never
+     * fired there.
+     */
+    double recall(int feature, int latent) {
+        int c = position(feature);
+        return featureTokens[c] == 0 ? 0 : (double) together[c][latent] / featureTokens[c];
+    }
+
+    /** Tokens where the wide SAE was read and {@code feature} fired. */
+    long tokens(int feature) {
+        return featureTokens[position(feature)];
+    }
+
+    private int position(int feature) {
+        for (int c = 0; c < features.length; c++) {
+            if (features[c] == feature) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("feature " + feature + " is not followed");
+    }
+
+    /**
      * P(feature fires | wide latent fires), given how often the latent fired at these levels (counted in another
      * pass over the same rows), leaving out, for a child, the tokens where its parent fired alone; 0 for a latent
      * that never fires there.
      */
     double precision(int feature, int latent, long latentFired) {
-        for (int c = 0; c < features.length; c++) {
-            if (features[c] == feature) {
-                long fired = latentFired - parentAlone[c][latent];
-                return fired <= 0 ? 0 : (double) together[c][latent] / fired;
-            }
-        }
-        throw new IllegalArgumentException("feature " + feature + " is not followed");
+        int c = position(feature);
+        long fired = latentFired - parentAlone[c][latent];
+        return fired <= 0 ? 0 : (double) together[c][latent] / fired;
     }
 }

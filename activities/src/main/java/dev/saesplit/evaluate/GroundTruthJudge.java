@@ -14,33 +14,49 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The exact split verdict on synthetic data. The target's own features are the finest ground-truth features
- * (children and independent features) whose tokens it fires on ({@link GroundTruthFiring#ownFeatures}): the
- * children of the parent it represents, less any it lost to a neighbouring latent, and any unrelated feature it
- * merged with, as a narrow SAE with fewer latents than features does. It can split only if it has at least
- * {@code min_children} of them; it did if each has a wide latent of its own (decoder cosine ≥ {@link #MATCH} with
- * the feature's direction, or for a child with parent + child as the generator composes them; at least
- * {@code min_specificity} of its firing on the feature's own tokens, the behavioural standard with the true
- * feature in place of the target, which also rules out a copy of the target itself). Also how well the
- * behavioural children recover those features, as precision and recall.
+ * The exact split verdict on synthetic data, by labels, on the tokens where the wide SAE was read: all held-out
+ * tokens for one trained on all data, the target's tokens for one trained on filtered data (the only tokens it was
+ * trained for). The target's own features are the finest ground-truth features (children and independent
+ * features) whose tokens it fires on ({@link GroundTruthFiring#ownFeatures}): the children of the parent it
+ * represents, less any it lost to a neighbouring latent, and any unrelated feature it merged with, as a narrow SAE
+ * with fewer latents than features does. It can split only if it has at least {@code min_children} of them; it did
+ * if each has a wide latent of its own: one that fires on at least {@link #LEARNED_RECALL} of the feature's tokens,
+ * with at least {@code min_specificity} of its firing on them (for a child, the tokens where its parent fires with
+ * no child drawn are left out: a latent that took the bare parent is still its child's). Firing mostly on the
+ * feature's tokens also rules out a copy of the target, which fires on all. The matched latent's decoder cosine
+ * with the feature's direction (for a child, the better of the child alone and parent + child, as the generator
+ * composes them) is reported beside it, never required. Also how well the behavioural children recover those
+ * features, as precision and recall.
  */
 final class GroundTruthJudge {
 
-    /** Cosine at which a wide latent counts as having learned a ground-truth direction. */
+    /** Decoder cosine at which a behavioural child counts as a true feature's, for the precision reported. */
     static final double MATCH = 0.8;
+    /** A latent has learned a feature when it fires on at least this share of the feature's tokens. */
+    static final double LEARNED_RECALL = 0.5;
+    /** On a wide SAE trained on filtered data, a feature is the target's when the target fires on most of it. */
+    static final double FILTERED_OWN_SHARE = 0.5;
 
     private GroundTruthJudge() {
     }
 
-    /** The target's own features, which the later pass follows into the wide latents. */
-    static int[] ownFeatures(GroundTruthFiring coverage, SplitCriteria criteria) {
-        return coverage.ownFeatures(criteria.minSpecificity()).stream().mapToInt(Integer::intValue).toArray();
+    /**
+     * The target's own features, which the later pass follows into the wide latents: those on whose held-out tokens
+     * it fires at least {@code min_specificity} of the time or, for a wide SAE trained on filtered data, most of the
+     * time ({@link #FILTERED_OWN_SHARE}). Such an SAE sees nothing but the target's tokens, so a feature most of
+     * whose tokens are among them is part of what it was trained to refine; a narrow latent that merged a second
+     * feature fires on its stronger tokens, and a filtered SAE gives that feature a latent of its own.
+     */
+    static int[] ownFeatures(GroundTruthFiring coverage, SplitCriteria criteria, boolean filtered) {
+        return coverage.ownFeatures(filtered ? FILTERED_OWN_SHARE : criteria.minSpecificity()).stream()
+                .mapToInt(Integer::intValue).toArray();
     }
 
-    static SplitReport.GroundTruthVerdict judge(SaeWeights wide, SplitCriteria criteria, HeldOutTruth heldOut,
+    static SplitReport.GroundTruthVerdict judge(SaeWeights wide, boolean filtered, SplitCriteria criteria,
+                                                HeldOutTruth heldOut,
                                                 GroundTruthFiring coverage, FeatureLatentFiring together,
                                                 LatentStatistics firing, List<SplitReport.Latent> behaviouralChildren) {
-        int[] own = ownFeatures(coverage, criteria);
+        int[] own = ownFeatures(coverage, criteria, filtered);
         int parent = commonParent(heldOut, own);
         String features = describe(heldOut, coverage, own);
         if (own.length < criteria.minChildren()) {
@@ -55,28 +71,65 @@ final class GroundTruthJudge {
             double[] cosines = featureCosines(wide, heldOut, feature);
             int best = -1;
             for (int j = 0; j < cosines.length; j++) {
-                // Firing mostly on the feature's tokens also rules out a copy of the target, which fires on all.
-                boolean learned = cosines[j] >= MATCH && together.precision(feature, j, firing.fired(j))
-                        >= criteria.minSpecificity();
-                if (learned && !used.contains(j) && (best < 0 || cosines[j] > cosines[best])) {
+                boolean learned = together.recall(feature, j) >= LEARNED_RECALL
+                        && together.precision(feature, j, firing.fired(j)) >= criteria.minSpecificity();
+                if (learned && !used.contains(j)
+                        && (best < 0 || together.recall(feature, j) > together.recall(feature, best))) {
                     best = j;
                 }
             }
             if (best >= 0) {
                 used.add(best);
-                matches.add(new SplitReport.GroundTruthVerdict.Match(feature, best, cosines[best]));
+                matches.add(new SplitReport.GroundTruthVerdict.Match(feature, best, cosines[best],
+                        together.recall(feature, best), together.precision(feature, best, firing.fired(best))));
             }
+        }
+        if (filtered) {
+            matchBias(wide, heldOut, own, matches);
         }
         int expected = own.length;
         int matched = matches.size();
         SplitOutcome outcome = matched == expected ? SplitOutcome.YES
                 : matched >= criteria.minChildren() ? SplitOutcome.PARTIAL : SplitOutcome.NO;
-        List<String> found = matches.stream().map(m -> String.format(Locale.ROOT, "%d→%d (%.2f)", m.feature(),
-                m.latent(), m.cosine())).toList();
+        List<String> found = matches.stream().map(m -> m.latent() < 0
+                ? String.format(Locale.ROOT, "%d→decoder bias (cosine %.2f)", m.feature(), m.cosine())
+                : String.format(Locale.ROOT, "%d→%d (fires on %.0f%% of its tokens, %.0f%% of its firing there; "
+                        + "cosine %.2f)", m.feature(), m.latent(), 100 * m.recall(), 100 * m.precision(),
+                        m.cosine())).toList();
         String reason = String.format(Locale.ROOT, "%d of the target's %d ground-truth features%s have their own "
                 + "latent%s", matched, expected, features, found.isEmpty() ? "" : ": " + String.join(", ", found));
         return new SplitReport.GroundTruthVerdict(outcome, reason, parent, matches,
                 precision(wide, heldOut, own, behaviouralChildren), (double) matched / expected);
+    }
+
+    /**
+     * On a wide SAE trained on filtered data, the decoder bias is a latent that fires on every token: such an SAE
+     * keeps the typical target token there, and the commonest of the target's features then needs no latent (its
+     * latent, if any, fires only on that feature's tokens that stand out from the typical one). The unmatched own
+     * feature whose direction (for a child, parent + child) is closest to the bias, at cosine ≥ {@link #MATCH}, is
+     * matched to it, as latent -1.
+     */
+    private static void matchBias(SaeWeights wide, HeldOutTruth heldOut, int[] own,
+                                  List<SplitReport.GroundTruthVerdict.Match> matches) {
+        float[] bias = wide.decoderBias();
+        int best = -1;
+        double bestCosine = MATCH;
+        for (int feature : own) {
+            if (matches.stream().anyMatch(m -> m.feature() == feature)) {
+                continue;
+            }
+            int parent = heldOut.activity().parentOf(feature);
+            float[] direction = heldOut.truth().direction(feature);
+            double cosine = DecoderCosines.cosine(bias, parent < 0 ? direction
+                    : DecoderCosines.sum(heldOut.truth().direction(parent), direction));
+            if (cosine >= bestCosine) {
+                best = feature;
+                bestCosine = cosine;
+            }
+        }
+        if (best >= 0) {
+            matches.add(new SplitReport.GroundTruthVerdict.Match(best, -1, bestCosine, 1, 0));
+        }
     }
 
     /** The parent whose children the own features include (the most of them), or -1 when none is a child. */

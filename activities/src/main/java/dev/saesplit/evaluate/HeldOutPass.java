@@ -35,10 +35,12 @@ public final class HeldOutPass {
     }
 
     /**
-     * On tokens where the target does not fire above {@code threshold}, the wide SAE reads {@code x + offset}
-     * instead of {@code x}.
+     * How a wide SAE trained on filtered data is read: only where the target fires above {@code threshold}, the
+     * only tokens it was trained for; elsewhere its latents are taken as zero. Read on other tokens as they are,
+     * such an SAE (which keeps the target's typical token in its decoder bias) fires almost everywhere, and read
+     * with the target's mean contribution added, a child fires wherever that contribution carries its direction.
      */
-    public record OffTargetShift(double threshold, float[] offset) {
+    public record TargetTokensOnly(double threshold) {
     }
 
     /** Runs every visitor over every block, in row order. */
@@ -48,11 +50,11 @@ public final class HeldOutPass {
     }
 
     /**
-     * Runs every visitor over every block, in row order, the wide SAE reading the rows moved by {@code shift}
-     * where the target is quiet (none: read as they are). Visitors get the rows the wide SAE read.
+     * Runs every visitor over every block, in row order; with {@code only} (else null) the wide SAE's latents are
+     * zero where the target is quiet.
      */
     public static void run(ActivationSource heldOut, SaeWeights narrow, int targetLatent, SaeWeights wide,
-                    OffTargetShift shift, Visitor... visitors) {
+                    TargetTokensOnly only, Visitor... visitors) {
         int dIn = heldOut.dIn();
         float[] rows = new float[BLOCK * dIn];
         NDIndex targetColumn = new NDIndex(":, {}", targetLatent);
@@ -66,11 +68,10 @@ public final class HeldOutPass {
                     NDArray x = block.create(count == BLOCK ? rows : Arrays.copyOf(rows, count * dIn),
                             new Shape(count, dIn));
                     float[] target = narrowSae.encode(x).get(targetColumn).toFloatArray();
-                    if (shift != null) {
-                        x = x.add(quiet(block, target, shift.threshold()).matMul(
-                                block.create(shift.offset(), new Shape(1, dIn))));
-                    }
                     NDArray latents = wideSae.encode(x);
+                    if (only != null) {
+                        latents = latents.mul(firing(block, target, only.threshold()));
+                    }
                     for (Visitor visitor : visitors) {
                         visitor.block(x, target, latents, wideSae);
                     }
@@ -79,11 +80,11 @@ public final class HeldOutPass {
         }
     }
 
-    /** {@code [rows, 1]}: 1 where the target does not fire above {@code threshold}, else 0. */
-    private static NDArray quiet(NDManager manager, float[] target, double threshold) {
+    /** {@code [rows, 1]}: 1 where the target fires above {@code threshold}, else 0. */
+    private static NDArray firing(NDManager manager, float[] target, double threshold) {
         float[] mask = new float[target.length];
         for (int i = 0; i < target.length; i++) {
-            mask[i] = target[i] > threshold ? 0f : 1f;
+            mask[i] = target[i] > threshold ? 1f : 0f;
         }
         return manager.create(mask, new Shape(target.length, 1));
     }

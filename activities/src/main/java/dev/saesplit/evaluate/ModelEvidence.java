@@ -99,7 +99,7 @@ final class ModelEvidence implements AutoCloseable {
             return Optional.of(Interpreter.interpret(subject, children, heldOut, cache.rowTokens().orElseThrow(),
                     new Interpreter.LanguageModel(lm.transformer(), lm.tokenizer().get(), lm.hook(),
                             LanguageModel.contextSettings(spec).prependBos()),
-                    request.criteria().probes(), Interpreter.Settings.DEFAULTS, findings.shift()));
+                    request.criteria().probes(), Interpreter.Settings.DEFAULTS, findings.only()));
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.saesplit.evaluate;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.synthetic.GroundTruth;
+import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.DecoderCosines;
 import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.spec.SplitCriteria;
 
 import java.util.ArrayList;
@@ -28,16 +33,17 @@ public final class SplitEvaluator {
     static final int NEAR_MISSES = 10;
     /** A wide latent fires on a token when its activation exceeds this fraction of its mean where positive. */
     static final double FIRING_FRACTION = 0.3;
+    /** Quiet tokens read, moved, to measure how often a filtered SAE's latents fire off the target's tokens. */
+    static final int OFF_TARGET_ROWS = 8192;
 
     private SplitEvaluator() {
     }
 
     /**
-     * What to evaluate. A wide SAE trained on filtered data never saw a token without the target's direction in
-     * it, so on tokens where the target is quiet it reads them with the target's mean contribution added
-     * (f̄_t · d_t): the question is then whether a latent fires there when the target is present, and a latent
-     * for anything but a child of the target (a background feature that co-occurs with it) does. Its
-     * reconstruction is still measured on the tokens as they are.
+     * What to evaluate. A wide SAE trained on filtered data is read only on the target's tokens, the only tokens it
+     * was trained for ({@link HeldOutPass.TargetTokensOnly}); its latents are sorted by decoder and by what the
+     * narrow SAE saw ({@link FilteredLatentRoles}) instead of by specificity, which is 1 for all of them there.
+     * Its reconstruction is still measured on all tokens as they are.
      *
      * @param wide         the trained wide SAE
      * @param narrow       the narrow SAE
@@ -54,8 +60,9 @@ public final class SplitEvaluator {
     public record Findings(long heldOutTokens, long targetTokens, ReconstructionSummary all,
                            ReconstructionSummary filtered, List<SplitReport.Latent> children,
                            List<SplitReport.Latent> parents, List<SplitReport.Latent> nearMisses,
-                           SplitReport.SetMeasurements split, SplitReport.Verdict verdict,
-                           SplitReport.GroundTruthVerdict groundTruth, HeldOutPass.OffTargetShift shift) {
+                           List<SplitReport.SetAside> setAside, SplitReport.SetMeasurements split,
+                           SplitReport.Verdict verdict, SplitReport.GroundTruthVerdict groundTruth,
+                           HeldOutPass.TargetTokensOnly only) {
     }
 
     static Findings evaluate(Subject s, ActivationSource heldOut, SplitCriteria criteria,
@@ -63,31 +70,81 @@ public final class SplitEvaluator {
         float threshold = (float) s.threshold();
         LatentStatistics first = new LatentStatistics(s.wide().dSae(), threshold);
         ReconstructionStatistics reconstruction = new ReconstructionStatistics(s.wide().dSae(), threshold);
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), first, reconstruction);
-        HeldOutPass.OffTargetShift shift = s.filtered() ? new HeldOutPass.OffTargetShift(s.threshold(),
-                scaled(s.narrow().decoderRow(s.targetLatent()), first.meanTargetActivation())) : null;
+        HeldOutPass.TargetTokensOnly only = s.filtered() ? new HeldOutPass.TargetTokensOnly(s.threshold()) : null;
         LatentStatistics positive = first;
-        if (shift != null) {
+        LatentStatistics narrowRates = null;
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), first, reconstruction);
+        if (only != null) {
             positive = new LatentStatistics(s.wide().dSae(), threshold);
-            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, positive);
+            narrowRates = new LatentStatistics(s.narrow().dSae(), threshold);
+            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), only, positive);
+            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.narrow(), narrowRates);
         }
         float[] levels = firingLevels(positive);
         LatentStatistics behaviour = new LatentStatistics(threshold, levels);
         Optional<GroundTruthFiring> truthFiring = truth.map(t -> new GroundTruthFiring(t, threshold));
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, truthFiring.isPresent()
-                ? new HeldOutPass.Visitor[] {behaviour, truthFiring.get()} : new HeldOutPass.Visitor[] {behaviour});
+        TargetMeans means = only == null ? null : new TargetMeans(threshold, s.wide().dIn(), levels);
+        List<HeldOutPass.Visitor> visitors = new ArrayList<>(List.of(behaviour));
+        truthFiring.ifPresent(visitors::add);
+        if (means != null) {
+            visitors.add(means);
+        }
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), only,
+                visitors.toArray(new HeldOutPass.Visitor[0]));
+        OffTargetFiring offTarget = null;
+        if (only != null) {
+            // The wide SAE reads the quiet tokens here, moved: the shift is what lets it read them at all.
+            offTarget = offTargetFiring(threshold, behaviour, means, levels, criteria);
+            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), offTarget);
+        }
         float[] targetDirection = s.narrow().decoderRow(s.targetLatent());
         double[] cosines = DecoderCosines.all(s.wide(), targetDirection);
 
+        Sorted sorted = sort(s, behaviour, cosines, narrowRates, offTarget, criteria);
+        List<SplitReport.Latent> children = sorted.children();
+        // The exact verdict follows the target's own ground-truth features into the wide latents in the pass that
+        // measures the children, so it costs no pass of its own.
+        Optional<FeatureLatentFiring> featureFiring = truth.map(t -> new FeatureLatentFiring(t,
+                GroundTruthJudge.ownFeatures(truthFiring.get(), criteria, s.filtered()), levels,
+                only == null ? Float.NEGATIVE_INFINITY : threshold));
+        SplitReport.SetMeasurements split = measureSet(s, heldOut, only, criteria, children, cosines, levels,
+                sorted.otherFeatures(), featureFiring);
+        SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, behaviour.targetTokens(), behaviour.tokens(),
+                children, sorted.parents(), sorted.setAside(), split);
+        SplitReport.GroundTruthVerdict exact = truth
+                .map(t -> GroundTruthJudge.judge(s.wide(), s.filtered(), criteria, t, truthFiring.get(), featureFiring.get(),
+                        behaviour, children))
+                .orElse(null);
+        return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(),
+                children, sorted.parents(), sorted.nearMisses(), sorted.setAside(), split, verdict, exact, only);
+    }
+
+    /**
+     * The wide latents that fire, sorted: children, the parent surviving, the most specific others (near misses);
+     * on an SAE trained on filtered data also those set aside, and which latents are other features'.
+     */
+    private record Sorted(List<SplitReport.Latent> children, List<SplitReport.Latent> parents,
+                          List<SplitReport.Latent> nearMisses, List<SplitReport.SetAside> setAside,
+                          boolean[] otherFeatures) {
+    }
+
+    /**
+     * @param narrowRates the narrow latents' firing, for an SAE trained on filtered data; else null
+     * @param offTarget   its latents' firing off the target's tokens, moved to the target's mean; else null
+     */
+    private static Sorted sort(Subject s, LatentStatistics behaviour, double[] cosines, LatentStatistics narrowRates,
+                               OffTargetFiring offTarget, SplitCriteria criteria) {
         List<SplitReport.Latent> children = new ArrayList<>();
         List<SplitReport.Latent> parents = new ArrayList<>();
         List<SplitReport.Latent> others = new ArrayList<>();
+        List<SplitReport.Latent> firing = new ArrayList<>();
         for (int j = 0; j < behaviour.dSae(); j++) {
             if (j == s.zeroedLatent() || behaviour.fired(j) == 0) {
                 continue;
             }
             SplitReport.Latent latent = new SplitReport.Latent(j, behaviour.specificity(j), behaviour.recall(j),
                     cosines[j], behaviour.meanActivation(j), behaviour.maxActivation(j), behaviour.frequency(j));
+            firing.add(latent);
             boolean specific = latent.specificity() >= criteria.minSpecificity();
             if (specific && latent.recall() >= criteria.maxChildRecall()) {
                 parents.add(latent);
@@ -97,6 +154,22 @@ public final class SplitEvaluator {
                 others.add(latent);
             }
         }
+        List<SplitReport.SetAside> setAside = List.of();
+        boolean[] otherFeatures = otherFeatures(behaviour, s.zeroedLatent(), criteria);
+        if (narrowRates != null) {
+            FilteredLatentRoles.Roles roles = FilteredLatentRoles.sort(s.wide(), s.narrow(), s.targetLatent(),
+                    firing, narrowRates, offTarget, criteria);
+            children = new ArrayList<>(roles.children());
+            parents = new ArrayList<>(roles.parents());
+            setAside = roles.setAside();
+            others = new ArrayList<>(firing);
+            others.removeAll(children);
+            others.removeAll(parents);
+            otherFeatures = new boolean[behaviour.dSae()];
+            for (SplitReport.SetAside latent : setAside) {
+                otherFeatures[latent.latent()] = latent.why().equals(SplitReport.SetAside.BACKGROUND);
+            }
+        }
         Comparator<SplitReport.Latent> byRecall = Comparator.comparingDouble(SplitReport.Latent::recall).reversed();
         children.sort(byRecall);
         parents.sort(byRecall);
@@ -104,21 +177,9 @@ public final class SplitEvaluator {
             children.subList(MAX_CHILDREN, children.size()).clear();
         }
         others.sort(Comparator.comparingDouble((SplitReport.Latent l) -> l.specificity() * l.recall()).reversed());
-        List<SplitReport.Latent> nearMisses = others.subList(0, Math.min(NEAR_MISSES, others.size()));
+        return new Sorted(children, parents, List.copyOf(others.subList(0, Math.min(NEAR_MISSES, others.size()))),
+                setAside, otherFeatures);
 
-        // The exact verdict follows the target's own ground-truth features into the wide latents in the pass that
-        // measures the children, so it costs no pass of its own.
-        Optional<FeatureLatentFiring> featureFiring = truth.map(t -> new FeatureLatentFiring(t,
-                GroundTruthJudge.ownFeatures(truthFiring.get(), criteria), levels));
-        SplitReport.SetMeasurements split = measureSet(s, heldOut, shift, criteria, children, cosines, levels,
-                otherFeatures(behaviour, s.zeroedLatent(), criteria), featureFiring);
-        SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, behaviour.targetTokens(), behaviour.tokens(),
-                children, parents, split);
-        SplitReport.GroundTruthVerdict exact = truth
-                .map(t -> GroundTruthJudge.judge(s.wide(), criteria, t, truthFiring.get(), featureFiring.get(),
-                        behaviour, children))
-                .orElse(null);
-        return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(), children, parents, List.copyOf(nearMisses), split, verdict, exact, shift);
     }
 
     /**
@@ -134,6 +195,34 @@ public final class SplitEvaluator {
         return others;
     }
 
+    /** Off-target firing of the latents that fire on enough of the target's tokens to be children. */
+    private static OffTargetFiring offTargetFiring(float threshold, LatentStatistics behaviour, TargetMeans means,
+                                                   float[] levels, SplitCriteria criteria) {
+        List<Integer> candidates = new ArrayList<>();
+        for (int j = 0; j < behaviour.dSae(); j++) {
+            if (behaviour.fired(j) > 0 && behaviour.recall(j) >= criteria.minRecall()) {
+                candidates.add(j);
+            }
+        }
+        candidates.sort(Comparator.comparingDouble(behaviour::recall).reversed());
+        int[] chosen = candidates.stream().limit(MAX_CHILDREN).mapToInt(Integer::intValue).toArray();
+        float[][] offsets = new float[chosen.length][];
+        for (int c = 0; c < chosen.length; c++) {
+            offsets[c] = means.offsetWithout(chosen[c]);
+        }
+        return new OffTargetFiring(threshold, chosen, offsets, levels, OFF_TARGET_ROWS);
+    }
+
+    /** The target's activation on the wide SAE's decoder bias alone, read by the narrow SAE. */
+    private static float biasReading(Subject s) {
+        try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
+             SparseAutoencoder narrow = SparseAutoencoder.upload(s.narrow(), manager)) {
+            float[] bias = s.wide().decoderBias();
+            return narrow.encode(manager.create(bias, new Shape(1, bias.length)))
+                    .get(new NDIndex(":, {}", s.targetLatent())).getFloat(0);
+        }
+    }
+
     /** Per wide latent, what one unit of it adds to the target's pre-activation: its decoder row · the encoder's. */
     private static float[] drive(Subject s) {
         double[] dots = DecoderCosines.dots(s.wide(), s.narrow().encoderColumn(s.targetLatent()));
@@ -142,15 +231,6 @@ public final class SplitEvaluator {
             drive[j] = (float) dots[j];
         }
         return drive;
-    }
-
-    /** {@code v} times {@code factor}. */
-    private static float[] scaled(float[] v, double factor) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] * factor);
-        }
-        return out;
     }
 
     /**
@@ -167,14 +247,14 @@ public final class SplitEvaluator {
     }
 
     private static SplitReport.SetMeasurements measureSet(Subject s, ActivationSource heldOut,
-                                                          HeldOutPass.OffTargetShift shift, SplitCriteria criteria,
+                                                          HeldOutPass.TargetTokensOnly only, SplitCriteria criteria,
                                                           List<SplitReport.Latent> children, double[] cosines,
                                                           float[] levels, boolean[] otherFeatures,
                                                           Optional<FeatureLatentFiring> featureFiring) {
         int k = children.size();
         if (k == 0) {
-            featureFiring.ifPresent(f -> HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, f));
-            return new SplitReport.SetMeasurements(0, 0, 0, 0, 0, new double[0][0], new double[0][0], new double[0][0],
+            featureFiring.ifPresent(f -> HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), only, f));
+            return new SplitReport.SetMeasurements(0, 0, 0, 0, 0, 0, new double[0][0], new double[0][0], new double[0][0],
                     0, 0);
         }
         int[] childIndices = children.stream().mapToInt(SplitReport.Latent::latent).toArray();
@@ -187,8 +267,9 @@ public final class SplitEvaluator {
         }
         int[] aligned = alignedList.stream().mapToInt(Integer::intValue).toArray();
         ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned, drive(s),
-                otherFeatures, s.narrow().decoderRow(s.targetLatent()), levels);
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), shift, featureFiring.isPresent()
+                otherFeatures, s.narrow().decoderRow(s.targetLatent()), levels,
+                only == null ? 0f : biasReading(s));
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), only, featureFiring.isPresent()
                 ? new HeldOutPass.Visitor[] {second, featureFiring.get()} : new HeldOutPass.Visitor[] {second});
         double[][] cosine = new double[k][k];
         double[][] jaccard = new double[k][k];
@@ -203,7 +284,7 @@ public final class SplitEvaluator {
         }
         return new SplitReport.SetMeasurements(DistinctChildren.count(jaccard, cosine, containment,
                 criteria.maxChildJaccard(), criteria.maxChildOverlap()), second.coverage(), second.activationCoverage(),
-                second.activationElsewhere(), second.ownActivationCoverage(), cosine, jaccard, containment,
+                second.activationElsewhere(), second.ownActivationCoverage(), second.biasCoverage(), cosine, jaccard, containment,
                 second.contributionExplained(), second.absorption());
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * {@code split_report.json}: everything a row's split evaluation measured, so the verdict can be audited. Its
  * JSON schema is {@code split_report.schema.json} beside this class; a test validates reports against it.
  *
- * @param formatVersion  layout version (3 added the set's containment, own coverage and activation elsewhere)
+ * @param formatVersion  layout version (3 added the set's containment, own coverage and activation elsewhere;
+ *                       4 the latents set aside and the bias coverage)
  * @param experiment     the experiment
  * @param runId          the run-table row
  * @param sae            directory of the wide SAE (SAELens layout)
@@ -36,10 +37,10 @@ import java.util.List;
 public record SplitReport(int formatVersion, String experiment, String runId, String sae, String narrowSae,
                           int targetLatent, double threshold, int zeroedLatent, long heldOutTokens, long targetTokens,
                           ReconstructionSummary all, ReconstructionSummary filtered, List<Latent> children, List<Latent> parents,
-                          List<Latent> nearMisses, SetMeasurements split, Verdict verdict,
+                          List<Latent> nearMisses, List<SetAside> setAside, SetMeasurements split, Verdict verdict,
                           GroundTruthVerdict groundTruth, Interpretation interpretation) {
 
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     public static final String FILE_NAME = "split_report.json";
     public static final String SCHEMA_RESOURCE = "/dev/saesplit/evaluate/split_report.schema.json";
 
@@ -47,12 +48,13 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
         children = List.copyOf(children);
         parents = List.copyOf(parents);
         nearMisses = List.copyOf(nearMisses);
+        setAside = setAside == null ? List.of() : List.copyOf(setAside);
     }
 
     /** The same report with interpretation added. */
     public SplitReport withInterpretation(Interpretation added) {
         return new SplitReport(formatVersion, experiment, runId, sae, narrowSae, targetLatent, threshold, zeroedLatent,
-                heldOutTokens, targetTokens, all, filtered, children, parents, nearMisses, split, verdict, groundTruth,
+                heldOutTokens, targetTokens, all, filtered, children, parents, nearMisses, setAside, split, verdict, groundTruth,
                 added);
     }
 
@@ -73,6 +75,31 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
     }
 
     /**
+     * A latent of a wide SAE trained on filtered data that fires on enough of the target's tokens to be a child,
+     * and is not (see {@code FilteredLatentRoles}).
+     *
+     * @param latent        index in the wide SAE
+     * @param why           {@code magnitude}: its decoder lies along the target's direction or against it, so it
+     *                      partitions the target's tokens by size; {@code background}: a feature the narrow SAE
+     *                      saw about as often off the target's tokens as on them
+     * @param cosine        cosine between its decoder row and the target's
+     * @param recall        P(latent fires | target fires)
+     * @param offTargetRate how often it fires on the other held-out tokens, each moved by the mean target token
+     *                      less the mean other token
+     * @param narrowLatent  the narrow latent, other than the target, whose decoder is closest to its own, or -1
+     * @param narrowCosine  that decoder cosine
+     * @param narrowRateOn  how often that narrow latent fires on the target's held-out tokens
+     * @param narrowRateOff how often it fires on the other held-out tokens
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record SetAside(int latent, String why, double cosine, double recall, double offTargetRate,
+                           int narrowLatent,
+                           double narrowCosine, double narrowRateOn, double narrowRateOff) {
+        public static final String MAGNITUDE = "magnitude";
+        public static final String BACKGROUND = "background";
+    }
+
+    /**
      * The children as a set.
      *
      * @param distinctChildren       the most children that are different: those that are one child learned twice
@@ -87,7 +114,12 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      *                               drive: per token, the target's activation times their share of what the wide
      *                               latents add to its pre-activation
      * @param ownActivationCoverage  what the verdict's {@code min_coverage} is held against: the children's share of
-     *                               the target's activation less what went to other features' latents
+     *                               the target's activation less what went to other features' latents, with
+     *                               {@code bias_coverage} added
+     * @param biasCoverage           the share of the target's summed activation that, on tokens where no child
+     *                               fires, the wide SAE's decoder bias carries: per token, the target's activation
+     *                               on the bias alone, at most its own (non-zero only for an SAE trained on
+     *                               filtered data, which keeps the typical target token there)
      * @param pairwiseCosine         decoder cosines among children, in {@code children} order
      * @param pairwiseJaccard        firing overlap among children, in {@code children} order
      * @param pairwiseContainment    {@code [a][b]}: P(child a fires | child b fires), in {@code children} order
@@ -98,7 +130,7 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SetMeasurements(int distinctChildren, double coverage, double activationCoverage,
-                                  double activationElsewhere, double ownActivationCoverage,
+                                  double activationElsewhere, double ownActivationCoverage, double biasCoverage,
                                   double[][] pairwiseCosine, double[][] pairwiseJaccard,
                                   double[][] pairwiseContainment, double contributionExplained, double absorption) {
     }
@@ -113,7 +145,8 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
     }
 
     /**
-     * The exact verdict on synthetic data: which ground-truth children have a wide latent of their own.
+     * The exact verdict on synthetic data, by labels: which of the target's ground-truth features have a wide
+     * latent of their own, on the tokens where the wide SAE was read.
      *
      * @param outcome   yes when every child is matched, partial when enough are, no otherwise
      * @param reason    one line
@@ -129,8 +162,15 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
             matches = List.copyOf(matches);
         }
 
-        /** A true child and the wide latent that learned it. */
-        public record Match(int feature, int latent, double cosine) {
+        /**
+         * A true feature and the wide latent that learned it.
+         *
+         * @param cosine    decoder cosine with the feature's direction (for a child, the better of it alone and
+         *                  parent + child)
+         * @param recall    P(latent fires | feature fires), on the tokens where the wide SAE was read
+         * @param precision P(feature fires | latent fires), leaving out a child's bare-parent tokens
+         */
+        public record Match(int feature, int latent, double cosine, double recall, double precision) {
         }
     }
 

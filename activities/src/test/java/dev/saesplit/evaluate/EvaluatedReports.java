@@ -39,7 +39,7 @@ public final class EvaluatedReports {
                     Optional.of(HeldOutTruth.of(scratch.resolve("data"), 0)));
             return new SplitReport(SplitReport.FORMAT_VERSION, experiment, runId, "wide", "narrow", 0, 0.5, -1,
                     f.heldOutTokens(), f.targetTokens(), f.all(), f.filtered(), f.children(), f.parents(),
-                    f.nearMisses(), f.split(), f.verdict(), f.groundTruth(), null);
+                    f.nearMisses(), f.setAside(), f.split(), f.verdict(), f.groundTruth(), null);
         }
     }
 

@@ -83,6 +83,6 @@ public record GroundTruth(SyntheticHierarchyConfig config, List<HierarchyParent>
     void write(Path directory) throws IOException {
         JsonArtifacts.write(directory.resolve(GroundTruthDocument.FILE_NAME), new GroundTruthDocument(
                 GroundTruthDocument.FORMAT_VERSION, config, TokenSampler.MIN_MAGNITUDE, TokenSampler.MAX_MAGNITUDE,
-                GroundTruthDocument.CHILD_RULE, parents, DIRECTIONS_FILE, CHILD_LABELS_FILE));
+                GroundTruthDocument.CHILD_RULE, parents, DIRECTIONS_FILE, CHILD_LABELS_FILE, null));
     }
 }

@@ -16,11 +16,14 @@ import java.util.List;
  * @param parents         each parent with its children
  * @param directionsFile  float32 {@code [features, dIn]} .npy of unit feature directions
  * @param childLabelsFile int32 {@code [tokens, parents]} .npy: the child that fired for each parent, or -1
+ * @param featureActivityFile int32 {@code [tokens, ceil(features / 32)]} .npy of bit masks, bit {@code f % 32} of
+ *                        word {@code f / 32} set where feature f fired; written by a generator saesplit cannot
+ *                        draw again (SAELens's), absent (null) for saesplit's own, whose tokens are drawn again
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record GroundTruthDocument(int formatVersion, SyntheticHierarchyConfig config, float magnitudeMin,
                            float magnitudeMax, String childRule, List<HierarchyParent> parents,
-                           String directionsFile, String childLabelsFile) {
+                           String directionsFile, String childLabelsFile, String featureActivityFile) {
 
     static final String FILE_NAME = "ground_truth.json";
     static final int FORMAT_VERSION = 1;

@@ -29,11 +29,12 @@ import java.util.Set;
  * int[] children = findings.children().stream().mapToInt(SplitReport.Latent::latent).toArray();
  * Interpretation i = Interpreter.interpret(subject, children, HeldOutSplit.heldOut(cache), cacheRowTokens,
  *         new Interpreter.LanguageModel(model, tokenizer, hook, contextSettings.prependBos()),
- *         criteria.probes(), Interpreter.Settings.DEFAULTS, findings.shift());
+ *         criteria.probes(), Interpreter.Settings.DEFAULTS, findings.only());
  * report = report.withInterpretation(i);
  * }</pre>
- * It reads the held-out rows once more (one {@link HeldOutPass}, with the shift the evaluation reads a wide SAE
- * trained on filtered data with, {@link SplitEvaluator.Findings#shift()}), and runs the model once per probe.
+ * It reads the held-out rows once more (one {@link HeldOutPass}; a wide SAE trained on filtered data only where
+ * the target fires, as the evaluation does, {@link SplitEvaluator.Findings#only()}), and runs the model once per
+ * probe.
  */
 public final class Interpreter {
 
@@ -83,10 +84,10 @@ public final class Interpreter {
     public static SplitReport.Interpretation interpret(SplitEvaluator.Subject subject, int[] children,
                                                        RowRangeSource heldOut, RowTokens tokens, LanguageModel lm,
                                                        List<SplitCriteria.Probe> probes, Settings settings,
-                                                       HeldOutPass.OffTargetShift shift) {
+                                                       HeldOutPass.TargetTokensOnly only) {
         requireFits(subject, heldOut, tokens, lm);
         TopActivatingRows top = new TopActivatingRows(children, settings.contexts());
-        HeldOutPass.run(heldOut, subject.narrow(), subject.targetLatent(), subject.wide(), shift, top);
+        HeldOutPass.run(heldOut, subject.narrow(), subject.targetLatent(), subject.wide(), only, top);
 
         ContextWindow window = new ContextWindow(tokens, lm.tokenizer(), settings.radius());
         List<float[]> directions = new ArrayList<>();
@@ -101,12 +102,12 @@ public final class Interpreter {
         for (int i = 0; i < children.length; i++) {
             latents.add(latent("wide", children[i], top.child(i), heldOut, window, logits.get(i + 1)));
         }
-        return new SplitReport.Interpretation(latents, probes(subject, children, lm, probes, shift));
+        return new SplitReport.Interpretation(latents, probes(subject, children, lm, probes, only));
     }
 
     /** Every probe judged; the dominant-child ones first, since a quiet probe watches the children they found. */
     static List<SplitReport.ProbeResult> probes(SplitEvaluator.Subject subject, int[] children, LanguageModel lm,
-                                                List<SplitCriteria.Probe> probes, HeldOutPass.OffTargetShift shift) {
+                                                List<SplitCriteria.Probe> probes, HeldOutPass.TargetTokensOnly only) {
         if (probes.isEmpty()) {
             return List.of();
         }
@@ -114,7 +115,7 @@ public final class Interpreter {
              SparseAutoencoder narrow = SparseAutoencoder.upload(subject.narrow(), manager);
              SparseAutoencoder wide = SparseAutoencoder.upload(subject.wide(), manager)) {
             ProbeRunner runner = new ProbeRunner(lm.model(), lm.tokenizer(), lm.hook(), lm.prependBos(), narrow,
-                    subject.targetLatent(), wide, shift);
+                    subject.targetLatent(), wide, only);
             List<ProbeRunner.Reading> readings = new ArrayList<>();
             Set<Integer> owners = new HashSet<>();
             SplitReport.ProbeResult[] results = new SplitReport.ProbeResult[probes.size()];
@@ -139,8 +140,8 @@ public final class Interpreter {
 
     private static SplitReport.ProbeResult judge(SplitCriteria.Probe probe, ProbeRunner.Reading r,
                                                  SplitEvaluator.Subject subject, int[] children, Set<Integer> watched) {
-        String note = r.shifted() ? " (the target does not fire above " + subject.threshold() + " here; this wide"
-                + " SAE, trained where it does, read the token with the target's mean contribution added)" : "";
+        String note = r.unread() ? " (the target does not fire above " + subject.threshold() + " here; this wide"
+                + " SAE, trained only where it does, is not read here)" : "";
         return ProbeJudge.judge(probe, r.target(), r.wide(), children, subject.zeroedLatent(), watched, note);
     }
 

@@ -28,11 +28,10 @@ final class ProbeRunner {
      * @param position the marked token's position in the model's input (BOS counted)
      * @param target   the narrow target latent's activation
      * @param wide     every wide latent's activation
-     * @param shifted  whether the wide SAE read the token with the target's mean contribution added (a wide SAE
-     *                 trained on filtered data, at a token where the target is quiet; see
-     *                 {@link dev.saesplit.evaluate.SplitEvaluator.Subject})
+     * @param unread   whether the wide SAE was not read there (its latents zero): one trained on filtered data, at
+     *                 a token where the target is quiet (see {@link HeldOutPass.TargetTokensOnly})
      */
-    record Reading(int position, double target, float[] wide, boolean shifted) {
+    record Reading(int position, double target, float[] wide, boolean unread) {
     }
 
     private final Transformer model;
@@ -42,14 +41,14 @@ final class ProbeRunner {
     private final SparseAutoencoder narrow;
     private final int targetLatent;
     private final SparseAutoencoder wide;
-    private final HeldOutPass.OffTargetShift shift;
+    private final HeldOutPass.TargetTokensOnly only;
 
     /**
      * @param prependBos whether the cache put BOS first in every context
-     * @param shift      how the evaluation reads the wide SAE where the target is quiet, or null: read as it is
+     * @param only       where the evaluation reads the wide SAE, or null: everywhere
      */
     ProbeRunner(Transformer model, Tokenizer tokenizer, HookPoint hook, boolean prependBos, SparseAutoencoder narrow,
-                int targetLatent, SparseAutoencoder wide, HeldOutPass.OffTargetShift shift) {
+                int targetLatent, SparseAutoencoder wide, HeldOutPass.TargetTokensOnly only) {
         if (prependBos && tokenizer.bosTokenId().isEmpty()) {
             throw new InterpretationInputException("the contexts start with BOS (prepend_bos), but the tokenizer "
                     + tokenizer.identity() + " declares no BOS token");
@@ -61,7 +60,7 @@ final class ProbeRunner {
         this.narrow = narrow;
         this.targetLatent = targetLatent;
         this.wide = wide;
-        this.shift = shift;
+        this.only = only;
     }
 
     Reading read(SplitCriteria.Probe probe) {
@@ -84,12 +83,9 @@ final class ProbeRunner {
             NDArray x = model.activations(tokens, hook).get(new NDIndex("0, {}:{}", position, position + 1))
                     .toDevice(scratch.getDevice(), false);
             float target = narrow.encode(x).get(new NDIndex(":, {}", targetLatent)).getFloat(0);
-            boolean shifted = shift != null && !(target > shift.threshold());
-            if (shifted) {
-                x = x.add(scratch.create(shift.offset(), new Shape(1, shift.offset().length)));
-            }
-            float[] latents = wide.encode(x).toFloatArray();
-            return new Reading(position, target, latents, shifted);
+            boolean unread = only != null && !(target > only.threshold());
+            float[] latents = unread ? new float[(int) wide.config().dSae()] : wide.encode(x).toFloatArray();
+            return new Reading(position, target, latents, unread);
         }
     }
 }

@@ -97,4 +97,42 @@ class FeatureActivityTest {
         }
         return false;
     }
+
+    @Test
+    void aSourceDrawnByAnotherGeneratorIsReadFromWhatItRecordedFired() throws IOException {
+        GroundTruth truth = SyntheticHierarchy.generate(CONFIG, dir);
+        int[] masks = new int[(int) CONFIG.tokens()];
+        masks[5] = (1 << 2) | (1 << 29); // features 2 and 29 fired on token 5
+        recordActivity(masks);
+
+        int[][] active = FeatureActivity.open(dir, truth).read(4, 3);
+
+        assertEquals(0, active[0].length);
+        assertEquals(java.util.List.of(2, 29), java.util.Arrays.stream(active[1]).boxed().toList());
+        assertEquals(0, active[2].length);
+    }
+
+    @Test
+    void aRecordedFeatureBeyondTheHierarchyIsRefusedNamingTheFile() throws IOException {
+        GroundTruth truth = SyntheticHierarchy.generate(CONFIG, dir);
+        int[] masks = new int[(int) CONFIG.tokens()];
+        masks[7] = 1 << 30; // the hierarchy has 30 features, 0-29
+        recordActivity(masks);
+
+        ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class,
+                () -> FeatureActivity.open(dir, truth).read(0, 10));
+        assertTrue(e.getMessage().contains("feature_activity.npy") && e.getMessage().contains("feature 30"),
+                e.getMessage());
+    }
+
+    /** Writes {@code masks} (one int32 word per token) as the source's record of what fired. */
+    private void recordActivity(int[] masks) throws IOException {
+        try (NpyWriter writer = NpyWriter.create(dir.resolve("feature_activity.npy"), NpyDtype.INT32, 1)) {
+            writer.writeInts(masks, 0, masks.length);
+        }
+        Path document = dir.resolve("ground_truth.json");
+        String json = java.nio.file.Files.readString(document);
+        java.nio.file.Files.writeString(document, json.replaceFirst("\"feature_activity_file\"\\s*:\\s*null",
+                "\"feature_activity_file\": \"feature_activity.npy\""));
+    }
 }

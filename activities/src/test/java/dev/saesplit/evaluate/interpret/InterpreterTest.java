@@ -104,22 +104,7 @@ class InterpreterTest {
         RowRangeSource heldOut = new RowRangeSource(all, HELD_OUT_START, all.tokens() - HELD_OUT_START);
         return Interpreter.interpret(new SplitEvaluator.Subject(wide, narrow, TARGET, threshold, -1, filtered),
                 CHILDREN, heldOut, new ListedRowTokens(CONTEXTS), language(true), probes,
-                new Interpreter.Settings(2, 1, 2), filtered ? silencingShift(threshold) : null);
-    }
-
-    /**
-     * A shift that, where the target is quiet, pushes every child far below zero: the wide SAE then shows only the
-     * tokens where the target fires, so the test can tell where the shift was applied.
-     */
-    private static HeldOutPass.OffTargetShift silencingShift(double threshold) {
-        float[] offset = new float[HandSetLanguageModel.V];
-        for (int child : CHILDREN) {
-            float[] column = wide.encoderColumn(child);
-            for (int i = 0; i < offset.length; i++) {
-                offset[i] -= 1000 * column[i];
-            }
-        }
-        return new HeldOutPass.OffTargetShift(threshold, offset);
+                new Interpreter.Settings(2, 1, 2), filtered ? new HeldOutPass.TargetTokensOnly(threshold) : null);
     }
 
     private static Interpreter.LanguageModel language(boolean prependBos) {
@@ -161,8 +146,8 @@ class InterpreterTest {
     }
 
     @Test
-    void aWideSaeTrainedOnFilteredDataReadsTokensWhereTheTargetIsQuietThroughTheEvaluationsShift() {
-        // The target fires 4/3 on row 6 and 1/4 on row 7: with threshold 1.2 only row 7 is shifted (and silenced).
+    void aWideSaeTrainedOnFilteredDataIsReadOnlyWhereTheTargetFires() {
+        // The target fires 4/3 on row 6 and 1/4 on row 7: with threshold 1.2 the wide SAE is not read on row 7.
         List<SplitReport.Context> child = interpret(true, 1.2, List.of()).latents().get(2).contexts();
 
         assertEquals(1, child.size());
@@ -217,10 +202,10 @@ class InterpreterTest {
     }
 
     @Test
-    void aProbeWhereTheTargetIsQuietReadsAFilteredWideSaeThroughTheShiftAndSaysSo() {
+    void aProbeWhereTheTargetIsQuietDoesNotReadAFilteredWideSaeAndSaysSo() {
         SplitReport.ProbeResult gated = interpret(true, 1.2, List.of(MULTI)).probes().get(0);
-        String note = "(the target does not fire above 1.2 here; this wide SAE, trained where it does, read the token"
-                + " with the target's mean contribution added)";
+        String note = "(the target does not fire above 1.2 here; this wide SAE, trained only where it does, is not"
+                + " read here)";
 
         assertFalse(gated.passed());
         assertTrue(gated.reason().startsWith("no child fires here " + note), gated.reason());
