@@ -67,6 +67,11 @@ record ExpectedTensors(Map<String, long[]> required, Map<String, long[]> optiona
         return filled;
     }
 
+    /** Whether {@link #readFrom} reads the file's tensor {@code name} (a required or an optional one). */
+    boolean reads(String name) {
+        return required.containsKey(name) || optional.containsKey(name);
+    }
+
     /**
      * Checks {@code source}'s names and shapes ({@link #check}), then reads every required and present optional
      * tensor; a zero-filled one is an array of zeros.

@@ -74,13 +74,14 @@ public final class TransformerWeights {
 
     /** Refuses a NaN or an infinity in any weight read, naming the tensor. */
     private static void requireFinite(Path file, Map<String, float[]> values) {
-        values.forEach((name, tensor) -> {
-            int bad = FiniteValues.firstNonFinite(tensor);
-            if (bad >= 0) {
-                throw new ModelWeightsException(file, ModelWeightsException.tensor(name),
-                        FiniteValues.problem(tensor, bad));
-            }
-        });
+        values.forEach((name, tensor) -> requireFinite(file, name, tensor));
+    }
+
+    private static void requireFinite(Path file, String name, float[] tensor) {
+        int bad = FiniteValues.firstNonFinite(tensor);
+        if (bad >= 0) {
+            throw new ModelWeightsException(file, ModelWeightsException.tensor(name), FiniteValues.problem(tensor, bad));
+        }
     }
 
     /**
@@ -91,6 +92,19 @@ public final class TransformerWeights {
      * @return the config, and the missing biases that loading fills with zeros
      */
     public static ModelHeader readHeader(Path modelPath) {
+        return inspect(modelPath, false);
+    }
+
+    /**
+     * {@link #readHeader}'s checks, then every tensor {@link #load} reads, one at a time, refused as {@link #load}
+     * refuses a NaN or an infinity, naming the tensor: what {@code validate} runs, so that a spec that validates
+     * does not fail on its weights when caching starts. Holds one tensor in memory at a time.
+     */
+    public static ModelHeader check(Path modelPath) {
+        return inspect(modelPath, true);
+    }
+
+    private static ModelHeader inspect(Path modelPath, boolean readValues) {
         ModelFiles files = ModelFiles.locate(modelPath);
         ConfigJson json = ConfigJson.read(files.config());
         String configFile = files.config().getFileName().toString();
@@ -100,7 +114,16 @@ public final class TransformerWeights {
             ExpectedTensors expected = HuggingFaceGpt2.isGpt2Config(json)
                     ? HuggingFaceGpt2.expected(source, config, configFile)
                     : TransformerLensLayout.expected(config, configFile);
-            return new ModelHeader(config, expected.check(source.file(), source.shapes()));
+            Map<String, long[]> present = source.shapes();
+            List<String> filled = expected.check(source.file(), present);
+            if (readValues) {
+                for (String name : present.keySet()) {
+                    if (expected.reads(name)) {
+                        requireFinite(files.weights(), name, source.read(name));
+                    }
+                }
+            }
+            return new ModelHeader(config, filled);
         }
     }
 

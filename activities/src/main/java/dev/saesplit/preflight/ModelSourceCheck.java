@@ -17,9 +17,10 @@ import java.util.OptionalInt;
 /**
  * What can be checked of a {@code source: model} spec without running anything: the model's {@code config.json}
  * (readable, a supported architecture), every tensor's name and shape in the weights file's header (a safetensors
- * header, a {@code torch.save} archive's pickle) against it, the hook against the config, the context size against
- * its {@code n_ctx}, that a text dataset has a tokenizer and that a pre-tokenized one has a row for every context.
- * Reads the config, the weights' header and the dataset's metadata, never the tensor values or the tokens.
+ * header, a {@code torch.save} archive's pickle) against it, every weight finite (read one tensor at a time), the
+ * hook against the config, the context size against its {@code n_ctx}, that a text dataset has a tokenizer and
+ * that a pre-tokenized one has a row for every context. Reads the config, the weights and the dataset's metadata,
+ * never the tokens.
  */
 final class ModelSourceCheck {
 
@@ -71,9 +72,9 @@ final class ModelSourceCheck {
         }
         TransformerConfig config;
         try {
-            // Every tensor's name and shape against the config, from the header (no values read), as caching
-            // checks them before it reads the values.
-            config = TransformerWeights.readHeader(model.weights()).config();
+            // Every tensor's name and shape against the config, as caching checks them before it reads the
+            // values, then every value read as caching reads it (a NaN is refused there too).
+            config = TransformerWeights.check(model.weights()).config();
         } catch (RuntimeException e) {
             problems.report("activations.weights", SpecArtifactsCheck.describe(e));
             return OptionalInt.empty();

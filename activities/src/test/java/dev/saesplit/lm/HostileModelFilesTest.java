@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import dev.saesplit.sae.safetensors.NamedTensor;
-import dev.saesplit.sae.safetensors.SafetensorsReader;
-import dev.saesplit.sae.safetensors.SafetensorsWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,18 +43,8 @@ class HostileModelFilesTest {
 
     @Test
     void aNanWeightIsRefusedAtLoadNamingTheTensor() throws IOException {
-        Path source = LmFixture.path(LmFixture.TL_SAFETENSORS);
-        Path copy = Files.createDirectories(dir.resolve("nan-model"));
-        Files.copy(source.resolve("config.json"), copy.resolve("config.json"));
-        List<NamedTensor> tensors = new ArrayList<>();
-        for (NamedTensor tensor : SafetensorsReader.readAll(source.resolve("model.safetensors")).values()) {
-            float[] values = tensor.values().clone();
-            if (tensor.name().equals("blocks.0.mlp.W_in")) {
-                values[3] = Float.NaN;
-            }
-            tensors.add(new NamedTensor(tensor.name(), tensor.shape(), values));
-        }
-        SafetensorsWriter.write(copy.resolve("model.safetensors"), tensors);
+        Path copy = ModelCopies.withValue(LmFixture.path(LmFixture.TL_SAFETENSORS), dir.resolve("nan-model"),
+                "blocks.0.mlp.W_in", 3, Float.NaN);
 
         ModelWeightsException e = assertThrows(ModelWeightsException.class, () -> TransformerWeights.load(copy));
 

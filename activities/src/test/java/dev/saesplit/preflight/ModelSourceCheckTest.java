@@ -1,6 +1,7 @@
 package dev.saesplit.preflight;
 
 import dev.saesplit.cache.FixtureModelSpec;
+import dev.saesplit.lm.ModelCopies;
 import dev.saesplit.lm.PublishedLayoutFixture;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.WeightProcessing;
@@ -19,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A {@code source: model} spec is checked against the model's config at validation, without loading tensors. */
+/**
+ * A {@code source: model} spec is checked at validation as caching will read it: the config, every tensor's shape,
+ * every weight finite.
+ */
 class ModelSourceCheckTest {
 
     @TempDir
@@ -135,6 +139,22 @@ class ModelSourceCheckTest {
         assertEquals("activations.weights", e.problems().get(0).field(), e.getMessage());
         assertTrue(e.getMessage().contains("tensor 'blocks.0.mlp.W_in': has shape [64, 256] but config.json implies "
                 + "[64, 128]"), e.getMessage());
+    }
+
+    @Test
+    void aModelWithANonFiniteWeightIsRejectedNamingTheTensorBeforeAnythingRuns() throws Exception {
+        narrowSae(256);
+        Path model = ModelCopies.withValue(FixtureModelSpec.resource("lm/tl-safetensors"), dir.resolve("inf-model"),
+                "blocks.1.attn.W_O", 7, Float.POSITIVE_INFINITY);
+        String yaml = spec("blocks.1.mlp.hook_post", 32, "")
+                .replace(FixtureModelSpec.resource("lm/tl-safetensors").toString(), model.toString());
+
+        SpecValidationException e = assertThrows(SpecValidationException.class,
+                () -> SpecParser.parse(write(yaml), new SpecArtifactsCheck()));
+
+        assertEquals("activations.weights", e.problems().get(0).field(), e.getMessage());
+        assertTrue(e.getMessage().contains("tensor 'blocks.1.attn.W_O'") && e.getMessage().contains(
+                "Infinity at element 7"), e.getMessage());
     }
 
     @Test
