@@ -22,8 +22,9 @@ final class BehaviouralVerdict {
                                      List<SplitReport.Latent> children, List<SplitReport.Latent> parents,
                                      List<SplitReport.SetAside> setAside, SplitReport.SetMeasurements split) {
         if (targetTokens == 0) {
-            return new SplitReport.Verdict(SplitOutcome.NO, String.format(Locale.ROOT,
-                    "the target never fires above the threshold on the %d held-out tokens", heldOutTokens));
+            String reason = String.format(Locale.ROOT,
+                    "the target never fires above the threshold on the %d held-out tokens", heldOutTokens);
+            return new SplitReport.Verdict(SplitOutcome.NO, reason, reason);
         }
         String survivors = (parents.isEmpty() ? "" : "; the parent survives as " + describe(parents, 2))
                 + setAside(setAside);
@@ -31,12 +32,15 @@ final class BehaviouralVerdict {
                 criteria.maxChildJaccard());
         String duplicates = duplicates(children, split, groups) + overlaps(children, split, groups,
                 criteria.maxChildOverlap());
+        List<Integer> counted = DistinctChildren.counted(groups, split.pairwiseContainment(),
+                criteria.maxChildOverlap());
         int distinct = split.distinctChildren();
         if (distinct < criteria.minChildren()) {
             String found = children.isEmpty() ? "no wide latent fires specifically on the target's tokens"
                     : plural(distinct, "distinct child") + " (" + describe(children, 4) + ")";
-            return new SplitReport.Verdict(SplitOutcome.NO, String.format(Locale.ROOT, "%s; %d needed%s%s",
-                    found, criteria.minChildren(), duplicates, survivors));
+            return verdict(SplitOutcome.NO, String.format(Locale.ROOT, "%s; %d needed%s%s", found,
+                    criteria.minChildren(), duplicates, survivors), criteria, children, parents, setAside, split,
+                    groups, counted);
         }
         String covered = split.activationElsewhere() > 0 ? String.format(Locale.ROOT, "%.0f%% of the target's "
                         + "activation that no other feature's latent drives (%.0f%% of all of it, %.0f%% of its "
@@ -50,10 +54,20 @@ final class BehaviouralVerdict {
         String summary = String.format(Locale.ROOT, "%s (%s) cover %s", plural(distinct, "distinct child"),
                 describe(children, 6), covered);
         if (split.ownActivationCoverage() < criteria.minCoverage()) {
-            return new SplitReport.Verdict(SplitOutcome.PARTIAL, String.format(Locale.ROOT, "%s, %.0f%% needed%s%s",
-                    summary, 100 * criteria.minCoverage(), duplicates, survivors));
+            return verdict(SplitOutcome.PARTIAL, String.format(Locale.ROOT, "%s, %.0f%% needed%s%s", summary,
+                    100 * criteria.minCoverage(), duplicates, survivors), criteria, children, parents, setAside, split,
+                    groups, counted);
         }
-        return new SplitReport.Verdict(SplitOutcome.YES, summary + duplicates + survivors);
+        return verdict(SplitOutcome.YES, summary + duplicates + survivors, criteria, children, parents, setAside,
+                split, groups, counted);
+    }
+
+    private static SplitReport.Verdict verdict(SplitOutcome outcome, String reason, SplitCriteria criteria,
+                                               List<SplitReport.Latent> children, List<SplitReport.Latent> parents,
+                                               List<SplitReport.SetAside> setAside, SplitReport.SetMeasurements split,
+                                               List<List<Integer>> groups, List<Integer> counted) {
+        return new SplitReport.Verdict(outcome, reason, VerdictSummary.of(outcome, criteria.minCoverage(),
+                criteria.minChildren(), children, parents, setAside, split, groups, counted));
     }
 
     /** "; latents 5, 9 are one child (Jaccard 0.80, cosine 0.97), counted once", per group of several children. */

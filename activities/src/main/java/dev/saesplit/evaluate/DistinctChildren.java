@@ -31,7 +31,14 @@ final class DistinctChildren {
      */
     static int count(double[][] jaccard, double[][] cosine, double[][] containment, double maxJaccard,
                      double maxOverlap) {
-        List<List<Integer>> groups = groups(jaccard, cosine, maxJaccard);
+        return counted(groups(jaccard, cosine, maxJaccard), containment, maxOverlap).size();
+    }
+
+    /**
+     * The groups {@link #count} counts, as indices into {@code groups} in increasing order: the most that are
+     * pairwise exclusive (the first such set in index order, where several are as large).
+     */
+    static List<Integer> counted(List<List<Integer>> groups, double[][] containment, double maxOverlap) {
         return mostExclusive(overlapping(groups, containment, maxOverlap));
     }
 
@@ -110,19 +117,27 @@ final class DistinctChildren {
         return overlap;
     }
 
-    /** The size of the largest set of groups no two of which overlap. */
-    private static int mostExclusive(boolean[][] overlap) {
+    /** The largest set of groups no two of which overlap, in increasing order. */
+    private static List<Integer> mostExclusive(boolean[][] overlap) {
         int g = overlap.length;
         if (g > EXHAUSTIVE_GROUPS) {
             return greedy(overlap);
         }
         int best = 0;
+        int bestMask = 0;
         for (int mask = 1; mask < (1 << g); mask++) {
             if (Integer.bitCount(mask) > best && exclusive(mask, overlap)) {
                 best = Integer.bitCount(mask);
+                bestMask = mask;
             }
         }
-        return best;
+        List<Integer> chosen = new ArrayList<>();
+        for (int x = 0; x < g; x++) {
+            if ((bestMask >> x & 1) == 1) {
+                chosen.add(x);
+            }
+        }
+        return chosen;
     }
 
     private static boolean exclusive(int mask, boolean[][] overlap) {
@@ -137,11 +152,11 @@ final class DistinctChildren {
     }
 
     /** Takes the group overlapping fewest of those left, drops what it overlaps, and repeats. */
-    private static int greedy(boolean[][] overlap) {
+    private static List<Integer> greedy(boolean[][] overlap) {
         int g = overlap.length;
         boolean[] left = new boolean[g];
         Arrays.fill(left, true);
-        int taken = 0;
+        List<Integer> taken = new ArrayList<>();
         while (true) {
             int pick = -1;
             int fewest = Integer.MAX_VALUE;
@@ -159,9 +174,10 @@ final class DistinctChildren {
                 }
             }
             if (pick < 0) {
+                taken.sort(null);
                 return taken;
             }
-            taken++;
+            taken.add(pick);
             left[pick] = false;
             for (int y = 0; y < g; y++) {
                 left[y] &= !overlap[pick][y];

@@ -25,8 +25,9 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     /**
      * 3: filtered rows read on every held-out token; exact verdict on the children the target covers. 6: distinct
      * children are exclusive, coverage of the target's own activation, the bare parent out of the exact precision.
+     * 7: filtered rows read where they were trained, the exact verdict by labels, the verdict's summary.
      */
-    static final int CODE_VERSION = 6;
+    static final int CODE_VERSION = 7;
     static final String KIND = "evaluation";
     /** The phases its heartbeats name after the passes over the held-out rows, where the model is available. */
     static final String PHASE_INTERPRETATION = "top contexts, logits and probes";
@@ -70,8 +71,13 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         SplitReport.GroundTruthVerdict truth = report.groundTruth();
         return new EvaluationResult(report.all(), report.filtered(), report.children().size(),
                 report.split().distinctChildren(), report.split().coverage(), report.verdict().outcome(),
-                report.verdict().reason(), truth == null ? null : truth.outcome(),
+                tableReason(report.verdict()), truth == null ? null : truth.outcome(),
                 truth == null ? null : truth.reason(), ref, lossRecovered);
+    }
+
+    /** The run table's reason: the verdict's summary, or its full reason in a report written before summaries. */
+    private static String tableReason(SplitReport.Verdict verdict) {
+        return verdict.summary() != null ? verdict.summary() : verdict.reason();
     }
 
     /** The row's split report; {@code model}, where the activations came from one, adds its evidence. */

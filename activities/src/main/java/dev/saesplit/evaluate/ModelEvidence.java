@@ -124,7 +124,10 @@ final class ModelEvidence implements AutoCloseable {
         });
         SplitOutcome outcome = verdict.outcome() == SplitOutcome.YES && !failed.isEmpty() ? SplitOutcome.PARTIAL
                 : verdict.outcome();
-        return new SplitReport.Verdict(outcome, reason.toString());
+        String summary = verdict.summary() + (failed.isEmpty() ? "; probes pass" : String.format(Locale.ROOT,
+                "; probe \"%s\" fails%s", failed.get(0).prompt(), failed.size() == 1 ? ""
+                        : " (+" + (failed.size() - 1) + " more)"));
+        return new SplitReport.Verdict(outcome, reason.toString(), summary);
     }
 
     @Override

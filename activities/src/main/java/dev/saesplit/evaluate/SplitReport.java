@@ -12,7 +12,7 @@ import java.util.List;
  * JSON schema is {@code split_report.schema.json} beside this class; a test validates reports against it.
  *
  * @param formatVersion  layout version (3 added the set's containment, own coverage and activation elsewhere;
- *                       4 the latents set aside and the bias coverage)
+ *                       4 the latents set aside, the bias coverage and the verdict's summary)
  * @param experiment     the experiment
  * @param runId          the run-table row
  * @param sae            directory of the wide SAE (SAELens layout)
@@ -139,9 +139,11 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      * A verdict and why.
      *
      * @param outcome yes, partial or no
-     * @param reason  one line a researcher can read
+     * @param reason  every figure that decided it, in one line: the report's and this file's account
+     * @param summary one short sentence for the run table: the children counted, what was set aside and the deciding
+     *                figure
      */
-    public record Verdict(SplitOutcome outcome, String reason) {
+    public record Verdict(SplitOutcome outcome, String reason, String summary) {
     }
 
     /**

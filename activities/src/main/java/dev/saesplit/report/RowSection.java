@@ -63,7 +63,11 @@ final class RowSection {
         StringBuilder out = new StringBuilder("<p class=\"verdict\">split success: <span class=\"")
                 .append(report.verdict().outcome().specName()).append("\">")
                 .append(report.verdict().outcome().specName()).append("</span> — ")
-                .append(Html.escape(report.verdict().reason())).append("</p>");
+                .append(Html.escape(report.verdict().summary() != null ? report.verdict().summary()
+                        : report.verdict().reason())).append("</p>");
+        if (report.verdict().summary() != null) {
+            out.append("<p class=\"reason\">").append(Html.escape(report.verdict().reason())).append("</p>");
+        }
         if (report.groundTruth() != null) {
             out.append("<p class=\"verdict\">ground truth: <span class=\"")
                     .append(report.groundTruth().outcome().specName()).append("\">")

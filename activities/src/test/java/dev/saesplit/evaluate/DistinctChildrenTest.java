@@ -2,6 +2,8 @@ package dev.saesplit.evaluate;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -40,6 +42,19 @@ class DistinctChildrenTest {
         assertEquals(2, DistinctChildren.count(jaccard, zero(3), containment, MAX_JACCARD, MAX_OVERLAP));
         // Allowed to fire together, 0 and 1 are still one child: the Jaccard limit groups them.
         assertEquals(2, DistinctChildren.count(jaccard, zero(3), containment, MAX_JACCARD, 1.0));
+    }
+
+    @Test
+    void theGroupsCountedAreTheExclusiveOnesNotTheOneFiringWithThem() {
+        // Child 0 fires on 44 % and 47 % of children 1's and 2's tokens, which never fire together.
+        double[][] containment = identity(3);
+        containment[0][1] = 0.44;
+        containment[0][2] = 0.47;
+        assertEquals(List.of(1, 2), DistinctChildren.counted(
+                DistinctChildren.groups(identity(3), zero(3), MAX_JACCARD), containment, MAX_OVERLAP));
+        // Greedily too, past the exhaustive search: every other child of a chain, from the first.
+        assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18), DistinctChildren.counted(
+                DistinctChildren.groups(identity(20), zero(20), MAX_JACCARD), chain(20), MAX_OVERLAP));
     }
 
     private static int count(double[][] containment) {

@@ -24,6 +24,10 @@ public final class RunTableFormatter {
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    /** The width a terminal shows without wrapping; reasons below the markdown table are wrapped to it. */
+    static final int WIDTH = 120;
+    private static final Column REASON = new Column("reason", r -> r.splitDetail().orElse(""));
+
     private static final List<Column> COLUMNS = List.of(
             new Column("run", RunTableRow::runId),
             new Column("purpose", r -> r.config().purpose()),
@@ -34,7 +38,7 @@ public final class RunTableFormatter {
             new Column("data", r -> r.config().data().specName()),
             new Column("loss", r -> r.config().loss().specName()),
             new Column("split success", r -> r.splitSuccess().map(SplitOutcome::specName).orElse("")),
-            new Column("reason", r -> r.splitDetail().orElse("")),
+            REASON,
             new Column("status", r -> r.status().specName()));
     /** Shown only when some row was scored against synthetic ground truth. */
     private static final Column GROUND_TRUTH = new Column("ground truth",
@@ -89,8 +93,13 @@ public final class RunTableFormatter {
         };
     }
 
+    /**
+     * The seed study's columns as a markdown table, with each row's reason below it rather than in a column: the
+     * other columns alone take about 110 characters, so a reason beside them would wrap every line of a terminal.
+     */
     private static String markdown(List<RunTableRow> rows) {
-        List<Column> columns = columns(rows);
+        List<Column> columns = new ArrayList<>(columns(rows));
+        columns.remove(REASON);
         List<String[]> cells = new ArrayList<>();
         cells.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (RunTableRow row : rows) {
@@ -114,7 +123,37 @@ public final class RunTableFormatter {
                 appendMarkdownLine(out, rule, widths);
             }
         }
+        appendReasons(out, rows);
         return out.toString();
+    }
+
+    /**
+     * "reasons:" and one entry per row that has one, the run id then the reason wrapped at {@link #WIDTH} columns
+     * under itself; nothing where no row has a reason yet.
+     */
+    private static void appendReasons(StringBuilder out, List<RunTableRow> rows) {
+        List<RunTableRow> explained = rows.stream().filter(r -> r.splitDetail().isPresent()).toList();
+        if (explained.isEmpty()) {
+            return;
+        }
+        int idWidth = explained.stream().mapToInt(r -> TerminalText.line(r.runId()).length()).max().orElse(0);
+        String indent = " ".repeat(2 + idWidth + 2);
+        out.append("\nreasons (every figure: split_report.json and the report):\n");
+        for (RunTableRow row : explained) {
+            String id = TerminalText.line(row.runId());
+            StringBuilder line = new StringBuilder("  ").append(id).append(" ".repeat(idWidth - id.length() + 2));
+            int start = line.length();
+            for (String word : TerminalText.line(row.splitDetail().orElseThrow()).split(" ")) {
+                if (line.length() > start && line.length() + 1 + word.length() > WIDTH) {
+                    out.append(line).append('\n');
+                    line = new StringBuilder(indent);
+                } else if (line.length() > start) {
+                    line.append(' ');
+                }
+                line.append(word);
+            }
+            out.append(line).append('\n');
+        }
     }
 
     private static void appendMarkdownLine(StringBuilder out, String[] cells, int[] widths) {

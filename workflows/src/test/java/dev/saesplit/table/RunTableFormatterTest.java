@@ -66,7 +66,7 @@ class RunTableFormatterTest {
 
         String md = RunTableFormatter.format("e", List.of(pending), RunTableFormatter.Format.MD);
 
-        assertEquals("| 1   | a \\| b  | 8     | 1    | random | yes        | all  | standard | -             | -      | pending |",
+        assertEquals("| 1   | a \\| b  | 8     | 1    | random | yes        | all  | standard | -             | pending |",
                 md.lines().toList().get(2));
     }
 
@@ -95,5 +95,35 @@ class RunTableFormatterTest {
 
         assertEquals(false, md.chars().anyMatch(c -> c == 0x1b || c == 0x07), md);
         assertEquals(true, md.contains("\\e[2J\\e]0;owned\\x07 wipe"), md);
+    }
+
+    @Test
+    void theMarkdownTableGivesEachReasonBelowItWrappedToATerminalsWidth() {
+        String reason = "children 62, 10 cover 100% of the target; set aside 5 (fires with a child), 7, 9, 11 +4 more "
+                + "(background); the parent survives as 3; probe \"I'm a multi-millionaire\" fails (+2 more)";
+        RunTableRow row = new RunTableRow(EVALUATED.config(), RunStatus.SUCCEEDED, Optional.of(SplitOutcome.YES),
+                Optional.of(reason), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), Optional.empty());
+
+        List<String> lines = RunTableFormatter.format("e", List.of(row), RunTableFormatter.Format.MD).lines().toList();
+
+        assertEquals(false, lines.get(0).contains("reason"), lines.get(0));
+        assertEquals(true, lines.get(2).contains("| yes "), lines.get(2));
+        assertEquals("reasons (every figure: split_report.json and the report):", lines.get(4));
+        assertEquals(true, lines.get(5).startsWith("  11  children 62, 10 cover 100% of the target;"), lines.get(5));
+        assertEquals(true, lines.get(6).startsWith("      "), "wrapped under the reason: " + lines.get(6));
+        assertEquals(reason, String.join(" ", lines.subList(5, lines.size())).substring(6).replaceAll(" {2,}", " "));
+        for (String line : lines.subList(4, lines.size())) {
+            assertEquals(true, line.length() <= RunTableFormatter.WIDTH, line);
+        }
+        assertEquals(true, RunTableFormatter.format("e", List.of(row), RunTableFormatter.Format.CSV)
+                .contains(reason.replace("\"", "\"\"")), "the CSV keeps the reason whole");
+    }
+
+    @Test
+    void aTableWithoutReasonsYetHasNoReasonsPart() {
+        RunTableRow pending = new RunTableRow(EVALUATED.config(), RunStatus.PENDING, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), Optional.empty());
+
+        assertEquals(3, RunTableFormatter.format("e", List.of(pending), RunTableFormatter.Format.MD).lines().count());
     }
 }
