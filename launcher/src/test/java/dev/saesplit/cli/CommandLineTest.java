@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.stack.TestServices;
 import dev.saesplit.sae.NeelSaeFormat;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
@@ -45,8 +46,7 @@ class CommandLineTest {
     static void startDatabase() throws IOException {
         // Under the system temporary directory, which PostgreSQL's unprivileged user can reach when tests run
         // as root.
-        home = Files.createTempDirectory("saesplit-home-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        home = TestServices.home("home");
         lease = LocalStackLease.acquire(home);
         server = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(), DatabaseConfig.binaryCache());
         run("experiments"); // creates the schema, so the reset below has something to drop

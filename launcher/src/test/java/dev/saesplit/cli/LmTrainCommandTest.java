@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.stack.TestServices;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.lm.train.PythonStdlib;
 import dev.saesplit.store.DatabaseConfig;
@@ -22,8 +23,7 @@ class LmTrainCommandTest {
 
     @Test
     void trainsPrintsTheLossBesideItsBaselinesAndTheFolderAndReusesItTheSecondTime() throws Exception {
-        Path home = Files.createTempDirectory("saesplit-lm-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path home = TestServices.home("lm");
         Path spec = home.resolve("lm.yaml");
         Files.writeString(spec, """
                 name: json-tiny

@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.stack.TestServices;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.experiment.ExperimentResult;
 import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
@@ -89,8 +90,7 @@ class StageProgressTest {
 
     @BeforeAll
     static void start() throws IOException {
-        home = Files.createTempDirectory("saesplit-progress-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        home = TestServices.home("progress");
         database = Database.open(DatabaseConfig.local(home));
         store = new ArtifactStore(home.resolve("artifacts"), database.dataSource());
         temporal = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()

@@ -1,5 +1,6 @@
 package dev.saesplit.cli;
 
+import dev.saesplit.stack.TestServices;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.pipeline.ArtifactRef;
@@ -22,8 +23,7 @@ class VerifyCommandTest {
 
     @Test
     void verifyPassesIntactArtifactsAndFailsOnAFlippedByteNamingTheArtifact() throws Exception {
-        Path home = Files.createTempDirectory("saesplit-verify-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path home = TestServices.home("verify");
         // The test uses the local stack too, so the commands it runs never stop the server under it.
         try (LocalStackLease lease = LocalStackLease.acquire(home);
              LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),

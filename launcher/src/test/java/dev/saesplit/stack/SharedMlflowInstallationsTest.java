@@ -56,8 +56,7 @@ class SharedMlflowInstallationsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        home = Files.createTempDirectory("saesplit-installations-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        home = TestServices.home("installations");
         postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(), DatabaseConfig.binaryCache());
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

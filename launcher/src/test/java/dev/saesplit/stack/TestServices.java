@@ -43,10 +43,18 @@ public final class TestServices implements AutoCloseable {
         this.mlflowPort = mlflowPort;
     }
 
+    /**
+     * A new state directory for a test, {@code saesplit-NAME-...} in the system temporary directory, readable by
+     * PostgreSQL's unprivileged user when tests run as root.
+     */
+    public static Path home(String name) throws IOException {
+        return Files.createTempDirectory("saesplit-" + name + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    }
+
     public static TestServices start(String name) {
         try {
-            Path home = Files.createTempDirectory("saesplit-" + name + "-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Path home = home(name);
             LocalStackLease lease = LocalStackLease.acquire(home);
             LocalPostgres postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(),
                     DatabaseConfig.binaryCache());
