@@ -53,8 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MultiMachineSimulationTest {
 
+    /** Every row splits, the filtered ones judged on the target's tokens, as RunCommandTest asserts. */
     private static final Map<String, SplitOutcome> QUICKSTART_VERDICTS = Map.of("1", SplitOutcome.YES,
-            "2", SplitOutcome.NO, "3", SplitOutcome.YES, "4", SplitOutcome.YES, "5", SplitOutcome.NO);
+            "2", SplitOutcome.YES, "3", SplitOutcome.YES, "4", SplitOutcome.YES, "5", SplitOutcome.YES);
     /** Checkpoints this often (not part of the trained SAE's key, so the verdicts stay the quickstart's). */
     private static final int CHECKPOINT_EVERY = 50;
     /**
