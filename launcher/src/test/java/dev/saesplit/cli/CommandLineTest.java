@@ -109,10 +109,13 @@ class CommandLineTest {
                 .replace("width: 64, seed: 1, init: random, normalised: true, data: all",
                         "width: -64, seed: 1, init: random, normalised: true, data: all"));
 
+        int line = Files.readAllLines(bad).indexOf(Files.readAllLines(bad).stream()
+                .filter(l -> l.contains("width: -64")).findFirst().orElseThrow()) + 1;
+
         CliRun submit = run("submit", bad.toString());
 
         assertEquals(2, submit.exitCode());
-        assertTrue(submit.err().contains(bad + ":48:32: runs[0].width: must be in [1, 16777216], got -64"),
+        assertTrue(submit.err().contains(bad + ":" + line + ":32: runs[0].width: must be in [1, 16777216], got -64"),
                 submit.err());
         assertTrue(!run("experiments").out().contains("broken"), "an invalid spec must not be recorded");
     }
