@@ -162,10 +162,13 @@ final class FileCorpus {
     }
 
     private void modelWeights() throws IOException {
-        // The committed fixture model's config.json (2 layers, d_model 64), beside every weights file below.
-        Files.copy(Path.of("..", "activities", "src", "test", "resources", "lm", "tl-safetensors", "config.json"),
-                dir.resolve("config.json"));
-        files.rawSafetensors("model.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
+        // The committed fixture model (2 layers, d_model 64): its config.json beside every weights file below, and
+        // its weights, which validate reads as caching will.
+        Path fixture = Path.of("..", "activities", "src", "test", "resources", "lm", "tl-safetensors");
+        Files.copy(fixture.resolve("config.json"), dir.resolve("config.json"));
+        Files.copy(fixture.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        files.rawSafetensors("model-other.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
+                + "\"data_offsets\":[0,8]}}", 8);
         files.rawSafetensors("model-overflow.safetensors",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,8]}}", 8);
         files.rawSafetensors("model-fraction.safetensors",
@@ -175,6 +178,7 @@ final class FileCorpus {
         good("valid-model", modelSpec(null));
         good("valid-model", modelSpec("model.safetensors"));
         for (String weights : List.of("/", "/dev/zero", "model-pipe.safetensors", "absent.safetensors",
+                "model-other.safetensors",
                 "model-overflow.safetensors", "model-fraction.safetensors", "model-claims.safetensors", "\"\"")) {
             bad("hostile-model-weights", modelSpec(weights), "activations.weights");
         }
