@@ -3,6 +3,7 @@ package dev.saesplit.report;
 import dev.saesplit.filter.FilterStatistics;
 import dev.saesplit.table.RunTableFormatter;
 import dev.saesplit.table.RunTableRow;
+import dev.saesplit.table.SeedGroups;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class ReportPage {
         }
         out.append("<section id=\"run-table\"><h2>Run-configuration table</h2>");
         inputs.target().ifPresent(target -> out.append(Html.text("p", target)));
-        out.append(runTable(inputs)).append("</section>");
+        out.append(runTable(inputs)).append(acrossSeeds(inputs.table())).append("</section>");
         if (inputs.filter().isPresent()) {
             out.append(filterSection(inputs.filter().get(), dir));
         }
@@ -81,6 +82,21 @@ final class ReportPage {
             rows.add(cells);
         }
         return Html.table("run-table", headers, rows);
+    }
+
+    /** Each configuration that rows differing only in seed share: its verdicts across seeds and their spread. */
+    private static String acrossSeeds(List<RunTableRow> table) {
+        List<SeedGroups.Group> groups = SeedGroups.of(table);
+        if (groups.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("<h3>Across seeds</h3><ul class=\"seed-groups\">");
+        for (SeedGroups.Group group : groups) {
+            out.append("<li><b>runs ").append(Html.escape(String.join(", ",
+                    group.rows().stream().map(RunTableRow::runId).toList()))).append("</b>: ")
+                    .append(Html.escape(group.summary())).append("</li>");
+        }
+        return out.append("</ul>").toString();
     }
 
     private static String filterSection(FilterStatistics filter, Path dir) throws IOException {

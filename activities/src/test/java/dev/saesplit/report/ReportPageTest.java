@@ -70,6 +70,14 @@ class ReportPageTest {
     }
 
     @Test
+    void rowsOfOneConfigurationAreSummedUpAcrossSeedsUnderTheTable() {
+        String section = page.substring(page.indexOf("<section id=\"run-table\">"), page.indexOf("</section>"));
+        assertTrue(section.contains("<h3>Across seeds</h3>"), section);
+        assertTrue(section.contains("<li><b>runs 2, 3</b>: all data, random init, normalised, standard loss, 64 latents, "
+                + "200,000 tokens: "), section);
+    }
+
+    @Test
     void aRowShowsItsChildrenWithTheirNumbersAndItsSetMeasurements() {
         String row = page.substring(page.indexOf("id=\"run-2\""), page.indexOf("id=\"run-3\""));
         assertTrue(row.contains("<h3>Children (3)</h3>"), "three children");

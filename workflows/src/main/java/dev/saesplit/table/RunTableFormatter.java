@@ -10,6 +10,7 @@ import dev.saesplit.text.CsvCell;
 import dev.saesplit.text.TerminalText;
 
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.function.Function;
 
@@ -124,7 +125,21 @@ public final class RunTableFormatter {
             }
         }
         appendReasons(out, rows);
+        appendSeedGroups(out, rows);
         return out.toString();
+    }
+
+    /** "across seeds:" and one line per configuration that several rows share, wrapped like the reasons. */
+    private static void appendSeedGroups(StringBuilder out, List<RunTableRow> rows) {
+        List<SeedGroups.Group> groups = SeedGroups.of(rows);
+        if (groups.isEmpty()) {
+            return;
+        }
+        out.append("\nacross seeds (rows that differ only in seed):\n");
+        for (SeedGroups.Group group : groups) {
+            String ids = "runs " + String.join(", ", group.rows().stream().map(RunTableRow::runId).toList());
+            appendWrapped(out, "  " + TerminalText.line(ids) + ": ", "    ", TerminalText.line(group.summary()));
+        }
     }
 
     /**
@@ -141,19 +156,26 @@ public final class RunTableFormatter {
         out.append("\nreasons (every figure: split_report.json and the report):\n");
         for (RunTableRow row : explained) {
             String id = TerminalText.line(row.runId());
-            StringBuilder line = new StringBuilder("  ").append(id).append(" ".repeat(idWidth - id.length() + 2));
-            int start = line.length();
-            for (String word : TerminalText.line(row.splitDetail().orElseThrow()).split(" ")) {
-                if (line.length() > start && line.length() + 1 + word.length() > WIDTH) {
-                    out.append(line).append('\n');
-                    line = new StringBuilder(indent);
-                } else if (line.length() > start) {
-                    line.append(' ');
-                }
-                line.append(word);
-            }
-            out.append(line).append('\n');
+            appendWrapped(out, "  " + id + " ".repeat(idWidth - id.length() + 2), indent,
+                    TerminalText.line(row.splitDetail().orElseThrow()));
         }
+    }
+
+    /** {@code first} then {@code text}, wrapped at {@link #WIDTH} columns with {@code indent} before each further line. */
+    private static void appendWrapped(StringBuilder out, String first, String indent, String text) {
+        StringBuilder line = new StringBuilder(first);
+        int start = line.length();
+        for (String word : text.split(" ")) {
+            if (line.length() > start && line.length() + 1 + word.length() > WIDTH) {
+                out.append(line).append('\n');
+                line = new StringBuilder(indent);
+                start = line.length();
+            } else if (line.length() > start) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        out.append(line).append('\n');
     }
 
     private static void appendMarkdownLine(StringBuilder out, String[] cells, int[] widths) {
@@ -214,10 +236,32 @@ public final class RunTableFormatter {
             node.put("workflow_id", row.workflowId().orElse(null));
             node.put("mlflow_run_id", row.mlflowRunId().orElse(null));
         }
+        ArrayNode groups = root.putArray("seed_groups");
+        for (SeedGroups.Group group : SeedGroups.of(rows)) {
+            ObjectNode node = groups.addObject();
+            node.put("configuration", group.configuration());
+            ArrayNode ids = node.putArray("runs");
+            group.rows().forEach(r -> ids.add(r.runId()));
+            node.put("evaluated", group.evaluated());
+            ObjectNode outcomes = node.putObject("outcomes");
+            group.outcomes().forEach((outcome, count) -> outcomes.put(outcome.specName(), count));
+            putSpread(node, "distinct_children", group.spread(SeedGroups.DISTINCT_CHILDREN));
+            putSpread(node, "coverage", group.spread(SeedGroups.COVERAGE));
+            node.put("summary", group.summary());
+        }
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render the run table of " + experiment + " as JSON", e);
+        }
+    }
+
+    /** {@code name: {min, max}} over the rows that have the figure; nothing where none has. */
+    private static void putSpread(ObjectNode node, String name, DoubleSummaryStatistics spread) {
+        if (spread.getCount() > 0) {
+            ObjectNode range = node.putObject(name);
+            range.put("min", spread.getMin());
+            range.put("max", spread.getMax());
         }
     }
 
