@@ -1,5 +1,7 @@
 package dev.saesplit.artifact;
 
+import dev.saesplit.digest.Sha256;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -43,7 +43,7 @@ public final class DirectoryDigest {
     private static String digest(Path directory, long wholeFileBytes) {
         try (Stream<Path> walk = Files.walk(directory)) {
             List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Sha256.newDigest();
             byte[] buffer = new byte[1 << 16];
             for (Path file : files) {
                 digest.update(directory.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
@@ -61,11 +61,9 @@ public final class DirectoryDigest {
                     }
                 }
             }
-            return HexFormat.of().formatHex(digest.digest());
+            return Sha256.hex(digest);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + directory, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

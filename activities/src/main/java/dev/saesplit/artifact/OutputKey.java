@@ -3,11 +3,8 @@ package dev.saesplit.artifact;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.saesplit.digest.Sha256;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -26,10 +23,9 @@ public final class OutputKey {
     /** 32 hex digits of SHA-256 over the canonical JSON of {@code [stage, codeVersion, inputs...]}. */
     public static String of(String stage, int codeVersion, Object... inputs) {
         try {
-            byte[] json = CANONICAL.writeValueAsString(List.of(stage, codeVersion, List.of(inputs)))
-                    .getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 32);
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            String json = CANONICAL.writeValueAsString(List.of(stage, codeVersion, List.of(inputs)));
+            return Sha256.ofText(json).substring(0, 32);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot derive the output key of " + stage, e);
         }
     }

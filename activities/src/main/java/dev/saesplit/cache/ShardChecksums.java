@@ -2,7 +2,7 @@ package dev.saesplit.cache;
 
 import dev.saesplit.data.cache.CacheFile;
 import dev.saesplit.data.cache.CacheShard;
-import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.digest.Sha256;
 
 import java.io.IOException;
 import java.nio.file.Files;

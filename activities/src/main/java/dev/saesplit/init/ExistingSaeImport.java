@@ -10,7 +10,7 @@ import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
-import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.SaeRef;

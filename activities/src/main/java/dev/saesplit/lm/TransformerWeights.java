@@ -1,7 +1,7 @@
 package dev.saesplit.lm;
 
 import dev.saesplit.data.FiniteValues;
-import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import dev.saesplit.spec.WeightProcessing;
 import java.nio.ByteBuffer;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +231,6 @@ public final class TransformerWeights {
                 digest.update(buffer);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 }

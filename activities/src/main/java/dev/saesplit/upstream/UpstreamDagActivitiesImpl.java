@@ -8,14 +8,11 @@ import dev.saesplit.airflow.invoker.ApiException;
 import dev.saesplit.airflow.model.DAGRunResponse;
 import dev.saesplit.airflow.model.DagRunState;
 import dev.saesplit.airflow.model.TaskInstanceResponse;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.spec.UpstreamDag;
 import dev.saesplit.worker.ActivityHeartbeat;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -80,12 +77,7 @@ public final class UpstreamDagActivitiesImpl implements UpstreamDagActivities {
     /** {@code saesplit__<experiment>__<12 hex digits of the DAG and its conf>}: one run per experiment and input. */
     static String runId(String experiment, UpstreamDag dag) {
         String identity = dag.dagId() + "\n" + new TreeMap<>(dag.conf());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return "saesplit__" + experiment + "__" + HexFormat.of().formatHex(digest).substring(0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "saesplit__" + experiment + "__" + Sha256.ofText(identity).substring(0, 12);
     }
 
     /** Which tasks failed, each with the end of its log. */

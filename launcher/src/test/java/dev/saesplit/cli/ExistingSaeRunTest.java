@@ -2,7 +2,7 @@ package dev.saesplit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.sae.NeelSaeFormat;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeLensFormat;

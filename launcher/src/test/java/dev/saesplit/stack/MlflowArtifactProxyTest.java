@@ -5,6 +5,7 @@ import dev.saesplit.artifact.ArtifactStoreConfig;
 import dev.saesplit.artifact.DirectoryDigest;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.artifact.SharedStorage;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
@@ -16,9 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -60,7 +59,7 @@ class MlflowArtifactProxyTest {
         Path back = dir.resolve("back.bin");
         assertTrue(proxy.get("trip/shard-0.bin", back));
 
-        assertEquals(sha256(original), sha256(back));
+        assertEquals(Sha256.ofFile(original), Sha256.ofFile(back));
         assertEquals(List.of(new SharedStorage.Entry("shard-0.bin", false, 48 << 20)), proxy.list("trip"));
         assertFalse(proxy.get("trip/absent.bin", dir.resolve("absent.bin")));
         assertFalse(Files.exists(dir.resolve("absent.bin")), "nothing written for an absent file");
@@ -125,16 +124,5 @@ class MlflowArtifactProxyTest {
                 out.write(block, 0, Math.min(block.length, bytes - written));
             }
         }
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

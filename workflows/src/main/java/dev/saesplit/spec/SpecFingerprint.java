@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.saesplit.digest.Sha256;
 
 /**
  * A content hash of what a spec means, not how it is written: comments, key order and spellings such as
@@ -26,12 +23,7 @@ public final class SpecFingerprint {
 
     /** SHA-256 of the spec's canonical JSON, in hex. */
     public static String of(ExperimentSpec spec) {
-        try {
-            byte[] canonical = canonicalJson(spec).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot fingerprint spec " + spec.name(), e);
-        }
+        return Sha256.ofText(canonicalJson(spec));
     }
 
     /** The spec as JSON with sorted keys: what it means, independent of how its YAML was written. */

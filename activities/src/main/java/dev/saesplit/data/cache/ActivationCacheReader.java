@@ -8,6 +8,7 @@ import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.npy.ConcatenatedFloatRows;
 import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.artifact.ArtifactCorruptException;
 
 import java.io.IOException;

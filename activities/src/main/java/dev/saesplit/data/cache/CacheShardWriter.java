@@ -2,6 +2,7 @@ package dev.saesplit.data.cache;
 
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
+import dev.saesplit.digest.Sha256;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.saesplit.lm.dataset;
 
-import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.digest.Sha256;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.files.RegularFiles;
 import dev.saesplit.files.UnreadableFileException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.saesplit.lm.train;
 
-import dev.saesplit.data.cache.Sha256;
+import dev.saesplit.digest.Sha256;
 import dev.saesplit.lm.dataset.DocumentFormatException;
 import dev.saesplit.lm.dataset.DocumentPosition;
 import dev.saesplit.lm.dataset.DocumentSegment;

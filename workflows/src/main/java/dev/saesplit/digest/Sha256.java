@@ -1,4 +1,4 @@
-package dev.saesplit.data.cache;
+package dev.saesplit.digest;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of a whole file, streamed through a fixed buffer, or of a string: the one place digests are made. */
+/**
+ * SHA-256 in lowercase hex, of a whole file (streamed through a fixed buffer), of bytes or of a string: the one
+ * place digests are made, in the lowest module so spec fingerprints and artifact keys share it.
+ */
 public final class Sha256 {
 
     private Sha256() {
@@ -26,14 +29,24 @@ public final class Sha256 {
                 buffer.clear();
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return hex(digest);
     }
 
     /** Hex SHA-256 of {@code text}'s UTF-8 bytes. */
     public static String ofText(String text) {
-        return HexFormat.of().formatHex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
+        return ofBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    public static String ofBytes(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
+    /** Completes {@code digest} (which is reset) and gives its hash in hex. */
+    public static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** A fresh digest, for hashing something fed in pieces; finish it with {@link #hex}. */
     public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
