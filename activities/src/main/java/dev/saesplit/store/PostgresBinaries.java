@@ -1,5 +1,6 @@
 package dev.saesplit.store;
 
+import dev.saesplit.artifact.StagedDirectory;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -48,7 +49,7 @@ final class PostgresBinaries {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
                 // Another process unpacked the same version first; its copy is as good as ours.
-                deleteTree(staging);
+                StagedDirectory.deleteTree(staging);
             }
             requireTrusted(cacheRoot, target);
             return target;
@@ -119,13 +120,5 @@ final class PostgresBinaries {
                     PosixFilePermission.OTHERS_EXECUTE));
         }
         return perms;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

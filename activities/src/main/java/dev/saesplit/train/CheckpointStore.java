@@ -223,11 +223,7 @@ public final class CheckpointStore {
     private void pruneOld() throws IOException {
         List<CheckpointInfo> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteRecursively(all.get(i).directory());
+            StagedDirectory.deleteTree(all.get(i).directory());
         }
-    }
-
-    static void deleteRecursively(Path directory) throws IOException {
-        StagedDirectory.deleteTree(directory);
     }
 }

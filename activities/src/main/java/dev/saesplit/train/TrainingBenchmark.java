@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.saesplit.artifact.StagedDirectory;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
@@ -268,7 +269,7 @@ public final class TrainingBenchmark {
     /** Removes a benchmark's files, reporting (not failing) when it cannot. */
     public static void deleteQuietly(Path root) {
         try {
-            CheckpointStore.deleteRecursively(root);
+            StagedDirectory.deleteTree(root);
         } catch (IOException e) {
             System.err.println("could not remove benchmark files in " + root + ": " + e.getMessage());
         }
