@@ -25,7 +25,7 @@ public final class AirflowRunLinks {
 
     /** Records that {@code link}'s DAG run launched {@code experiment} (the latest launch wins). */
     public void link(String experiment, Link link) {
-        Transactions.run(dataSource, "link experiment '" + experiment + "' to its Airflow DAG run", connection -> {
+        Jdbc.inTransaction(dataSource, "link experiment '" + experiment + "' to its Airflow DAG run", connection -> {
             try (PreparedStatement update = connection.prepareStatement("""
                     UPDATE experiments SET airflow_dag_id = ?, airflow_dag_run_id = ?, airflow_url = ?, updated_at = now()
                     WHERE name = ?""")) {
@@ -48,7 +48,7 @@ public final class AirflowRunLinks {
 
     /** The DAG run that last launched {@code experiment}, if one did. */
     public Optional<Link> of(String experiment) {
-        return Transactions.run(dataSource, "read the Airflow DAG run of '" + experiment + "'", connection -> {
+        return Jdbc.inTransaction(dataSource, "read the Airflow DAG run of '" + experiment + "'", connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT airflow_dag_id, airflow_dag_run_id, airflow_url FROM experiments WHERE name = ?")) {
                 select.setString(1, experiment);

@@ -248,7 +248,7 @@ public final class ExperimentStore {
                 "the database holds '" + text + "', which is not a " + type.getSimpleName()));
     }
 
-    private <T> T inTransaction(Transactions.Work<T> work) {
-        return Transactions.run(dataSource, "read or write experiments", work);
+    private <T> T inTransaction(Jdbc.Work<T> work) {
+        return Jdbc.inTransaction(dataSource, "read or write experiments", work);
     }
 }

@@ -20,7 +20,7 @@ public final class RecordedMetrics {
      * companion}}, where {@code companion} is {@code companionKey}'s value at the same step, or NaN.
      */
     public List<double[]> curve(String experiment, String runId, String key, String companionKey) {
-        return Transactions.run(dataSource, "read the " + key + " curve of " + experiment + " run " + runId, c -> {
+        return Jdbc.inTransaction(dataSource, "read the " + key + " curve of " + experiment + " run " + runId, c -> {
             try (var select = c.prepareStatement("""
                     SELECT m.step, m.value, t.value FROM metrics m JOIN experiments e ON e.id = m.experiment_id
                     LEFT JOIN metrics t ON t.experiment_id = m.experiment_id AND t.run_id = m.run_id
@@ -44,7 +44,7 @@ public final class RecordedMetrics {
 
     /** The latest value of every metric of a row ({@code runId} empty: the experiment) whose key starts so. */
     public Map<String, Double> latest(String experiment, String runId, String keyPrefix) {
-        return Transactions.run(dataSource, "read the metrics of " + experiment + " run " + runId, c -> {
+        return Jdbc.inTransaction(dataSource, "read the metrics of " + experiment + " run " + runId, c -> {
             try (var select = c.prepareStatement("""
                     SELECT DISTINCT ON (m.key) m.key, m.value FROM metrics m JOIN experiments e ON e.id = m.experiment_id
                     WHERE e.name = ? AND m.run_id = ? AND starts_with(m.key, ?) ORDER BY m.key, m.step DESC""")) {

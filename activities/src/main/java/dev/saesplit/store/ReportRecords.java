@@ -41,7 +41,7 @@ public final class ReportRecords {
     }
 
     private void update(String experiment, String sql, String value) {
-        Transactions.run(dataSource, "record the report of " + experiment, c -> {
+        Jdbc.inTransaction(dataSource, "record the report of " + experiment, c -> {
             try (var update = c.prepareStatement(sql)) {
                 update.setString(1, value);
                 update.setString(2, experiment);
@@ -55,7 +55,7 @@ public final class ReportRecords {
 
     /** A column of the experiment's row; the experiment must be recorded. */
     private Optional<String> query(String experiment, String column) {
-        return Transactions.run(dataSource, "read the report of " + experiment, c -> {
+        return Jdbc.inTransaction(dataSource, "read the report of " + experiment, c -> {
             try (var select = c.prepareStatement("SELECT " + column + " FROM experiments WHERE name = ?")) {
                 select.setString(1, experiment);
                 try (var rs = select.executeQuery()) {

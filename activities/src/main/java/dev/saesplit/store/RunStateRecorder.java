@@ -9,7 +9,6 @@ import dev.saesplit.table.SplitOutcome;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class RunStateRecorder {
 
     public void experimentStatus(String experiment, RunStatus status, String workflowId) {
         inTransaction(connection -> {
-            int updated = update(connection, """
+            int updated = Jdbc.update(connection, """
                     UPDATE experiments SET status = ?, workflow_id = ?, updated_at = now() WHERE name = ?""",
                     status.specName(), workflowId, experiment);
             if (updated == 0) {
@@ -44,7 +43,7 @@ public final class RunStateRecorder {
 
     public void runStatus(String experiment, String runId, RunStatus status, String workflowId) {
         inTransaction(connection -> {
-            int updated = update(connection, """
+            int updated = Jdbc.update(connection, """
                     UPDATE runs SET status = ?, workflow_id = ?, updated_at = now(),
                         started_at = CASE WHEN ? = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
                         finished_at = CASE WHEN ? IN ('succeeded', 'failed', 'cancelled') THEN now() END
@@ -61,7 +60,7 @@ public final class RunStateRecorder {
      */
     public void runFailed(String experiment, String runId, String failure, String workflowId) {
         inTransaction(connection -> {
-            int updated = update(connection, """
+            int updated = Jdbc.update(connection, """
                     UPDATE runs SET status = 'failed', split_detail = ?, workflow_id = ?, updated_at = now(),
                         finished_at = now()
                     WHERE run_id = ? AND experiment_id = (SELECT id FROM experiments WHERE name = ?)""",
@@ -78,7 +77,7 @@ public final class RunStateRecorder {
         metrics.record(experiment, runId, 0, summary(result));
         String groundTruth = result.groundTruthOutcome() == null ? null : result.groundTruthOutcome().specName();
         inTransaction(connection -> {
-            int updated = update(connection, """
+            int updated = Jdbc.update(connection, """
                     UPDATE runs SET status = 'succeeded', split_success = ?, split_detail = ?,
                         ground_truth_success = ?, ground_truth_detail = ?, report_uri = ?, updated_at = now(),
                         finished_at = now()
@@ -165,17 +164,8 @@ public final class RunStateRecorder {
         }
     }
 
-    private static int update(Connection connection, String sql, Object... values) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
-            }
-            return statement.executeUpdate();
-        }
-    }
-
     private void inTransaction(VoidWork work) {
-        Transactions.run(dataSource, "record run state", connection -> {
+        Jdbc.inTransaction(dataSource, "record run state", connection -> {
             work.run(connection);
             return null;
         });

@@ -2,6 +2,7 @@ package dev.saesplit.track;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.saesplit.store.Jdbc;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -44,26 +45,26 @@ final class TrackedRuns {
     }
 
     String experimentId(PendingRun run) throws SQLException {
-        String stored = Sql.queryString(database, "SELECT mlflow_experiment_id FROM experiments WHERE id = ?", run.experimentId());
+        String stored = Jdbc.queryString(database, "SELECT mlflow_experiment_id FROM experiments WHERE id = ?", run.experimentId());
         if (stored != null) {
             return stored;
         }
         String id = backend.experimentId(run.experiment());
         EXPERIMENT_TAGS.forEach((key, value) -> backend.setExperimentTag(id, key, value));
-        Sql.update(database, "UPDATE experiments SET mlflow_experiment_id = ? WHERE id = ?", id, run.experimentId());
+        Jdbc.update(database, "UPDATE experiments SET mlflow_experiment_id = ? WHERE id = ?", id, run.experimentId());
         return id;
     }
 
     /** The tracked run of {@code run}: recorded, found by its key tag, or created with its params and tags. */
     String trackedRun(PendingRun run, String experimentId, String parentRunId) throws SQLException {
         String stored = run.isParent()
-                ? Sql.queryString(database, "SELECT mlflow_parent_run_id FROM experiments WHERE id = ?", run.experimentId())
-                : Sql.queryString(database, "SELECT mlflow_run_id FROM runs WHERE experiment_id = ? AND run_id = ?",
+                ? Jdbc.queryString(database, "SELECT mlflow_parent_run_id FROM experiments WHERE id = ?", run.experimentId())
+                : Jdbc.queryString(database, "SELECT mlflow_run_id FROM runs WHERE experiment_id = ? AND run_id = ?",
                 run.experimentId(), run.runId());
         if (stored != null) {
             return stored;
         }
-        String uid = Sql.queryString(database, "SELECT uid::text FROM experiments WHERE id = ?", run.experimentId());
+        String uid = Jdbc.queryString(database, "SELECT uid::text FROM experiments WHERE id = ?", run.experimentId());
         String key = run.isParent() ? uid : uid + "/run-" + run.runId();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(KEY_TAG, key);
@@ -72,8 +73,8 @@ final class TrackedRuns {
         tags.put("saesplit.version", context.version());
         tags.put("saesplit.git_commit", context.gitCommit());
         String workflowId = run.isParent()
-                ? Sql.queryString(database, "SELECT workflow_id FROM experiments WHERE id = ?", run.experimentId())
-                : Sql.queryString(database, "SELECT workflow_id FROM runs WHERE experiment_id = ? AND run_id = ?",
+                ? Jdbc.queryString(database, "SELECT workflow_id FROM experiments WHERE id = ?", run.experimentId())
+                : Jdbc.queryString(database, "SELECT workflow_id FROM runs WHERE experiment_id = ? AND run_id = ?",
                 run.experimentId(), run.runId());
         if (workflowId != null) {
             tags.put("saesplit.workflow_id", workflowId);
@@ -87,9 +88,9 @@ final class TrackedRuns {
         String id = found.orElseGet(() -> backend.createRun(experimentId, name, tags));
         logInBatches(id, params(run));
         if (run.isParent()) {
-            Sql.update(database, "UPDATE experiments SET mlflow_parent_run_id = ? WHERE id = ?", id, run.experimentId());
+            Jdbc.update(database, "UPDATE experiments SET mlflow_parent_run_id = ? WHERE id = ?", id, run.experimentId());
         } else {
-            Sql.update(database, "UPDATE runs SET mlflow_run_id = ? WHERE experiment_id = ? AND run_id = ?", id,
+            Jdbc.update(database, "UPDATE runs SET mlflow_run_id = ? WHERE experiment_id = ? AND run_id = ?", id,
                     run.experimentId(), run.runId());
         }
         return id;
@@ -101,8 +102,8 @@ final class TrackedRuns {
     }
 
     private Map<String, String> params(PendingRun run) throws SQLException {
-        String specJson = Sql.queryString(database, "SELECT spec_json::text FROM experiments WHERE id = ?", run.experimentId());
-        JsonNode spec = specJson == null ? NullNode.getInstance() : Sql.json(specJson);
+        String specJson = Jdbc.queryString(database, "SELECT spec_json::text FROM experiments WHERE id = ?", run.experimentId());
+        JsonNode spec = specJson == null ? NullNode.getInstance() : Jdbc.json(specJson);
         if (run.isParent()) {
             return RunParams.parent(spec);
         }

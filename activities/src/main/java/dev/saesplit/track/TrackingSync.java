@@ -3,6 +3,7 @@ package dev.saesplit.track;
 import dev.saesplit.artifact.ArtifactOutsideRootException;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.store.DatabaseUnavailableException;
+import dev.saesplit.store.Jdbc;
 import dev.saesplit.text.Redaction;
 
 import javax.sql.DataSource;
@@ -224,7 +225,7 @@ public final class TrackingSync {
                 System.err.println("saesplit: tracking set aside a " + entry.kind() + " of " + run.describe() + ": "
                         + error);
             }
-            Sql.update(database, "UPDATE tracking_outbox SET sent_at = now(), error = ? WHERE id = ?", error, entry.id());
+            Jdbc.update(database, "UPDATE tracking_outbox SET sent_at = now(), error = ? WHERE id = ?", error, entry.id());
             delivered++;
         }
         return delivered;
@@ -250,7 +251,7 @@ public final class TrackingSync {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     Map<String, String> payload = new LinkedHashMap<>();
-                    Sql.json(rs.getString(3)).fields().forEachRemaining(f -> payload.put(f.getKey(),
+                    Jdbc.json(rs.getString(3)).fields().forEachRemaining(f -> payload.put(f.getKey(),
                             f.getValue().asText()));
                     entries.add(new OutboxEntry(rs.getLong(1), rs.getString(2), payload, rs.getLong(4)));
                 }
