@@ -1,6 +1,6 @@
 package dev.saesplit.artifact;
 
-import dev.saesplit.pipeline.BadInput;
+import dev.saesplit.files.BadFileException;
 
 import java.nio.file.Path;
 
@@ -9,9 +9,8 @@ import java.nio.file.Path;
  * truncated, failing its checksum, or holding a tensor or field of the wrong name, shape or type. The message
  * names the file and the item. Retrying cannot fix it, so workflows do not retry it.
  */
-public class ArtifactCorruptException extends RuntimeException implements BadInput {
+public class ArtifactCorruptException extends BadFileException {
 
-    private final Path file;
     private final String item;
 
     public ArtifactCorruptException(Path file, String item, String problem) {
@@ -19,14 +18,8 @@ public class ArtifactCorruptException extends RuntimeException implements BadInp
     }
 
     public ArtifactCorruptException(Path file, String item, String problem, Throwable cause) {
-        super(file + ": " + item + ": " + problem, cause);
-        this.file = file;
+        super(file, file + ": " + item, problem, cause);
         this.item = item;
-    }
-
-    /** The file at fault. */
-    public Path file() {
-        return file;
     }
 
     /** The tensor, field or shard at fault, or the part of the file (e.g. "header"). */

@@ -1,6 +1,6 @@
 package dev.saesplit.data;
 
-import dev.saesplit.pipeline.BadInput;
+import dev.saesplit.files.BadFileException;
 
 import java.nio.file.Path;
 
@@ -9,30 +9,13 @@ import java.nio.file.Path;
  * order, truncated data, or a width that disagrees with the other files. The message names the file and what
  * is wrong with it.
  */
-public final class ActivationFormatException extends RuntimeException implements BadInput {
-
-    private final Path file;
-    private final String problem;
+public final class ActivationFormatException extends BadFileException {
 
     public ActivationFormatException(Path file, String problem) {
-        super(file + ": " + problem);
-        this.file = file;
-        this.problem = problem;
+        super(file, problem, null);
     }
 
     public ActivationFormatException(Path file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
-        this.file = file;
-        this.problem = problem;
-    }
-
-    /** The offending file. */
-    public Path file() {
-        return file;
-    }
-
-    /** What is wrong, without the file name. */
-    public String problem() {
-        return problem;
+        super(file, problem, cause);
     }
 }
