@@ -9,6 +9,8 @@ import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.artifact.PublishedCheckpoints;
 import dev.saesplit.artifact.StagedDirectory;
 import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.safetensors.NamedTensor;
+import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.sae.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,7 +120,11 @@ public final class CheckpointStore {
         }
     }
 
-    CheckpointInfo write(TrainerSnapshot snapshot) {
+    /**
+     * Writes {@code snapshot} as the checkpoint of its step, with the SAE's {@code log10FiringFrequency} beside
+     * its weights as SAELens keeps it (a resume does not read it back).
+     */
+    CheckpointInfo write(TrainerSnapshot snapshot, float[] log10FiringFrequency) {
         Path target = root.resolve(stepName(snapshot.step()));
         try {
             Files.createDirectories(root);
@@ -129,7 +135,7 @@ public final class CheckpointStore {
             // A retried attempt of the same run that got there first wrote this step's identical state.
             try (StagedDirectory staging = StagedDirectory.create(root, target.getFileName().toString())) {
                 Path temp = staging.directory();
-                SaeLensFormat.write(temp, snapshot.weights(), snapshot.log10FiringFrequency());
+                SaeLensFormat.write(temp, snapshot.weights(), log10FiringFrequency);
                 SafetensorsWriter.write(temp.resolve(OPTIMIZER_FILE), snapshot.adamMoments());
                 SafetensorsWriter.write(temp.resolve(FIRING_FILE), snapshot.firing().tensors());
                 Files.writeString(temp.resolve(STATE_FILE), JSON.writeValueAsString(stateJson(snapshot)));
@@ -169,14 +175,12 @@ public final class CheckpointStore {
             }
             lastWindowFrequency = Optional.of(values);
         }
-        return new StoredCheckpoint(
-                info,
+        return new StoredCheckpoint(info, new TrainerSnapshot(
                 SaeLensFormat.read(directory),
-                StoredTensors.read(directory.resolve(OPTIMIZER_FILE)),
+                tensors(directory.resolve(OPTIMIZER_FILE)),
                 requiredLong(state, "adam_updates", stateFile),
-                StoredTensors.read(directory.resolve(FIRING_FILE)),
-                requiredLong(firing, "steps_in_window", stateFile),
-                lastWindowFrequency,
+                new FiringTracker.FiringState(tensors(directory.resolve(FIRING_FILE)),
+                        requiredLong(firing, "steps_in_window", stateFile), lastWindowFrequency),
                 requiredLong(state, "step", stateFile),
                 requiredLong(state, "tokens_seen", stateFile),
                 requiredLong(state, "random_state", stateFile),
@@ -184,7 +188,11 @@ public final class CheckpointStore {
                         requiredLong(state.path("cursor"), "position", stateFile)),
                 Math.toIntExact(requiredLong(state, "batch_size", stateFile)),
                 // absent from checkpoints written before the field existed: their trainers tried it every step
-                state.path("try_sparse_next").asBoolean(true));
+                state.path("try_sparse_next").asBoolean(true)));
+    }
+
+    private static List<NamedTensor> tensors(Path file) {
+        return List.copyOf(SafetensorsReader.readAll(file).values());
     }
 
     private static ObjectNode stateJson(TrainerSnapshot snapshot) {

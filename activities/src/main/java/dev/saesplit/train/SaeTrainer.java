@@ -89,21 +89,23 @@ public final class SaeTrainer implements AutoCloseable {
     public static SaeTrainer resume(TrainerConfig config, CheckpointInfo checkpoint, BatchStream data,
                                     TrainingListener listener, Optional<CheckpointStore> checkpoints) {
         StoredCheckpoint stored = CheckpointStore.read(checkpoint);
-        if (stored.batchSize() != data.batchSize()) {
+        TrainerSnapshot saved = stored.snapshot();
+        if (saved.batchSize() != data.batchSize()) {
             // The cursor counts rows; another batch size would replay a different sequence of batches.
             throw new IllegalArgumentException("checkpoint " + checkpoint.directory() + " was trained with batch size "
-                    + stored.batchSize() + " but the stream delivers batches of " + data.batchSize());
+                    + saved.batchSize() + " but the stream delivers batches of " + data.batchSize());
         }
-        SaeTrainer trainer = new SaeTrainer(config, stored.weights(), data, listener, checkpoints);
+        SaeTrainer trainer = new SaeTrainer(config, saved.weights(), data, listener, checkpoints);
         try {
-            trainer.adam.restore(stored.adamMoments(), stored.adamUpdates());
-            trainer.firing.restore(stored.firingCounters(), stored.firingStepsInWindow(), stored.lastWindowFrequency());
-            trainer.random = SplitMix64.fromState(stored.randomState());
-            trainer.backprop.trySparseNext(stored.trySparseNext());
-            trainer.step = stored.step();
-            trainer.tokensSeen = stored.tokensSeen();
+            trainer.adam.restore(stored.adamMoments(), saved.adamUpdates());
+            trainer.firing.restore(stored.firingCounters(), saved.firing().stepsInWindow(),
+                    saved.firing().lastWindowFrequency());
+            trainer.random = SplitMix64.fromState(saved.randomState());
+            trainer.backprop.trySparseNext(saved.trySparseNext());
+            trainer.step = saved.step();
+            trainer.tokensSeen = saved.tokensSeen();
             trainer.lastCheckpoint = Optional.of(stored.info());
-            data.seek(stored.cursor());
+            data.seek(saved.cursor());
             return trainer;
         } catch (RuntimeException e) {
             trainer.close();
@@ -193,9 +195,9 @@ public final class SaeTrainer implements AutoCloseable {
     public CheckpointInfo checkpointNow() {
         CheckpointStore store = checkpoints.orElseThrow(() ->
                 new IllegalStateException("this trainer was started without a checkpoint store"));
-        CheckpointInfo info = store.write(new TrainerSnapshot(sae.download(), firing.log10FiringFrequency(),
-                adam.exportMoments(), adam.updates(), firing.exportState(), step, tokensSeen, random.state(),
-                data.cursor(), data.batchSize(), backprop.trySparseNext()));
+        CheckpointInfo info = store.write(new TrainerSnapshot(sae.download(), adam.exportMoments(), adam.updates(),
+                firing.exportState(), step, tokensSeen, random.state(), data.cursor(), data.batchSize(),
+                backprop.trySparseNext()), firing.log10FiringFrequency());
         lastCheckpoint = Optional.of(info);
         listener.onCheckpoint(info);
         return info;

@@ -6,14 +6,14 @@ import dev.saesplit.sae.safetensors.NamedTensor;
 import java.util.List;
 
 /**
- * Everything a checkpoint holds, on the host: enough to continue bit for bit.
+ * Everything a checkpoint holds, on the host: enough to continue bit for bit. The trainer hands one to
+ * {@link CheckpointStore#write} and gets the same fields back from {@link CheckpointStore#read}.
  *
  * @param trySparseNext whether the next step starts on the sparse path (false after a step that fired too densely
  *                      for it): the path decides the step's rounding, so a resumed run must take the same one
  */
 record TrainerSnapshot(
         SaeWeights weights,
-        float[] log10FiringFrequency,
         List<NamedTensor> adamMoments,
         long adamUpdates,
         FiringTracker.FiringState firing,
