@@ -2,6 +2,7 @@ package dev.saesplit.sae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -9,6 +10,10 @@ import ai.djl.ndarray.types.Shape;
  * code reads through {@link #encode}, {@link #decode} and {@link #download}.
  */
 public final class SparseAutoencoder implements AutoCloseable {
+
+    private static final int[] FEATURE_AXIS = {1};
+    /** A decoder row's norm is taken as at least this where it divides, so a zero row stays finite. */
+    private static final float MIN_DECODER_NORM = 1e-12f;
 
     private final SaeConfig config;
     private final NDManager manager;
@@ -67,6 +72,21 @@ public final class SparseAutoencoder implements AutoCloseable {
     /** {@code b_dec [d_in]}. */
     public NDArray decoderBias() {
         return decoderBias;
+    }
+
+    /**
+     * Each decoder row's L2 norm {@code [d_sae]}, clamped away from zero so it can divide: the weights of the
+     * decoder-norm-weighted L1 penalty, as in SAELens.
+     */
+    public NDArray clampedDecoderNorms() {
+        return decoderWeights.norm(FEATURE_AXIS).maximum(MIN_DECODER_NORM);
+    }
+
+    /** Scales every decoder row to unit norm, in place; a zero row stays zero. */
+    public void normalizeDecoderRows() {
+        try (NDScope ignored = new NDScope()) {
+            decoderWeights.divi(decoderWeights.norm(FEATURE_AXIS, true).maximum(MIN_DECODER_NORM));
+        }
     }
 
     /**

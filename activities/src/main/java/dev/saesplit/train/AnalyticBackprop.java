@@ -43,7 +43,6 @@ final class AnalyticBackprop {
 
     private static final int[] TOKEN_AXIS = {0};
     private static final int[] FEATURE_AXIS = {1};
-    private static final float MIN_DECODER_NORM = 1e-12f;
     /**
      * Largest share of (token, latent) pairs firing for which the sparse path runs. The sparse work is about four
      * pairs × d_in multiply-adds at a few times lower speed per operation than the dense products' four
@@ -146,7 +145,7 @@ final class AnalyticBackprop {
         boolean penalty = sae.config().architecture().usesSparsityPenalty() && sparsityCoefficient > 0;
         float penaltyScale = penalty ? (float) (sparsityCoefficient * scale) : 0f;
         NDArray centered = input.subi(sae.decoderBias());
-        NDArray decoderNorms = sae.decoderWeights().norm(FEATURE_AXIS).maximum(MIN_DECODER_NORM);
+        NDArray decoderNorms = sae.clampedDecoderNorms();
 
         Optional<ActiveLatents> firing = trySparse ? activePairs(centered) : Optional.empty();
         Backward backward;

@@ -1,6 +1,5 @@
 package dev.saesplit.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.saesplit.data.BatchCursor;
@@ -25,9 +24,6 @@ import java.util.Optional;
  * from a checkpoint ends with bit-identical weights to one that never stopped.
  */
 public final class SaeTrainer implements AutoCloseable {
-
-    private static final int[] FEATURE_AXIS = {1};
-    private static final float MIN_DECODER_NORM = 1e-12f;
 
     private final TrainerConfig config;
     private final BatchStream data;
@@ -80,7 +76,7 @@ public final class SaeTrainer implements AutoCloseable {
                                    TrainingListener listener, Optional<CheckpointStore> checkpoints) {
         SaeTrainer trainer = new SaeTrainer(config, initial, data, listener, checkpoints);
         if (config.unitNormDecoder()) {
-            trainer.normalizeDecoderRows();
+            trainer.sae.normalizeDecoderRows();
         }
         return trainer;
     }
@@ -147,7 +143,7 @@ public final class SaeTrainer implements AutoCloseable {
             double clip = Math.min(1.0, config.maxGradientNorm() / (norm + 1e-6));
             adam.update(tensors.gradients(), learningRate, clip);
             if (config.unitNormDecoder()) {
-                normalizeDecoderRows();
+                sae.normalizeDecoderRows();
             }
             firing.record(tensors.activeCounts());
             if (tensors.sparse()) {
@@ -181,13 +177,6 @@ public final class SaeTrainer implements AutoCloseable {
             if (!Float.isFinite(batch[i])) {
                 throw new NonFiniteActivationException(step, before, i / dIn, i % dIn, batch[i]);
             }
-        }
-    }
-
-    private void normalizeDecoderRows() {
-        try (NDScope ignored = new NDScope()) {
-            NDArray decoder = sae.decoderWeights();
-            decoder.divi(decoder.norm(FEATURE_AXIS, true).maximum(MIN_DECODER_NORM));
         }
     }
 

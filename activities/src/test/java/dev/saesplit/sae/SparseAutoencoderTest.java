@@ -57,6 +57,39 @@ class SparseAutoencoderTest {
         }
     }
 
+    @Test
+    void decoderRowsAreScaledToUnitNormAndAZeroRowStaysZeroAndFinite() {
+        SaeWeights random = SaeFixtures.randomSae(D_IN, D_SAE, new StandardArchitecture(), 26);
+        float[] decoder = random.decoderWeights();
+        java.util.Arrays.fill(decoder, 0, D_IN, 0f); // latent 0 has a zero decoder row
+        SaeWeights weights = new SaeWeights(random.config(), random.encoderWeights(), random.encoderBias(), decoder,
+                random.decoderBias());
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager)) {
+            float[] norms = sae.clampedDecoderNorms().toFloatArray();
+            assertEquals(1e-12f, norms[0], "a zero row's norm is clamped so it can divide");
+            for (int latent = 1; latent < D_SAE; latent++) {
+                assertEquals(Math.sqrt(squaredRowNorm(decoder, latent)), norms[latent], 1e-5, "latent " + latent);
+            }
+
+            sae.normalizeDecoderRows();
+
+            float[] normalized = sae.decoderWeights().toFloatArray();
+            assertEquals(0.0, squaredRowNorm(normalized, 0), "the zero row stays zero");
+            for (int latent = 1; latent < D_SAE; latent++) {
+                assertEquals(1.0, squaredRowNorm(normalized, latent), 1e-5, "latent " + latent);
+            }
+        }
+    }
+
+    private static double squaredRowNorm(float[] matrix, int row) {
+        double sum = 0;
+        for (int i = 0; i < D_IN; i++) {
+            sum += (double) matrix[row * D_IN + i] * matrix[row * D_IN + i];
+        }
+        return sum;
+    }
+
     private static float[] encodeOnDevice(SaeWeights weights, float[] x) {
         try (NDManager manager = ComputeDevice.newManager(Device.cpu());
              SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
