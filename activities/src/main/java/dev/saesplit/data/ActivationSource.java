@@ -19,6 +19,16 @@ public interface ActivationSource extends AutoCloseable {
      */
     void read(long start, int count, float[] dst, int dstOffset);
 
+    /**
+     * Whether {@link #read} and {@link #readRow} may run on several threads at once, each into its own buffer.
+     * Code that reads in parallel asks first and reads on one thread when the answer is no, so a source that keeps
+     * state between reads (a cursor, a shared scratch buffer) needs nothing but this default. Memory-mapped and
+     * in-memory tables say yes; a view of another source says what that source says.
+     */
+    default boolean allowsConcurrentReads() {
+        return false;
+    }
+
     /** Copies one row; sources with a cheaper single-row path override it. */
     default void readRow(long row, float[] dst, int dstOffset) {
         read(row, 1, dst, dstOffset);

@@ -45,6 +45,11 @@ public final class FiniteCheckingSource implements ActivationSource, RowProvenan
     }
 
     @Override
+    public boolean allowsConcurrentReads() {
+        return delegate.allowsConcurrentReads();
+    }
+
+    @Override
     public void read(long start, int count, float[] dst, int dstOffset) {
         delegate.read(start, count, dst, dstOffset);
         int d = delegate.dIn();

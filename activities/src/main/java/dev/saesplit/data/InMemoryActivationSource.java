@@ -40,6 +40,12 @@ public final class InMemoryActivationSource implements ActivationSource {
         return tokens;
     }
 
+    /** Reads copy from memory (mapped or on the heap) by absolute position, so threads do not disturb each other. */
+    @Override
+    public boolean allowsConcurrentReads() {
+        return true;
+    }
+
     @Override
     public void read(long start, int count, float[] dst, int dstOffset) {
         Objects.checkFromIndexSize(start, count, tokens);

@@ -29,6 +29,12 @@ public final class ReadCountingSource implements ActivationSource {
         return source.tokens();
     }
 
+    /** The count is atomic; the consumer it reports to must then take reports from several threads. */
+    @Override
+    public boolean allowsConcurrentReads() {
+        return source.allowsConcurrentReads();
+    }
+
     @Override
     public void read(long start, int count, float[] dst, int dstOffset) {
         source.read(start, count, dst, dstOffset);

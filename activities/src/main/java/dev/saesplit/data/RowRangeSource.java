@@ -36,6 +36,11 @@ public final class RowRangeSource implements ActivationSource, RowProvenance {
     }
 
     @Override
+    public boolean allowsConcurrentReads() {
+        return source.allowsConcurrentReads();
+    }
+
+    @Override
     public void read(long first, int rows, float[] dst, int dstOffset) {
         if (first < 0 || rows < 0 || first > count - rows) {
             throw new IndexOutOfBoundsException("rows [" + first + ", " + (first + rows) + ") of " + count);

@@ -66,6 +66,12 @@ public final class FilteredActivationSource implements ActivationSource, RowProv
         return keptRows.rows();
     }
 
+    /** The kept-row index is read by absolute position too, so this view is as safe as its source. */
+    @Override
+    public boolean allowsConcurrentReads() {
+        return source.allowsConcurrentReads();
+    }
+
     @Override
     public void read(long start, int count, float[] dst, int dstOffset) {
         Objects.checkFromIndexSize(start, count, tokens());

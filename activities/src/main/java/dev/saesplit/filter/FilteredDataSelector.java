@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
  *
  * <p>Each thread scans its own contiguous range of rows and spills its indices to a part file; the parts are
  * joined in range order, so the output is the same for any number of threads. Memory is a read buffer per
- * thread, whatever the size of the source. The source must allow concurrent reads (the file-backed ones do).
+ * thread, whatever the size of the source. A source that does not
+ * {@linkplain ActivationSource#allowsConcurrentReads allow concurrent reads} is scanned on one thread.
  */
 public final class FilteredDataSelector {
 
@@ -50,7 +51,8 @@ public final class FilteredDataSelector {
         }
         Files.createDirectories(outputDirectory);
         long tokens = source.tokens();
-        int ranges = (int) Math.max(1, Math.min(config.threads(), tokens / config.rowsPerRead()));
+        int threads = source.allowsConcurrentReads() ? config.threads() : 1;
+        int ranges = (int) Math.max(1, Math.min(threads, tokens / config.rowsPerRead()));
         List<Path> parts = new ArrayList<>(ranges);
         for (int r = 0; r < ranges; r++) {
             parts.add(outputDirectory.resolve(KEPT_ROWS_FILE + ".part-" + r + ".tmp"));

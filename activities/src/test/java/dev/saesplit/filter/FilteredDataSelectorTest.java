@@ -2,8 +2,12 @@ package dev.saesplit.filter;
 
 import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.FiniteCheckingSource;
+import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.InMemoryActivationSource;
+import dev.saesplit.data.ReadCountingSource;
 import dev.saesplit.random.SplitMix64;
+import dev.saesplit.data.npy.NpyActivationSource;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
 import org.junit.jupiter.api.Test;
@@ -18,6 +22,8 @@ import dev.saesplit.sae.StandardArchitecture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +95,38 @@ class FilteredDataSelectorTest {
             assertEquals(List.of(FilteredDataSelector.STATISTICS_FILE, FilteredDataSelector.KEPT_ROWS_FILE),
                     files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no part files are left behind");
+        }
+    }
+
+    @Test
+    void aSourceThatDoesNotAllowConcurrentReadsIsScannedOnOneThreadWithTheSameResult() throws IOException {
+        float[] data = randomRows(TOKENS, 35);
+        LatentProbe probe = randomProbe(36);
+        ThreadRecordingSource serial = new ThreadRecordingSource(InMemoryActivationSource.of(data, D), false);
+
+        FilterResult one = selector(2).select(serial, probe, dir.resolve("serial"));
+        FilterResult two = selector(2).select(InMemoryActivationSource.of(data, D), probe, dir.resolve("parallel"));
+
+        assertEquals(1, serial.readingThreads().size(), "read on " + serial.readingThreads());
+        assertArrayEquals(Files.readAllBytes(two.keptRowsFile()), Files.readAllBytes(one.keptRowsFile()));
+    }
+
+    @Test
+    void npyActivationsSeenThroughTheTrainingSplitAndAProgressCounterAreScannedInParallel() throws IOException {
+        float[] data = randomRows(TOKENS, 37);
+        Path npy = dir.resolve("activations.npy");
+        try (NpyWriter writer = NpyWriter.create(npy, NpyDtype.FLOAT32, D)) {
+            writer.writeFloats(data, 0, data.length);
+        }
+        try (ActivationSource file = NpyActivationSource.open(List.of(npy))) {
+            // the chain the filter activity reads through
+            ThreadRecordingSource reads = new ThreadRecordingSource(new ReadCountingSource(
+                    new FiniteCheckingSource(HeldOutSplit.training(file)), rows -> { }), true);
+            assertTrue(reads.allowsConcurrentReads());
+
+            selector(2).select(reads, randomProbe(38), dir.resolve("out"));
+
+            assertEquals(2, reads.readingThreads().size(), "read on " + reads.readingThreads());
         }
     }
 
@@ -173,5 +211,42 @@ class FilteredDataSelectorTest {
             writer.writeLongs(rows, 0, rows.length);
         }
         return file;
+    }
+
+    /** Passes reads through, noting which threads made them, and says what it was told about concurrency. */
+    private static final class ThreadRecordingSource implements ActivationSource {
+        private final ActivationSource source;
+        private final boolean concurrent;
+        private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+        ThreadRecordingSource(ActivationSource source, boolean concurrent) {
+            this.source = source;
+            this.concurrent = concurrent && source.allowsConcurrentReads();
+        }
+
+        Set<Thread> readingThreads() {
+            return threads;
+        }
+
+        @Override
+        public int dIn() {
+            return source.dIn();
+        }
+
+        @Override
+        public long tokens() {
+            return source.tokens();
+        }
+
+        @Override
+        public boolean allowsConcurrentReads() {
+            return concurrent;
+        }
+
+        @Override
+        public void read(long start, int count, float[] dst, int dstOffset) {
+            threads.add(Thread.currentThread());
+            source.read(start, count, dst, dstOffset);
+        }
     }
 }

@@ -111,6 +111,12 @@ public final class ActivationCacheReader implements ActivationSource, RowProvena
         return manifest.totalTokens();
     }
 
+    /** Reads copy from memory (mapped or on the heap) by absolute position, so threads do not disturb each other. */
+    @Override
+    public boolean allowsConcurrentReads() {
+        return true;
+    }
+
     @Override
     public void read(long start, int count, float[] dst, int dstOffset) {
         activations.read(start, count, dst, dstOffset);

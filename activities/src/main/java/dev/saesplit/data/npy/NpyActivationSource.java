@@ -55,6 +55,12 @@ public final class NpyActivationSource implements ActivationSource, RowProvenanc
         return rows.rows();
     }
 
+    /** Reads copy from memory (mapped or on the heap) by absolute position, so threads do not disturb each other. */
+    @Override
+    public boolean allowsConcurrentReads() {
+        return true;
+    }
+
     @Override
     public void read(long start, int count, float[] dst, int dstOffset) {
         rows.read(start, count, dst, dstOffset);
