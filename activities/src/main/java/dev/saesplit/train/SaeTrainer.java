@@ -192,8 +192,10 @@ public final class SaeTrainer implements AutoCloseable {
         return info;
     }
 
-    /** Saves the current SAE in the SAELens layout, with firing frequencies from the latest window. */
-    /** Writes the SAE as trained: a latent forced to zero in training is saved unable to fire. */
+    /**
+     * Saves the SAE as trained in the SAELens layout, with firing frequencies from the latest window; a latent
+     * forced to zero in training is saved unable to fire.
+     */
     public void saveSae(Path directory) {
         SaeWeights weights = currentWeights();
         if (config.zeroTargetLatent().isPresent()) {

@@ -30,12 +30,12 @@ public record ContextSettings(int contextSize, boolean prependBos, boolean separ
         }
     }
 
-    /** SAELens's defaults: BOS first in every context and between documents, no token limit. */
     /** Rows of a pre-tokenized dataset are one context each, as in SAELens. */
     public ContextSettings(int contextSize, boolean prependBos, boolean separateDocumentsWithBos, long maxTokens) {
         this(contextSize, prependBos, separateDocumentsWithBos, maxTokens, false);
     }
 
+    /** SAELens's defaults: BOS first in every context and between documents, no token limit. */
     public static ContextSettings saeLensDefaults(int contextSize) {
         return new ContextSettings(contextSize, true, true, UNLIMITED);
     }
