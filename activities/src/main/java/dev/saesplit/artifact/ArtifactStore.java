@@ -5,7 +5,6 @@ import dev.saesplit.pipeline.ArtifactRef;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,15 +13,16 @@ import java.util.Optional;
 
 /**
  * Content-addressed activity outputs, recorded in PostgreSQL's {@code artifacts} table with their content hash and a
- * cheap fingerprint ({@link DirectoryDigest}). By default they live in a local directory
- * ({@code <root>/<kind>/<key>/}): an output is written to a {@link StagedDirectory}, fsynced and renamed into place
- * only when complete, so a crash never leaves a half-written artifact where a reader would find it. Before a
- * recorded output is reused its fingerprint is checked; one that no longer matches is removed and produced again.
+ * cheap fingerprint ({@link DirectoryDigest}), and kept by an {@link ArtifactPlacement}. By default they live in a
+ * local directory ({@code <root>/<kind>/<key>/}, {@link LocalArtifacts}): written to a {@link StagedDirectory},
+ * fsynced and renamed into place only when complete, and before reuse checked against their fingerprint; one that
+ * no longer matches is removed and produced again.
  *
  * <p>With a {@link SharedStorage} (a shared directory or MLflow's artifact proxy; see
  * {@link ArtifactStoreConfig}), outputs are published there instead, so workers on other machines can use them
  * ({@link SharedArtifacts}): callers get a local directory from {@link #localCopy}, a verified copy kept under
- * {@code <root>/copies}, and checkpoints are published too ({@link #publishedCheckpoints}).
+ * {@code <root>/copies}, and checkpoints are published too ({@link #publishedCheckpoints}). Outputs a local store
+ * recorded before are still found, checked and read where they lie.
  */
 public final class ArtifactStore {
 
@@ -39,13 +39,17 @@ public final class ArtifactStore {
 
     private final Path root;
     private final ArtifactIndex index;
-    private final Optional<SharedArtifacts> shared;
+    /** Outputs recorded in this store's own directory. */
+    private final LocalArtifacts local;
+    /** Where new outputs go: {@link #local}, or the shared storage. */
+    private final ArtifactPlacement placement;
 
     /** A store in the local directory {@code root}. */
     public ArtifactStore(Path root, DataSource database) {
         this.root = root.toAbsolutePath().normalize();
         this.index = new ArtifactIndex(database);
-        this.shared = Optional.empty();
+        this.local = new LocalArtifacts(this.root, index);
+        this.placement = local;
     }
 
     /**
@@ -55,8 +59,9 @@ public final class ArtifactStore {
     public ArtifactStore(Path root, DataSource database, SharedStorage storage, long localCopyBytes) {
         this.root = root.toAbsolutePath().normalize();
         this.index = new ArtifactIndex(database);
-        this.shared = Optional.of(new SharedArtifacts(storage,
-                new LocalCopies(this.root.resolve(COPIES), localCopyBytes), index));
+        this.local = new LocalArtifacts(this.root, index);
+        this.placement = new SharedArtifacts(storage, new LocalCopies(this.root.resolve(COPIES), localCopyBytes),
+                index);
     }
 
     /** The store every saesplit process of one installation shares: {@code artifacts/} in its state directory. */
@@ -76,9 +81,7 @@ public final class ArtifactStore {
 
     /** One line for people: where outputs go and, for a shared store, where this machine keeps its copies. */
     public String describe() {
-        return shared.map(s -> s.storage().describe() + "; local copies in " + s.copies().root() + " (at most "
-                        + s.copies().maxBytes() / (1L << 20) + " MiB)")
-                .orElse("local directory " + root);
+        return placement.describe();
     }
 
     /**
@@ -91,18 +94,7 @@ public final class ArtifactStore {
         if (existing.isPresent()) {
             return existing.get();
         }
-        if (shared.isPresent()) {
-            return shared.get().produce(kind, key, provenance, producer);
-        }
-        Path target = root.resolve(kind).resolve(key);
-        if (!Files.isDirectory(target)) {
-            write(target, producer);
-        }
-        // A directory here that is not recorded was renamed into place complete by an attempt that stopped
-        // before recording it; staging guarantees it is whole.
-        ArtifactRef ref = new ArtifactRef(kind, key, target.toUri().toString(), DirectoryDigest.of(target));
-        index.record(ref, DirectoryDigest.quick(target), LocalCopies.sizeOf(target), provenance);
-        return ref;
+        return placement.produce(kind, key, provenance, producer);
     }
 
     /**
@@ -112,19 +104,8 @@ public final class ArtifactStore {
      * where {@code find} would discard the whole cache).
      */
     public Optional<ArtifactRef> findForRepair(String kind, String key) {
-        Optional<ArtifactRef> ref = index.lookUp(kind, key).map(ArtifactIndex.Recorded::ref);
-        if (ref.isEmpty()) {
-            return Optional.empty();
-        }
-        if (isShared(ref.get())) {
-            return shared.get().stillPublished(ref.get()); // its local copy is checked whenever it is made
-        }
-        Path dir = fileOf(ref.get());
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        confine(root, dir);
-        return ref;
+        return index.lookUp(kind, key).map(ArtifactIndex.Recorded::ref)
+                .flatMap(ref -> placementOf(ref).findForRepair(ref));
     }
 
     /**
@@ -132,33 +113,7 @@ public final class ArtifactStore {
      * fingerprint. One that does not match is removed (and its record forgotten), so the caller produces it again.
      */
     public Optional<ArtifactRef> find(String kind, String key) {
-        Optional<ArtifactIndex.Recorded> recorded = index.lookUp(kind, key);
-        if (recorded.isEmpty()) {
-            return Optional.empty();
-        }
-        ArtifactRef ref = recorded.get().ref();
-        if (isShared(ref)) {
-            return shared.get().stillPublished(ref);
-        }
-        Path dir = fileOf(ref);
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        confine(root, dir); // a recorded location is reused only inside this store
-        String quick = DirectoryDigest.quick(dir);
-        if (recorded.get().quickDigest() == null) {
-            // Recorded before fingerprints existed: check the full hash once, then keep the fingerprint.
-            if (DirectoryDigest.of(dir).equals(ref.contentHash())) {
-                index.updateQuickDigest(ref, quick);
-                return Optional.of(ref);
-            }
-        } else if (quick.equals(recorded.get().quickDigest())) {
-            return Optional.of(ref);
-        }
-        LOG.log(System.Logger.Level.WARNING, "artifact {0}/{1} at {2} no longer matches what was recorded; "
-                + "removing it so it is produced again", kind, key, dir);
-        discard(ref, dir);
-        return Optional.empty();
+        return index.lookUp(kind, key).flatMap(recorded -> placementOf(recorded.ref()).find(recorded));
     }
 
     /**
@@ -168,21 +123,7 @@ public final class ArtifactStore {
     public List<ArtifactCheck> verify(Optional<String> experiment) {
         List<ArtifactCheck> checks = new ArrayList<>();
         for (ArtifactIndex.Recorded recorded : index.recorded(experiment)) {
-            ArtifactRef ref = recorded.ref();
-            if (isShared(ref)) {
-                checks.add(shared.get().check(ref));
-                continue;
-            }
-            Path dir = fileOf(ref);
-            if (!Files.isDirectory(dir)) {
-                checks.add(new ArtifactCheck(ref, dir, ArtifactCheck.Status.MISSING, "the directory is gone"));
-                continue;
-            }
-            String actual = DirectoryDigest.of(dir);
-            checks.add(actual.equals(ref.contentHash())
-                    ? new ArtifactCheck(ref, dir, ArtifactCheck.Status.OK, "")
-                    : new ArtifactCheck(ref, dir, ArtifactCheck.Status.MISMATCH,
-                    "content hash " + actual + ", recorded " + ref.contentHash()));
+            checks.add(placementOf(recorded.ref()).check(recorded.ref()));
         }
         return checks;
     }
@@ -205,7 +146,7 @@ public final class ArtifactStore {
      * hash. Do not write into it.
      */
     public Path localCopy(ArtifactRef ref) {
-        return isShared(ref) ? shared.get().localCopy(ref) : directory(ref);
+        return placementOf(ref).localCopy(ref);
     }
 
     /**
@@ -213,7 +154,7 @@ public final class ArtifactStore {
      * {@code keep}; empty for a local store, where the work directory is all there is.
      */
     public Optional<PublishedCheckpoints> publishedCheckpoints(String kind, String key, int keep) {
-        return shared.map(s -> s.checkpoints(kind, key, keep));
+        return placement.publishedCheckpoints(kind, key, keep);
     }
 
     /**
@@ -221,20 +162,7 @@ public final class ArtifactStore {
      * store: an artifact directory replaced by a link to elsewhere is refused rather than read.
      */
     public static Path directory(ArtifactRef ref) {
-        Path dir = fileOf(ref);
-        if (!Files.isDirectory(dir)) {
-            throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "the artifact directory is gone");
-        }
-        try {
-            Path real = dir.toRealPath();
-            if (!real.endsWith(Path.of(ref.kind(), ref.key()))) {
-                throw new ArtifactOutsideRootException(dir, real, dir.getParent().getParent());
-            }
-        } catch (IOException e) {
-            throw new ArtifactCorruptException(dir, ref.kind() + " " + ref.key(), "it cannot be resolved: "
-                    + e.getMessage());
-        }
-        return dir;
+        return LocalArtifacts.directory(ref);
     }
 
     /**
@@ -252,8 +180,13 @@ public final class ArtifactStore {
 
     /** Removes a finished output's scratch directory, and its published checkpoints. */
     public void clearWorkDirectory(String kind, String key) {
-        deleteTree(root.resolve("work").resolve(kind).resolve(key));
-        shared.ifPresent(s -> s.clearWork(kind, key));
+        Path work = root.resolve("work").resolve(kind).resolve(key);
+        try {
+            StagedDirectory.deleteTree(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + work, e);
+        }
+        placement.clearPublishedWork(kind, key);
     }
 
     public Path root() {
@@ -284,48 +217,8 @@ public final class ArtifactStore {
         return real;
     }
 
-    /**
-     * The local directory a {@code file:} URI names. Any other URI was recorded by workers with another
-     * {@code SAESPLIT_ARTIFACTS}, and is refused with a message saying so.
-     */
-    private static Path fileOf(ArtifactRef ref) {
-        if (!ref.uri().startsWith("file:")) {
-            throw new ArtifactConfigException("artifact " + ref.kind() + "/" + ref.key() + " is recorded at "
-                    + ref.uri() + ", outside the store this process uses; set " + ArtifactStoreConfig.VARIABLE
-                    + " as the workers that produced it had it");
-        }
-        return Path.of(URI.create(ref.uri()));
-    }
-
-    private boolean isShared(ArtifactRef ref) {
-        return shared.isPresent() && shared.get().holds(ref);
-    }
-
-    private void write(Path target, Producer producer) {
-        // A second writer of the same output loses the rename and drops its copy: outputs are interchangeable.
-        try (StagedDirectory staging = StagedDirectory.create(target.getParent(), target.getFileName().toString())) {
-            producer.writeInto(staging.directory());
-            staging.commit(target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write artifact " + target, e);
-        }
-    }
-
-    /** Forgets a corrupted artifact and deletes its directory, so the next request produces it afresh. */
-    private void discard(ArtifactRef ref, Path dir) {
-        index.forget(ref);
-        try {
-            StagedDirectory.deleteTree(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the corrupted artifact " + dir, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try {
-            StagedDirectory.deleteTree(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
+    /** The placement that recorded {@code ref}: the shared storage, or this store's own directory. */
+    private ArtifactPlacement placementOf(ArtifactRef ref) {
+        return placement.holds(ref) ? placement : local;
     }
 }

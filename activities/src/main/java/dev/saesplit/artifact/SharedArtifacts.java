@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The shared half of an {@link ArtifactStore}: outputs published to a {@link SharedStorage}
+ * The shared placement of an {@link ArtifactStore}'s outputs published to a {@link SharedStorage}
  * ({@code <kind>/<key>/upload-<random>/}, see {@link SharedUploads}), indexed in PostgreSQL, and read through this
  * machine's {@link LocalCopies}. A producer writes its output locally, uploads it under a name of its own,
  * publishes it, and then records it in PostgreSQL only if no one recorded that kind and key first; a producer that
  * loses withdraws its upload and takes the winner's artifact.
  */
-final class SharedArtifacts {
+final class SharedArtifacts implements ArtifactPlacement {
 
     private static final System.Logger LOG = System.getLogger(SharedArtifacts.class.getName());
 
@@ -32,16 +32,21 @@ final class SharedArtifacts {
         return uploads.storage();
     }
 
-    LocalCopies copies() {
-        return copies;
+    /** Where outputs go and where this machine keeps its copies. */
+    @Override
+    public String describe() {
+        return storage().describe() + "; local copies in " + copies.root() + " (at most "
+                + copies.maxBytes() / (1L << 20) + " MiB)";
     }
 
     /** Whether {@code ref} lives in this shared store (rather than in a local directory). */
-    boolean holds(ArtifactRef ref) {
+    @Override
+    public boolean holds(ArtifactRef ref) {
         return storage().pathOf(ref.uri()).isPresent();
     }
 
-    ArtifactRef produce(String kind, String key, Provenance provenance, ArtifactStore.Producer producer) {
+    @Override
+    public ArtifactRef produce(String kind, String key, Provenance provenance, ArtifactStore.Producer producer) {
         String location = kind + "/" + key;
         String name = SharedUploads.uniqueName("upload");
         try (StagedDirectory staging = copies.stage()) {
@@ -70,11 +75,22 @@ final class SharedArtifacts {
         }
     }
 
+    @Override
+    public Optional<ArtifactRef> find(ArtifactIndex.Recorded recorded) {
+        return stillPublished(recorded.ref());
+    }
+
+    /** Its local copy is checked whenever it is made, so repair needs no more than {@link #find}. */
+    @Override
+    public Optional<ArtifactRef> findForRepair(ArtifactRef ref) {
+        return stillPublished(ref);
+    }
+
     /**
      * {@code recorded} if it is still published with the recorded content hash; otherwise its record is forgotten,
      * so the caller produces it again.
      */
-    Optional<ArtifactRef> stillPublished(ArtifactRef recorded) {
+    private Optional<ArtifactRef> stillPublished(ArtifactRef recorded) {
         Location at = locate(recorded);
         try {
             Optional<SharedUploads.Manifest> manifest = uploads.manifest(at.location(), at.name());
@@ -91,12 +107,14 @@ final class SharedArtifacts {
     }
 
     /** This machine's verified copy of {@code ref}, downloaded first if need be. */
-    Path localCopy(ArtifactRef ref) {
+    @Override
+    public Path localCopy(ArtifactRef ref) {
         return copies.get(ref.contentHash(), into -> download(ref, into));
     }
 
     /** Downloads {@code ref} afresh, past the local copies, and compares it with the recorded hash. */
-    ArtifactCheck check(ArtifactRef ref) {
+    @Override
+    public ArtifactCheck check(ArtifactRef ref) {
         Path shownAs = copies.root().resolve(ref.contentHash());
         try (StagedDirectory scratch = copies.stage()) {
             Location at = locate(ref);
@@ -112,11 +130,13 @@ final class SharedArtifacts {
         }
     }
 
-    PublishedCheckpoints checkpoints(String kind, String key, int keep) {
-        return new PublishedCheckpoints(uploads, workLocation(kind, key) + "/checkpoints", keep);
+    @Override
+    public Optional<PublishedCheckpoints> publishedCheckpoints(String kind, String key, int keep) {
+        return Optional.of(new PublishedCheckpoints(uploads, workLocation(kind, key) + "/checkpoints", keep));
     }
 
-    void clearWork(String kind, String key) {
+    @Override
+    public void clearPublishedWork(String kind, String key) {
         try {
             storage().delete(workLocation(kind, key));
         } catch (IOException e) {

@@ -189,6 +189,25 @@ class SharedArtifactStoreTest {
         assertFalse(ref.uri().equals(again.uri()), "published anew under a new name");
     }
 
+    @Test
+    void anOutputALocalStoreRecordedBeforeTheInstallationSharedOneIsReadWhereItLiesUntilItsDirectoryIsGone() {
+        Path machineRoot = directory();
+        ArtifactRef before = produce(new ArtifactStore(machineRoot, database.dataSource()), "k1", (byte) 5);
+        ArtifactStore sharing = new ArtifactStore(machineRoot, database.dataSource(), shared, 1L << 30);
+
+        assertEquals(Optional.of(before), sharing.find("sae", "k1"));
+        assertEquals(ArtifactStore.directory(before), sharing.localCopy(before));
+        assertEquals(List.of(ArtifactCheck.Status.OK),
+                sharing.verify(Optional.empty()).stream().map(ArtifactCheck::status).toList());
+
+        TestPostgres.deleteQuietly(ArtifactStore.directory(before));
+        ArtifactRef after = produce(sharing, "k1", (byte) 5);
+
+        assertEquals(2, productions.get(), "produced again once its directory was gone");
+        assertTrue(after.uri().startsWith(sharedRoot.toUri().toString()), "into the shared store: " + after.uri());
+        assertEquals(Optional.of(after), sharing.find("sae", "k1"));
+    }
+
     private ArtifactStore machine(long localCopyBytes) {
         return new ArtifactStore(directory(), database.dataSource(), shared, localCopyBytes);
     }
