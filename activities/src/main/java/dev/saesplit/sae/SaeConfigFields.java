@@ -2,6 +2,7 @@ package dev.saesplit.sae;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.files.SaeConfigJson;
 
 import java.nio.file.Path;
 
@@ -17,12 +18,8 @@ final class SaeConfigFields {
 
     /** A whole number from 1 to 2^31 - 1; {@code 32.9} is not one, though Jackson would round it. */
     static int positiveInt(JsonNode cfg, String field, Path cfgFile) {
-        JsonNode value = cfg.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
-            throw new ArtifactCorruptException(cfgFile, field, "missing or not a positive whole number: "
-                    + describe(value));
-        }
-        return value.intValue();
+        return SaeConfigJson.positiveInt(cfg, field).orElseThrow(() -> new ArtifactCorruptException(cfgFile, field,
+                "missing or not a positive whole number: " + describe(cfg.get(field))));
     }
 
     static String text(JsonNode cfg, String field, String absent, Path cfgFile) {

@@ -7,7 +7,6 @@ import static dev.saesplit.sae.SaeConfigFields.positiveInt;
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.data.FiniteValues;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,12 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import dev.saesplit.sae.safetensors.SafetensorsReader;
 import dev.saesplit.sae.safetensors.SafetensorsWriter;
-import dev.saesplit.files.RegularFiles;
-import dev.saesplit.files.UnreadableFileException;
+import dev.saesplit.files.SaeConfigJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -43,9 +40,6 @@ public final class SaeLensFormat {
 
     /** The SAELens release whose {@code cfg.json} layout {@link #write} produces. */
     public static final String SAE_LENS_FORMAT_VERSION = "6.0.0";
-
-    /** An SAELens {@code cfg.json} is a few hundred bytes; anything near this is not one. */
-    static final int MAX_CONFIG_BYTES = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -146,27 +140,22 @@ public final class SaeLensFormat {
     }
 
     /**
-     * The JSON object in an SAE's config file, at most {@link #MAX_CONFIG_BYTES} of a regular file, read with
+     * The JSON object in an SAE's config file, at most {@link SaeConfigJson#MAX_BYTES} of a regular file, read with
      * {@code json}; any other content is an {@link ArtifactCorruptException} naming the file, and a missing file one
      * saying {@code whenMissing}.
      */
     static JsonNode readConfigObject(Path cfgFile, ObjectMapper json, String whenMissing) {
-        JsonNode cfg;
         try {
-            cfg = json.readTree(RegularFiles.read(cfgFile, MAX_CONFIG_BYTES));
-        } catch (NoSuchFileException e) {
-            throw new ArtifactCorruptException(cfgFile, "file", whenMissing, e);
-        } catch (UnreadableFileException e) {
-            throw new ArtifactCorruptException(cfgFile, "file", e.problem().replace("such a file", "an SAE config"), e);
-        } catch (JsonProcessingException e) {
-            throw new ArtifactCorruptException(cfgFile, "content", "is not valid JSON: " + e.getOriginalMessage(), e);
+            return SaeConfigJson.readObject(cfgFile, json);
+        } catch (SaeConfigJson.Refusal e) {
+            throw switch (e.part()) {
+                case MISSING -> new ArtifactCorruptException(cfgFile, "file", whenMissing, e.getCause());
+                case FILE -> new ArtifactCorruptException(cfgFile, "file", e.problem(), e.getCause());
+                case CONTENT -> new ArtifactCorruptException(cfgFile, "content", e.problem(), e.getCause());
+            };
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + cfgFile, e);
         }
-        if (cfg == null || !cfg.isObject()) {
-            throw new ArtifactCorruptException(cfgFile, "content", "is not a JSON object (a mapping of config keys)");
-        }
-        return cfg;
     }
 
     static ObjectNode configJson(SaeConfig config) {

@@ -1,17 +1,15 @@
 package dev.saesplit.spec;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.saesplit.files.RegularFiles;
-import dev.saesplit.files.UnreadableFileException;
+import dev.saesplit.files.SaeConfigJson;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * The number of latents of an SAE a spec names by path, read from its config when the spec is parsed, so the
@@ -21,8 +19,6 @@ import java.nio.file.Path;
  */
 final class SavedSaeWidth {
 
-    /** An SAE config is a few hundred bytes. */
-    static final int MAX_SAE_CONFIG_BYTES = 1 << 20;
     /** The weights file an SAE directory must hold beside {@code cfg.json} (SAELens layout). */
     static final String WEIGHTS_FILE = "sae_weights.safetensors";
     static final String NEEL_WEIGHTS_SUFFIX = ".pt";
@@ -89,35 +85,27 @@ final class SavedSaeWidth {
 
     /** The JSON object in {@code cfgFile}, or null after recording why there is none. */
     private JsonNode config(Path cfgFile, String p, String whenMissing) {
-        JsonNode cfg;
         try {
-            cfg = JSON.readTree(RegularFiles.read(cfgFile, MAX_SAE_CONFIG_BYTES));
-        } catch (NoSuchFileException e) {
-            r.problem(p, whenMissing + ": " + cfgFile + " not found");
-            return null;
-        } catch (UnreadableFileException e) {
-            r.problem(p, e.getMessage().replace("such a file", "an SAE config"));
-            return null;
-        } catch (JsonProcessingException e) {
-            r.problem(p, cfgFile + " is not valid JSON: " + e.getOriginalMessage());
-            return null;
+            return SaeConfigJson.readObject(cfgFile, JSON);
+        } catch (SaeConfigJson.Refusal e) {
+            r.problem(p, switch (e.part()) {
+                case MISSING -> whenMissing + ": " + cfgFile + " not found";
+                case FILE -> cfgFile + ": " + e.problem();
+                case CONTENT -> cfgFile + " " + e.problem();
+            });
         } catch (IOException e) {
             r.problem(p, "cannot read " + cfgFile + ": " + e.getMessage());
-            return null;
         }
-        if (cfg == null || !cfg.isObject()) {
-            r.problem(p, cfgFile + " is not a JSON object (a mapping of config keys)");
-            return null;
-        }
-        return cfg;
+        return null;
     }
 
     /** {@code field} as a whole number from 1 to 2^31 - 1, or 0 after recording why it is none. */
     private int positive(JsonNode cfg, String field, Path cfgFile, String p) {
-        JsonNode d = cfg.get(field);
-        if (d != null && d.isIntegralNumber() && d.canConvertToInt() && d.intValue() > 0) {
-            return d.intValue();
+        OptionalInt value = SaeConfigJson.positiveInt(cfg, field);
+        if (value.isPresent()) {
+            return value.getAsInt();
         }
+        JsonNode d = cfg.get(field);
         r.problem(p, cfgFile + " has no positive whole-number " + field + " (got "
                 + (d == null ? "nothing" : SpecNodeReader.describe(d)) + ")");
         return 0;
