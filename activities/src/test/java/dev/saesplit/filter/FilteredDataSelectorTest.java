@@ -102,12 +102,13 @@ class FilteredDataSelectorTest {
     void aSourceThatDoesNotAllowConcurrentReadsIsScannedOnOneThreadWithTheSameResult() throws IOException {
         float[] data = randomRows(TOKENS, 35);
         LatentProbe probe = randomProbe(36);
-        ThreadRecordingSource serial = new ThreadRecordingSource(InMemoryActivationSource.of(data, D), false);
+        Set<Thread> readers = ConcurrentHashMap.newKeySet();
+        ActivationSource serial = recordingReaders(new SerialView(InMemoryActivationSource.of(data, D)), readers);
 
         FilterResult one = selector(2).select(serial, probe, dir.resolve("serial"));
         FilterResult two = selector(2).select(InMemoryActivationSource.of(data, D), probe, dir.resolve("parallel"));
 
-        assertEquals(1, serial.readingThreads().size(), "read on " + serial.readingThreads());
+        assertEquals(1, readers.size(), "read on " + readers);
         assertArrayEquals(Files.readAllBytes(two.keptRowsFile()), Files.readAllBytes(one.keptRowsFile()));
     }
 
@@ -118,15 +119,15 @@ class FilteredDataSelectorTest {
         try (NpyWriter writer = NpyWriter.create(npy, NpyDtype.FLOAT32, D)) {
             writer.writeFloats(data, 0, data.length);
         }
+        Set<Thread> readers = ConcurrentHashMap.newKeySet();
         try (ActivationSource file = NpyActivationSource.open(List.of(npy))) {
             // the chain the filter activity reads through
-            ThreadRecordingSource reads = new ThreadRecordingSource(new ReadCountingSource(
-                    new FiniteCheckingSource(HeldOutSplit.training(file)), rows -> { }), true);
-            assertTrue(reads.allowsConcurrentReads());
+            ActivationSource source = recordingReaders(new FiniteCheckingSource(HeldOutSplit.training(file)), readers);
+            assertTrue(source.allowsConcurrentReads());
 
-            selector(2).select(reads, randomProbe(38), dir.resolve("out"));
+            selector(2).select(source, randomProbe(38), dir.resolve("out"));
 
-            assertEquals(2, reads.readingThreads().size(), "read on " + reads.readingThreads());
+            assertEquals(2, readers.size(), "read on " + readers);
         }
     }
 
@@ -213,40 +214,15 @@ class FilteredDataSelectorTest {
         return file;
     }
 
-    /** Passes reads through, noting which threads made them, and says what it was told about concurrency. */
-    private static final class ThreadRecordingSource implements ActivationSource {
-        private final ActivationSource source;
-        private final boolean concurrent;
-        private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    /** {@code source}, noting in {@code readers} every thread that reads it, as a progress counter would count. */
+    private static ActivationSource recordingReaders(ActivationSource source, Set<Thread> readers) {
+        return new ReadCountingSource(source, rows -> readers.add(Thread.currentThread()));
+    }
 
-        ThreadRecordingSource(ActivationSource source, boolean concurrent) {
-            this.source = source;
-            this.concurrent = concurrent && source.allowsConcurrentReads();
-        }
-
-        Set<Thread> readingThreads() {
-            return threads;
-        }
-
-        @Override
-        public int dIn() {
-            return source.dIn();
-        }
-
-        @Override
-        public long tokens() {
-            return source.tokens();
-        }
-
-        @Override
-        public boolean allowsConcurrentReads() {
-            return concurrent;
-        }
-
-        @Override
-        public void read(long start, int count, float[] dst, int dstOffset) {
-            threads.add(Thread.currentThread());
-            source.read(start, count, dst, dstOffset);
-        }
+    /** A view that keeps the interface's default: it does not say concurrent reads are safe. */
+    private record SerialView(ActivationSource rows) implements ActivationSource {
+        public int dIn() { return rows.dIn(); }
+        public long tokens() { return rows.tokens(); }
+        public void read(long start, int count, float[] dst, int at) { rows.read(start, count, dst, at); }
     }
 }
