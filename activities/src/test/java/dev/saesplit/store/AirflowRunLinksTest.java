@@ -1,11 +1,9 @@
 package dev.saesplit.store;
 
-import dev.saesplit.spec.SpecParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Optional;
@@ -16,22 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** The DAG run that launched an experiment: its columns, and the tags queued for the MLflow parent run. */
 class AirflowRunLinksTest {
 
-    private static final String SPEC = """
-            name: linked
-            activations: {source: synthetic, d_in: 16, features: 32, parents: 2, tokens: 10k}
-            narrow_sae: {width: 8, tokens: 10k}
-            target_latent: 3
-            runs:
-              - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-            """;
-
     private Database database;
     private AirflowRunLinks links;
 
     @BeforeEach
     void openDatabase() throws Exception {
-        database = Database.open(TestPostgres.freshDatabase());
-        new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "a.yaml", Path.of(".")), SPEC, "a.yaml");
+        database = SubmittedExperiments.freshWith("linked");
         links = new AirflowRunLinks(database.dataSource());
     }
 

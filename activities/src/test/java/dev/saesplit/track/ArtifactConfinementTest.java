@@ -3,10 +3,9 @@ package dev.saesplit.track;
 import dev.saesplit.artifact.ArtifactOutsideRootException;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.Provenance;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.RunStateRecorder;
+import dev.saesplit.store.SubmittedExperiments;
 import dev.saesplit.store.TestPostgres;
 import dev.saesplit.store.TrackingOutbox;
 import dev.saesplit.table.RunStatus;
@@ -29,15 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Only files inside the artifact store, after symlinks are resolved, are uploaded or reused. */
 class ArtifactConfinementTest {
 
-    private static final String SPEC = """
-            name: confined
-            activations: {source: synthetic, d_in: 16, features: 32, parents: 2, tokens: 10k}
-            narrow_sae: {width: 8, tokens: 10k}
-            target_latent: 3
-            runs:
-              - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-            """;
-
     private Database database;
     private Path state;
     private Path outside;
@@ -45,8 +35,7 @@ class ArtifactConfinementTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        database = Database.open(TestPostgres.freshDatabase());
-        new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "c.yaml", Path.of(".")), SPEC, "c");
+        database = SubmittedExperiments.freshWith("confined");
         state = TestPostgres.stateDir();
         outside = TestPostgres.stateDir();
         store = ArtifactStore.inStateDirectory(state, database.dataSource());

@@ -1,11 +1,9 @@
 package dev.saesplit.track;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.RunStateRecorder;
-import dev.saesplit.store.TestPostgres;
+import dev.saesplit.store.SubmittedExperiments;
 import dev.saesplit.store.TrackingOutbox;
 import dev.saesplit.table.RunStatus;
 import org.junit.jupiter.api.Test;
@@ -31,16 +29,7 @@ class SecretsInTrackingTest {
 
     @Test
     void runAndExperimentTagsAreMaskedOnDelivery() throws Exception {
-        String yaml = """
-                name: tagged
-                activations: {source: synthetic, d_in: 16, features: 32, parents: 2, tokens: 10k}
-                narrow_sae: {width: 8, tokens: 10k}
-                target_latent: 3
-                runs:
-                  - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-                """;
-        try (Database database = Database.open(TestPostgres.freshDatabase())) {
-            new ExperimentStore(database.dataSource()).submit(SpecParser.parse(yaml, "t.yaml", Path.of(".")), yaml, "t");
+        try (Database database = SubmittedExperiments.freshWith("tagged")) {
             new RunStateRecorder(database.dataSource()).experimentStatus("tagged", RunStatus.RUNNING, "saesplit/tagged");
             try (var c = database.connection()) {
                 TrackingOutbox.enqueue(c, "tagged", "", TrackingOutbox.Kind.TAGS,
