@@ -46,6 +46,7 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
     private NDManager manager;
     private Transformer model;
     private HookPoint hook;
+    private boolean ownsModel = true;
     private long contextsForwarded;
 
     private ModelActivationStream(Path directory, StreamDescriptor descriptor, MappedNpyArray tokens) {
@@ -192,6 +193,14 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
         return rows;
     }
 
+    /** Runs {@code model} (owned by the caller) instead of the copied weights: for benchmarks of random models. */
+    synchronized void useModel(Transformer model, HookPoint hook, NDManager manager) {
+        this.model = model;
+        this.hook = hook;
+        this.manager = manager.newSubManager();
+        this.ownsModel = false;
+    }
+
     /** Loads the copied weights, checks they are the ones the stream was made from, and uploads them. */
     private void loadModel() {
         if (model != null) {
@@ -220,7 +229,7 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
     public synchronized void close() {
         recent.clear();
         try {
-            if (model != null) {
+            if (model != null && ownsModel) {
                 model.close();
             }
         } finally {
