@@ -1,5 +1,6 @@
 package dev.saesplit.cache;
 
+import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.RowTokens;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -110,6 +112,31 @@ class ModelActivationStreamTest {
         ActivationsRef otherBuffer = activities.ensureActivations("third", FixtureModelSpec.mlpOut(TOKENS)
                 .withStreaming(new ActivationSourceSpec.Streaming(4096)));
         assertNotEquals(first.artifact().key(), otherBuffer.artifact().key(), "the buffer orders training: keyed");
+    }
+
+    @Test
+    void aCopyOfTheStreamOnAnotherMachineRunsItsOwnCopyOfTheWeightsAndRefusesAlteredOnes() throws IOException {
+        ActivationsRef streamed = new ActivationActivitiesImpl(store, SHARD_BYTES).ensureActivations("streamed",
+                streamed(FixtureModelSpec.mlpOut(TOKENS)));
+        Path original = ArtifactStore.directory(streamed.artifact());
+        Path copy = root.resolve("elsewhere");
+        try (Stream<Path> files = Files.walk(original)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(original.relativize(file).toString()));
+            }
+        }
+        try (ActivationSource source = ActivationSources.open(original);
+             ActivationSource copied = ActivationSources.open(copy)) {
+            assertArrayEquals(all(source), all(copied));
+        }
+
+        ModelActivationCacheTest.flipAByte(copy.resolve("model/model.safetensors"));
+
+        try (ActivationSource altered = ActivationSources.open(copy)) {
+            ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> all(altered));
+            assertTrue(e.getMessage().contains("not to the") && e.getMessage().contains("the stream was made from"),
+                    e.getMessage());
+        }
     }
 
     private static float[] all(ActivationSource source) {
