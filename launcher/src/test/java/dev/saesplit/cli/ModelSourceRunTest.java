@@ -84,14 +84,8 @@ class ModelSourceRunTest {
     void theStreamedTwinOfTheFixtureExperimentGivesItsVerdictsAndResultsWithoutStoringActivations(@TempDir Path dir)
             throws Exception {
         Map<String, String> env = services.environment();
-        Path cachedSpec = Path.of("..", "experiments", "lm-fixture.yaml");
-        String text = Files.readString(cachedSpec);
-        String twin = text.replace("name: lm-fixture\n", "name: lm-fixture-stream\n")
-                .replace("  batch_size: 16\n", "  batch_size: 16\n  stream: true\n")
-                .replace("../activities/", cachedSpec.toAbsolutePath().getParent().resolve("../activities")
-                        .normalize() + "/");
-        assertTrue(twin.contains("stream: true") && !twin.contains("name: lm-fixture\n"), twin);
-        Path streamSpec = Files.writeString(dir.resolve("lm-fixture-stream.yaml"), twin);
+        Path cachedSpec = StreamedFixtureSpec.CACHED;
+        Path streamSpec = StreamedFixtureSpec.write(dir, "lm-fixture-stream", "  stream: true\n");
 
         CliRun cached = CliRun.of(env, "run", cachedSpec.toString());
         CliRun streamed = CliRun.of(env, "run", streamSpec.toString());
