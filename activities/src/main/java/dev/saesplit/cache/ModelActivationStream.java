@@ -14,6 +14,7 @@ import dev.saesplit.lm.Transformer;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.sae.ComputeDevice;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
 
     /** Whether {@code directory} holds a stream rather than stored activations. */
     public static boolean isStream(Path directory) {
-        return java.nio.file.Files.isRegularFile(directory.resolve(StreamDescriptor.FILE_NAME));
+        return Files.isRegularFile(directory.resolve(StreamDescriptor.FILE_NAME));
     }
 
     /** Opens the stream in {@code directory}: reads its descriptor and maps its tokens; the model loads later. */

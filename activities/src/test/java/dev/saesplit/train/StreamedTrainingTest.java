@@ -21,6 +21,7 @@ import dev.saesplit.spec.TrainingSpec;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.MetricsRecorder;
+import dev.saesplit.store.RecordedMetrics;
 import dev.saesplit.store.TestPostgres;
 import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.AfterEach;
@@ -167,18 +168,10 @@ class StreamedTrainingTest {
                     .newActivityStub(TrainingActivities.class).train(request()).artifact()));
         }
 
-        List<Long> metricSteps(String key) throws Exception {
-            try (var c = database.connection();
-                 var select = c.prepareStatement("SELECT step FROM metrics WHERE key = ? ORDER BY step")) {
-                select.setString(1, key);
-                List<Long> steps = new ArrayList<>();
-                try (var rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        steps.add(rs.getLong(1));
-                    }
-                }
-                return steps;
-            }
+        /** The steps at which the row recorded {@code key}. */
+        List<Long> metricSteps(String key) {
+            return new RecordedMetrics(database.dataSource()).curve("stream", "a", key, key).stream()
+                    .map(point -> (long) point[0]).toList();
         }
     }
 
