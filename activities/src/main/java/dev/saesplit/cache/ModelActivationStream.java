@@ -10,6 +10,7 @@ import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.lm.HookPoint;
+import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.lm.Transformer;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.sae.ComputeDevice;
@@ -121,8 +122,14 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
         int forwardRows = descriptor.forwardBatchRows();
         int cacheChunk = ShuffleConfig.forWidth(batchSize, seed, dIn()).chunkRows();
         int chunkRows = forwardRows * Math.max(1, (cacheChunk + forwardRows - 1) / forwardRows);
-        int windowChunks = (int) Math.max(1, descriptor.bufferTokens() / chunkRows);
-        return new ShuffleConfig(batchSize, seed, chunkRows, windowChunks);
+        long windowChunks = Math.max(1, descriptor.bufferTokens() / chunkRows);
+        long mostRows = (Integer.MAX_VALUE - 8L) / dIn();
+        if (windowChunks * chunkRows > mostRows) {
+            throw new ModelSourceException("buffer_tokens", descriptor.bufferTokens() + " rows of width " + dIn()
+                    + " do not fit in one shuffle buffer, which holds at most " + mostRows + " rows of that width; "
+                    + "lower buffer_tokens");
+        }
+        return new ShuffleConfig(batchSize, seed, chunkRows, (int) windowChunks);
     }
 
     @Override

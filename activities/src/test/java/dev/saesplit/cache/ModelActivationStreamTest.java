@@ -6,6 +6,7 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.store.Database;
@@ -136,6 +137,18 @@ class ModelActivationStreamTest {
             ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> all(altered));
             assertTrue(e.getMessage().contains("not to the") && e.getMessage().contains("the stream was made from"),
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void aBufferTooLargeForOneArrayIsABadInputNamingTheField() {
+        ActivationsRef streamed = new ActivationActivitiesImpl(store, SHARD_BYTES).ensureActivations("streamed",
+                FixtureModelSpec.mlpOut(TOKENS).withStreaming(new ActivationSourceSpec.Streaming(1L << 26)));
+
+        try (ModelActivationStream stream = ModelActivationStream.open(ArtifactStore.directory(streamed.artifact()))) {
+            ModelSourceException e = assertThrows(ModelSourceException.class, () -> stream.shuffleConfig(64, 0));
+            assertTrue(e.getMessage().startsWith("activations.buffer_tokens: 67108864 rows of width 64 do not fit "
+                    + "in one shuffle buffer"), e.getMessage());
         }
     }
 
