@@ -6,9 +6,11 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.lm.PublishedLayoutFixture;
 import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.WeightProcessing;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +88,25 @@ class ModelActivationStreamTest {
                     assertEquals(expected.position(row), actual.position(row), "position of row " + row);
                 }
             }
+        }
+    }
+
+    @Test
+    void aProcessedModelInThePublishedLayoutStreamsTheRowsItsCacheHolds() throws IOException {
+        Path published = PublishedLayoutFixture.write(root.resolve("published"));
+        ActivationSourceSpec.Model fixture = FixtureModelSpec.mlpOut(TOKENS);
+        ActivationSourceSpec.Model spec = new ActivationSourceSpec.Model(fixture.model(), published,
+                fixture.tokenizer(), fixture.dataset(), fixture.datasetPath(), fixture.hook(), fixture.contextSize(),
+                fixture.prependBos(), fixture.splitRows(), fixture.tokens(), fixture.batchSize())
+                .withWeightProcessing(WeightProcessing.FROM_PRETRAINED);
+        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+
+        ActivationsRef cached = activities.ensureActivations("cached", spec);
+        ActivationsRef streamed = activities.ensureActivations("streamed", streamed(spec));
+
+        try (ActivationSource cache = ActivationSources.open(ArtifactStore.directory(cached.artifact()));
+             ActivationSource stream = ActivationSources.open(ArtifactStore.directory(streamed.artifact()))) {
+            assertArrayEquals(all(cache), all(stream));
         }
     }
 
