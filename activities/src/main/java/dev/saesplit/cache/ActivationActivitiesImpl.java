@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * Produces activation caches: generates synthetic data, registers .npy files in place (checked, not copied), or
- * caches a language model's activations (see {@link ModelCaching}).
+ * caches a language model's activations, or describes a stream of them (see {@link ModelCaching}).
  */
 public final class ActivationActivitiesImpl implements ActivationActivities {
 
@@ -60,8 +60,10 @@ public final class ActivationActivitiesImpl implements ActivationActivities {
             ref = modelCaching.ensure(experiment, (ActivationSourceSpec.Model) source);
         }
         try (ActivationSource opened = ActivationSources.open(store.localCopy(ref))) {
-            String model = opened instanceof ActivationCacheReader cache ? cache.manifest().model() : "unknown";
-            String hook = opened instanceof ActivationCacheReader cache ? cache.manifest().hook() : "unknown";
+            String model = opened instanceof ActivationCacheReader cache ? cache.manifest().model()
+                    : opened instanceof ModelActivationStream stream ? stream.model() : "unknown";
+            String hook = opened instanceof ActivationCacheReader cache ? cache.manifest().hook()
+                    : opened instanceof ModelActivationStream stream ? stream.hook() : "unknown";
             return new ActivationsRef(ref, opened.dIn(), opened.tokens(), model, hook);
         }
     }

@@ -3,6 +3,8 @@ package dev.saesplit.cache;
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
+import dev.saesplit.data.ShuffleConfig;
+import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheVerification;
 import dev.saesplit.data.npy.NpyActivationSource;
@@ -22,9 +24,13 @@ public final class ActivationSources {
 
     /**
      * Opens an activations artifact from its local directory ({@link dev.saesplit.artifact.ArtifactStore#localCopy}):
-     * an activation cache, or registered .npy files.
+     * an activation cache, registered .npy files, or activations streamed from a model, which are computed as they
+     * are read ({@link ModelActivationStream}).
      */
     public static ActivationSource open(Path dir) {
+        if (ModelActivationStream.isStream(dir)) {
+            return ModelActivationStream.open(dir);
+        }
         Path npyList = dir.resolve(NpyFileList.FILE_NAME);
         if (Files.isRegularFile(npyList)) {
             return NpyActivationSource.open(registeredFiles(npyList));
@@ -34,10 +40,14 @@ public final class ActivationSources {
     }
 
     /**
-     * The cache of activations read from a language model, whose {@link ActivationCacheReader#rowTokens()} gives
-     * each row's token id, context and position; empty for other sources. Close the reader when done.
+     * The activations read from a language model, cached or streamed, whose
+     * {@link TokenedActivationSource#rowTokens()} gives each row's token id, context and position; empty for other
+     * sources. Close it when done.
      */
-    public static Optional<ActivationCacheReader> openModelCache(Path dir) {
+    public static Optional<TokenedActivationSource> openModelCache(Path dir) {
+        if (ModelActivationStream.isStream(dir)) {
+            return Optional.of(ModelActivationStream.open(dir));
+        }
         if (Files.isRegularFile(dir.resolve(NpyFileList.FILE_NAME))) {
             return Optional.empty();
         }
@@ -47,6 +57,20 @@ public final class ActivationSources {
             return Optional.empty();
         }
         return Optional.of(reader);
+    }
+
+    /**
+     * How training shuffles the activations in {@code dir}: a stream's buffer of whole forward batches
+     * ({@link ModelActivationStream#shuffleConfig}); for stored activations, chunks and a window sized for their
+     * width ({@link ShuffleConfig#forWidth}).
+     */
+    public static ShuffleConfig shuffleConfig(Path dir, int batchSize, long seed, int dIn) {
+        if (ModelActivationStream.isStream(dir)) {
+            try (ModelActivationStream stream = ModelActivationStream.open(dir)) {
+                return stream.shuffleConfig(batchSize, seed);
+            }
+        }
+        return ShuffleConfig.forWidth(batchSize, seed, dIn);
     }
 
     private static List<Path> registeredFiles(Path npyList) {

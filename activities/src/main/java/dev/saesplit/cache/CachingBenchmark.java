@@ -68,10 +68,8 @@ public final class CachingBenchmark {
     }
 
     public static Result run(int contexts, int contextSize, int batchContexts, int warmupBatches) {
-        TransformerConfig config = new TransformerConfig("gelu-1l-shape", 1, D_MODEL, D_MODEL / N_HEADS, N_HEADS,
-                D_MLP, D_VOCAB, N_CTX, ActivationFunction.GELU, Normalization.LN, TransformerConfig.DEFAULT_EPS);
-        TransformerWeights weights = randomWeights(config);
-        HookPoint hook = HookPoint.validate("blocks.0.hook_mlp_out", config);
+        TransformerWeights weights = randomWeights(gelu1lShape());
+        HookPoint hook = HookPoint.validate("blocks.0.hook_mlp_out", weights.config());
         Path root = TrainingBenchmark.temporaryDirectory();
         try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
              Transformer model = Transformer.upload(weights, manager)) {
@@ -103,6 +101,12 @@ public final class CachingBenchmark {
         }
     }
 
+    /** gelu-1l's configuration: 1 layer, d_model 512, 8 heads of 64, d_mlp 2048, vocabulary 48262. */
+    static TransformerConfig gelu1lShape() {
+        return new TransformerConfig("gelu-1l-shape", 1, D_MODEL, D_MODEL / N_HEADS, N_HEADS, D_MLP, D_VOCAB, N_CTX,
+                ActivationFunction.GELU, Normalization.LN, TransformerConfig.DEFAULT_EPS);
+    }
+
     /** Every parameter drawn uniformly from ±1/sqrt(fan-in) (LayerNorm weights 1, biases small). */
     static TransformerWeights randomWeights(TransformerConfig config) {
         SplitMix64 random = new SplitMix64(240);
@@ -123,7 +127,7 @@ public final class CachingBenchmark {
         return TransformerWeights.of(config, values, "random weights");
     }
 
-    private static Path randomTokens(Path file, int rows, int contextSize) throws IOException {
+    static Path randomTokens(Path file, int rows, int contextSize) throws IOException {
         SplitMix64 random = new SplitMix64(7);
         int[] row = new int[contextSize];
         try (NpyWriter writer = NpyWriter.create(file, NpyDtype.INT32, contextSize)) {

@@ -182,26 +182,42 @@ public final class ModelActivationCache {
                 contexts[row] = batch[c].index();
             }
         }
-        float[] activations;
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray tokens = scope.create(ids, new Shape(batch.length, contextSize));
-            activations = model.activations(tokens, hook).toFloatArray();
-        } catch (IllegalArgumentException e) {
-            throw new ModelSourceException("dataset", "contexts " + batch[0].index() + " to "
-                    + batch[batch.length - 1].index() + " cannot be run through the model: " + e.getMessage()
-                    + " (is the dataset tokenized with the model's vocabulary?)");
-        }
+        float[] activations = forward(model, hook, ids, batch.length, contextSize, batch[0].index(), manager);
         writer.append(activations, ids, positions, contexts, 0, rows);
         contextsForwarded += batch.length;
     }
 
+    /**
+     * The activations at {@code hook} of {@code contexts} consecutive contexts whose token ids are {@code ids}
+     * (row-major {@code [contexts, contextSize]}), the first being context {@code firstContext}: one forward pass,
+     * in a sub-manager of {@code manager}. Caches and streams both compute rows here, so a stream that forwards
+     * the same batches as a cache gives the cache's rows bit for bit.
+     */
+    static float[] forward(Transformer model, HookPoint hook, int[] ids, int contexts, int contextSize,
+                           long firstContext, NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray tokens = scope.create(ids, new Shape(contexts, contextSize));
+            return model.activations(tokens, hook).toFloatArray();
+        } catch (IllegalArgumentException e) {
+            throw new ModelSourceException("dataset", "contexts " + firstContext + " to "
+                    + (firstContext + contexts - 1) + " cannot be run through the model: " + e.getMessage()
+                    + " (is the dataset tokenized with the model's vocabulary?)");
+        }
+    }
+
     private TokenContext[] take(ContextStream stream, int count, long firstIndex) {
+        return take(stream, count, firstIndex, totalContexts, contextSize);
+    }
+
+    /** The next {@code count} contexts, or a {@link ModelSourceException} when the dataset makes too few. */
+    static TokenContext[] take(ContextStream stream, int count, long firstIndex, long totalContexts,
+                               int contextSize) {
         TokenContext[] batch = new TokenContext[count];
         for (int i = 0; i < count; i++) {
             if (!stream.hasNext()) {
-                throw new ModelSourceException("tokens", totalTokens() + " tokens need " + totalContexts
-                        + " contexts of " + contextSize + ", but the dataset makes only " + (firstIndex + i)
-                        + "; lower tokens or use a larger dataset");
+                throw new ModelSourceException("tokens", totalContexts * contextSize + " tokens need "
+                        + totalContexts + " contexts of " + contextSize + ", but the dataset makes only "
+                        + (firstIndex + i) + "; lower tokens or use a larger dataset");
             }
             batch[i] = stream.next();
         }

@@ -77,6 +77,14 @@ final class ModelCaching {
             LanguageModel.requireEnoughContexts(spec, documents);
             ContextSettings settings = LanguageModel.contextSettings(spec);
             long contexts = spec.tokens() / spec.contextSize();
+            if (spec.streamed()) {
+                // The forward batches fix the rows' arithmetic and the buffer the training order: both are keyed.
+                String key = OutputKey.of(KIND + "/model-stream", StreamWriter.CODE_VERSION, weights.contentHash(),
+                        documents.identity(), model.tokenizerIdentity(), spec.hook(), settings, contexts,
+                        spec.batchSize(), spec.stream().bufferTokens());
+                return store.getOrProduce(KIND, key, new Provenance("activations", experiment, ""), dir ->
+                        new StreamWriter(spec, weights, model, documents, contexts, heartbeat).write(dir));
+            }
             String key = OutputKey.of(KIND + "/model", CODE_VERSION, weights.contentHash(), documents.identity(),
                     model.tokenizerIdentity(), spec.hook(), settings, contexts);
             // Held while checking, repairing and writing: another experiment may be caching the same activations.

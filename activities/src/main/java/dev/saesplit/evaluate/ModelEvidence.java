@@ -5,7 +5,7 @@ import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.RowRangeSource;
-import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.evaluate.interpret.Interpreter;
 import dev.saesplit.lm.LanguageModel;
 import dev.saesplit.lm.TrainedModels;
@@ -33,12 +33,12 @@ final class ModelEvidence implements AutoCloseable {
     private final ActivationSourceSpec.Model spec;
     private final EvaluationRequest request;
     private final Path dataDirectory;
-    private final ActivationCacheReader cache;
+    private final TokenedActivationSource cache;
     private final NDManager manager;
     private final LanguageModel lm;
 
     private ModelEvidence(ActivationSourceSpec.Model spec, EvaluationRequest request, Path dataDirectory,
-                          ActivationCacheReader cache,
+                          TokenedActivationSource cache,
                           NDManager manager, LanguageModel lm) {
         this.spec = spec;
         this.request = request;
@@ -57,7 +57,7 @@ final class ModelEvidence implements AutoCloseable {
         if (spec.isEmpty()) {
             return null;
         }
-        ActivationCacheReader cache = ActivationSources.openModelCache(dataDirectory).orElse(null);
+        TokenedActivationSource cache = ActivationSources.openModelCache(dataDirectory).orElse(null);
         if (cache == null) {
             return null;
         }

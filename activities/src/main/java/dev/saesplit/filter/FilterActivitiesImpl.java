@@ -5,7 +5,7 @@ import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
-import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.lm.TrainedModels;
 import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.lm.tokens.Tokenizers;
@@ -81,7 +81,7 @@ public final class FilterActivitiesImpl implements FilterActivities {
         Path activations = store.localCopy(data.artifact());
         try (ScanHeartbeat heartbeat = ScanHeartbeat.start("opening the activations");
              Tokenizer tokenizer = Tokenizers.open(source.tokenizer());
-             ActivationCacheReader cache = ActivationSources.openModelCache(activations).orElseThrow(() ->
+             TokenedActivationSource cache = ActivationSources.openModelCache(activations).orElseThrow(() ->
                      new TargetLatentException("target_latent {token: ...} needs activations cached from a language "
                              + "model, with the token of every row")
              );

@@ -6,7 +6,6 @@ import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
-import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;
 import dev.saesplit.filter.FilterActivitiesImpl;
 import dev.saesplit.pipeline.ArtifactRef;
@@ -69,9 +68,10 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         TrainingHeartbeat first = resumeFrom
                 .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
                 .orElse(TrainingHeartbeat.NONE);
-        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(store.localCopy(r.data().artifact())));
+        Path data = store.localCopy(r.data().artifact());
+        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(data));
              ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
-                     ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
+                     ActivationSources.shuffleConfig(data, r.training().batchSize(), r.seed(), all.dIn()));
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
             TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat, first, observer);
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));

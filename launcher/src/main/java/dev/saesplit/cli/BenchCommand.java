@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.cache.CachingBenchmark;
+import dev.saesplit.cache.StreamingBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code saesplit bench}: measurements of this machine that tell whether training runs as fast as it can. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure how fast this machine trains SAEs and caches activations.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Cache.class})
+        description = "Measure how fast this machine trains SAEs, caches activations and streams them.",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Cache.class, BenchCommand.Stream.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -154,6 +155,52 @@ public final class BenchCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().println(CachingBenchmark.run(contexts, contextSize, batch, warmupBatches)
                     .describe());
+            return CommandLine.ExitCode.OK;
+        }
+    }
+    /** {@code saesplit bench stream}: training from activations streamed from the model against from a cache. */
+    @Command(name = "stream", mixinStandardHelpOptions = true,
+            description = {"Cache and stream the same contexts of a random model of gelu-1l's shape at "
+                    + "blocks.0.hook_mlp_out, check the rows are equal, and train an SAE from each for the same steps: "
+                    + "tokens/s over one epoch from the cache and from the stream, in one run.",
+                    "The device comes from -Dsaesplit.device or SAESPLIT_DEVICE (default cpu)."})
+    public static final class Stream implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--contexts", defaultValue = "128",
+                description = "contexts cached and streamed: the timed epoch (default: ${DEFAULT-VALUE})")
+        int contexts;
+
+        @Option(names = "--context-size", defaultValue = "128",
+                description = "tokens per context (default: ${DEFAULT-VALUE})")
+        int contextSize;
+
+        @Option(names = "--forward-batch", defaultValue = "32",
+                description = "contexts per forward pass, the spec's batch_size (default: ${DEFAULT-VALUE})")
+        int forwardBatch;
+
+        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
+        int dSae;
+
+        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Override
+        public Integer call() {
+            for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
+                    {"--forward-batch", forwardBatch}, {"--d-sae", dSae}, {"--batch", batch}}) {
+                if ((int) option[1] < 1) {
+                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
+                }
+            }
+            if (contextSize > 1024 || (long) contexts * contextSize < batch) {
+                throw new ParameterException(spec.commandLine(), "--context-size must be at most gelu-1l's n_ctx 1024"
+                        + " and --contexts must hold at least one --batch of tokens");
+            }
+            spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch, dSae,
+                    batch).describe());
             return CommandLine.ExitCode.OK;
         }
     }

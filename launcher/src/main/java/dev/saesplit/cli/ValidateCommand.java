@@ -35,7 +35,9 @@ final class ValidateCommand extends SaesplitSubcommand {
         // The weight processing changes the activations an SAE sees, so it is shown beside the model it applies to.
         String activations = spec.activations() instanceof ActivationSourceSpec.Model model
                 ? "model activations (" + model.model() + " at " + model.hook() + ", weight_processing "
-                        + model.weightProcessing().specName() + ")"
+                        + model.weightProcessing().specName()
+                        + (model.streamed() ? ", streamed with buffer_tokens " + model.stream().bufferTokens() : "")
+                        + ")"
                 : spec.activations().kind() + " activations";
         out().printf("%s is valid: experiment '%s', %s, %s, target latent %s, "
                         + "%d run%s%n", file, spec.name(), activations, narrow,

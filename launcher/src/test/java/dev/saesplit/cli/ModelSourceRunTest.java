@@ -7,6 +7,7 @@ import dev.saesplit.stack.TestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code saesplit run} on {@code experiments/lm-fixture.yaml}, twice, through a real Temporal server, PostgreSQL and
  * MLflow: activations are cached from the fixture transformer, every row is trained and evaluated with loss
- * recovered, and the second run reuses the cache.
+ * recovered, and the second run reuses the cache. Its streamed twin ({@code stream: true}) stores no activations
+ * and gives the same verdicts and results.
  */
 class ModelSourceRunTest {
 
@@ -78,6 +80,47 @@ class ModelSourceRunTest {
                 "the second run did not cache again");
     }
 
+    @Test
+    void theStreamedTwinOfTheFixtureExperimentGivesItsVerdictsAndResultsWithoutStoringActivations(@TempDir Path dir)
+            throws Exception {
+        Map<String, String> env = services.environment();
+        Path cachedSpec = StreamedFixtureSpec.CACHED;
+        Path streamSpec = StreamedFixtureSpec.write(dir, "lm-fixture-stream", "  stream: true\n");
+
+        CliRun cached = CliRun.of(env, "run", cachedSpec.toString());
+        CliRun streamed = CliRun.of(env, "run", streamSpec.toString());
+
+        assertEquals(0, cached.exitCode(), cached.out() + cached.err());
+        assertEquals(0, streamed.exitCode(), streamed.out() + streamed.err());
+        JsonNode cachedRuns = table(env, "lm-fixture");
+        JsonNode streamedRuns = table(env, "lm-fixture-stream");
+        assertEquals(2, streamedRuns.size(), streamedRuns.toString());
+        for (int i = 0; i < cachedRuns.size(); i++) {
+            JsonNode expected = cachedRuns.get(i);
+            JsonNode actual = streamedRuns.get(i);
+            assertEquals("succeeded", actual.path("status").asText(), actual.toString());
+            assertEquals(expected.path("split_success"), actual.path("split_success"), actual.toString());
+            assertEquals(expected.path("split_reason"), actual.path("split_reason"), actual.toString());
+            // The stream's rows and the order training reads them are the cache's, so every result is the same.
+            assertEquals(expected.path("results"), actual.path("results"), "run " + actual.path("run"));
+        }
+        List<Path> streams;
+        try (Stream<Path> dirs = Files.list(services.home().resolve("artifacts").resolve("activations"))) {
+            streams = dirs.filter(d -> Files.exists(d.resolve("stream.json"))).toList();
+        }
+        assertEquals(1, streams.size(), streams.toString());
+        try (Stream<Path> files = Files.walk(streams.get(0))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains("activations")),
+                    "a stream stores no activations");
+        }
+    }
+
+    private static JsonNode table(Map<String, String> env, String experiment) throws Exception {
+        CliRun table = CliRun.of(env, "table", experiment, "--format", "json");
+        assertEquals(0, table.exitCode(), table.err());
+        return new ObjectMapper().readTree(table.out()).get("runs");
+    }
+
     /**
      * A report of a model-sourced row carries evidence: the narrow target first with its top contexts (the token
      * marked in its context) and boosted logits, and every probe of the spec judged, with its numbers.
@@ -119,7 +162,9 @@ class ModelSourceRunTest {
 
     private static List<Path> activationCaches() throws IOException {
         try (Stream<Path> dirs = Files.list(services.home().resolve("artifacts").resolve("activations"))) {
-            return dirs.filter(d -> !d.getFileName().toString().startsWith(".")).toList();
+            // A streamed twin's artifact sits beside the cache, holding tokens and no manifest.
+            return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
+                    .filter(d -> Files.exists(d.resolve(CacheManifest.FILE_NAME))).toList();
         }
     }
 }

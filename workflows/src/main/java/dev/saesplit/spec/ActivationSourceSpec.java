@@ -89,6 +89,8 @@ public sealed interface ActivationSourceSpec {
      *                    machine reads the same model; {@code null} until trained, and once localised
      * @param weightProcessing how the weights are processed after loading ({@code weight_processing}); {@code none}
      *                    (the default) is left out of the JSON, so specs without it keep their fingerprints
+     * @param stream      streamed from the model instead of cached ({@code stream: true}), or {@code null} for a
+     *                    cache (the default, left out of the JSON so cached specs keep their fingerprints)
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
                  int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
@@ -102,13 +104,26 @@ public sealed interface ActivationSourceSpec {
                  dev.saesplit.pipeline.ArtifactRef trained,
                  @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude
                          .Include.CUSTOM, valueFilter = WeightProcessing.NoneFilter.class)
-                 WeightProcessing weightProcessing)
+                 WeightProcessing weightProcessing,
+                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                 Streaming stream)
             implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
 
         public Model {
             weightProcessing = weightProcessing == null ? WeightProcessing.NONE : weightProcessing;
+        }
+
+        /** A cached source as {@link #Model(String, Path, String, String, Path, String, int, boolean, boolean, long,
+         * int, UpstreamDag, LanguageModelSpec, LanguageModelSpec.Corpus, dev.saesplit.pipeline.ArtifactRef,
+         * WeightProcessing, Streaming)}. */
+        public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
+                     int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
+                     UpstreamDag after, LanguageModelSpec train, LanguageModelSpec.Corpus corpus,
+                     dev.saesplit.pipeline.ArtifactRef trained, WeightProcessing weightProcessing) {
+            this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
+                    batchSize, after, train, corpus, trained, weightProcessing, null);
         }
 
         /** A source as {@link #Model(String, Path, String, String, Path, String, int, boolean, boolean, long, int,
@@ -125,7 +140,7 @@ public sealed interface ActivationSourceSpec {
         /** This source with its weights processed as {@code processing} says. */
         public Model withWeightProcessing(WeightProcessing processing) {
             return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, train, corpus, trained, processing);
+                    splitRows, tokens, batchSize, after, train, corpus, trained, processing, stream);
         }
 
         /** A source with given weights, whose dataset is given or comes from {@code after}. */
@@ -154,7 +169,7 @@ public sealed interface ActivationSourceSpec {
         /** This source reading {@code dataset}, the output of its upstream DAG run. */
         public Model withDataset(Path dataset) {
             return new Model(model, weights, tokenizer, dataset.toString(), dataset, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, null, train, corpus, trained, weightProcessing);
+                    splitRows, tokens, batchSize, null, train, corpus, trained, weightProcessing, stream);
         }
 
         /**
@@ -163,7 +178,7 @@ public sealed interface ActivationSourceSpec {
          */
         public Model withTrainedModel(dev.saesplit.pipeline.ArtifactRef model) {
             return new Model(this.model, null, null, dataset, datasetPath, hook, contextSize, prependBos, splitRows,
-                    tokens, batchSize, after, null, corpus, model, weightProcessing);
+                    tokens, batchSize, after, null, corpus, model, weightProcessing, stream);
         }
 
         /**
@@ -172,12 +187,36 @@ public sealed interface ActivationSourceSpec {
          */
         public Model localised(Path folder) {
             return new Model(model, folder, folder.toString(), dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, null, corpus, null, weightProcessing);
+                    splitRows, tokens, batchSize, after, null, corpus, null, weightProcessing, stream);
+        }
+
+        /** This source streamed from the model as {@code streaming} says, or cached when {@code null}. */
+        public Model withStreaming(Streaming streaming) {
+            return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
+                    splitRows, tokens, batchSize, after, train, corpus, trained, weightProcessing, streaming);
+        }
+
+        /** Whether the activations are computed by the model as they are read rather than cached. */
+        public boolean streamed() {
+            return stream != null;
         }
 
         @Override
         public String kind() {
             return "model";
         }
+    }
+
+    /**
+     * Activations streamed from the model ({@code stream: true}): nothing but the contexts' tokens is stored, and
+     * every read runs the model to the hook.
+     *
+     * @param bufferTokens rows shuffled together while training ({@code buffer_tokens}): the mixing buffer,
+     *                     filled with whole forward batches of contexts
+     */
+    record Streaming(long bufferTokens) {
+
+        /** 256 contexts of 128 tokens: 64 MiB of float32 rows at d_model 512. */
+        public static final long DEFAULT_BUFFER_TOKENS = 32_768;
     }
 }

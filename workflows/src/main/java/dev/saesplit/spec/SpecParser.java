@@ -32,9 +32,12 @@ public final class SpecParser {
             "children_per_parent", "firing_probability", "child_probability", "tokens", "seed");
     private static final Set<String> NPY = Set.of("source", "files");
     private static final Set<String> MODEL = Set.of("source", "model", "weights", "tokenizer", "hook", "dataset",
-            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after", "weight_processing");
+            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after", "weight_processing", "stream",
+            "buffer_tokens");
     /** The extensions of dataset files; a {@code dataset} without one and without a '/' may be a bare name. */
     private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
+    /** A shuffle buffer is one float array: 2^22 rows of width 512 are 8 GiB, already more than most heaps. */
+    private static final long MAX_BUFFER_TOKENS = 1L << 22;
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
     private static final Set<String> TRAINING = Set.of("batch_size", "learning_rate", "sparsity_coefficient",
             "lr_warmup_steps", "l1_warmup_steps", "lr_decay_steps", "checkpoint_every", "log_every");
@@ -211,7 +214,8 @@ public final class SpecParser {
                     WeightProcessing processing = r.choice(node, p, "weight_processing", WeightProcessing.class,
                             WeightProcessing.NONE);
                     return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
-                            context, prependBos, splitRows, tokens, batch, after, train, corpus, null, processing);
+                            context, prependBos, splitRows, tokens, batch, after, train, corpus, null, processing,
+                            streaming(node, p, context, batch));
                 }
                 case "" -> {
                     if (!node.isObject()) {
@@ -224,6 +228,33 @@ public final class SpecParser {
                     return null;
                 }
             }
+        }
+
+        /**
+         * {@code stream: true} with its {@code buffer_tokens}, or {@code null} for a cache. The buffer holds whole
+         * forward batches ({@code batch_size} contexts), so it must hold at least one.
+         */
+        ActivationSourceSpec.Streaming streaming(JsonNode node, String p, int context, int batch) {
+            boolean stream = r.bool(node, p, "stream", false);
+            if (!stream) {
+                if (r.has(node, "buffer_tokens")) {
+                    r.problem(p + ".buffer_tokens", "only a streamed source has a shuffle buffer: set stream: true, "
+                            + "or leave buffer_tokens out");
+                }
+                return null;
+            }
+            long buffer = r.tokenCount(node, p, "buffer_tokens",
+                    ActivationSourceSpec.Streaming.DEFAULT_BUFFER_TOKENS);
+            long forwardBatch = (long) context * batch;
+            if (buffer > 0 && buffer < forwardBatch) {
+                r.problem(p + ".buffer_tokens", buffer + " is less than one forward batch (batch_size " + batch
+                        + " contexts of " + context + " tokens = " + forwardBatch + "); raise buffer_tokens or lower "
+                        + "batch_size");
+            } else if (buffer > MAX_BUFFER_TOKENS) {
+                r.problem(p + ".buffer_tokens", buffer + " is more than " + MAX_BUFFER_TOKENS + " rows, the most one "
+                        + "shuffle buffer holds");
+            }
+            return new ActivationSourceSpec.Streaming(buffer);
         }
 
         List<Path> npyFiles(JsonNode node, String p) {

@@ -57,6 +57,48 @@ class ModelSourceSpecTest {
     }
 
     @Test
+    void streamingIsOffByDefaultAndLeavesACachedSpecsJsonAsItWas(@TempDir Path dir) throws Exception {
+        ExperimentSpec cached = SpecParser.parse(spec(STREAM_BASE), "lm.yaml", dir);
+        ExperimentSpec streamed = SpecParser.parse(spec(STREAM_BASE + "  stream: true\n"), "lm.yaml", dir);
+        ExperimentSpec buffered = SpecParser.parse(spec(STREAM_BASE + "  stream: true\n  buffer_tokens: 64k\n"),
+                "lm.yaml", dir);
+
+        assertNull(((ActivationSourceSpec.Model) cached.activations()).stream());
+        assertTrue(!SpecFingerprint.canonicalJson(cached).contains("stream"), SpecFingerprint.canonicalJson(cached));
+        assertEquals(new ActivationSourceSpec.Streaming(ActivationSourceSpec.Streaming.DEFAULT_BUFFER_TOKENS),
+                ((ActivationSourceSpec.Model) streamed.activations()).stream());
+        assertEquals(new ActivationSourceSpec.Streaming(64_000),
+                ((ActivationSourceSpec.Model) buffered.activations()).stream());
+        assertTrue(!SpecFingerprint.of(cached).equals(SpecFingerprint.of(streamed)), "streaming is part of the spec");
+    }
+
+    @Test
+    void aBufferWithoutStreamingOrSmallerThanAForwardBatchIsRejectedAtItsLine(@TempDir Path dir) {
+        SpecValidationException withoutStream = assertThrows(SpecValidationException.class, () ->
+                SpecParser.parse(spec(STREAM_BASE + "  buffer_tokens: 64k\n"), "lm.yaml", dir));
+        SpecValidationException small = assertThrows(SpecValidationException.class, () ->
+                SpecParser.parse(spec(STREAM_BASE + "  stream: true\n  buffer_tokens: 50\n"), "lm.yaml", dir));
+        SpecValidationException notABoolean = assertThrows(SpecValidationException.class, () ->
+                SpecParser.parse(spec(STREAM_BASE + "  stream: yes please\n"), "lm.yaml", dir));
+
+        assertTrue(withoutStream.getMessage().contains("lm.yaml:10:3: activations.buffer_tokens: only a streamed "
+                + "source has a shuffle buffer"), withoutStream.getMessage());
+        assertTrue(small.getMessage().contains("activations.buffer_tokens: 50 is less than one forward batch "
+                + "(batch_size 4 contexts of 16 tokens = 64"), small.getMessage());
+        assertTrue(notABoolean.getMessage().contains("activations.stream"), notABoolean.getMessage());
+    }
+
+    private static final String STREAM_BASE = """
+              source: model
+              model: gelu-1l
+              hook: blocks.0.hook_mlp_out
+              dataset: c4-code-tokenized-2b
+              context_size: 16
+              batch_size: 4
+              tokens: 2k
+            """;
+
+    @Test
     void aBareDatasetNameWithoutWeightsValidatesSoAStudyCanNameItsFilesLater(@TempDir Path dir) throws Exception {
         ExperimentSpec parsed = SpecParser.parse(spec("""
                   source: model

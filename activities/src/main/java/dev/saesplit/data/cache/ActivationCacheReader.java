@@ -5,6 +5,7 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.RowProvenance;
 import dev.saesplit.data.RowTokens;
+import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.npy.ConcatenatedFloatRows;
 import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
@@ -26,7 +27,7 @@ import java.util.Set;
  * with each row's token id and position alongside. Opening checks the directory against its manifest and
  * fails with {@link ArtifactCorruptException} naming the first shard file that disagrees.
  */
-public final class ActivationCacheReader implements ActivationSource, RowProvenance {
+public final class ActivationCacheReader implements TokenedActivationSource, RowProvenance {
 
     private final Path directory;
     private final CacheManifest manifest;
@@ -141,6 +142,7 @@ public final class ActivationCacheReader implements ActivationSource, RowProvena
      * The token behind each row, when the cache records contexts (caches made from a language model); empty for
      * generated data and for format 1 caches. The view reads this reader's files: close the reader after it.
      */
+    @Override
     public Optional<RowTokens> rowTokens() {
         if (contexts.isEmpty()) {
             return Optional.empty();

@@ -1,0 +1,203 @@
+package dev.saesplit.train;
+
+import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.cache.ActivationActivitiesImpl;
+import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.cache.FixtureModelSpec;
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.HeldOutSplit;
+import dev.saesplit.data.ShuffleConfig;
+import dev.saesplit.data.ShuffledBatchStream;
+import dev.saesplit.init.InitActivitiesImpl;
+import dev.saesplit.init.InitRequest;
+import dev.saesplit.pipeline.ActivationsRef;
+import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.Init;
+import dev.saesplit.spec.SpecParser;
+import dev.saesplit.spec.TrainingSpec;
+import dev.saesplit.store.Database;
+import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.store.MetricsRecorder;
+import dev.saesplit.store.RecordedMetrics;
+import dev.saesplit.store.TestPostgres;
+import io.temporal.testing.TestActivityEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Training from activations streamed from the fixture model: the batches come from the training rows only, every
+ * epoch visits each of them once, and a training killed after a checkpoint resumes to the uninterrupted weights.
+ */
+class StreamedTrainingTest {
+
+    private static final String SPEC = """
+            name: stream
+            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 1k, seed: 3}
+            narrow_sae: {width: 8, tokens: 1k}
+            target_latent: 0
+            runs:
+              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 1k}
+            """;
+    /** 200 contexts of 16: 2,880 training rows, three chunks of 1,024 rows, each its own window of the buffer. */
+    private static final long CONTEXTS = 200;
+    private static final ActivationSourceSpec.Model SOURCE = FixtureModelSpec.mlpOut(CONTEXTS * FixtureModelSpec.CONTEXT)
+            .withStreaming(new ActivationSourceSpec.Streaming(1024));
+    private static final TrainingSpec TRAINING = new TrainingSpec(64, 1e-3, 1.0, 5, 5, 0, 10, 5);
+    /** 70 steps: past the end of the first epoch. */
+    private static final long TOKENS = 64 * 70;
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Database database = Database.open(TestPostgres.freshDatabase());
+    private final Path root = TestPostgres.stateDir();
+    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+        database.close();
+        TestPostgres.deleteQuietly(root);
+    }
+
+    @Test
+    void batchesFromAStreamHoldOnlyTrainingRowsAndEachEpochVisitsEveryTrainingRowOnce() {
+        ActivationsRef data = new ActivationActivitiesImpl(store).ensureActivations("stream", SOURCE);
+        Path dir = ArtifactStore.directory(data.artifact());
+        try (ActivationSource all = ActivationSources.open(dir);
+             ActivationSource training = HeldOutSplit.training(ActivationSources.open(dir));
+             ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(dir))) {
+            Map<List<Float>, Integer> trainingRows = rows(training);
+            Set<List<Float>> heldOutOnly = new HashSet<>(rows(heldOut).keySet());
+            heldOutOnly.removeAll(trainingRows.keySet());
+            assertFalse(heldOutOnly.isEmpty(), "the held-out contexts have rows of their own");
+            assertEquals(CONTEXTS * FixtureModelSpec.CONTEXT, all.tokens());
+
+            ShuffleConfig shuffle = ActivationSources.shuffleConfig(dir, 64, 5, training.dIn());
+            assertEquals(8 * FixtureModelSpec.CONTEXT * 8, shuffle.chunkRows(), "chunks of whole forward batches");
+            assertEquals(1, shuffle.windowChunks(), "a buffer of 1,024 tokens holds one chunk");
+            try (ShuffledBatchStream batches = new ShuffledBatchStream(training, shuffle)) {
+                int d = training.dIn();
+                float[] batch = new float[64 * d];
+                Map<List<Float>, Integer> firstEpoch = new HashMap<>();
+                long epochSteps = training.tokens() / 64;
+                for (long step = 0; step < 3 * epochSteps; step++) {
+                    batches.next(batch);
+                    for (int r = 0; r < 64; r++) {
+                        List<Float> row = row(batch, r, d);
+                        assertFalse(heldOutOnly.contains(row), "a held-out row reached batch " + step);
+                        if (step < epochSteps) {
+                            firstEpoch.merge(row, 1, Integer::sum);
+                        }
+                    }
+                }
+                assertEquals(trainingRows, firstEpoch, "the first epoch is the training rows, each once");
+            }
+        }
+    }
+
+    @Test
+    void aStreamedTrainingKilledAfterACheckpointResumesToTheUninterruptedWeights() throws Exception {
+        Workspace whole = new Workspace();
+        SaeWeights uninterrupted = whole.train(whole.activities());
+
+        Workspace interrupted = new Workspace();
+        TestActivityEnvironment dying = environment(new TrainingActivitiesImpl(interrupted.store,
+                new MetricsRecorder(interrupted.database.dataSource()), new TrainingListener() {
+            @Override
+            public void onCheckpoint(CheckpointInfo checkpoint) {
+                if (checkpoint.step() == 50) {
+                    throw new IllegalStateException("the worker died");
+                }
+            }
+        }));
+        assertThrows(RuntimeException.class,
+                () -> dying.newActivityStub(TrainingActivities.class).train(interrupted.request()));
+        SaeWeights resumed = interrupted.train(interrupted.activities());
+
+        assertTrue(resumed.bitwiseEquals(uninterrupted), "resumed weights differ from the uninterrupted run's");
+        assertEquals(List.of(50L), interrupted.metricSteps("train/resumed_from_step"));
+    }
+
+    /** A database and artifact store of their own, with the experiment recorded and its stream and SAE made. */
+    private final class Workspace {
+        final Database database = Database.open(TestPostgres.freshDatabase());
+        final ArtifactStore store;
+        final ActivationsRef data;
+        final SaeRef initial;
+
+        Workspace() throws Exception {
+            opened.add(database);
+            Path home = TestPostgres.stateDir();
+            opened.add(() -> TestPostgres.deleteQuietly(home));
+            store = new ArtifactStore(home, database.dataSource());
+            new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "stream.yaml", Path.of(".")),
+                    SPEC, "stream.yaml");
+            data = new ActivationActivitiesImpl(store).ensureActivations("stream", SOURCE);
+            initial = new InitActivitiesImpl(store).initialise(new InitRequest("stream", "a", data, 96, 5,
+                    Init.RANDOM, true, null));
+        }
+
+        TrainingActivitiesImpl activities() {
+            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
+        }
+
+        TrainRequest request() {
+            return new TrainRequest("stream", "a", initial, data, null, TRAINING, TOKENS, 5, -1);
+        }
+
+        SaeWeights train(TrainingActivitiesImpl activities) {
+            return SaeLensFormat.read(ArtifactStore.directory(environment(activities)
+                    .newActivityStub(TrainingActivities.class).train(request()).artifact()));
+        }
+
+        /** The steps at which the row recorded {@code key}. */
+        List<Long> metricSteps(String key) {
+            return new RecordedMetrics(database.dataSource()).curve("stream", "a", key, key).stream()
+                    .map(point -> (long) point[0]).toList();
+        }
+    }
+
+    private TestActivityEnvironment environment(TrainingActivitiesImpl activities) {
+        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+        env.registerActivitiesImplementations(activities);
+        opened.add(env::close);
+        return env;
+    }
+
+    private static Map<List<Float>, Integer> rows(ActivationSource source) {
+        int d = source.dIn();
+        float[] all = new float[(int) source.tokens() * d];
+        source.read(0, (int) source.tokens(), all, 0);
+        Map<List<Float>, Integer> counts = new HashMap<>();
+        for (int r = 0; r < source.tokens(); r++) {
+            counts.merge(row(all, r, d), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static List<Float> row(float[] rows, int r, int d) {
+        Float[] boxed = new Float[d];
+        for (int i = 0; i < d; i++) {
+            boxed[i] = rows[r * d + i];
+        }
+        return Arrays.asList(boxed);
+    }
+}
