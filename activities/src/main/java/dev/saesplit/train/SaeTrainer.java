@@ -193,12 +193,17 @@ public final class SaeTrainer implements AutoCloseable {
     public CheckpointInfo checkpointNow() {
         CheckpointStore store = checkpoints.orElseThrow(() ->
                 new IllegalStateException("this trainer was started without a checkpoint store"));
-        CheckpointInfo info = store.write(new TrainerSnapshot(sae.download(), firing.log10FiringFrequency(),
-                adam.exportMoments(), adam.updates(), firing.exportState(), step, tokensSeen, random.state(),
-                data.cursor(), data.batchSize(), backprop.trySparseNext()));
+        CheckpointInfo info = store.write(snapshot());
         lastCheckpoint = Optional.of(info);
         listener.onCheckpoint(info);
         return info;
+    }
+
+    /** Everything a checkpoint holds, as of now: what {@link #resume} needs to continue bit for bit. */
+    TrainerSnapshot snapshot() {
+        return new TrainerSnapshot(sae.download(), firing.log10FiringFrequency(), adam.exportMoments(),
+                adam.updates(), firing.exportState(), step, tokensSeen, random.state(), data.cursor(),
+                data.batchSize(), backprop.trySparseNext());
     }
 
     /** Saves the current SAE in the SAELens layout, with firing frequencies from the latest window. */
