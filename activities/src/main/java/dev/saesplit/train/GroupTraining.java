@@ -6,7 +6,6 @@ import dev.saesplit.artifact.Provenance;
 import dev.saesplit.cache.ActivationSources;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
-import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;
 import dev.saesplit.data.TeeBatchStream;
 import dev.saesplit.pipeline.ArtifactRef;
@@ -83,8 +82,7 @@ final class GroupTraining {
                 .orElse(GroupTrainingHeartbeat.resumedFrom(0, ""));
         try (ActivationSource all = HeldOutSplit.training(
                 ActivationSources.open(store.localCopy(first.data().artifact())));
-             ShuffledBatchStream stream = new ShuffledBatchStream(TrainingActivitiesImpl.rowsToTrainOn(store, all, first),
-                     ShuffleConfig.forWidth(first.training().batchSize(), g.streamSeed(), all.dIn()));
+             ShuffledBatchStream stream = TrainingActivitiesImpl.batches(store, all, first, g.streamSeed());
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(start)) {
             GroupBeat beat = new GroupBeat(heartbeat, start);
             TeeBatchStream tee = new TeeBatchStream(stream);

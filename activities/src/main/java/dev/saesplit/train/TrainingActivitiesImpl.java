@@ -79,8 +79,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
                 .orElse(TrainingHeartbeat.NONE);
         try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(store.localCopy(r.data().artifact())));
-             ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(store, all, r),
-                     ShuffleConfig.forWidth(r.training().batchSize(), r.seed(), all.dIn()));
+             ShuffledBatchStream stream = batches(store, all, r, r.seed());
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
             TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat, first, observer);
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
@@ -150,8 +149,18 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         return heartbeated.isPresent() ? heartbeated : onDisk;
     }
 
+    /**
+     * The batches {@code r} trains on: its rows of the training part of the activations, in the order {@code seed}
+     * gives; for a training alone and for a group of rows alike, so a new kind of activation source is wired here
+     * once for both.
+     */
+    static ShuffledBatchStream batches(ArtifactStore store, ActivationSource all, TrainRequest r, long seed) {
+        return new ShuffledBatchStream(rowsToTrainOn(store, all, r),
+                ShuffleConfig.forWidth(r.training().batchSize(), seed, all.dIn()));
+    }
+
     /** All of {@code data}, or the filtered view of it (which leaves closing {@code data} to the caller). */
-    static ActivationSource rowsToTrainOn(ArtifactStore store, ActivationSource data, TrainRequest r) {
+    private static ActivationSource rowsToTrainOn(ArtifactStore store, ActivationSource data, TrainRequest r) {
         return r.filtered() == null ? data : FilterActivitiesImpl.open(data, store.localCopy(r.filtered().artifact()));
     }
 
