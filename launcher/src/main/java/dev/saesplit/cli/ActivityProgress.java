@@ -76,10 +76,17 @@ final class ActivityProgress {
                 continue;
             }
             boolean queued = activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
-            PendingHeartbeats.details(client, activity, GroupTrainingHeartbeat.class).ifPresent(h ->
-                    h.rows().forEach((row, p) -> rows.put(row, queued ? ProgressLine.stageOnly(QUEUED_STAGE)
-                            : new ProgressLine(TRAIN_STAGE, "together", p.step(), p.totalSteps(), "steps", loss(p)))));
+            PendingHeartbeats.details(client, activity, GroupTrainingHeartbeat.class)
+                    .ifPresent(h -> rows.putAll(groupLines(queued, h)));
         }
+        return rows;
+    }
+
+    /** Each row's line from a group training's heartbeat; {@code queued} while no worker has started it. */
+    static Map<String, ProgressLine> groupLines(boolean queued, GroupTrainingHeartbeat h) {
+        Map<String, ProgressLine> rows = new LinkedHashMap<>();
+        h.rows().forEach((row, p) -> rows.put(row, queued ? ProgressLine.stageOnly(QUEUED_STAGE)
+                : new ProgressLine(TRAIN_STAGE, "together", p.step(), p.totalSteps(), "steps", loss(p))));
         return rows;
     }
 
