@@ -1,6 +1,8 @@
 package dev.saesplit.train;
 
 import dev.saesplit.artifact.ArtifactStore;
+import dev.saesplit.artifact.SharedDirectory;
+import dev.saesplit.artifact.SharedStorage;
 import dev.saesplit.cache.ActivationActivitiesImpl;
 import dev.saesplit.init.InitActivitiesImpl;
 import dev.saesplit.init.InitRequest;
@@ -95,6 +97,36 @@ class GroupTrainingResumeTest {
     }
 
     @Test
+    void aRetryOnAnotherMachineResumesEveryRowFromTheGroupCheckpointPublishedToTheSharedStore() throws Exception {
+        Workspace reference = new Workspace();
+        List<SaeWeights> uninterrupted = weights(reference.store,
+                environment(reference.activities).newActivityStub(TrainingActivities.class)
+                        .trainTogether(reference.request()));
+        Path sharedDirectory = TestPostgres.stateDir();
+        opened.add(() -> TestPostgres.deleteQuietly(sharedDirectory));
+        Workspace workspace = new Workspace(new SharedDirectory(sharedDirectory));
+        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        assertThrows(RuntimeException.class,
+                () -> first.newActivityStub(TrainingActivities.class).trainTogether(workspace.request()));
+
+        Path otherHome = TestPostgres.stateDir();
+        opened.add(() -> TestPostgres.deleteQuietly(otherHome));
+        ArtifactStore otherMachine = new ArtifactStore(otherHome, workspace.database.dataSource(),
+                new SharedDirectory(sharedDirectory), 1L << 30);
+        List<SaeRef> resumed = environment(new TrainingActivitiesImpl(otherMachine,
+                new MetricsRecorder(workspace.database.dataSource()))).newActivityStub(TrainingActivities.class)
+                .trainTogether(workspace.request());
+
+        List<SaeWeights> after = weights(otherMachine, resumed);
+        for (int i = 0; i < ROWS.size(); i++) {
+            assertTrue(after.get(i).bitwiseEquals(uninterrupted.get(i)),
+                    "row " + ROWS.get(i)[0] + " resumed from the published group checkpoint differs");
+        }
+        assertEquals(List.of(40L), workspace.metricSteps("a", "train/resumed_from_step"));
+        assertEquals(List.of(40L), workspace.metricSteps("c", "train/resumed_from_step"));
+    }
+
+    @Test
     void aGroupedRowIsStoredApartFromTheSameRowTrainedAlone() throws Exception {
         Workspace workspace = new Workspace();
         TrainRequest row = workspace.request().rows().get(0);
@@ -138,10 +170,16 @@ class GroupTrainingResumeTest {
         final TrainingActivitiesImpl activities;
 
         Workspace() throws Exception {
+            this(null);
+        }
+
+        /** As above, publishing to {@code shared} when it is given. */
+        Workspace(SharedStorage shared) throws Exception {
             opened.add(database);
             Path root = TestPostgres.stateDir();
             opened.add(() -> TestPostgres.deleteQuietly(root));
-            store = new ArtifactStore(root, database.dataSource());
+            store = shared == null ? new ArtifactStore(root, database.dataSource())
+                    : new ArtifactStore(root, database.dataSource(), shared, 1L << 30);
             var spec = SpecParser.parse(SPEC, "grid.yaml", Path.of("."));
             new ExperimentStore(database.dataSource()).submit(spec, SPEC, "grid.yaml");
             data = new ActivationActivitiesImpl(store).ensureActivations("grid", spec.activations());
