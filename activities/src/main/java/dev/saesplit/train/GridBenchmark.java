@@ -83,17 +83,27 @@ public final class GridBenchmark {
 
     /** Trains {@code settings.rows()} SAEs on the activations in {@code activations} both ways and times them. */
     public static Result run(Settings settings, Path activations) {
-        try (ActivationSource source = ActivationSources.open(activations)) {
-            int dIn = source.dIn();
+        return run(settings, activations, activations);
+    }
+
+    /**
+     * As above, the rows together reading {@code together} (a stream, say) and one by one reading {@code oneByOne}
+     * (a cache of the same activations, say).
+     */
+    public static Result run(Settings settings, Path together, Path oneByOne) {
+        double oneByOneSeconds = 0;
+        long oneByOneBatches = 0;
+        try (ActivationSource source = ActivationSources.open(oneByOne)) {
             if (settings.warmup() > 0) {
                 trainAlone(settings, source, 0, settings.warmup());
             }
-            double oneByOne = 0;
-            long oneByOneBatches = 0;
             for (int row = 0; row < settings.rows(); row++) {
-                oneByOne += trainAlone(settings, source, row, settings.steps());
+                oneByOneSeconds += trainAlone(settings, source, row, settings.steps());
                 oneByOneBatches += settings.steps();
             }
+        }
+        try (ActivationSource source = ActivationSources.open(together)) {
+            int dIn = source.dIn();
             try (ShuffledBatchStream stream = new ShuffledBatchStream(source,
                     ShuffleConfig.forWidth(settings.batch(), seed(0), dIn))) {
                 TeeBatchStream tee = new TeeBatchStream(stream);
@@ -112,8 +122,8 @@ public final class GridBenchmark {
                         public void checkpoint(long step, Map<Integer, SaeTrainer> running) {
                         }
                     });
-                    double together = (System.nanoTime() - start) / 1e9;
-                    return new Result(settings, dIn, source.tokens(), together, oneByOne, tee.batchesRead(),
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    return new Result(settings, dIn, source.tokens(), seconds, oneByOneSeconds, tee.batchesRead(),
                             oneByOneBatches);
                 } finally {
                     trainers.forEach(SaeTrainer::close);

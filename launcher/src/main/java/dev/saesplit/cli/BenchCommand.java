@@ -200,6 +200,10 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--activations", description = "an activations directory to read instead of a synthetic cache")
         Path activations;
 
+        @Option(names = "--one-by-one-activations",
+                description = "what the rows read one by one, when not --activations (a cache of the same activations)")
+        Path oneByOneActivations;
+
         @Override
         public Integer call() throws java.io.IOException {
             for (var option : new Object[][] {{"--rows", rows}, {"--d-in", dIn}, {"--d-sae", dSae},
@@ -213,7 +217,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, dSae, batch, steps, warmupSteps);
             if (activations != null) {
-                spec.commandLine().getOut().println(GridBenchmark.run(settings, activations).describe());
+                spec.commandLine().getOut().println(GridBenchmark.run(settings, activations,
+                        oneByOneActivations == null ? activations : oneByOneActivations).describe());
                 return CommandLine.ExitCode.OK;
             }
             Path root = TrainingBenchmark.temporaryDirectory();
