@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -125,28 +126,70 @@ public final class CheckpointStore {
      * its weights as SAELens keeps it (a resume does not read it back).
      */
     CheckpointInfo write(TrainerSnapshot snapshot, float[] log10FiringFrequency) {
-        Path target = root.resolve(stepName(snapshot.step()));
+        return write(snapshot.step(), directory -> writeSnapshot(directory, new Member(snapshot, log10FiringFrequency)));
+    }
+
+    /** One training's part of a checkpoint: its state and the firing frequencies saved beside its weights. */
+    record Member(TrainerSnapshot snapshot, float[] log10FiringFrequency) {
+    }
+
+    /**
+     * Writes one checkpoint holding several trainings at the same {@code step}, each in the subdirectory named by
+     * its key in {@code members} ({@link #member} finds it again): trainings that step in lockstep are saved, kept,
+     * published and resumed together, as one.
+     */
+    CheckpointInfo writeGroup(long step, Map<String, Member> members) {
+        return write(step, directory -> {
+            for (Map.Entry<String, Member> member : members.entrySet()) {
+                if (member.getValue().snapshot().step() != step) {
+                    throw new IllegalArgumentException("training " + member.getKey() + " is at step "
+                            + member.getValue().snapshot().step() + ", not at the group checkpoint's step " + step);
+                }
+                Path memberDirectory = Files.createDirectory(directory.resolve(member.getKey()));
+                writeSnapshot(memberDirectory, member.getValue());
+            }
+        });
+    }
+
+    /** The checkpoint of training {@code name} inside the group checkpoint {@code group}, if it holds one. */
+    static Optional<CheckpointInfo> member(CheckpointInfo group, String name) {
+        Path directory = group.directory().resolve(name);
+        return Files.isDirectory(directory) ? Optional.of(new CheckpointInfo(directory, group.step()))
+                : Optional.empty();
+    }
+
+    /** Fills a checkpoint's staging directory. */
+    private interface Contents {
+        void writeInto(Path directory) throws IOException;
+    }
+
+    private CheckpointInfo write(long step, Contents contents) {
+        Path target = root.resolve(stepName(step));
         try {
             Files.createDirectories(root);
             if (Files.isDirectory(target)) {
                 // The same step of the same run yields the same state; the existing copy is complete.
-                return new CheckpointInfo(target, snapshot.step());
+                return new CheckpointInfo(target, step);
             }
             // A retried attempt of the same run that got there first wrote this step's identical state.
             try (StagedDirectory staging = StagedDirectory.create(root, target.getFileName().toString())) {
-                Path temp = staging.directory();
-                SaeLensFormat.write(temp, snapshot.weights(), log10FiringFrequency);
-                SafetensorsWriter.write(temp.resolve(OPTIMIZER_FILE), snapshot.adamMoments());
-                SafetensorsWriter.write(temp.resolve(FIRING_FILE), snapshot.firing().tensors());
-                Files.writeString(temp.resolve(STATE_FILE), JSON.writeValueAsString(stateJson(snapshot)));
+                contents.writeInto(staging.directory());
                 staging.commit(target);
             }
             pruneOld();
-            published.ifPresent(p -> p.publish(target, snapshot.step()));
-            return new CheckpointInfo(target, snapshot.step());
+            published.ifPresent(p -> p.publish(target, step));
+            return new CheckpointInfo(target, step);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target, e);
         }
+    }
+
+    private static void writeSnapshot(Path directory, Member member) throws IOException {
+        TrainerSnapshot snapshot = member.snapshot();
+        SaeLensFormat.write(directory, snapshot.weights(), member.log10FiringFrequency());
+        SafetensorsWriter.write(directory.resolve(OPTIMIZER_FILE), snapshot.adamMoments());
+        SafetensorsWriter.write(directory.resolve(FIRING_FILE), snapshot.firing().tensors());
+        Files.writeString(directory.resolve(STATE_FILE), JSON.writeValueAsString(stateJson(snapshot)));
     }
 
     private static String stepName(long step) {

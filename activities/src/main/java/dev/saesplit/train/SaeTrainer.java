@@ -184,12 +184,16 @@ public final class SaeTrainer implements AutoCloseable {
     public CheckpointInfo checkpointNow() {
         CheckpointStore store = checkpoints.orElseThrow(() ->
                 new IllegalStateException("this trainer was started without a checkpoint store"));
-        CheckpointInfo info = store.write(new TrainerSnapshot(sae.download(), adam.exportMoments(), adam.updates(),
-                firing.exportState(), step, tokensSeen, random.state(), data.cursor(), data.batchSize(),
-                backprop.trySparseNext()), firing.log10FiringFrequency());
+        CheckpointInfo info = store.write(snapshot(), firing.log10FiringFrequency());
         lastCheckpoint = Optional.of(info);
         listener.onCheckpoint(info);
         return info;
+    }
+
+    /** Everything a checkpoint holds, as of now: what {@link #resume} needs to continue bit for bit. */
+    TrainerSnapshot snapshot() {
+        return new TrainerSnapshot(sae.download(), adam.exportMoments(), adam.updates(), firing.exportState(), step,
+                tokensSeen, random.state(), data.cursor(), data.batchSize(), backprop.trySparseNext());
     }
 
     /**

@@ -19,6 +19,7 @@ import io.temporal.activity.ActivityExecutionContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,6 +55,12 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     @Override
+    public List<SaeRef> trainTogether(GroupTrainRequest request) {
+        return new GroupTraining(store, metrics, observer, CHECKPOINTS_KEPT).train(request,
+                Activity.getExecutionContext());
+    }
+
+    @Override
     public SaeRef train(TrainRequest r) {
         String key = outputKey(r);
         Optional<ArtifactRef> finished = store.find(KIND, key);
@@ -63,15 +70,16 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         ActivityExecutionContext context = Activity.getExecutionContext();
         CheckpointStore checkpoints = new CheckpointStore(store.workDirectory(KIND, key).resolve("checkpoints"),
                 CHECKPOINTS_KEPT, store.publishedCheckpoints(KIND, key, CHECKPOINTS_KEPT));
-        Optional<CheckpointInfo> resumeFrom = resumePoint(context, checkpoints);
+        Optional<CheckpointInfo> resumeFrom = resumePoint(context.getHeartbeatDetails(TrainingHeartbeat.class)
+                .filter(h -> !h.checkpoint().isEmpty())
+                .map(h -> new CheckpointInfo(Path.of(h.checkpoint()), h.step())), checkpoints);
         TrainerConfig config = trainerConfig(r);
         TrainingHeartbeat first = resumeFrom
                 .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
                 .orElse(TrainingHeartbeat.NONE);
         Path data = store.localCopy(r.data().artifact());
         try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(data));
-             ShuffledBatchStream stream = new ShuffledBatchStream(rowsToTrainOn(all, r),
-                     ActivationSources.shuffleConfig(data, r.training().batchSize(), r.seed(), all.dIn()));
+             ShuffledBatchStream stream = batches(store, data, all, r, r.seed());
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
             TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat, first, observer);
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
@@ -97,9 +105,24 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         TrainingSpec t = r.training();
         return OutputKey.of("sae-train", CODE_VERSION, r.initial().artifact().contentHash(),
                 r.data().artifact().contentHash(), r.filtered() == null ? "" : r.filtered().artifact().contentHash(),
-                new WeightDeterminingSettings(t.batchSize(), t.learningRate(), t.sparsityCoefficient(),
-                        t.lrWarmupSteps(), t.l1WarmupSteps(), t.lrDecaySteps()),
-                r.tokens(), r.seed(), r.zeroLatent());
+                weightDetermining(t), r.tokens(), r.seed(), r.zeroLatent());
+    }
+
+    /**
+     * A row trained in a group: as {@link #outputKey}, under another stage name and with the group's stream seed,
+     * since its batches come in the group's data order, not its own seed's; a row trained alone and the same row
+     * trained in a group never share an output. The other rows of the group are not in it: lockstep changes
+     * nothing per row.
+     */
+    static String groupedOutputKey(TrainRequest r, long streamSeed) {
+        return OutputKey.of("sae-train-grouped", CODE_VERSION, r.initial().artifact().contentHash(),
+                r.data().artifact().contentHash(), r.filtered() == null ? "" : r.filtered().artifact().contentHash(),
+                weightDetermining(r.training()), r.tokens(), r.seed(), r.zeroLatent(), streamSeed);
+    }
+
+    private static WeightDeterminingSettings weightDetermining(TrainingSpec t) {
+        return new WeightDeterminingSettings(t.batchSize(), t.learningRate(), t.sparsityCoefficient(),
+                t.lrWarmupSteps(), t.l1WarmupSteps(), t.lrDecaySteps());
     }
 
     /** The part of {@link TrainingSpec} that reaches the weights, as it enters the output key. */
@@ -114,11 +137,11 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
      * artifact store, a heartbeated path outside this machine's work directory is another machine's and is not
      * followed: the published checkpoints are at least as new.
      */
-    private static Optional<CheckpointInfo> resumePoint(ActivityExecutionContext context, CheckpointStore checkpoints) {
-        Optional<CheckpointInfo> heartbeated = context.getHeartbeatDetails(TrainingHeartbeat.class)
-                .filter(h -> !h.checkpoint().isEmpty() && Files.isDirectory(Path.of(h.checkpoint())))
-                .filter(h -> !checkpoints.publishes() || Path.of(h.checkpoint()).startsWith(checkpoints.root()))
-                .map(h -> new CheckpointInfo(Path.of(h.checkpoint()), h.step()));
+    static Optional<CheckpointInfo> resumePoint(Optional<CheckpointInfo> heartbeatedCheckpoint,
+                                                CheckpointStore checkpoints) {
+        Optional<CheckpointInfo> heartbeated = heartbeatedCheckpoint
+                .filter(c -> Files.isDirectory(c.directory()))
+                .filter(c -> !checkpoints.publishes() || c.directory().startsWith(checkpoints.root()));
         Optional<CheckpointInfo> onDisk = checkpoints.latest();
         if (heartbeated.isPresent() && onDisk.isPresent()) {
             return Optional.of(onDisk.get().step() > heartbeated.get().step() ? onDisk.get() : heartbeated.get());
@@ -126,8 +149,19 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         return heartbeated.isPresent() ? heartbeated : onDisk;
     }
 
+    /**
+     * The batches {@code r} trains on: its rows of the training part of the activations, in the order {@code seed}
+     * gives; for a training alone and for a group of rows alike, so a new kind of activation source is wired here
+     * once for both.
+     */
+    static ShuffledBatchStream batches(ArtifactStore store, Path data, ActivationSource all, TrainRequest r,
+                                       long seed) {
+        return new ShuffledBatchStream(rowsToTrainOn(store, all, r),
+                ActivationSources.shuffleConfig(data, r.training().batchSize(), seed, all.dIn()));
+    }
+
     /** All of {@code data}, or the filtered view of it (which leaves closing {@code data} to the caller). */
-    private ActivationSource rowsToTrainOn(ActivationSource data, TrainRequest r) {
+    private static ActivationSource rowsToTrainOn(ArtifactStore store, ActivationSource data, TrainRequest r) {
         return r.filtered() == null ? data : FilterActivitiesImpl.open(data, store.localCopy(r.filtered().artifact()));
     }
 

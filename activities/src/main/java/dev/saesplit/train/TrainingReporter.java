@@ -14,24 +14,61 @@ import java.util.Map;
  */
 final class TrainingReporter implements TrainingListener {
 
+    /** Where a training's progress and checkpoints are heartbeated, and where a cancellation is learnt. */
+    interface Beat {
+        void progress(TrainingProgress progress);
+
+        void checkpoint(CheckpointInfo checkpoint);
+
+        void checkNotCancelled();
+    }
+
     private final TrainRequest request;
     private final TrainerConfig config;
     private final MetricsRecorder metrics;
-    private final ActivityHeartbeat heartbeat;
+    private final Beat beat;
     private final TrainingListener observer;
     private final String prefix;
     private double lastLoss = Double.NaN;
-    private TrainingHeartbeat latest;
 
     TrainingReporter(TrainRequest request, TrainerConfig config, MetricsRecorder metrics, ActivityHeartbeat heartbeat,
                      TrainingHeartbeat resumedFrom, TrainingListener observer) {
+        this(request, config, metrics, soloBeat(heartbeat, resumedFrom), observer);
+    }
+
+    /** As above, heartbeating through {@code beat}: one row of several trained together. */
+    TrainingReporter(TrainRequest request, TrainerConfig config, MetricsRecorder metrics, Beat beat,
+                     TrainingListener observer) {
         this.request = request;
         this.config = config;
         this.metrics = metrics;
-        this.heartbeat = heartbeat;
-        this.latest = resumedFrom;
+        this.beat = beat;
         this.observer = observer;
         this.prefix = metricPrefix(request.runId());
+    }
+
+    /** A training alone in its activity: its {@link TrainingHeartbeat} is the activity's heartbeat. */
+    private static Beat soloBeat(ActivityHeartbeat heartbeat, TrainingHeartbeat resumedFrom) {
+        return new Beat() {
+            private TrainingHeartbeat latest = resumedFrom;
+
+            @Override
+            public void progress(TrainingProgress progress) {
+                latest = latest.withProgress(progress);
+                heartbeat.update(latest);
+            }
+
+            @Override
+            public void checkpoint(CheckpointInfo checkpoint) {
+                latest = latest.withCheckpoint(checkpoint);
+                heartbeat.update(latest);
+            }
+
+            @Override
+            public void checkNotCancelled() {
+                heartbeat.checkNotCancelled();
+            }
+        };
     }
 
     /**
@@ -44,7 +81,7 @@ final class TrainingReporter implements TrainingListener {
 
     @Override
     public void onMetrics(TrainingMetrics m) {
-        heartbeat.checkNotCancelled();
+        beat.checkNotCancelled();
         lastLoss = m.mse() + m.sparsityCoefficient() * m.l1();
         Map<String, Double> values = new LinkedHashMap<>();
         values.put(prefix + "loss", lastLoss);
@@ -64,8 +101,7 @@ final class TrainingReporter implements TrainingListener {
 
     @Override
     public void onCheckpoint(CheckpointInfo checkpoint) {
-        latest = latest.withCheckpoint(checkpoint);
-        heartbeat.update(latest);
+        beat.checkpoint(checkpoint);
         observer.onCheckpoint(checkpoint);
     }
 
@@ -80,7 +116,6 @@ final class TrainingReporter implements TrainingListener {
 
     /** The SDK throttles heartbeats to the server, sending the latest details, so every report may beat. */
     private void report(TrainingProgress progress) {
-        latest = latest.withProgress(progress);
-        heartbeat.update(latest);
+        beat.progress(progress);
     }
 }

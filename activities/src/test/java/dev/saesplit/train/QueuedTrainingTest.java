@@ -44,6 +44,11 @@ class QueuedTrainingTest {
             }
             return null;
         }
+
+        @Override
+        public java.util.List<SaeRef> trainTogether(GroupTrainRequest request) {
+            throw new UnsupportedOperationException("rows trained one by one here");
+        }
     }
 
     @Test

@@ -4,13 +4,17 @@ import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
 import dev.saesplit.pipeline.CachingProgress;
 import dev.saesplit.pipeline.ScanProgress;
 import dev.saesplit.pipeline.TrainingProgress;
+import dev.saesplit.train.GroupTrainingHeartbeat;
 import dev.saesplit.train.TrainingProgressReader;
+import io.temporal.api.enums.v1.PendingActivityState;
 import dev.saesplit.worker.PendingHeartbeats;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +31,9 @@ final class ActivityProgress {
     private static final String TOKEN_TARGET = "ChooseTokenTarget";
     private static final String FILTER = "SelectFiltered";
     private static final String EVALUATION = "Evaluate";
+    /** The activity type Temporal names {@code TrainingActivities#trainTogether}. */
+    static final String TRAIN_TOGETHER = "TrainTogether";
+    private static final String TRAIN_STAGE = "train";
 
     private ActivityProgress() {
     }
@@ -56,6 +63,31 @@ final class ActivityProgress {
             case EVALUATION -> scan(client, activity, stage, "");
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * The lines of rows trained together, by run id, from the experiment's pending group training: a row's own
+     * workflow starts once its group has trained, so until then its progress is in the group's heartbeat.
+     */
+    static Map<String, ProgressLine> trainedTogether(WorkflowClient client, List<PendingActivityInfo> pending) {
+        Map<String, ProgressLine> rows = new LinkedHashMap<>();
+        for (PendingActivityInfo activity : pending) {
+            if (!TRAIN_TOGETHER.equals(activity.getActivityType().getName())) {
+                continue;
+            }
+            boolean queued = activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+            PendingHeartbeats.details(client, activity, GroupTrainingHeartbeat.class)
+                    .ifPresent(h -> rows.putAll(groupLines(queued, h)));
+        }
+        return rows;
+    }
+
+    /** Each row's line from a group training's heartbeat; {@code queued} while no worker has started it. */
+    static Map<String, ProgressLine> groupLines(boolean queued, GroupTrainingHeartbeat h) {
+        Map<String, ProgressLine> rows = new LinkedHashMap<>();
+        h.rows().forEach((row, p) -> rows.put(row, queued ? ProgressLine.stageOnly(QUEUED_STAGE)
+                : new ProgressLine(TRAIN_STAGE, "together", p.step(), p.totalSteps(), "steps", loss(p))));
+        return rows;
     }
 
     private static ProgressLine training(TrainingProgressReader.PendingTraining t, String stage) {

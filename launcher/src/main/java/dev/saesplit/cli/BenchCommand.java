@@ -2,7 +2,10 @@ package dev.saesplit.cli;
 
 import dev.saesplit.cache.CachingBenchmark;
 import dev.saesplit.cache.StreamingBenchmark;
+import dev.saesplit.train.GridBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,8 +17,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code saesplit bench}: measurements of this machine that tell whether training runs as fast as it can. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure how fast this machine trains SAEs, caches activations and streams them.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Cache.class, BenchCommand.Stream.class})
+        description = "Measure how fast this machine trains SAEs, caches activations, streams them and trains rows "
+                + "together.",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Cache.class, BenchCommand.Stream.class,
+                BenchCommand.Grid.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -201,6 +206,78 @@ public final class BenchCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch, dSae,
                     batch).describe());
+            return CommandLine.ExitCode.OK;
+        }
+    }
+
+    /** {@code saesplit bench grid}: rows trained together from one stream against the same rows one by one. */
+    @Command(name = "grid", mixinStandardHelpOptions = true,
+            description = {"Train --rows SAEs together from one data stream (each batch read once, as "
+                    + "training.shared_stream does) and the same rows one by one, each reading the activations "
+                    + "itself, in one run; print rows × tokens/s for both and their ratio.",
+                    "Reads an activations directory (--activations: a cache, or whatever an experiment's activations "
+                            + "artifact holds), or writes a synthetic cache of --tokens rows first."})
+    public static final class Grid implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rows", defaultValue = "3", description = "SAEs trained (default: ${DEFAULT-VALUE})")
+        int rows;
+
+        @Option(names = "--d-in", defaultValue = "512",
+                description = "width of the synthetic cache (default: ${DEFAULT-VALUE})")
+        int dIn;
+
+        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
+        int dSae;
+
+        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--steps", defaultValue = "10", description = "timed steps per row (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--warmup-steps", defaultValue = "2",
+                description = "untimed steps first (default: ${DEFAULT-VALUE})")
+        int warmupSteps;
+
+        @Option(names = "--tokens", defaultValue = "65536",
+                description = "rows of the synthetic cache (default: ${DEFAULT-VALUE})")
+        int tokens;
+
+        @Option(names = "--activations", description = "an activations directory to read instead of a synthetic cache")
+        Path activations;
+
+        @Option(names = "--one-by-one-activations",
+                description = "what the rows read one by one, when not --activations (a cache of the same activations)")
+        Path oneByOneActivations;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            for (var option : new Object[][] {{"--rows", rows}, {"--d-in", dIn}, {"--d-sae", dSae},
+                    {"--batch", batch}, {"--steps", steps}, {"--tokens", tokens}}) {
+                if ((int) option[1] < 1) {
+                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
+                }
+            }
+            if (warmupSteps < 0) {
+                throw new ParameterException(spec.commandLine(), "--warmup-steps must be at least 0");
+            }
+            GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, dSae, batch, steps, warmupSteps);
+            if (activations != null) {
+                spec.commandLine().getOut().println(GridBenchmark.run(settings, activations,
+                        oneByOneActivations == null ? activations : oneByOneActivations).describe());
+                return CommandLine.ExitCode.OK;
+            }
+            Path root = TrainingBenchmark.temporaryDirectory();
+            try {
+                Path cache = GridBenchmark.writeSyntheticCache(Files.createDirectory(root.resolve("cache")), dIn, dSae,
+                        tokens);
+                spec.commandLine().getOut().println(GridBenchmark.run(settings, cache).describe());
+            } finally {
+                TrainingBenchmark.deleteQuietly(root);
+            }
             return CommandLine.ExitCode.OK;
         }
     }

@@ -44,12 +44,27 @@ final class ProgressQueries {
                 experimentId).progress());
         lines.put("experiment", described.map(d -> overall.withDetail(elapsed(d.getWorkflowExecutionInfo(),
                 Instant.now()))).orElse(overall));
+        Map<String, ProgressLine> trainedTogether = groupTraining(client, described);
         for (String row : rowIds) {
             String rowId = WorkflowIds.run(experiment, row);
-            lines.put("run " + row, line(client, described(client, rowId),
-                    () -> client.newWorkflowStub(SplitRunWorkflow.class, rowId).progress()));
+            Optional<DescribeWorkflowExecutionResponse> rowDescribed = described(client, rowId);
+            lines.put("run " + row, rowDescribed.isEmpty() && trainedTogether.containsKey(row)
+                    ? trainedTogether.get(row)
+                    : line(client, rowDescribed, () -> client.newWorkflowStub(SplitRunWorkflow.class, rowId)
+                            .progress()));
         }
         return lines;
+    }
+
+    /** Rows the experiment trains together now, by run id; none where it trains none (or cannot be read). */
+    private static Map<String, ProgressLine> groupTraining(WorkflowClient client,
+                                                           Optional<DescribeWorkflowExecutionResponse> experiment) {
+        try {
+            return experiment.map(d -> ActivityProgress.trainedTogether(client, d.getPendingActivitiesList()))
+                    .orElse(Map.of());
+        } catch (RuntimeException unreadable) {
+            return Map.of(); // progress is advisory
+        }
     }
 
     /** A workflow's stage, with its pending activity's progress while it is not done. */

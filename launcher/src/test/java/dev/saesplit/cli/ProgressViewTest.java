@@ -2,6 +2,8 @@ package dev.saesplit.cli;
 
 import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
 import dev.saesplit.pipeline.ScanProgress;
+import dev.saesplit.pipeline.TrainingProgress;
+import dev.saesplit.train.GroupTrainingHeartbeat;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import com.google.protobuf.Timestamp;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,19 @@ class ProgressViewTest {
     void aTrainingWaitingForAWorkerSlotIsQueuedWithoutABar() {
         assertEquals("run 4        queued", ProgressView.render("run 4",
                 ProgressLine.stageOnly(ActivityProgress.QUEUED_STAGE)));
+    }
+
+    @Test
+    void rowsTrainedTogetherEachShowTheirOwnStepsAndLossFromTheGroupsHeartbeat() {
+        GroupTrainingHeartbeat h = new GroupTrainingHeartbeat(40, "/checkpoints/step-000000000040", Map.of(
+                "1", new TrainingProgress(50, 100, 0.25), "2", new TrainingProgress(50, 60, 0.5)));
+        Map<String, ProgressLine> lines = ActivityProgress.groupLines(false, h);
+
+        assertEquals("run 1        train      together ############............ 50/100 steps  loss 0.2500",
+                ProgressView.render("run 1", lines.get("1")));
+        assertEquals("run 2        train      together ####################.... 50/60 steps  loss 0.5000",
+                ProgressView.render("run 2", lines.get("2")));
+        assertEquals("run 2        queued", ProgressView.render("run 2", ActivityProgress.groupLines(true, h).get("2")));
     }
 
     @Test

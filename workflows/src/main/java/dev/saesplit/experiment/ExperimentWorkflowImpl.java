@@ -27,6 +27,7 @@ import dev.saesplit.spec.TargetLatent;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.track.ReportRequest;
 import dev.saesplit.track.TrackingActivities;
+import dev.saesplit.train.GroupTrainRequest;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 import dev.saesplit.upstream.UpstreamDagActivities;
@@ -42,7 +43,9 @@ import io.temporal.workflow.Workflow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The experiment's pipeline, as in the design: activations → narrow SAE → target and filter → rows → report.
@@ -67,6 +70,9 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             Workflow.newActivityStub(UpstreamDagActivities.class, PipelineActivityOptions.DATA);
     private final LanguageModelTrainingActivities languageModel =
             Workflow.newActivityStub(LanguageModelTrainingActivities.class, PipelineActivityOptions.TRAINING);
+
+    /** Marks histories of experiments that train rows together; no history recorded before it has one. */
+    static final String TRAIN_ROWS_TOGETHER = "train-rows-together";
 
     private String stage = "starting";
     private boolean done;
@@ -149,9 +155,21 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 narrow.tokens(), narrow.seed(), -1));
     }
 
-    /** One child per row, at most {@code maxParallelRuns} at once; a failed row does not stop the others. */
+    /**
+     * One child per row, at most {@code maxParallelRuns} at once; a failed row does not stop the others. With
+     * {@code training.shared_stream}, the rows that read the same data are first trained together, one activity per
+     * group, and each of those rows' children evaluates the SAE it is handed.
+     */
     private List<RunOutcome> runAll(ExperimentSpec spec, ActivationSourceSpec modelSource, ActivationsRef data,
                                     FilteredDataRef filtered, SaeRef narrow, int target) {
+        Map<String, SplitRunInput> inputs = new LinkedHashMap<>();
+        for (RunSpec row : spec.runs()) {
+            inputs.put(row.id(), new SplitRunInput(spec.name(), row, data, filtered, narrow, target,
+                    spec.filterThreshold(), spec.training(), spec.split(), modelSource));
+        }
+        Map<String, Promise<SaeRef>> trainedTogether = spec.training().sharedStream()
+                && Workflow.getVersion(TRAIN_ROWS_TOGETHER, Workflow.DEFAULT_VERSION, 1) >= 1
+                ? trainGroups(spec.name(), inputs) : Map.of();
         List<Promise<RunOutcome>> all = new ArrayList<>();
         List<Promise<RunOutcome>> active = new ArrayList<>();
         for (RunSpec row : spec.runs()) {
@@ -159,14 +177,67 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 Promise.anyOf(active).get();
                 active.removeIf(Promise::isCompleted);
             }
-            SplitRunInput input = new SplitRunInput(spec.name(), row, data, filtered, narrow, target,
-                    spec.filterThreshold(), spec.training(), spec.split(), modelSource);
-            Promise<RunOutcome> outcome = Async.function(child(spec.name(), row)::run, input)
-                    .handle((result, failure) -> outcome(row, result, failure));
+            SplitRunInput input = inputs.get(row.id());
+            Promise<SaeRef> trained = trainedTogether.get(row.id());
+            Promise<RunResult> result = trained == null ? Async.function(child(spec.name(), row)::run, input)
+                    : Async.function(() -> child(spec.name(), row).run(input.withTrained(trained.get())));
+            Promise<RunOutcome> outcome = result.handle((done, failure) -> outcome(row, done, failure));
             all.add(outcome);
             active.add(outcome);
         }
         return all.stream().map(Promise::get).toList();
+    }
+
+    /** Starts training each group of rows that read the same data; each row's SAE, by row id, once trained. */
+    private Map<String, Promise<SaeRef>> trainGroups(String experiment, Map<String, SplitRunInput> inputs) {
+        Map<DataSelection, List<SplitRunInput>> groups = new LinkedHashMap<>();
+        for (SplitRunInput input : inputs.values()) {
+            if (!input.run().evaluatesExisting()) {
+                groups.computeIfAbsent(input.run().data(), d -> new ArrayList<>()).add(input);
+            }
+        }
+        Map<String, Promise<SaeRef>> trained = new LinkedHashMap<>();
+        for (List<SplitRunInput> group : groups.values()) {
+            Promise<List<SaeRef>> saes = Async.function(this::trainGroup, experiment, group);
+            for (int i = 0; i < group.size(); i++) {
+                int member = i;
+                trained.put(group.get(i).run().id(), saes.thenApply(list -> list.get(member)));
+            }
+        }
+        return trained;
+    }
+
+    /**
+     * Initialises the group's rows and trains them together, the data order seeded by the group's first row's
+     * seed. A failure (bad input in any row's data, say) fails every row of the group with its reason.
+     */
+    private List<SaeRef> trainGroup(String experiment, List<SplitRunInput> rows) {
+        try {
+            List<Promise<SaeRef>> initial = new ArrayList<>();
+            for (SplitRunInput row : rows) {
+                runTable.runStatus(experiment, row.run().id(), RunStatus.RUNNING,
+                        WorkflowIds.run(experiment, row.run().id()));
+                initial.add(Async.function(init::initialise, row.initRequest()));
+            }
+            List<TrainRequest> requests = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                requests.add(rows.get(i).trainRequest(initial.get(i).get()));
+            }
+            return training.trainTogether(new GroupTrainRequest(experiment, rows.get(0).run().seed(), requests));
+        } catch (TemporalFailure e) {
+            boolean cancelled = CancellationScope.current().isCancelRequested();
+            Workflow.newDetachedCancellationScope(() -> {
+                for (SplitRunInput row : rows) {
+                    String id = row.run().id();
+                    if (cancelled) {
+                        runTable.runStatus(experiment, id, RunStatus.CANCELLED, WorkflowIds.run(experiment, id));
+                    } else {
+                        runTable.runFailed(experiment, id, Failures.rootMessage(e), WorkflowIds.run(experiment, id));
+                    }
+                }
+            }).run();
+            throw e;
+        }
     }
 
     private static SplitRunWorkflow child(String experiment, RunSpec row) {

@@ -1,12 +1,19 @@
 package dev.saesplit.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.saesplit.evaluate.EvaluationRequest;
+import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.DataSelection;
+import dev.saesplit.spec.Init;
+import dev.saesplit.spec.LossChange;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.spec.TrainingSpec;
+import dev.saesplit.train.TrainRequest;
 
 /**
  * Everything one run-table row needs, resolved by the experiment before the row starts.
@@ -22,8 +29,47 @@ import dev.saesplit.spec.TrainingSpec;
  * @param criteria     what counts as a split
  * @param source       where the activations came from: for a language model, what evaluation needs to reach it
  *                     ({@code null} in inputs recorded before it was carried)
+ * @param trained      the row's SAE, trained already with other rows from one data stream, which the row only
+ *                     evaluates; {@code null} for a row that trains its own (and in inputs recorded before it)
  */
 public record SplitRunInput(String experiment, RunSpec run, ActivationsRef data, FilteredDataRef filtered,
                             SaeRef narrow, int targetLatent, double threshold, TrainingSpec training,
-                            SplitCriteria criteria, ActivationSourceSpec source) {
+                            SplitCriteria criteria, ActivationSourceSpec source,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) SaeRef trained) {
+
+    /** A row that trains its own SAE. */
+    public SplitRunInput(String experiment, RunSpec run, ActivationsRef data, FilteredDataRef filtered,
+                         SaeRef narrow, int targetLatent, double threshold, TrainingSpec training,
+                         SplitCriteria criteria, ActivationSourceSpec source) {
+        this(experiment, run, data, filtered, narrow, targetLatent, threshold, training, criteria, source, null);
+    }
+
+    /** The same row, handed the SAE trained for it. */
+    public SplitRunInput withTrained(SaeRef sae) {
+        return new SplitRunInput(experiment, run, data, filtered, narrow, targetLatent, threshold, training, criteria,
+                source, sae);
+    }
+
+    /** How the row's SAE starts: its width, seed and init, from the narrow SAE where it copies it. */
+    public InitRequest initRequest() {
+        return new InitRequest(experiment, run.id(), data, run.width(), run.seed(), run.init(), run.normalised(),
+                run.init() == Init.NARROW ? narrow : null);
+    }
+
+    /** The row's training from {@code initial}, on its data selection and with its own seed. */
+    public TrainRequest trainRequest(SaeRef initial) {
+        return new TrainRequest(experiment, run.id(), initial, data,
+                run.data() == DataSelection.FILTERED ? filtered : null, training, run.tokens(), run.seed(),
+                zeroedLatent());
+    }
+
+    public EvaluationRequest evaluationRequest(SaeRef sae) {
+        return new EvaluationRequest(experiment, run.id(), sae, narrow, targetLatent, threshold, zeroedLatent(),
+                run.data() == DataSelection.FILTERED, data, criteria, source);
+    }
+
+    /** The wide latent forced to zero in training: the copied target, which keeps its index. */
+    private int zeroedLatent() {
+        return run.loss() == LossChange.ZERO_TARGET ? targetLatent : -1;
+    }
 }

@@ -1,21 +1,15 @@
 package dev.saesplit.run;
 
 import dev.saesplit.evaluate.EvaluationActivities;
-import dev.saesplit.evaluate.EvaluationRequest;
 import dev.saesplit.evaluate.EvaluationResult;
 import dev.saesplit.init.InitActivities;
-import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.PipelineActivityOptions;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.StageProgress;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.record.RunTableActivities;
-import dev.saesplit.spec.DataSelection;
-import dev.saesplit.spec.Init;
-import dev.saesplit.spec.LossChange;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.table.RunStatus;
-import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 import dev.saesplit.pipeline.Failures;
 import io.temporal.failure.TemporalFailure;
@@ -30,6 +24,8 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
 
     /** Marks histories of rows that import their SAE; no history recorded before it has such a row. */
     static final String IMPORT_EXISTING_SAE = "import-existing-sae";
+    /** Marks histories of rows handed an SAE trained with other rows; no history recorded before it has one. */
+    static final String EVALUATE_GROUP_TRAINED = "evaluate-group-trained-sae";
 
     private final InitActivities init =
             Workflow.newActivityStub(InitActivities.class, PipelineActivityOptions.SHORT_IO);
@@ -50,9 +46,10 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
         String workflowId = Workflow.getInfo().getWorkflowId();
         runTable.runStatus(experiment, row.id(), RunStatus.RUNNING, workflowId);
         try {
-            SaeRef trained = row.evaluatesExisting() ? imported(input) : trained(input);
+            SaeRef trained = row.evaluatesExisting() ? imported(input)
+                    : input.trained() != null ? trainedInGroup(input) : trained(input);
             stage = "evaluate";
-            EvaluationResult result = evaluation.evaluate(evaluationRequest(input, trained));
+            EvaluationResult result = evaluation.evaluate(input.evaluationRequest(trained));
             runTable.runResult(experiment, row.id(), result);
             return new RunResult(row.id(), trained, result);
         } catch (TemporalFailure e) {
@@ -73,9 +70,15 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
 
     private SaeRef trained(SplitRunInput input) {
         stage = "initialise";
-        SaeRef initial = init.initialise(initRequest(input));
+        SaeRef initial = init.initialise(input.initRequest());
         stage = "train";
-        return training.train(trainRequest(input, initial));
+        return training.train(input.trainRequest(initial));
+    }
+
+    /** The experiment initialised and trained this row together with others; the row evaluates what it got. */
+    private SaeRef trainedInGroup(SplitRunInput input) {
+        Workflow.getVersion(EVALUATE_GROUP_TRAINED, Workflow.DEFAULT_VERSION, 1);
+        return input.trained();
     }
 
     private SaeRef imported(SplitRunInput input) {
@@ -87,29 +90,5 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     @Override
     public StageProgress progress() {
         return new StageProgress(stage, TrainingProgress.NONE, done);
-    }
-
-    private static InitRequest initRequest(SplitRunInput input) {
-        RunSpec row = input.run();
-        return new InitRequest(input.experiment(), row.id(), input.data(), row.width(), row.seed(),
-                row.init(), row.normalised(), row.init() == Init.NARROW ? input.narrow() : null);
-    }
-
-    private static EvaluationRequest evaluationRequest(SplitRunInput input, SaeRef trained) {
-        return new EvaluationRequest(input.experiment(), input.run().id(), trained, input.narrow(),
-                input.targetLatent(), input.threshold(), zeroedLatent(input),
-                input.run().data() == DataSelection.FILTERED, input.data(), input.criteria(), input.source());
-    }
-
-    /** The wide latent forced to zero in training: the copied target, which keeps its index. */
-    private static int zeroedLatent(SplitRunInput input) {
-        return input.run().loss() == LossChange.ZERO_TARGET ? input.targetLatent() : -1;
-    }
-
-    private static TrainRequest trainRequest(SplitRunInput input, SaeRef initial) {
-        RunSpec row = input.run();
-        return new TrainRequest(input.experiment(), row.id(), initial, input.data(),
-                row.data() == DataSelection.FILTERED ? input.filtered() : null, input.training(), row.tokens(),
-                row.seed(), zeroedLatent(input));
     }
 }

@@ -40,7 +40,7 @@ public final class SpecParser {
     private static final long MAX_BUFFER_TOKENS = 1L << 22;
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
     private static final Set<String> TRAINING = Set.of("batch_size", "learning_rate", "sparsity_coefficient",
-            "lr_warmup_steps", "l1_warmup_steps", "lr_decay_steps", "checkpoint_every", "log_every");
+            "lr_warmup_steps", "l1_warmup_steps", "lr_decay_steps", "checkpoint_every", "log_every", "shared_stream");
     private static final Set<String> SPLIT = Set.of("min_children", "min_specificity", "min_recall",
             "max_child_recall", "min_coverage", "max_child_jaccard", "max_child_overlap", "probes");
     private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
@@ -475,7 +475,8 @@ public final class SpecParser {
                     r.intValue(node, p, "l1_warmup_steps", d.l1WarmupSteps(), 0, Integer.MAX_VALUE),
                     r.intValue(node, p, "lr_decay_steps", d.lrDecaySteps(), 0, Integer.MAX_VALUE),
                     r.intValue(node, p, "checkpoint_every", d.checkpointEvery(), 1, Integer.MAX_VALUE),
-                    r.intValue(node, p, "log_every", d.logEvery(), 1, Integer.MAX_VALUE));
+                    r.intValue(node, p, "log_every", d.logEvery(), 1, Integer.MAX_VALUE),
+                    r.bool(node, p, "shared_stream", d.sharedStream()));
         }
 
         SplitCriteria split(JsonNode node) {

@@ -27,6 +27,7 @@ import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.SplitOutcome;
 import dev.saesplit.track.ReportRequest;
 import dev.saesplit.track.TrackingActivities;
+import dev.saesplit.train.GroupTrainRequest;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 
@@ -54,6 +55,7 @@ final class FakePipeline {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<TrainRequest> trainRequests = new CopyOnWriteArrayList<>();
+    final List<GroupTrainRequest> groupRequests = new CopyOnWriteArrayList<>();
     final List<ActivationSourceSpec> activationSources = new CopyOnWriteArrayList<>();
     final List<ActivationSourceSpec> evaluationSources = new CopyOnWriteArrayList<>();
     final List<InitRequest> initRequests = new CopyOnWriteArrayList<>();
@@ -170,6 +172,25 @@ final class FakePipeline {
             } finally {
                 trainingNow.decrementAndGet();
             }
+        }
+
+        @Override
+        public List<SaeRef> trainTogether(GroupTrainRequest request) {
+            List<String> rows = request.rows().stream().map(TrainRequest::runId).toList();
+            calls.add("train together " + String.join(",", rows) + " stream seed " + request.streamSeed());
+            groupRequests.add(request);
+            trainRequests.addAll(request.rows());
+            for (String row : rows) {
+                if (badInputRows.test(row)) {
+                    throw new MalformedData("activations of row " + row + " contain NaN at token 17");
+                }
+            }
+            if (rows.contains(blockedRow)) {
+                blockedRowEntered.countDown();
+                await(release);
+            }
+            return request.rows().stream().map(r -> new SaeRef(artifact("sae", "trained-" + r.runId()),
+                    r.initial().dIn(), r.initial().width())).toList();
         }
     }
 

@@ -37,7 +37,7 @@ class HistoryRecorder {
         }
         Files.createDirectories(release);
         // Every row succeeds; then a narrow-only run; then an experiment whose row b fails on bad input; then one whose
-        // row d imports its SAE.
+        // row d imports its SAE; then one that trains its rows together.
         record(release, SPEC, fake -> { }, "experiment", "split-run", "a");
         record(release, SPEC.substring(0, SPEC.indexOf("\nruns:") + 1).replace("target_latent: 5\n", "")
                 .replace("name: wiring", "name: narrow-only"), fake -> { }, "experiment-narrow-only", null, null);
@@ -54,6 +54,10 @@ class HistoryRecorder {
                 parsed.narrowSae(), parsed.targetLatent(), parsed.filterThreshold(), parsed.training(),
                 parsed.maxParallelRuns(), parsed.split(), rows), fake -> { }, "experiment-imported-row",
                 "split-run-imported", "d");
+        // training.shared_stream: the rows of each data selection trained together, each row's workflow evaluating
+        // the SAE it was handed.
+        record(release, RowsTrainedTogetherTest.SPEC.replace("name: wiring", "name: shared-stream"), fake -> { },
+                "experiment-shared-stream", "split-run-trained-together", "a");
     }
 
     private static void record(Path release, String yaml, java.util.function.Consumer<FakePipeline> setUp,

@@ -5,6 +5,7 @@ import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.SpecParser;
+import dev.saesplit.train.GroupTrainRequest;
 import dev.saesplit.train.TrainRequest;
 import dev.saesplit.train.TrainingActivities;
 import io.temporal.activity.Activity;
@@ -70,6 +71,11 @@ class HistorySizeTest {
             }
             return new SaeRef(FakePipeline.artifact("sae", "trained-" + request.runId()), request.initial().dIn(),
                     request.initial().width());
+        }
+
+        @Override
+        public java.util.List<SaeRef> trainTogether(GroupTrainRequest request) {
+            throw new UnsupportedOperationException("rows trained one by one here");
         }
     }
 

@@ -46,7 +46,7 @@ class InvalidSpecTest {
     @ParameterizedTest(name = "line {0} ''{1}'' -> {2}")
     @CsvSource(delimiter = '|', textBlock = """
             # line | replacement                                | expected problem
-            14     | '  batch_sise: 64'                         | spec.yaml:14:3: training.batch_sise: unknown field 'batch_sise'; expected one of: batch_size, checkpoint_every, l1_warmup_steps, learning_rate, log_every, lr_decay_steps, lr_warmup_steps, sparsity_coefficient
+            14     | '  batch_sise: 64'                         | spec.yaml:14:3: training.batch_sise: unknown field 'batch_sise'; expected one of: batch_size, checkpoint_every, l1_warmup_steps, learning_rate, log_every, lr_decay_steps, lr_warmup_steps, shared_stream, sparsity_coefficient
             3      | '  source: csv'                            | spec.yaml:3:3: activations.source: expected one of synthetic, npy, model, got "csv"
             4      | '  d_in: sixteen'                          | spec.yaml:4:3: activations.d_in: expected a whole number, got "sixteen"
             9      | '  width: -8'                              | spec.yaml:9:3: narrow_sae.width: must be in [1, 16777216], got -8
