@@ -6,9 +6,9 @@ import dev.saesplit.evaluate.EvaluationResult;
 import dev.saesplit.init.InitActivities;
 import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.PipelineActivityOptions;
+import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.StageProgress;
-import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.record.RunTableActivities;
 import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.Init;
@@ -40,7 +40,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     private final RunTableActivities runTable =
             Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
 
-    private String stage = "starting";
+    private PipelineStage stage = PipelineStage.STARTING;
     private boolean done;
 
     @Override
@@ -51,7 +51,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
         runTable.runStatus(experiment, row.id(), RunStatus.RUNNING, workflowId);
         try {
             SaeRef trained = row.evaluatesExisting() ? imported(input) : trained(input);
-            stage = "evaluate";
+            stage = PipelineStage.EVALUATE;
             EvaluationResult result = evaluation.evaluate(evaluationRequest(input, trained));
             runTable.runResult(experiment, row.id(), result);
             return new RunResult(row.id(), trained, result);
@@ -72,21 +72,21 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     }
 
     private SaeRef trained(SplitRunInput input) {
-        stage = "initialise";
+        stage = PipelineStage.INIT;
         SaeRef initial = init.initialise(initRequest(input));
-        stage = "train";
+        stage = PipelineStage.TRAIN;
         return training.train(trainRequest(input, initial));
     }
 
     private SaeRef imported(SplitRunInput input) {
         Workflow.getVersion(IMPORT_EXISTING_SAE, Workflow.DEFAULT_VERSION, 1);
-        stage = "import";
+        stage = PipelineStage.IMPORT;
         return init.importForRow(input.experiment(), input.run().id(), input.run().sae().toString(), input.data());
     }
 
     @Override
     public StageProgress progress() {
-        return new StageProgress(stage, TrainingProgress.NONE, done);
+        return StageProgress.at(stage, done);
     }
 
     private static InitRequest initRequest(SplitRunInput input) {
