@@ -31,15 +31,15 @@ final class TrainingReporter implements TrainingListener {
         this.heartbeat = heartbeat;
         this.latest = resumedFrom;
         this.observer = observer;
-        this.prefix = metricPrefix(request.runId());
+        this.prefix = metricPrefix(request);
     }
 
     /**
      * {@code train/} for a row; {@code narrow/} for the narrow SAE, trained under the experiment's parent run, so
      * its curves never mix with the rows' in the tracking UI's comparison charts.
      */
-    private static String metricPrefix(String runId) {
-        return runId.isEmpty() ? "narrow/" : "train/";
+    private static String metricPrefix(TrainRequest request) {
+        return request.isNarrow() ? "narrow/" : "train/";
     }
 
     @Override

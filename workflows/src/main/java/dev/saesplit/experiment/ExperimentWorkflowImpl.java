@@ -145,8 +145,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         NarrowSaeSpec.Train narrow = (NarrowSaeSpec.Train) spec.narrowSae();
         SaeRef initial = init.initialise(new InitRequest(spec.name(), "", data, narrow.width(), narrow.seed(),
                 Init.RANDOM, true, null));
-        return training.train(new TrainRequest(spec.name(), "", initial, data, null, spec.training(),
-                narrow.tokens(), narrow.seed(), -1));
+        return training.train(TrainRequest.forNarrow(spec.name(), initial, data, spec.training(), narrow.tokens(),
+                narrow.seed()));
     }
 
     /** One child per row, at most {@code maxParallelRuns} at once; a failed row does not stop the others. */

@@ -10,9 +10,7 @@ import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.StageProgress;
 import dev.saesplit.record.RunTableActivities;
-import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.Init;
-import dev.saesplit.spec.LossChange;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
@@ -96,20 +94,12 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     }
 
     private static EvaluationRequest evaluationRequest(SplitRunInput input, SaeRef trained) {
-        return new EvaluationRequest(input.experiment(), input.run().id(), trained, input.narrow(),
-                input.targetLatent(), input.threshold(), zeroedLatent(input),
-                input.run().data() == DataSelection.FILTERED, input.data(), input.criteria(), input.source());
-    }
-
-    /** The wide latent forced to zero in training: the copied target, which keeps its index. */
-    private static int zeroedLatent(SplitRunInput input) {
-        return input.run().loss() == LossChange.ZERO_TARGET ? input.targetLatent() : -1;
+        return EvaluationRequest.forRow(input.experiment(), input.run(), trained, input.narrow(), input.targetLatent(),
+                input.threshold(), input.data(), input.criteria(), input.source());
     }
 
     private static TrainRequest trainRequest(SplitRunInput input, SaeRef initial) {
-        RunSpec row = input.run();
-        return new TrainRequest(input.experiment(), row.id(), initial, input.data(),
-                row.data() == DataSelection.FILTERED ? input.filtered() : null, input.training(), row.tokens(),
-                row.seed(), zeroedLatent(input));
+        return TrainRequest.forRow(input.experiment(), input.run(), initial, input.data(), input.filtered(),
+                input.training(), input.targetLatent());
     }
 }
