@@ -3,6 +3,7 @@ package dev.saesplit.pipeline;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The pipeline's stages, in the order an experiment runs them: what a workflow's {@code progress()} query answers
@@ -32,6 +33,9 @@ public enum PipelineStage {
     REPORT("report", "report", "PublishReport"),
     /** Writing the run table's state: bookkeeping no workflow reports as its stage. */
     RECORD("record", "record", "ExperimentStatus", "RunStatus", "RunResult", "RunFailed");
+
+    /** The row activities the experiment workflow runs too, for its narrow SAE. */
+    private static final Set<String> NARROW_SAE_STEPS = Set.of("Initialise", "Train");
 
     private final String display;
     private final String label;
@@ -67,6 +71,6 @@ public enum PipelineStage {
         return Arrays.stream(values())
                 .filter(stage -> stage.activityTypes.contains(type))
                 .findFirst()
-                .map(stage -> !rowWorkflow && (stage == INIT || stage == TRAIN) ? NARROW : stage);
+                .map(stage -> !rowWorkflow && NARROW_SAE_STEPS.contains(type) ? NARROW : stage);
     }
 }

@@ -55,6 +55,7 @@ class PipelineStageTest {
         assertEquals(Optional.of(PipelineStage.TRAIN), PipelineStage.ofActivity("Train", true));
         assertEquals(Optional.of(PipelineStage.INIT), PipelineStage.ofActivity("Initialise", true));
         assertEquals(Optional.of(PipelineStage.INIT), PipelineStage.ofActivity("ImportForRow", true));
+        assertEquals(Optional.of(PipelineStage.INIT), PipelineStage.ofActivity("ImportForRow", false));
         assertEquals(Optional.of(PipelineStage.MODEL), PipelineStage.ofActivity("TrainLanguageModel", false));
         assertEquals(Optional.of(PipelineStage.FILTER), PipelineStage.ofActivity("ChooseTokenTarget", false));
         assertEquals(Optional.empty(), PipelineStage.ofActivity("NoSuchActivity", true));
