@@ -57,7 +57,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                     JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r, wide, model, heartbeat));
                     if (model != null) {
                         heartbeat.phase(PHASE_LOSS_RECOVERED);
-                        LossRecovered.writeInto(dir, model.lossRecovered(wide));
+                        LossRecovered.writeInto(dir, model.lossRecovered(wide, heartbeat));
                     }
                 }
             });
@@ -97,7 +97,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
             heartbeat.phase(PHASE_INTERPRETATION);
         }
         Optional<SplitReport.Interpretation> interpretation = model == null ? Optional.empty()
-                : model.interpret(subject, f);
+                : model.interpret(subject, f, heartbeat);
         SplitReport.Verdict verdict = interpretation.map(i -> ModelEvidence.withProbes(f.verdict(), i.probes()))
                 .orElse(f.verdict());
         return new SplitReport(SplitReport.FORMAT_VERSION, r.experiment(), r.runId(), wideDirectory.toString(),

@@ -87,6 +87,16 @@ public final class LossRecovered {
      */
     public static LossRecoveredSummary measure(Transformer model, HookPoint hook, SparseAutoencoder sae,
                                                List<int[]> contexts, int batch, NDManager manager) {
+        return measure(model, hook, sae, contexts, batch, manager, () -> { });
+    }
+
+    /**
+     * As above, running {@code beforeEachBatch} before each forward pass: an activity's cancellation check, which
+     * throws to stop the measurement there.
+     */
+    public static LossRecoveredSummary measure(Transformer model, HookPoint hook, SparseAutoencoder sae,
+                                               List<int[]> contexts, int batch, NDManager manager,
+                                               Runnable beforeEachBatch) {
         if (contexts.isEmpty()) {
             throw new IllegalArgumentException("no whole held-out context to measure loss recovered on");
         }
@@ -97,6 +107,7 @@ public final class LossRecovered {
         double spliced = 0;
         double zero = 0;
         for (int from = 0; from < contexts.size(); from += batch) {
+            beforeEachBatch.run();
             int count = Math.min(batch, contexts.size() - from);
             int[] ids = new int[count * length];
             for (int c = 0; c < count; c++) {

@@ -3,6 +3,7 @@ package dev.saesplit.evaluate;
 import ai.djl.ndarray.NDManager;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.RowRangeSource;
 import dev.saesplit.data.TokenedActivationSource;
@@ -14,6 +15,7 @@ import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.table.SplitOutcome;
+import dev.saesplit.worker.ScanHeartbeat;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -72,8 +74,11 @@ final class ModelEvidence implements AutoCloseable {
         }
     }
 
-    /** Loss recovered by {@code wide} on the held-out contexts (the cache's tail, which no SAE trained on). */
-    Optional<LossRecoveredSummary> lossRecovered(SaeWeights wide) {
+    /**
+     * Loss recovered by {@code wide} on the held-out contexts (the cache's tail, which no SAE trained on); stops
+     * before the next forward pass once {@code heartbeat}'s activity is cancelled.
+     */
+    Optional<LossRecoveredSummary> lossRecovered(SaeWeights wide, ScanHeartbeat heartbeat) {
         List<int[]> heldOut = LossRecovered.contexts(cache.rowTokens().orElseThrow(),
                 HeldOutSplit.trainingRows(cache.tokens()), spec.contextSize(), LossRecovered.DEFAULT_MAX_CONTEXTS);
         if (heldOut.isEmpty() || spec.contextSize() < 2) {
@@ -82,20 +87,24 @@ final class ModelEvidence implements AutoCloseable {
         try (NDManager scope = manager.newSubManager();
              SparseAutoencoder sae = SparseAutoencoder.upload(wide, scope)) {
             return Optional.of(LossRecovered.measure(lm.transformer(), lm.hook(), sae, heldOut,
-                    LossRecovered.batchFor(spec, lm.transformer().config().dVocab()), scope));
+                    LossRecovered.batchFor(spec, lm.transformer().config().dVocab()), scope,
+                    heartbeat::checkNotCancelled));
         }
     }
 
     /**
      * The interpretation of the target and its children; empty for pre-tokenized data with no tokenizer, whose
-     * tokens cannot be shown.
+     * tokens cannot be shown. Its scan of the held-out rows stops at its next read once {@code heartbeat}'s activity
+     * is cancelled.
      */
-    Optional<SplitReport.Interpretation> interpret(SplitEvaluator.Subject subject, SplitEvaluator.Findings findings) {
+    Optional<SplitReport.Interpretation> interpret(SplitEvaluator.Subject subject, SplitEvaluator.Findings findings,
+                                                   ScanHeartbeat heartbeat) {
         if (lm.tokenizer().isEmpty()) {
             return Optional.empty();
         }
         int[] children = findings.children().stream().mapToInt(SplitReport.Latent::latent).toArray();
-        try (RowRangeSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(dataDirectory))) {
+        try (ActivationSource all = ActivationSources.open(dataDirectory);
+             RowRangeSource heldOut = HeldOutSplit.heldOut(heartbeat.checking(all))) {
             return Optional.of(Interpreter.interpret(subject, children, heldOut, cache.rowTokens().orElseThrow(),
                     new Interpreter.LanguageModel(lm.transformer(), lm.tokenizer().get(), lm.hook(),
                             LanguageModel.contextSettings(spec).prependBos()),

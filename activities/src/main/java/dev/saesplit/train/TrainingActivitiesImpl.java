@@ -176,7 +176,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 .logEvery(t.logEvery())
                 .checkpointEvery(t.checkpointEvery())
                 .seed(r.seed());
-        if (r.zeroLatent() >= 0) {
+        if (r.zeroesLatent()) {
             builder.zeroTargetLatent(r.zeroLatent());
         }
         return builder.build();

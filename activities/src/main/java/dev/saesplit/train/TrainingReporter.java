@@ -44,7 +44,7 @@ final class TrainingReporter implements TrainingListener {
         this.metrics = metrics;
         this.beat = beat;
         this.observer = observer;
-        this.prefix = metricPrefix(request.runId());
+        this.prefix = metricPrefix(request);
     }
 
     /** A training alone in its activity: its {@link TrainingHeartbeat} is the activity's heartbeat. */
@@ -75,8 +75,8 @@ final class TrainingReporter implements TrainingListener {
      * {@code train/} for a row; {@code narrow/} for the narrow SAE, trained under the experiment's parent run, so
      * its curves never mix with the rows' in the tracking UI's comparison charts.
      */
-    private static String metricPrefix(String runId) {
-        return runId.isEmpty() ? "narrow/" : "train/";
+    private static String metricPrefix(TrainRequest request) {
+        return request.isNarrow() ? "narrow/" : "train/";
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.saesplit.pipeline.ScanProgress;
  * Heartbeats the progress of an activity that reads activations ({@link ScanProgress}): the rows read through
  * {@link #counting} as they are read, or the phase it is in between scans. Like {@link ActivityHeartbeat}, it
  * keeps heartbeating at a steady pace whatever the scan does, and a scan of an activity the server cancelled
- * stops at its next read.
+ * stops at its next read ({@link #counting}, {@link #checking}); other long loops ask {@link #checkNotCancelled}.
  */
 public final class ScanHeartbeat implements AutoCloseable {
 
@@ -33,6 +33,19 @@ public final class ScanHeartbeat implements AutoCloseable {
             heartbeat.update(new ScanProgress("", read, rowsPerPass));
             heartbeat.checkNotCancelled();
         });
+    }
+
+    /**
+     * {@code source}, unreported as progress (the activity stays in its phase) but, like {@link #counting}, stopping
+     * a scan of it at its next read once the server has cancelled the activity.
+     */
+    public ActivationSource checking(ActivationSource source) {
+        return new ReadCountingSource(source, read -> heartbeat.checkNotCancelled());
+    }
+
+    /** Throws if the server asked this activity to stop: for a loop that reads no activations, once a step. */
+    public void checkNotCancelled() {
+        heartbeat.checkNotCancelled();
     }
 
     /** Reports a phase that reads no rows (the scans are over). */

@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Loss recovered on the fixture model, for SAEs whose answer is known. */
@@ -67,6 +70,25 @@ class LossRecoveredTest {
 
         assertEquals(loss.ceZeroAblated(), loss.ceSpliced(), 1e-6);
         assertEquals(0.0, loss.fractionRecovered(), 1e-4);
+    }
+
+    @Test
+    void theMeasurementChecksForCancellationBeforeEveryForwardPassAndStopsAtTheFirstThatThrows() {
+        AtomicInteger checks = new AtomicInteger();
+        try (SparseAutoencoder sae = SparseAutoencoder.upload(identitySae(), manager)) {
+            LossRecovered.measure(model.transformer(), model.hook(), sae, contexts, 5, manager,
+                    checks::incrementAndGet);
+            assertEquals(3, checks.get(), "12 contexts, 5 a pass");
+
+            checks.set(0);
+            assertThrows(CancellationException.class, () -> LossRecovered.measure(model.transformer(), model.hook(),
+                    sae, contexts, 5, manager, () -> {
+                        if (checks.incrementAndGet() == 2) {
+                            throw new CancellationException("cancelled after the first pass");
+                        }
+                    }));
+        }
+        assertEquals(2, checks.get(), "no pass after the one that found the cancellation");
     }
 
     @Test

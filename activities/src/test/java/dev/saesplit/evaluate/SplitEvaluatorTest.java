@@ -1,5 +1,7 @@
 package dev.saesplit.evaluate;
 
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.ReadCountingSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.HierarchyParent;
@@ -17,9 +19,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -250,6 +256,35 @@ class SplitEvaluatorTest {
         assertEquals(f.targetTokens(), f.filtered().tokens());
         assertTrue(f.filtered().tokens() > 0 && f.filtered().tokens() < f.all().tokens());
         assertTrue(f.filtered().l0() > f.all().l0(), "children fire on the target's tokens");
+    }
+
+    /**
+     * How a cancelled evaluation stops: the activity's scan source throws at its first read after the cancellation
+     * (as {@code ScanHeartbeat.counting} does), and the evaluator reads no row after that, mid-pass.
+     */
+    @Test
+    void anEvaluationStoppedMidPassReadsNoRowAfterwards() {
+        long stopAfter = 3 * HeldOutPass.BLOCK / 2;
+        AtomicBoolean stopped = new AtomicBoolean();
+        AtomicLong readAfterStop = new AtomicLong();
+        ActivationSource underlying = new ReadCountingSource(data, read -> {
+            if (stopped.get()) {
+                readAfterStop.incrementAndGet();
+            }
+        });
+        ActivationSource cancellable = new ReadCountingSource(underlying, read -> {
+            if (read > stopAfter) {
+                stopped.set(true);
+                throw new CancellationException("cancelled after " + read + " rows");
+            }
+        });
+
+        CancellationException e = assertThrows(CancellationException.class, () -> SplitEvaluator.evaluate(
+                new SplitEvaluator.Subject(OracleSaes.of(truth, background(4)), narrow, 0, THRESHOLD, -1, false),
+                cancellable, SplitCriteria.DEFAULTS, Optional.empty()));
+
+        assertEquals("cancelled after " + 2 * HeldOutPass.BLOCK + " rows", e.getMessage(), "the first read past it");
+        assertEquals(0, readAfterStop.get());
     }
 
     private static SplitEvaluator.Findings evaluate(SaeWeights wide, int target, SplitCriteria criteria, int zeroed) {

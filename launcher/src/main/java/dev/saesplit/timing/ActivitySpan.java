@@ -1,5 +1,7 @@
 package dev.saesplit.timing;
 
+import dev.saesplit.pipeline.PipelineStage;
+
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,6 +1,7 @@
 package dev.saesplit.timing;
 
 import com.google.protobuf.Timestamp;
+import dev.saesplit.pipeline.PipelineStage;
 import io.temporal.api.history.v1.HistoryEvent;
 
 import java.time.Instant;
@@ -72,7 +73,7 @@ public final class HistorySpans {
         Instant queuedAt = time(schedule);
         // An activity cancelled or timed out before any worker started it executed for no time.
         Instant startedAt = started.getOrDefault(scheduledId, closed);
-        PipelineStage.of(schedule.getActivityTaskScheduledEventAttributes().getActivityType().getName(), row)
+        PipelineStage.ofActivity(schedule.getActivityTaskScheduledEventAttributes().getActivityType().getName(), row)
                 .ifPresent(stage -> spans.add(new ActivitySpan(stage, workflow, queuedAt, startedAt, closed)));
     }
 

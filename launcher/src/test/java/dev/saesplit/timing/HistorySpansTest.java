@@ -1,6 +1,7 @@
 package dev.saesplit.timing;
 
 import com.google.protobuf.Timestamp;
+import dev.saesplit.pipeline.PipelineStage;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.ActivityTaskCompletedEventAttributes;

@@ -1,5 +1,6 @@
 package dev.saesplit.timing;
 
+import dev.saesplit.pipeline.PipelineStage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

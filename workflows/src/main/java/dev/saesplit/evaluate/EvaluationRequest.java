@@ -4,10 +4,14 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.DataSelection;
+import dev.saesplit.spec.LossChange;
+import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SplitCriteria;
 
 /**
- * What to evaluate after a row's training.
+ * What to evaluate after a row's training. Build one with {@link #forRow}; the components keep the shape recorded
+ * histories carry, sentinels included.
  *
  * @param experiment   the experiment
  * @param runId        the run-table row
@@ -29,6 +33,21 @@ import dev.saesplit.spec.SplitCriteria;
 public record EvaluationRequest(String experiment, String runId, SaeRef wide, SaeRef narrow, int targetLatent,
                                 double threshold, int zeroedLatent, boolean filteredData, ActivationsRef data,
                                 SplitCriteria criteria, ActivationSourceSpec source) {
+
+    /** The {@code zeroedLatent} of an SAE trained with no latent zeroed. */
+    private static final int NO_LATENT = -1;
+
+    /**
+     * The evaluation of {@code row}'s SAE {@code wide}: trained on the filtered tokens if the row selects them, with
+     * {@code targetLatent} zeroed if its loss is zero-target (the copied target keeps its index in the wide SAE).
+     */
+    public static EvaluationRequest forRow(String experiment, RunSpec row, SaeRef wide, SaeRef narrow, int targetLatent,
+                                           double threshold, ActivationsRef data, SplitCriteria criteria,
+                                           ActivationSourceSpec source) {
+        return new EvaluationRequest(experiment, row.id(), wide, narrow, targetLatent, threshold,
+                row.loss() == LossChange.ZERO_TARGET ? targetLatent : NO_LATENT,
+                row.data() == DataSelection.FILTERED, data, criteria, source);
+    }
 
     /** The language model behind the activations, when they came from one. */
     @com.fasterxml.jackson.annotation.JsonIgnore

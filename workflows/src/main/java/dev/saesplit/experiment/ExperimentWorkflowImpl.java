@@ -9,9 +9,9 @@ import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.Failures;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.PipelineActivityOptions;
+import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.StageProgress;
-import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.record.RunTableActivities;
 import dev.saesplit.run.RunResult;
@@ -74,7 +74,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     /** Marks histories of experiments that train rows together; no history recorded before it has one. */
     static final String TRAIN_ROWS_TOGETHER = "train-rows-together";
 
-    private String stage = "starting";
+    private PipelineStage stage = PipelineStage.STARTING;
     private boolean done;
 
     @Override
@@ -88,30 +88,30 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         try {
             ActivationSourceSpec source = spec.activations();
             if (source instanceof ActivationSourceSpec.Model model && model.after() != null) {
-                stage = "upstream DAG";
+                stage = PipelineStage.UPSTREAM;
                 source = model.withDataset(Path.of(upstream.awaitDagRun(spec.name(), model.after())));
             }
             ActivationSourceSpec trained = trainedModel(spec.name(), source);
             // Rows read the model the activations came from: the spec's, or the one just trained.
             ActivationSourceSpec modelSource = trained == source ? spec.activations() : trained;
             source = trained;
-            stage = "activations";
+            stage = PipelineStage.CACHE;
             ActivationsRef data = activations.ensureActivations(spec.name(), source);
-            stage = "narrow SAE";
+            stage = PipelineStage.NARROW;
             SaeRef narrow = narrowSae(spec, data);
             if (spec.stopsAtNarrow()) {
                 return new ExperimentResult(spec.name(), RunStatus.SUCCEEDED, narrow, -1, null, List.of());
             }
-            stage = "filter";
+            stage = PipelineStage.FILTER;
             int target = spec.targetLatent() instanceof TargetLatent.Token token
                     ? filter.chooseTokenTarget(spec.name(), data, narrow, token.token(),
                             (ActivationSourceSpec.Model) source).latent()
                     : filter.resolveTarget(data, narrow, spec.targetLatent());
             FilteredDataRef filtered = usesFilteredData(spec)
                     ? filter.selectFiltered(spec.name(), data, narrow, target, spec.filterThreshold()) : null;
-            stage = "runs";
+            stage = PipelineStage.RUNS;
             List<RunOutcome> outcomes = runAll(spec, modelSource, data, filtered, narrow, target);
-            stage = "report";
+            stage = PipelineStage.REPORT;
             tracking.publishReport(new ReportRequest(spec.name(), narrow, filtered, outcomes.stream()
                     .map(o -> new ReportRequest.Row(o.runId(), o.sae(), o.evaluation())).toList()));
             RunStatus status = outcomes.stream().allMatch(o -> o.status() == RunStatus.SUCCEEDED)
@@ -132,7 +132,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     @Override
     public StageProgress progress() {
-        return new StageProgress(stage, TrainingProgress.NONE, done);
+        return StageProgress.at(stage, done);
     }
 
     /** A source whose spec trains its language model, reading that model (trained first, once per machine). */
@@ -140,7 +140,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         if (!(source instanceof ActivationSourceSpec.Model model) || model.train() == null) {
             return source;
         }
-        stage = "language model";
+        stage = PipelineStage.MODEL;
         return model.withTrainedModel(languageModel.trainLanguageModel(model.train(), experiment));
     }
 
@@ -151,8 +151,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         NarrowSaeSpec.Train narrow = (NarrowSaeSpec.Train) spec.narrowSae();
         SaeRef initial = init.initialise(new InitRequest(spec.name(), "", data, narrow.width(), narrow.seed(),
                 Init.RANDOM, true, null));
-        return training.train(new TrainRequest(spec.name(), "", initial, data, null, spec.training(),
-                narrow.tokens(), narrow.seed(), -1));
+        return training.train(TrainRequest.forNarrow(spec.name(), initial, data, spec.training(), narrow.tokens(),
+                narrow.seed()));
     }
 
     /**

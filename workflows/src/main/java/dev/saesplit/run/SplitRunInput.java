@@ -7,9 +7,7 @@ import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.spec.ActivationSourceSpec;
-import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.Init;
-import dev.saesplit.spec.LossChange;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.spec.TrainingSpec;
@@ -58,18 +56,10 @@ public record SplitRunInput(String experiment, RunSpec run, ActivationsRef data,
 
     /** The row's training from {@code initial}, on its data selection and with its own seed. */
     public TrainRequest trainRequest(SaeRef initial) {
-        return new TrainRequest(experiment, run.id(), initial, data,
-                run.data() == DataSelection.FILTERED ? filtered : null, training, run.tokens(), run.seed(),
-                zeroedLatent());
+        return TrainRequest.forRow(experiment, run, initial, data, filtered, training, targetLatent);
     }
 
     public EvaluationRequest evaluationRequest(SaeRef sae) {
-        return new EvaluationRequest(experiment, run.id(), sae, narrow, targetLatent, threshold, zeroedLatent(),
-                run.data() == DataSelection.FILTERED, data, criteria, source);
-    }
-
-    /** The wide latent forced to zero in training: the copied target, which keeps its index. */
-    private int zeroedLatent() {
-        return run.loss() == LossChange.ZERO_TARGET ? targetLatent : -1;
+        return EvaluationRequest.forRow(experiment, run, sae, narrow, targetLatent, threshold, data, criteria, source);
     }
 }

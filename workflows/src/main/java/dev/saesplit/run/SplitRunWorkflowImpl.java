@@ -4,9 +4,9 @@ import dev.saesplit.evaluate.EvaluationActivities;
 import dev.saesplit.evaluate.EvaluationResult;
 import dev.saesplit.init.InitActivities;
 import dev.saesplit.pipeline.PipelineActivityOptions;
+import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.StageProgress;
-import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.record.RunTableActivities;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.table.RunStatus;
@@ -36,7 +36,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     private final RunTableActivities runTable =
             Workflow.newActivityStub(RunTableActivities.class, PipelineActivityOptions.SHORT_IO);
 
-    private String stage = "starting";
+    private PipelineStage stage = PipelineStage.STARTING;
     private boolean done;
 
     @Override
@@ -48,7 +48,7 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
         try {
             SaeRef trained = row.evaluatesExisting() ? imported(input)
                     : input.trained() != null ? trainedInGroup(input) : trained(input);
-            stage = "evaluate";
+            stage = PipelineStage.EVALUATE;
             EvaluationResult result = evaluation.evaluate(input.evaluationRequest(trained));
             runTable.runResult(experiment, row.id(), result);
             return new RunResult(row.id(), trained, result);
@@ -69,9 +69,9 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
     }
 
     private SaeRef trained(SplitRunInput input) {
-        stage = "initialise";
+        stage = PipelineStage.INIT;
         SaeRef initial = init.initialise(input.initRequest());
-        stage = "train";
+        stage = PipelineStage.TRAIN;
         return training.train(input.trainRequest(initial));
     }
 
@@ -83,12 +83,12 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
 
     private SaeRef imported(SplitRunInput input) {
         Workflow.getVersion(IMPORT_EXISTING_SAE, Workflow.DEFAULT_VERSION, 1);
-        stage = "import";
+        stage = PipelineStage.IMPORT;
         return init.importForRow(input.experiment(), input.run().id(), input.run().sae().toString(), input.data());
     }
 
     @Override
     public StageProgress progress() {
-        return new StageProgress(stage, TrainingProgress.NONE, done);
+        return StageProgress.at(stage, done);
     }
 }
