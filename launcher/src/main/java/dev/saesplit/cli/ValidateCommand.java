@@ -35,7 +35,8 @@ final class ValidateCommand extends SaesplitSubcommand {
         // The weight processing changes the activations an SAE sees, so it is shown beside the model it applies to.
         String activations = spec.activations() instanceof ActivationSourceSpec.Model model
                 ? "model activations (" + model.model() + " at " + model.hook() + ", weight_processing "
-                        + model.weightProcessing().specName() + ")"
+                        + model.weightProcessing().specName() + ", cache_dtype " + model.cacheDtype().specName()
+                        + ")"
                 : spec.activations().kind() + " activations";
         out().printf("%s is valid: experiment '%s', %s, %s, target latent %s, "
                         + "%d run%s%n", file, spec.name(), activations, narrow,

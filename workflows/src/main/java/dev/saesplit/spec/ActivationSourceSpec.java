@@ -89,6 +89,8 @@ public sealed interface ActivationSourceSpec {
      *                    machine reads the same model; {@code null} until trained, and once localised
      * @param weightProcessing how the weights are processed after loading ({@code weight_processing}); {@code none}
      *                    (the default) is left out of the JSON, so specs without it keep their fingerprints
+     * @param cacheDtype  the element type the activation cache stores ({@code cache_dtype}); {@code float32} (the
+     *                    default) is left out of the JSON, so specs without it keep their fingerprints
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
                  int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
@@ -102,13 +104,34 @@ public sealed interface ActivationSourceSpec {
                  dev.saesplit.pipeline.ArtifactRef trained,
                  @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude
                          .Include.CUSTOM, valueFilter = WeightProcessing.NoneFilter.class)
-                 WeightProcessing weightProcessing)
+                 WeightProcessing weightProcessing,
+                 @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude
+                         .Include.CUSTOM, valueFilter = CacheDtype.Float32Filter.class)
+                 CacheDtype cacheDtype)
             implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
 
         public Model {
             weightProcessing = weightProcessing == null ? WeightProcessing.NONE : weightProcessing;
+            cacheDtype = cacheDtype == null ? CacheDtype.FLOAT32 : cacheDtype;
+        }
+
+        /** A source cached as float32, as {@link #Model(String, Path, String, String, Path, String, int, boolean,
+         * boolean, long, int, UpstreamDag, LanguageModelSpec, LanguageModelSpec.Corpus,
+         * dev.saesplit.pipeline.ArtifactRef, WeightProcessing, CacheDtype)}. */
+        public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
+                     int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
+                     UpstreamDag after, LanguageModelSpec train, LanguageModelSpec.Corpus corpus,
+                     dev.saesplit.pipeline.ArtifactRef trained, WeightProcessing weightProcessing) {
+            this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
+                    batchSize, after, train, corpus, trained, weightProcessing, CacheDtype.FLOAT32);
+        }
+
+        /** This source with its cache stored as {@code dtype}. */
+        public Model withCacheDtype(CacheDtype dtype) {
+            return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
+                    splitRows, tokens, batchSize, after, train, corpus, trained, weightProcessing, dtype);
         }
 
         /** A source as {@link #Model(String, Path, String, String, Path, String, int, boolean, boolean, long, int,
@@ -125,7 +148,7 @@ public sealed interface ActivationSourceSpec {
         /** This source with its weights processed as {@code processing} says. */
         public Model withWeightProcessing(WeightProcessing processing) {
             return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, train, corpus, trained, processing);
+                    splitRows, tokens, batchSize, after, train, corpus, trained, processing, cacheDtype);
         }
 
         /** A source with given weights, whose dataset is given or comes from {@code after}. */
@@ -154,7 +177,7 @@ public sealed interface ActivationSourceSpec {
         /** This source reading {@code dataset}, the output of its upstream DAG run. */
         public Model withDataset(Path dataset) {
             return new Model(model, weights, tokenizer, dataset.toString(), dataset, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, null, train, corpus, trained, weightProcessing);
+                    splitRows, tokens, batchSize, null, train, corpus, trained, weightProcessing, cacheDtype);
         }
 
         /**
@@ -163,7 +186,7 @@ public sealed interface ActivationSourceSpec {
          */
         public Model withTrainedModel(dev.saesplit.pipeline.ArtifactRef model) {
             return new Model(this.model, null, null, dataset, datasetPath, hook, contextSize, prependBos, splitRows,
-                    tokens, batchSize, after, null, corpus, model, weightProcessing);
+                    tokens, batchSize, after, null, corpus, model, weightProcessing, cacheDtype);
         }
 
         /**
@@ -172,7 +195,7 @@ public sealed interface ActivationSourceSpec {
          */
         public Model localised(Path folder) {
             return new Model(model, folder, folder.toString(), dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, null, corpus, null, weightProcessing);
+                    splitRows, tokens, batchSize, after, null, corpus, null, weightProcessing, cacheDtype);
         }
 
         @Override

@@ -32,7 +32,8 @@ public final class SpecParser {
             "children_per_parent", "firing_probability", "child_probability", "tokens", "seed");
     private static final Set<String> NPY = Set.of("source", "files");
     private static final Set<String> MODEL = Set.of("source", "model", "weights", "tokenizer", "hook", "dataset",
-            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after", "weight_processing");
+            "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after", "weight_processing",
+            "cache_dtype");
     /** The extensions of dataset files; a {@code dataset} without one and without a '/' may be a bare name. */
     private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
     private static final Set<String> NARROW = Set.of("width", "tokens", "seed", "path");
@@ -210,8 +211,10 @@ public final class SpecParser {
                     UpstreamDag after = upstream ? upstreamDag(node.get("after"), p + ".after") : null;
                     WeightProcessing processing = r.choice(node, p, "weight_processing", WeightProcessing.class,
                             WeightProcessing.NONE);
+                    CacheDtype cacheDtype = r.choice(node, p, "cache_dtype", CacheDtype.class, CacheDtype.FLOAT32);
                     return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
-                            context, prependBos, splitRows, tokens, batch, after, train, corpus, null, processing);
+                            context, prependBos, splitRows, tokens, batch, after, train, corpus, null, processing,
+                            cacheDtype);
                 }
                 case "" -> {
                     if (!node.isObject()) {

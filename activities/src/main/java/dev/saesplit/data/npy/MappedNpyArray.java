@@ -34,20 +34,23 @@ public final class MappedNpyArray {
     private final long rows;
     private final int rowLength;
     private final long rowsPerWindow;
+    /** Whether the uint16 elements are bfloat16 bits ({@link #asBfloat16()}): .npy has no bfloat16 type. */
+    private final boolean bfloat16;
     /** Per window: the raw bytes (float16 is decoded from these) and typed views, built once at open. */
     private final ByteBuffer[] bytes;
     private final FloatBuffer[] floats;
     private final IntBuffer[] ints;
     private final LongBuffer[] longs;
 
-    private MappedNpyArray(Path file, NpyHeader header, long rows, int rowLength, long rowsPerWindow,
-                           ByteBuffer[] bytes) {
+    private MappedNpyArray(Path file, NpyDtype dtype, long[] shape, long rows, int rowLength, long rowsPerWindow,
+                           boolean bfloat16, ByteBuffer[] bytes) {
         this.file = file;
-        this.dtype = header.dtype();
-        this.shape = header.shape();
+        this.dtype = dtype;
+        this.shape = shape;
         this.rows = rows;
         this.rowLength = rowLength;
         this.rowsPerWindow = rowsPerWindow;
+        this.bfloat16 = bfloat16;
         this.bytes = bytes;
         this.floats = new FloatBuffer[bytes.length];
         this.ints = new IntBuffer[bytes.length];
@@ -123,12 +126,27 @@ public final class MappedNpyArray {
                         header.dataOffset() + firstRow * rowBytes, windowRows * rowBytes)
                         .order(ByteOrder.LITTLE_ENDIAN);
             }
-            return new MappedNpyArray(file, header, rows, (int) rowLength, rowsPerWindow, windows);
+            return new MappedNpyArray(file, header.dtype(), header.shape(), rows, (int) rowLength, rowsPerWindow,
+                    false, windows);
         } catch (NoSuchFileException e) {
             throw new ActivationFormatException(file, "file not found", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map " + file, e);
         }
+    }
+
+    /**
+     * This uint16 array read as bfloat16: each element is the upper 16 bits of a float32, the layout of
+     * {@code ml_dtypes.bfloat16} and {@code torch.bfloat16}. The mapping is shared.
+     */
+    public MappedNpyArray asBfloat16() {
+        requireDtype(dtype == NpyDtype.UINT16, "uint16");
+        return new MappedNpyArray(file, dtype, shape, rows, rowLength, rowsPerWindow, true, bytes);
+    }
+
+    /** Whether {@link #readFloats} can read this array: float32, float16, or uint16 viewed as bfloat16. */
+    public boolean holdsFloats() {
+        return dtype == NpyDtype.FLOAT32 || dtype == NpyDtype.FLOAT16 || bfloat16;
     }
 
     public Path file() {
@@ -153,9 +171,12 @@ public final class MappedNpyArray {
         return rowLength;
     }
 
-    /** Copies rows {@code [row, row + count)} of a float32 or float16 array into {@code dst} as floats. */
+    /**
+     * Copies rows {@code [row, row + count)} of a float32, float16 or bfloat16 array into {@code dst} as floats
+     * (every half-precision value is exactly a float).
+     */
     public void readFloats(long row, int count, float[] dst, int dstOffset) {
-        requireDtype(dtype == NpyDtype.FLOAT32 || dtype == NpyDtype.FLOAT16, "float32 or float16");
+        requireDtype(holdsFloats(), "float32, float16 or bfloat16");
         Objects.checkFromIndexSize(row, count, rows);
         int rowsDone = 0;
         while (rowsDone < count) {
@@ -167,6 +188,11 @@ public final class MappedNpyArray {
             int dstAt = dstOffset + rowsDone * rowLength;
             if (dtype == NpyDtype.FLOAT32) {
                 floats[window].get(first, dst, dstAt, elements);
+            } else if (bfloat16) {
+                ByteBuffer halves = bytes[window];
+                for (int i = 0; i < elements; i++) {
+                    dst[dstAt + i] = Bfloat16.toFloat(halves.getShort((first + i) * 2));
+                }
             } else {
                 ByteBuffer halves = bytes[window];
                 for (int i = 0; i < elements; i++) {
