@@ -35,6 +35,12 @@ public final class ComputeDevice {
         return normalized.equals("cuda") || normalized.equals("gpu") || normalized.startsWith("cuda:");
     }
 
+    /** The selected device and the libtorch it runs on, for benchmark reports. */
+    public static String describeSelected() {
+        Device device = selected();
+        return device + ", libtorch " + engine().getVersion() + " at " + ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
+    }
+
     /** Resolves {@code cpu}, {@code cuda}, {@code cuda:N} or {@code auto}. */
     public static Device resolve(String spec) {
         String normalized = spec.trim().toLowerCase(Locale.ROOT);

@@ -45,7 +45,7 @@ public final class PypiLibtorch {
         return dir;
     }
 
-    /** Whether a libtorch directory is named ({@value #PROPERTY} or {@value #ENVIRONMENT}): it then serves the CPU too. */
+    /** Whether a libtorch directory is named by property or environment: then the CPU uses it too. */
     public static boolean named() {
         return System.getProperty(PROPERTY) != null || System.getenv(ENVIRONMENT) != null;
     }
