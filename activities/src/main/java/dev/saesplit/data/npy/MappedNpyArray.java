@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.util.Set;
 public final class MappedNpyArray {
 
     public static final long DEFAULT_WINDOW_BYTES = 1L << 30;
+    /** Halves decoded per bulk copy: 8 KiB of scratch, in cache beside the table. */
+    private static final int HALF_CHUNK = 4096;
 
     private final Path file;
     private final NpyDtype dtype;
@@ -41,6 +44,7 @@ public final class MappedNpyArray {
     private final FloatBuffer[] floats;
     private final IntBuffer[] ints;
     private final LongBuffer[] longs;
+    private final ShortBuffer[] shorts;
 
     private MappedNpyArray(Path file, NpyDtype dtype, long[] shape, long rows, int rowLength, long rowsPerWindow,
                            boolean bfloat16, ByteBuffer[] bytes) {
@@ -55,12 +59,13 @@ public final class MappedNpyArray {
         this.floats = new FloatBuffer[bytes.length];
         this.ints = new IntBuffer[bytes.length];
         this.longs = new LongBuffer[bytes.length];
+        this.shorts = new ShortBuffer[bytes.length];
         for (int w = 0; w < bytes.length; w++) {
             switch (dtype) {
                 case FLOAT32 -> floats[w] = bytes[w].asFloatBuffer();
                 case INT32 -> ints[w] = bytes[w].asIntBuffer();
                 case INT64 -> longs[w] = bytes[w].asLongBuffer();
-                case FLOAT16, UINT16 -> { }
+                case FLOAT16, UINT16 -> shorts[w] = bytes[w].asShortBuffer();
             }
         }
     }
@@ -188,18 +193,32 @@ public final class MappedNpyArray {
             int dstAt = dstOffset + rowsDone * rowLength;
             if (dtype == NpyDtype.FLOAT32) {
                 floats[window].get(first, dst, dstAt, elements);
-            } else if (bfloat16) {
-                ByteBuffer halves = bytes[window];
-                for (int i = 0; i < elements; i++) {
-                    dst[dstAt + i] = Bfloat16.toFloat(halves.getShort((first + i) * 2));
-                }
             } else {
-                ByteBuffer halves = bytes[window];
-                for (int i = 0; i < elements; i++) {
-                    dst[dstAt + i] = Float16.toFloat(halves.getShort((first + i) * 2));
-                }
+                readHalves(shorts[window], first, elements, dst, dstAt);
             }
             rowsDone += rowsHere;
+        }
+    }
+
+    /**
+     * Decodes {@code elements} halves from {@code first}: copied in bulk a chunk at a time, then widened in a
+     * plain loop (a table look-up for float16, a shift for bfloat16), several times faster than a call per value.
+     */
+    private void readHalves(ShortBuffer halves, int first, int elements, float[] dst, int dstAt) {
+        short[] chunk = new short[Math.min(elements, HALF_CHUNK)];
+        for (int done = 0; done < elements; done += chunk.length) {
+            int n = Math.min(chunk.length, elements - done);
+            halves.get(first + done, chunk, 0, n);
+            int at = dstAt + done;
+            if (bfloat16) {
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Float.intBitsToFloat(chunk[i] << 16);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Float16.TABLE[chunk[i] & 0xFFFF];
+                }
+            }
         }
     }
 
