@@ -232,8 +232,8 @@ public final class TrainingBenchmark {
 
     /** Median rate of a [batch×d_in]·[d_in×d_sae] fp32 product, output allocation included as DJL does it. */
     public static double measureGemmGflops(int batchSize, int dIn, int dSae) {
-        // A GPU finishes one such product in well under a millisecond, about what reading a value back costs, so
-        // there each timing queues several products and waits once.
+        // A GPU finishes one such product in a fraction of a millisecond, so a launch and a read-back per product
+        // would weigh on the rate: there each timing queues several products and waits once.
         int productsPerTiming = onHost() ? 1 : DEVICE_PRODUCTS_PER_TIMING;
         try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected())) {
             NDArray left = manager.randomNormal(new Shape(batchSize, dIn));

@@ -80,6 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            device.requireUsable();
             requirePositive("--d-in", dIn);
             requirePositive("--d-sae", dSae);
             requirePositive("--batch", batch);
@@ -148,6 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            device.requireUsable();
             for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
                     {"--batch", batch}}) {
                 if ((int) option[1] < 1) {

@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --device}: where this process's tensors live, the same setting as {@code -Dsaesplit.device} and
- * {@code SAESPLIT_DEVICE}. A GPU is checked at once, so a machine without the CUDA libtorch or without a visible
- * GPU is refused before any work is taken.
+ * {@code SAESPLIT_DEVICE}. The commands that use it call {@link #requireUsable()} first, so a GPU that cannot be
+ * used (no CUDA libtorch, no driver, no visible GPU), however it was asked for, is refused before any work is taken.
  */
 final class DeviceOption {
 
@@ -21,6 +21,11 @@ final class DeviceOption {
                     + "infra/torch-env.sh installs (./saesplit installs it on first use)")
     void device(String device) {
         System.setProperty(ComputeDevice.PROPERTY, device);
+    }
+
+    /** Checks the requested device now: a GPU by loading the engine, any other spelling without. */
+    void requireUsable() {
+        String device = ComputeDevice.requested();
         try {
             if (ComputeDevice.namesGpu(device)) {
                 ComputeDevice.selected();
@@ -28,7 +33,7 @@ final class DeviceOption {
                 ComputeDevice.resolve(device); // cpu, or a spelling to refuse now; loads no engine
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--device " + device + ": " + e.getMessage(), e);
+            throw new ParameterException(spec.commandLine(), "device " + device + ": " + e.getMessage(), e);
         }
     }
 }

@@ -70,6 +70,7 @@ final class RunCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws Exception {
+        device.requireUsable();
         TrainingSlots training = trainingSlots();
         ExperimentSpec spec = SpecParser.parse(file, until, new SpecArtifactsCheck());
         String yaml = Files.readString(file);

@@ -33,6 +33,7 @@ final class WorkerCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws InterruptedException {
+        device.requireUsable();
         List<String> taskQueues;
         TrainingSlots training;
         try {

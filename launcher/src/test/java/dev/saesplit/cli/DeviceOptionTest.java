@@ -27,7 +27,7 @@ class DeviceOptionTest {
         CliRun run = fork(Map.of("SAESPLIT_TORCH_VENV", dir.resolve("no-venv").toString()),
                 "bench", "train", "--device", "cuda");
         assertEquals(2, run.exitCode(), run.err());
-        assertTrue(run.err().contains("--device cuda: the CUDA build of libtorch is not installed: run "
+        assertTrue(run.err().contains("device cuda: the CUDA build of libtorch is not installed: run "
                 + "infra/torch-env.sh"), run.err());
     }
 
@@ -36,6 +36,14 @@ class DeviceOptionTest {
         CliRun run = fork(Map.of("SAESPLIT_LIBTORCH", dir.toString()), "worker", "--device", "cuda");
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains(dir + " (SAESPLIT_LIBTORCH) holds no libtorch.so"), run.err());
+    }
+
+    @Test
+    void cudaAskedForThroughTheEnvironmentIsCheckedAsTheWorkerStarts() throws Exception {
+        CliRun run = fork(Map.of("SAESPLIT_DEVICE", "cuda", "SAESPLIT_TORCH_VENV", dir.resolve("no-venv").toString()),
+                "worker", "--queues", "gpu");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("the CUDA build of libtorch is not installed"), run.err());
     }
 
     @Test
