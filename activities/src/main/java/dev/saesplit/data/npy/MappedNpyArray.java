@@ -39,7 +39,7 @@ public final class MappedNpyArray {
     private final long rowsPerWindow;
     /** Whether the uint16 elements are bfloat16 bits ({@link #asBfloat16()}): .npy has no bfloat16 type. */
     private final boolean bfloat16;
-    /** Per window: the raw bytes (float16 is decoded from these) and typed views, built once at open. */
+    /** Per window: the raw bytes and typed views (halves are read through the short view), built once at open. */
     private final ByteBuffer[] bytes;
     private final FloatBuffer[] floats;
     private final IntBuffer[] ints;
