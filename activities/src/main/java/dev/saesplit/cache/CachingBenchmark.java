@@ -92,7 +92,7 @@ public final class CachingBenchmark {
             double gemm = (gemmBefore + TrainingBenchmark.measureGemmGflops(gemmRows, D_MODEL, D_MLP)) / 2;
             double tokensPerSecond = cache.totalTokens() / seconds;
             double flops = 2.0 * (4.0 * D_MODEL * D_MODEL + 2.0 * contextSize * D_MODEL + 2.0 * D_MODEL * D_MLP);
-            return new Result(ComputeDevice.selected().toString(), contexts, contextSize, batchContexts, gemm,
+            return new Result(ComputeDevice.describeSelected(), contexts, contextSize, batchContexts, gemm,
                     tokensPerSecond, flops, tokensPerSecond * flops / (gemm * 1e9));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -15,6 +15,7 @@ import dev.saesplit.lm.dataset.ContextBatcher;
 import dev.saesplit.lm.dataset.ContextCursor;
 import dev.saesplit.lm.dataset.ContextStream;
 import dev.saesplit.lm.dataset.TokenContext;
+import dev.saesplit.spec.CacheDtype;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,7 @@ public final class ModelActivationCache {
     private final int batchSize;
     private final int contextsPerShard;
     private final int dIn;
+    private final CacheDtype dtype;
     private long contextsForwarded;
 
     /**
@@ -67,14 +69,22 @@ public final class ModelActivationCache {
      */
     public ModelActivationCache(Transformer model, HookPoint hook, ContextBatcher batcher, long totalContexts,
                                 int batchSize, long maxShardBytes) {
+        this(model, hook, batcher, totalContexts, batchSize, maxShardBytes, CacheDtype.FLOAT32);
+    }
+
+    /** As the constructor above, storing the activations as {@code dtype}. */
+    public ModelActivationCache(Transformer model, HookPoint hook, ContextBatcher batcher, long totalContexts,
+                                int batchSize, long maxShardBytes, CacheDtype dtype) {
         this.model = model;
+        this.dtype = dtype;
         this.hook = hook;
         this.batcher = batcher;
         this.totalContexts = totalContexts;
         this.contextSize = batcher.settings().contextSize();
         this.batchSize = batchSize;
         this.dIn = hook.width(model.config());
-        this.contextsPerShard = (int) Math.max(1, Math.min(1 << 20, maxShardBytes / (4L * dIn * contextSize)));
+        this.contextsPerShard = (int) Math.max(1, Math.min(1 << 20, maxShardBytes
+                / ((long) dtype.itemBytes() * dIn * contextSize)));
         if (totalContexts < 1) {
             throw new ModelSourceException("tokens", "fewer than one context of " + contextSize + " tokens");
         }
@@ -105,7 +115,7 @@ public final class ModelActivationCache {
             while (done < totalContexts) {
                 int inShard = (int) Math.min(contextsPerShard, totalContexts - done);
                 int index = shards.size();
-                try (CacheShardWriter writer = CacheShardWriter.create(workDirectory, index, dIn, true)) {
+                try (CacheShardWriter writer = CacheShardWriter.create(workDirectory, index, dIn, true, dtype)) {
                     TokenContext last = null;
                     for (int written = 0; written < inShard; ) {
                         int count = Math.min(batchSize, inShard - written);

@@ -20,6 +20,7 @@ import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.CachingProgress;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.spec.CacheDtype;
 import dev.saesplit.worker.ActivityHeartbeat;
 
 import java.io.IOException;
@@ -85,8 +86,12 @@ final class ModelCaching {
                 return store.getOrProduce(KIND, key, new Provenance("activations", experiment, ""), dir ->
                         new StreamWriter(spec, weights, model, documents, contexts, heartbeat).write(dir));
             }
-            String key = OutputKey.of(KIND + "/model", CODE_VERSION, weights.contentHash(), documents.identity(),
-                    model.tokenizerIdentity(), spec.hook(), settings, contexts);
+            // float32 caches keep the key they had before the dtype could be chosen, so they are still reused.
+            String key = spec.cacheDtype() == CacheDtype.FLOAT32
+                    ? OutputKey.of(KIND + "/model", CODE_VERSION, weights.contentHash(), documents.identity(),
+                            model.tokenizerIdentity(), spec.hook(), settings, contexts)
+                    : OutputKey.of(KIND + "/model", CODE_VERSION, weights.contentHash(), documents.identity(),
+                            model.tokenizerIdentity(), spec.hook(), settings, contexts, spec.cacheDtype().specName());
             // Held while checking, repairing and writing: another experiment may be caching the same activations.
             try (WriterLock ignored = WriterLock.acquire(store.workDirectory(KIND, LOCKS).resolve(key + ".lock"))) {
                 Optional<ArtifactRef> existing = store.findForRepair(KIND, key);
@@ -102,10 +107,10 @@ final class ModelCaching {
                                 TransformerWeights weights, LanguageModel model, TokenDocuments documents,
                                 long contexts, NDManager manager, ActivityHeartbeat heartbeat) {
         ModelActivationCache cache = new ModelActivationCache(model.transformer(), model.hook(),
-                model.batcher(documents), contexts, spec.batchSize(), maxShardBytes);
+                model.batcher(documents), contexts, spec.batchSize(), maxShardBytes, spec.cacheDtype());
         CacheDescription description = new CacheDescription(spec.model(), spec.hook(),
                 model.hook().width(weights.config()), new ModelProvenance(Path.of(weights.source()).getFileName()
-                .toString(), spec.weightProcessing().specName(), weights.filledWithZeros()));
+                .toString(), spec.weightProcessing().specName(), weights.filledWithZeros()), spec.cacheDtype());
         CachingListener listener = heartbeat == null ? CachingListener.NONE : new CachingListener() {
             @Override
             public void batchWritten(long tokensCached, long totalTokens) {

@@ -21,8 +21,24 @@ public final class ComputeDevice {
 
     /** The device the configuration asks for. */
     public static Device selected() {
-        String spec = System.getProperty(PROPERTY, System.getenv().getOrDefault(ENVIRONMENT, "cpu"));
-        return resolve(spec);
+        return resolve(requested());
+    }
+
+    /** The device as configured, unresolved: {@code cpu} unless the property or the environment says otherwise. */
+    public static String requested() {
+        return System.getProperty(PROPERTY, System.getenv().getOrDefault(ENVIRONMENT, "cpu"));
+    }
+
+    /** Whether {@code spec} names a GPU ({@code cuda}, {@code cuda:N}, {@code gpu}). */
+    public static boolean namesGpu(String spec) {
+        String normalized = spec.trim().toLowerCase(Locale.ROOT);
+        return normalized.equals("cuda") || normalized.equals("gpu") || normalized.startsWith("cuda:");
+    }
+
+    /** The selected device and the libtorch it runs on, for benchmark reports. */
+    public static String describeSelected() {
+        Device device = selected();
+        return device + ", libtorch " + engine().getVersion() + " at " + ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
     }
 
     /** Resolves {@code cpu}, {@code cuda}, {@code cuda:N} or {@code auto}. */
@@ -50,8 +66,10 @@ public final class ComputeDevice {
     private static Device requireGpu(int index, String spec) {
         int gpus = engine().getGpuCount();
         if (index >= gpus) {
-            throw new IllegalStateException("device '" + spec + "' requested but the PyTorch engine sees "
-                    + gpus + " GPU(s); a CUDA build of libtorch must be on the classpath");
+            throw new IllegalStateException("device '" + spec + "' requested but libtorch ("
+                    + ai.djl.pytorch.jni.LibUtils.getLibtorchPath() + ") sees " + gpus + " GPU(s)"
+                    + (gpus == 0 ? ": no GPU is visible to this process (check nvidia-smi and CUDA_VISIBLE_DEVICES)"
+                    : ""));
         }
         return Device.gpu(index);
     }
@@ -74,13 +92,36 @@ public final class ComputeDevice {
     }
 
     /**
-     * The PyTorch engine, loaded from the native jar on the classpath. Offline mode is set first so a missing
-     * native library fails loudly instead of being fetched from the network.
+     * The PyTorch engine: the CPU libtorch from the native jar on the classpath, or, when a GPU is requested, the
+     * CUDA libtorch {@code infra/torch-env.sh} installs ({@link PypiLibtorch}). Offline mode is set first so a
+     * missing native library fails loudly instead of being fetched from the network.
      */
     public static synchronized Engine engine() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        return Engine.getEngine(ENGINE);
+        boolean gpu = namesGpu(requested());
+        if (gpu) {
+            PypiLibtorch.use(PypiLibtorch.CUDA_FLAVOR);
+        } else if (PypiLibtorch.named()) {
+            PypiLibtorch.use("cpu"); // the CUDA wheel's libtorch running on the CPU, as the equivalence test does
+        }
+        try {
+            return Engine.getEngine(ENGINE);
+        } catch (ai.djl.engine.EngineException e) {
+            if (gpu && String.valueOf(rootCause(e).getMessage()).contains("libcuda.so")) {
+                throw new IllegalStateException("device '" + requested() + "' requested but this machine has no "
+                        + "NVIDIA driver (libcuda.so.1 is missing): CUDA libtorch cannot load", e);
+            }
+            throw e;
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

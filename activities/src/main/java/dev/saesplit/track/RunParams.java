@@ -1,6 +1,7 @@
 package dev.saesplit.track;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.saesplit.spec.CacheDtype;
 import dev.saesplit.spec.WeightProcessing;
 import dev.saesplit.text.Redaction;
 
@@ -20,6 +21,7 @@ final class RunParams {
     /** Spec fields every row's training depends on. */
     private static final Set<String> ROW_WIDE = Set.of("filter_threshold", "target_latent", "training");
     private static final String WEIGHT_PROCESSING = "weight_processing";
+    private static final String CACHE_DTYPE = "cache_dtype";
     /** MLflow's limit on a param value. */
     private static final int MAX_VALUE = 6000;
 
@@ -28,10 +30,11 @@ final class RunParams {
 
     static Map<String, String> parent(JsonNode spec) {
         Map<String, String> params = flatten(spec, key -> !under(key, "runs"));
-        // The spec's JSON leaves out the default weight processing (so older specs keep their fingerprints), but
-        // which activations an SAE saw depends on it, so a model source always names it.
+        // The spec's JSON leaves out the default weight processing and cache dtype (so older specs keep their
+        // fingerprints), but which activations an SAE saw depends on them, so a model source always names them.
         if ("model".equals(params.get("activations.type"))) {
             params.putIfAbsent("activations." + WEIGHT_PROCESSING, WeightProcessing.NONE.specName());
+            params.putIfAbsent("activations." + CACHE_DTYPE, CacheDtype.FLOAT32.specName());
         }
         return params;
     }

@@ -37,6 +37,8 @@ import java.util.Optional;
 public final class TrainingBenchmark {
 
     private static final int GEMM_REPEATS = 10;
+    /** Products queued per timing on an asynchronous device (a GPU), which is waited for once per timing. */
+    private static final int DEVICE_PRODUCTS_PER_TIMING = 20;
     static final int POOL_BATCHES = 8;
     private static final int REPORT_EVERY = 5;
     /** L0 has settled when it moved less than this fraction over the last {@link #SETTLED_REPORTS} reports. */
@@ -133,7 +135,7 @@ public final class TrainingBenchmark {
             Window auto = timeWindow(settings, StepPath.AUTO, settledState, data, settledL0, rowsFile);
             Window dense = timeWindow(settings, StepPath.DENSE, settledState, data, settledL0, rowsFile);
             Optional<ReferenceResult> measured = reference.map(r -> r.measure(rowsFile, settings));
-            return new Result(settings, ComputeDevice.selected().toString(), warmup, settled, auto, dense,
+            return new Result(settings, ComputeDevice.describeSelected(), warmup, settled, auto, dense,
                     checkpointSeconds, measured, loadBefore, loadAverage());
         } finally {
             deleteQuietly(root);
@@ -177,7 +179,10 @@ public final class TrainingBenchmark {
             double efficiency = tokensPerSecond * 12.0 * settings.dIn() * settings.dSae() / (gemm * 1e9);
             double l0 = Double.isNaN(metrics.meanL0()) ? settledL0 : metrics.meanL0();
             return new Window(path, settings.steps(), trainer.sparseSteps() - sparseBefore, l0,
-                    tokensPerSecond, gemm, efficiency, StepMemoryProbe.measure(settings, path, from, rowsFile));
+                    tokensPerSecond, gemm, efficiency, onHost()
+                    ? StepMemoryProbe.measure(settings, path, from, rowsFile)
+                    // The probe reads resident memory, which says nothing of a GPU's.
+                    : Optional.empty());
         }
     }
 
@@ -228,6 +233,9 @@ public final class TrainingBenchmark {
 
     /** Median rate of a [batch×d_in]·[d_in×d_sae] fp32 product, output allocation included as DJL does it. */
     public static double measureGemmGflops(int batchSize, int dIn, int dSae) {
+        // A GPU finishes one such product in a fraction of a millisecond, so a launch and a read-back per product
+        // would weigh on the rate: there each timing queues several products and waits once.
+        int productsPerTiming = onHost() ? 1 : DEVICE_PRODUCTS_PER_TIMING;
         try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected())) {
             NDArray left = manager.randomNormal(new Shape(batchSize, dIn));
             NDArray right = manager.randomNormal(new Shape(dIn, dSae));
@@ -235,16 +243,23 @@ public final class TrainingBenchmark {
             for (int i = -3; i < GEMM_REPEATS; i++) {
                 try (NDScope ignored = new NDScope()) {
                     long start = System.nanoTime();
-                    NDArray product = left.matMul(right);
+                    NDArray product = null;
+                    for (int p = 0; p < productsPerTiming; p++) {
+                        product = left.matMul(right);
+                    }
                     product.getFloat(0, 0); // waits for asynchronous devices
                     if (i >= 0) {
-                        seconds[i] = (System.nanoTime() - start) / 1e9;
+                        seconds[i] = (System.nanoTime() - start) / 1e9 / productsPerTiming;
                     }
                 }
             }
             Arrays.sort(seconds);
             return 2.0 * batchSize * dIn * dSae / seconds[GEMM_REPEATS / 2] / 1e9;
         }
+    }
+
+    private static boolean onHost() {
+        return ComputeDevice.selected().getDeviceType().equals(ai.djl.Device.Type.CPU);
     }
 
     /** The 1-, 5- and 15-minute load averages, where the system reports them. */

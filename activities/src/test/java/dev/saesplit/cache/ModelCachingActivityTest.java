@@ -13,6 +13,9 @@ import dev.saesplit.lm.PublishedLayoutFixture;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.spec.ActivationSourceSpec;
+import dev.saesplit.data.npy.Bfloat16;
+import dev.saesplit.data.npy.Float16;
+import dev.saesplit.spec.CacheDtype;
 import dev.saesplit.spec.WeightProcessing;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.TestPostgres;
@@ -154,6 +157,41 @@ class ModelCachingActivityTest {
         ModelActivationCacheTest.assertSameFiles(copy, ArtifactStore.directory(repaired.artifact()));
         try (ActivationCacheReader verified = ActivationCacheReader.open(ArtifactStore.directory(repaired.artifact()))) {
             assertEquals(TOKENS, verified.tokens());
+        }
+    }
+
+    @Test
+    void theCacheDtypeIsPartOfTheKeyAndAHalfCacheHoldsTheFloat32ActivationsRounded() {
+        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationSourceSpec.Model spec = FixtureModelSpec.mlpOut(TOKENS);
+        ActivationsRef float32 = activities.ensureActivations("float32", spec);
+        ActivationsRef float16 = activities.ensureActivations("float16", spec.withCacheDtype(CacheDtype.FLOAT16));
+        ActivationsRef bfloat16 = activities.ensureActivations("bfloat16", spec.withCacheDtype(CacheDtype.BFLOAT16));
+
+        assertEquals(3, java.util.Set.of(float32.artifact().key(), float16.artifact().key(),
+                bfloat16.artifact().key()).size(), "each dtype has its own cache");
+        assertEquals(90, activities.contextsForwarded(), "no dtype reused another's cache");
+        assertEquals("float16", manifest(float16).dtype());
+        assertEquals("bfloat16", manifest(bfloat16).dtype());
+        float[] exact = read(float32);
+        float[] halves = read(float16);
+        float[] brains = read(bfloat16);
+        for (int i = 0; i < exact.length; i++) {
+            assertEquals(Float16.toFloat(Float16.fromFloat(exact[i])), halves[i], "float16 value " + i);
+            assertEquals(Bfloat16.toFloat(Bfloat16.fromFloat(exact[i])), brains[i], "bfloat16 value " + i);
+        }
+    }
+
+    private static CacheManifest manifest(ActivationsRef ref) {
+        return JsonArtifacts.read(ArtifactStore.directory(ref.artifact()).resolve(CacheManifest.FILE_NAME),
+                CacheManifest.class);
+    }
+
+    private static float[] read(ActivationsRef ref) {
+        try (ActivationCacheReader reader = ActivationCacheReader.open(ArtifactStore.directory(ref.artifact()))) {
+            float[] rows = new float[(int) reader.tokens() * reader.dIn()];
+            reader.read(0, (int) reader.tokens(), rows, 0);
+            return rows;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.saesplit.track;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.spec.SpecFingerprint;
 import dev.saesplit.spec.SpecParser;
+import dev.saesplit.spec.SpecValidationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The parent run's params name a model source's weight processing, the default included. */
 class RunParamsTest {
@@ -48,6 +51,24 @@ class RunParamsTest {
                 SpecFingerprint.of(SpecParser.parse(write("  weight_processing: none\n"))));
         assertNotEquals(SpecFingerprint.of(SpecParser.parse(write(""))),
                 SpecFingerprint.of(SpecParser.parse(write("  weight_processing: from-pretrained\n"))));
+    }
+
+    @Test
+    void theCacheDtypeIsAParamWhetherWrittenOrDefaultedAndFloat32LeavesTheFingerprintAlone() throws Exception {
+        assertEquals("float32", params("").get("activations.cache_dtype"));
+        assertEquals("bfloat16", params("  cache_dtype: bfloat16\n").get("activations.cache_dtype"));
+        assertEquals(SpecFingerprint.of(SpecParser.parse(write(""))),
+                SpecFingerprint.of(SpecParser.parse(write("  cache_dtype: float32\n"))));
+        assertNotEquals(SpecFingerprint.of(SpecParser.parse(write(""))),
+                SpecFingerprint.of(SpecParser.parse(write("  cache_dtype: float16\n"))));
+    }
+
+    @Test
+    void anUnknownCacheDtypeIsRefusedNamingTheFieldAndTheChoices() {
+        SpecValidationException error = assertThrows(SpecValidationException.class,
+                () -> SpecParser.parse(write("  cache_dtype: float8\n")));
+        assertTrue(error.getMessage().contains("activations.cache_dtype"), error.getMessage());
+        assertTrue(error.getMessage().contains("float32, float16, bfloat16"), error.getMessage());
     }
 
     private Map<String, String> params(String extra) throws Exception {

@@ -36,9 +36,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Train an SAE until its L0 settles, then time the sparse-aware step and the dense step "
                     + "from the same state, and compare with this machine's fp32 matrix-multiply rate.",
-                    "E = tokens/s × 12·d_in·d_sae / GEMM rate; the device comes from -Dsaesplit.device or "
-                            + "SAESPLIT_DEVICE (default cpu)."})
+                    "E = tokens/s × 12·d_in·d_sae / GEMM rate; the device comes from --device, -Dsaesplit.device "
+                            + "or SAESPLIT_DEVICE (default cpu)."})
     public static final class Train implements Callable<Integer> {
+
+        @picocli.CommandLine.Mixin
+        DeviceOption device;
 
         @Spec
         CommandSpec spec;
@@ -83,6 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            device.requireUsable();
             requirePositive("--d-in", dIn);
             requirePositive("--d-sae", dSae);
             requirePositive("--batch", batch);
@@ -125,8 +129,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "vocabulary 48262) at blocks.0.hook_mlp_out and compare the speed with this machine's fp32 "
                     + "matrix-multiply rate.",
                     "ratio = tokens/s × forward FLOPs per token / GEMM rate; the device comes from "
-                            + "-Dsaesplit.device or SAESPLIT_DEVICE (default cpu)."})
+                            + "--device, -Dsaesplit.device or SAESPLIT_DEVICE (default cpu)."})
     public static final class Cache implements Callable<Integer> {
+
+        @picocli.CommandLine.Mixin
+        DeviceOption device;
 
         @Spec
         CommandSpec spec;
@@ -148,6 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            device.requireUsable();
             for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
                     {"--batch", batch}}) {
                 if ((int) option[1] < 1) {

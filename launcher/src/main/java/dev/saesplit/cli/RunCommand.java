@@ -47,6 +47,9 @@ import java.util.concurrent.TimeoutException;
                         + "can be chosen before the rows are trained."})
 final class RunCommand extends SaesplitSubcommand {
 
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
+
     /** How long the command waits for tracking data to reach MLflow before leaving it to the next sync. */
     private static final java.time.Duration TRACKING_DRAIN = java.time.Duration.ofSeconds(60);
 
@@ -67,6 +70,7 @@ final class RunCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws Exception {
+        device.requireUsable();
         TrainingSlots training = trainingSlots();
         ExperimentSpec spec = SpecParser.parse(file, until, new SpecArtifactsCheck());
         String yaml = Files.readString(file);

@@ -36,7 +36,8 @@ final class ValidateCommand extends SaesplitSubcommand {
         String activations = spec.activations() instanceof ActivationSourceSpec.Model model
                 ? "model activations (" + model.model() + " at " + model.hook() + ", weight_processing "
                         + model.weightProcessing().specName()
-                        + (model.streamed() ? ", streamed with buffer_tokens " + model.stream().bufferTokens() : "")
+                        + (model.streamed() ? ", streamed with buffer_tokens " + model.stream().bufferTokens()
+                                : ", cache_dtype " + model.cacheDtype().specName())
                         + ")"
                 : spec.activations().kind() + " activations";
         out().printf("%s is valid: experiment '%s', %s, %s, target latent %s, "

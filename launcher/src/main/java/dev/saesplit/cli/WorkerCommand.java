@@ -19,6 +19,9 @@ import java.util.concurrent.CountDownLatch;
                         + "Temporal, PostgreSQL, MLflow and artifact store ('saesplit stack status' shows them)."})
 final class WorkerCommand extends SaesplitSubcommand {
 
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
+
     @Option(names = "--queues", split = ",", defaultValue = "cpu,gpu",
             description = "Queues to poll: cpu (workflows, data, evaluation), gpu (training). Default: ${DEFAULT-VALUE}.")
     List<String> queues;
@@ -30,6 +33,7 @@ final class WorkerCommand extends SaesplitSubcommand {
 
     @Override
     public Integer call() throws InterruptedException {
+        device.requireUsable();
         List<String> taskQueues;
         TrainingSlots training;
         try {

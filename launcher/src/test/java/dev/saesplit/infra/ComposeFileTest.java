@@ -97,6 +97,7 @@ class ComposeFileTest {
         List<?> gpu = (List<?>) service("worker-gpu").get("command");
         assertEquals(List.of("worker", "--queues", "gpu"), gpu.subList(0, 3));
         assertEquals("cuda", env(service("worker-gpu")).get("SAESPLIT_DEVICE"));
+        assertTrue(gpu.containsAll(List.of("--device", "cuda")), "the GPU worker checks its GPU as it starts");
         for (String worker : List.of("worker-cpu", "worker-gpu")) {
             Map<String, Object> env = env(service(worker));
             assertEquals("temporal:7233", env.get("TEMPORAL_ADDRESS"), worker);
@@ -104,6 +105,20 @@ class ComposeFileTest {
             assertEquals("http://mlflow:5000", env.get("MLFLOW_TRACKING_URI"), worker);
             assertTrue(env.containsKey("SAESPLIT_ARTIFACTS"), worker);
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void onlyTheGpuWorkersImageCarriesTheCudaLibtorchThatTorchEnvPins() throws IOException {
+        assertEquals("cpu", ((Map<String, Object>) service("worker-cpu").get("build")).get("target"));
+        assertEquals("gpu", ((Map<String, Object>) service("worker-gpu").get("build")).get("target"));
+        assertFalse(service("worker-cpu").get("image").equals(service("worker-gpu").get("image")),
+                "the two targets are two images");
+        String dockerfile = Files.readString(COMPOSE.resolve("worker.Dockerfile"));
+        String gpuStage = dockerfile.substring(dockerfile.indexOf("FROM cpu AS gpu"));
+        assertTrue(dockerfile.contains("-r /tmp/torch-requirements.txt")
+                && dockerfile.contains("COPY infra/torch-requirements.txt"), "the pin infra/torch-env.sh installs");
+        assertTrue(gpuStage.contains("ENV SAESPLIT_LIBTORCH=/opt/torch/torch/lib"), gpuStage);
     }
 
     @Test

@@ -91,6 +91,8 @@ public sealed interface ActivationSourceSpec {
      *                    (the default) is left out of the JSON, so specs without it keep their fingerprints
      * @param stream      streamed from the model instead of cached ({@code stream: true}), or {@code null} for a
      *                    cache (the default, left out of the JSON so cached specs keep their fingerprints)
+     * @param cacheDtype  the element type the activation cache stores ({@code cache_dtype}); {@code float32} (the
+     *                    default) is left out of the JSON, so specs without it keep their fingerprints
      */
     record Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
                  int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
@@ -106,24 +108,34 @@ public sealed interface ActivationSourceSpec {
                          .Include.CUSTOM, valueFilter = WeightProcessing.NoneFilter.class)
                  WeightProcessing weightProcessing,
                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                 Streaming stream)
+                 Streaming stream,
+                 @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude
+                         .Include.CUSTOM, valueFilter = CacheDtype.Float32Filter.class)
+                 CacheDtype cacheDtype)
             implements ActivationSourceSpec {
 
         public static final int DEFAULT_BATCH_SIZE = 32;
 
         public Model {
             weightProcessing = weightProcessing == null ? WeightProcessing.NONE : weightProcessing;
+            cacheDtype = cacheDtype == null ? CacheDtype.FLOAT32 : cacheDtype;
         }
 
-        /** A cached source as {@link #Model(String, Path, String, String, Path, String, int, boolean, boolean, long,
-         * int, UpstreamDag, LanguageModelSpec, LanguageModelSpec.Corpus, dev.saesplit.pipeline.ArtifactRef,
-         * WeightProcessing, Streaming)}. */
+        /** A source cached as float32, as {@link #Model(String, Path, String, String, Path, String, int, boolean,
+         * boolean, long, int, UpstreamDag, LanguageModelSpec, LanguageModelSpec.Corpus,
+         * dev.saesplit.pipeline.ArtifactRef, WeightProcessing, Streaming, CacheDtype)}. */
         public Model(String model, Path weights, String tokenizer, String dataset, Path datasetPath, String hook,
                      int contextSize, boolean prependBos, boolean splitRows, long tokens, int batchSize,
                      UpstreamDag after, LanguageModelSpec train, LanguageModelSpec.Corpus corpus,
                      dev.saesplit.pipeline.ArtifactRef trained, WeightProcessing weightProcessing) {
             this(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos, splitRows, tokens,
-                    batchSize, after, train, corpus, trained, weightProcessing, null);
+                    batchSize, after, train, corpus, trained, weightProcessing, null, CacheDtype.FLOAT32);
+        }
+
+        /** This source with its cache stored as {@code dtype}. */
+        public Model withCacheDtype(CacheDtype dtype) {
+            return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
+                    splitRows, tokens, batchSize, after, train, corpus, trained, weightProcessing, stream, dtype);
         }
 
         /** A source as {@link #Model(String, Path, String, String, Path, String, int, boolean, boolean, long, int,
@@ -140,7 +152,7 @@ public sealed interface ActivationSourceSpec {
         /** This source with its weights processed as {@code processing} says. */
         public Model withWeightProcessing(WeightProcessing processing) {
             return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, train, corpus, trained, processing, stream);
+                    splitRows, tokens, batchSize, after, train, corpus, trained, processing, stream, cacheDtype);
         }
 
         /** A source with given weights, whose dataset is given or comes from {@code after}. */
@@ -169,7 +181,7 @@ public sealed interface ActivationSourceSpec {
         /** This source reading {@code dataset}, the output of its upstream DAG run. */
         public Model withDataset(Path dataset) {
             return new Model(model, weights, tokenizer, dataset.toString(), dataset, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, null, train, corpus, trained, weightProcessing, stream);
+                    splitRows, tokens, batchSize, null, train, corpus, trained, weightProcessing, stream, cacheDtype);
         }
 
         /**
@@ -178,7 +190,7 @@ public sealed interface ActivationSourceSpec {
          */
         public Model withTrainedModel(dev.saesplit.pipeline.ArtifactRef model) {
             return new Model(this.model, null, null, dataset, datasetPath, hook, contextSize, prependBos, splitRows,
-                    tokens, batchSize, after, null, corpus, model, weightProcessing, stream);
+                    tokens, batchSize, after, null, corpus, model, weightProcessing, stream, cacheDtype);
         }
 
         /**
@@ -187,13 +199,14 @@ public sealed interface ActivationSourceSpec {
          */
         public Model localised(Path folder) {
             return new Model(model, folder, folder.toString(), dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, null, corpus, null, weightProcessing, stream);
+                    splitRows, tokens, batchSize, after, null, corpus, null, weightProcessing, stream, cacheDtype);
         }
 
         /** This source streamed from the model as {@code streaming} says, or cached when {@code null}. */
         public Model withStreaming(Streaming streaming) {
             return new Model(model, weights, tokenizer, dataset, datasetPath, hook, contextSize, prependBos,
-                    splitRows, tokens, batchSize, after, train, corpus, trained, weightProcessing, streaming);
+                    splitRows, tokens, batchSize, after, train, corpus, trained, weightProcessing, streaming,
+                    cacheDtype);
         }
 
         /** Whether the activations are computed by the model as they are read rather than cached. */

@@ -33,7 +33,7 @@ public final class SpecParser {
     private static final Set<String> NPY = Set.of("source", "files");
     private static final Set<String> MODEL = Set.of("source", "model", "weights", "tokenizer", "hook", "dataset",
             "context_size", "prepend_bos", "split_rows", "tokens", "batch_size", "after", "weight_processing", "stream",
-            "buffer_tokens");
+            "buffer_tokens", "cache_dtype");
     /** The extensions of dataset files; a {@code dataset} without one and without a '/' may be a bare name. */
     private static final Pattern DATASET_PATH = Pattern.compile(".*[/\\\\].*|.*\\.(txt|md|py|jsonl|npy|parquet)");
     /** A shuffle buffer is one float array: 2^22 rows of width 512 are 8 GiB, already more than most heaps. */
@@ -213,9 +213,10 @@ public final class SpecParser {
                     UpstreamDag after = upstream ? upstreamDag(node.get("after"), p + ".after") : null;
                     WeightProcessing processing = r.choice(node, p, "weight_processing", WeightProcessing.class,
                             WeightProcessing.NONE);
+                    CacheDtype cacheDtype = r.choice(node, p, "cache_dtype", CacheDtype.class, CacheDtype.FLOAT32);
                     return new ActivationSourceSpec.Model(model, weights, tokenizer, dataset, datasetPath, hook,
                             context, prependBos, splitRows, tokens, batch, after, train, corpus, null, processing,
-                            streaming(node, p, context, batch));
+                            streaming(node, p, context, batch), cacheDtype);
                 }
                 case "" -> {
                     if (!node.isObject()) {
@@ -236,6 +237,10 @@ public final class SpecParser {
          */
         ActivationSourceSpec.Streaming streaming(JsonNode node, String p, int context, int batch) {
             boolean stream = r.bool(node, p, "stream", false);
+            if (stream && r.has(node, "cache_dtype")) {
+                r.problem(p + ".cache_dtype", "a streamed source keeps no activation cache: leave cache_dtype out, "
+                        + "or set stream: false");
+            }
             if (!stream) {
                 if (r.has(node, "buffer_tokens")) {
                     r.problem(p + ".buffer_tokens", "only a streamed source has a shuffle buffer: set stream: true, "

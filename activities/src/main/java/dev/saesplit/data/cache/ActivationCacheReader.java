@@ -11,6 +11,8 @@ import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.digest.Sha256;
 import dev.saesplit.artifact.ArtifactCorruptException;
+import dev.saesplit.spec.CacheDtype;
+import dev.saesplit.spec.SpecChoice;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,10 +64,9 @@ public final class ActivationCacheReader implements TokenedActivationSource, Row
                     + " is not supported; expected " + CacheManifest.OLDEST_READABLE_VERSION + " to "
                     + CacheManifest.FORMAT_VERSION);
         }
-        if (!CacheManifest.DTYPE.equals(manifest.dtype())) {
-            throw new ActivationFormatException(manifestFile, "dtype '" + manifest.dtype()
-                    + "' is not supported; expected " + CacheManifest.DTYPE);
-        }
+        CacheDtype dtype = manifest.elementType().orElseThrow(() -> new ActivationFormatException(manifestFile,
+                "dtype '" + manifest.dtype() + "' is not supported; expected one of "
+                        + SpecChoice.spellings(CacheDtype.class)));
         if (manifest.shards().isEmpty()) {
             throw new ArtifactCorruptException(manifestFile, "shards", "none listed");
         }
@@ -83,7 +84,8 @@ public final class ActivationCacheReader implements TokenedActivationSource, Row
             for (CacheFile file : shard.files()) {
                 verifyFile(directory, shard, file, verification);
             }
-            activationArrays.add(map(directory, shard, shard.activations(), NpyDtype.FLOAT32, manifest.dIn()));
+            activationArrays.add(ActivationStorage.view(map(directory, shard, shard.activations(),
+                    ActivationStorage.npyDtype(dtype), manifest.dIn()), dtype));
             tokenIdArrays.add(map(directory, shard, shard.tokenIds(), NpyDtype.INT32, 1));
             positionArrays.add(map(directory, shard, shard.positions(), NpyDtype.INT32, 1));
             if (withContexts) {

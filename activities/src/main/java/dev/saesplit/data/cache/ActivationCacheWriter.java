@@ -46,7 +46,7 @@ public final class ActivationCacheWriter implements AutoCloseable {
         if (Files.exists(directory.resolve(CacheManifest.FILE_NAME))) {
             throw new IllegalStateException(directory + " already holds a finished activation cache");
         }
-        long rowsPerShard = Math.max(1, maxShardBytes / (4L * description.dIn()));
+        long rowsPerShard = Math.max(1, maxShardBytes / ((long) description.dtype().itemBytes() * description.dIn()));
         return new ActivationCacheWriter(directory, description, rowsPerShard);
     }
 
@@ -69,7 +69,7 @@ public final class ActivationCacheWriter implements AutoCloseable {
         int done = 0;
         while (done < rows) {
             if (shard == null) {
-                shard = CacheShardWriter.create(directory, shards.size(), d, false);
+                shard = CacheShardWriter.create(directory, shards.size(), d, false, description.dtype());
             }
             int take = (int) Math.min(rows - done, rowsPerShard - shard.rows());
             shard.append(activations, tokenIds, positions, null, done, take);
@@ -98,7 +98,8 @@ public final class ActivationCacheWriter implements AutoCloseable {
             throws IOException {
         long rows = shards.stream().mapToLong(CacheShard::rows).sum();
         CacheManifest manifest = new CacheManifest(CacheManifest.FORMAT_VERSION, description.model(),
-                description.hook(), CacheManifest.DTYPE, description.dIn(), rows, shards, description.modelLoading());
+                description.hook(), description.dtype().specName(), description.dIn(), rows, shards,
+                description.modelLoading());
         JsonArtifacts.write(directory.resolve(CacheManifest.FILE_NAME), manifest);
         return manifest;
     }

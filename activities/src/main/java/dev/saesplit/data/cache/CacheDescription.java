@@ -1,5 +1,7 @@
 package dev.saesplit.data.cache;
 
+import dev.saesplit.spec.CacheDtype;
+
 /**
  * What a cache holds activations of: the model, the hook point, and the activation width.
  *
@@ -7,11 +9,16 @@ package dev.saesplit.data.cache;
  * @param hook          hook point, e.g. {@code blocks.0.hook_mlp_out}
  * @param dIn           activation width
  * @param modelLoading  how the language model was loaded; {@code null} for activations not cached from one
+ * @param dtype         the element type the activation files store
  */
-public record CacheDescription(String model, String hook, int dIn, ModelProvenance modelLoading) {
+public record CacheDescription(String model, String hook, int dIn, ModelProvenance modelLoading, CacheDtype dtype) {
 
     public CacheDescription(String model, String hook, int dIn) {
         this(model, hook, dIn, null);
+    }
+
+    public CacheDescription(String model, String hook, int dIn, ModelProvenance modelLoading) {
+        this(model, hook, dIn, modelLoading, CacheDtype.FLOAT32);
     }
 
     public CacheDescription {
@@ -24,5 +31,6 @@ public record CacheDescription(String model, String hook, int dIn, ModelProvenan
         if (dIn <= 0) {
             throw new IllegalArgumentException("dIn must be positive, got " + dIn);
         }
+        dtype = dtype == null ? CacheDtype.FLOAT32 : dtype;
     }
 }

@@ -1,8 +1,10 @@
 package dev.saesplit.data.cache;
 
+import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
 import dev.saesplit.digest.Sha256;
+import dev.saesplit.spec.CacheDtype;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,15 +21,17 @@ public final class CacheShardWriter implements AutoCloseable {
 
     private final String name;
     private final int dIn;
+    private final CacheDtype dtype;
     private final NpyWriter activations;
     private final NpyWriter tokenIds;
     private final NpyWriter positions;
     private final NpyWriter contexts;
 
-    private CacheShardWriter(String name, int dIn, NpyWriter activations, NpyWriter tokenIds, NpyWriter positions,
-                             NpyWriter contexts) {
+    private CacheShardWriter(String name, int dIn, CacheDtype dtype, NpyWriter activations, NpyWriter tokenIds,
+                             NpyWriter positions, NpyWriter contexts) {
         this.name = name;
         this.dIn = dIn;
+        this.dtype = dtype;
         this.activations = activations;
         this.tokenIds = tokenIds;
         this.positions = positions;
@@ -41,10 +45,17 @@ public final class CacheShardWriter implements AutoCloseable {
      */
     public static CacheShardWriter create(Path directory, int index, int dIn, boolean withContexts)
             throws IOException {
+        return create(directory, index, dIn, withContexts, CacheDtype.FLOAT32);
+    }
+
+    /** As {@link #create(Path, int, int, boolean)}, storing the activations as {@code dtype}. */
+    public static CacheShardWriter create(Path directory, int index, int dIn, boolean withContexts, CacheDtype dtype)
+            throws IOException {
         String name = shardName(index);
         List<NpyWriter> opened = new ArrayList<>(4);
         try {
-            opened.add(NpyWriter.create(directory.resolve(name + ".activations.npy"), NpyDtype.FLOAT32, dIn));
+            opened.add(NpyWriter.create(directory.resolve(name + ".activations.npy"), ActivationStorage.npyDtype(dtype),
+                    dIn));
             opened.add(NpyWriter.create(directory.resolve(name + ".token_ids.npy"), NpyDtype.INT32));
             opened.add(NpyWriter.create(directory.resolve(name + ".positions.npy"), NpyDtype.INT32));
             if (withContexts) {
@@ -56,7 +67,7 @@ public final class CacheShardWriter implements AutoCloseable {
             }
             throw e;
         }
-        return new CacheShardWriter(name, dIn, opened.get(0), opened.get(1), opened.get(2),
+        return new CacheShardWriter(name, dIn, dtype, opened.get(0), opened.get(1), opened.get(2),
                 withContexts ? opened.get(3) : null);
     }
 
@@ -75,11 +86,24 @@ public final class CacheShardWriter implements AutoCloseable {
 
     /**
      * Appends {@code count} rows starting at row {@code from} of the arrays ({@code activations} row-major);
-     * {@code contexts} is ignored (may be null) when the shard records none.
+     * {@code contexts} is ignored (may be null) when the shard records none. A finite activation that the cache's
+     * dtype would store as an infinity is refused before anything of the batch is written.
      */
     public void append(float[] activations, int[] tokenIds, int[] positions, long[] contexts, int from, int count)
             throws IOException {
-        this.activations.writeFloats(activations, from * dIn, count * dIn);
+        int overflow = ActivationStorage.firstOverflow(dtype, activations, from * dIn, count * dIn);
+        if (overflow >= 0) {
+            int row = overflow / dIn;
+            throw new ActivationFormatException(this.activations.file(), "activation " + activations[overflow]
+                    + " (row " + (this.activations.rows() + row - from) + ", column " + overflow % dIn
+                    + ") is beyond " + dtype.specName() + "'s range; set activations.cache_dtype to bfloat16 or "
+                    + "float32");
+        }
+        if (dtype == CacheDtype.BFLOAT16) {
+            this.activations.writeBfloat16(activations, from * dIn, count * dIn);
+        } else {
+            this.activations.writeFloats(activations, from * dIn, count * dIn);
+        }
         this.tokenIds.writeInts(tokenIds, from, count);
         this.positions.writeInts(positions, from, count);
         if (this.contexts != null) {

@@ -3,6 +3,15 @@ package dev.saesplit.data.npy;
 /** IEEE 754 binary16 conversions (the JDK has them only from Java 20). */
 public final class Float16 {
 
+    /** Every half's float value, indexed by its bits: 256 KiB that turn decoding into one load per value. */
+    static final float[] TABLE = new float[1 << 16];
+
+    static {
+        for (int bits = 0; bits < TABLE.length; bits++) {
+            TABLE[bits] = toFloat((short) bits);
+        }
+    }
+
     private Float16() {
     }
 

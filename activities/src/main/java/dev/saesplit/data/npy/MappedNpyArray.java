@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.util.Set;
 public final class MappedNpyArray {
 
     public static final long DEFAULT_WINDOW_BYTES = 1L << 30;
+    /** Halves decoded per bulk copy: 8 KiB of scratch, in cache beside the table. */
+    private static final int HALF_CHUNK = 4096;
 
     private final Path file;
     private final NpyDtype dtype;
@@ -34,30 +37,35 @@ public final class MappedNpyArray {
     private final long rows;
     private final int rowLength;
     private final long rowsPerWindow;
-    /** Per window: the raw bytes (float16 is decoded from these) and typed views, built once at open. */
+    /** Whether the uint16 elements are bfloat16 bits ({@link #asBfloat16()}): .npy has no bfloat16 type. */
+    private final boolean bfloat16;
+    /** Per window: the raw bytes and typed views (halves are read through the short view), built once at open. */
     private final ByteBuffer[] bytes;
     private final FloatBuffer[] floats;
     private final IntBuffer[] ints;
     private final LongBuffer[] longs;
+    private final ShortBuffer[] shorts;
 
-    private MappedNpyArray(Path file, NpyHeader header, long rows, int rowLength, long rowsPerWindow,
-                           ByteBuffer[] bytes) {
+    private MappedNpyArray(Path file, NpyDtype dtype, long[] shape, long rows, int rowLength, long rowsPerWindow,
+                           boolean bfloat16, ByteBuffer[] bytes) {
         this.file = file;
-        this.dtype = header.dtype();
-        this.shape = header.shape();
+        this.dtype = dtype;
+        this.shape = shape;
         this.rows = rows;
         this.rowLength = rowLength;
         this.rowsPerWindow = rowsPerWindow;
+        this.bfloat16 = bfloat16;
         this.bytes = bytes;
         this.floats = new FloatBuffer[bytes.length];
         this.ints = new IntBuffer[bytes.length];
         this.longs = new LongBuffer[bytes.length];
+        this.shorts = new ShortBuffer[bytes.length];
         for (int w = 0; w < bytes.length; w++) {
             switch (dtype) {
                 case FLOAT32 -> floats[w] = bytes[w].asFloatBuffer();
                 case INT32 -> ints[w] = bytes[w].asIntBuffer();
                 case INT64 -> longs[w] = bytes[w].asLongBuffer();
-                case FLOAT16, UINT16 -> { }
+                case FLOAT16, UINT16 -> shorts[w] = bytes[w].asShortBuffer();
             }
         }
     }
@@ -123,12 +131,27 @@ public final class MappedNpyArray {
                         header.dataOffset() + firstRow * rowBytes, windowRows * rowBytes)
                         .order(ByteOrder.LITTLE_ENDIAN);
             }
-            return new MappedNpyArray(file, header, rows, (int) rowLength, rowsPerWindow, windows);
+            return new MappedNpyArray(file, header.dtype(), header.shape(), rows, (int) rowLength, rowsPerWindow,
+                    false, windows);
         } catch (NoSuchFileException e) {
             throw new ActivationFormatException(file, "file not found", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map " + file, e);
         }
+    }
+
+    /**
+     * This uint16 array read as bfloat16: each element is the upper 16 bits of a float32, the layout of
+     * {@code ml_dtypes.bfloat16} and {@code torch.bfloat16}. The mapping is shared.
+     */
+    public MappedNpyArray asBfloat16() {
+        requireDtype(dtype == NpyDtype.UINT16, "uint16");
+        return new MappedNpyArray(file, dtype, shape, rows, rowLength, rowsPerWindow, true, bytes);
+    }
+
+    /** Whether {@link #readFloats} can read this array: float32, float16, or uint16 viewed as bfloat16. */
+    public boolean holdsFloats() {
+        return dtype == NpyDtype.FLOAT32 || dtype == NpyDtype.FLOAT16 || bfloat16;
     }
 
     public Path file() {
@@ -153,9 +176,12 @@ public final class MappedNpyArray {
         return rowLength;
     }
 
-    /** Copies rows {@code [row, row + count)} of a float32 or float16 array into {@code dst} as floats. */
+    /**
+     * Copies rows {@code [row, row + count)} of a float32, float16 or bfloat16 array into {@code dst} as floats
+     * (every half-precision value is exactly a float).
+     */
     public void readFloats(long row, int count, float[] dst, int dstOffset) {
-        requireDtype(dtype == NpyDtype.FLOAT32 || dtype == NpyDtype.FLOAT16, "float32 or float16");
+        requireDtype(holdsFloats(), "float32, float16 or bfloat16");
         Objects.checkFromIndexSize(row, count, rows);
         int rowsDone = 0;
         while (rowsDone < count) {
@@ -168,12 +194,31 @@ public final class MappedNpyArray {
             if (dtype == NpyDtype.FLOAT32) {
                 floats[window].get(first, dst, dstAt, elements);
             } else {
-                ByteBuffer halves = bytes[window];
-                for (int i = 0; i < elements; i++) {
-                    dst[dstAt + i] = Float16.toFloat(halves.getShort((first + i) * 2));
-                }
+                readHalves(shorts[window], first, elements, dst, dstAt);
             }
             rowsDone += rowsHere;
+        }
+    }
+
+    /**
+     * Decodes {@code elements} halves from {@code first}: copied in bulk a chunk at a time, then widened in a
+     * plain loop (a table look-up for float16, a shift for bfloat16), several times faster than a call per value.
+     */
+    private void readHalves(ShortBuffer halves, int first, int elements, float[] dst, int dstAt) {
+        short[] chunk = new short[Math.min(elements, HALF_CHUNK)];
+        for (int done = 0; done < elements; done += chunk.length) {
+            int n = Math.min(chunk.length, elements - done);
+            halves.get(first + done, chunk, 0, n);
+            int at = dstAt + done;
+            if (bfloat16) {
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Float.intBitsToFloat(chunk[i] << 16);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Float16.TABLE[chunk[i] & 0xFFFF];
+                }
+            }
         }
     }
 

@@ -73,6 +73,19 @@ public final class NpyWriter implements AutoCloseable {
         elementsWritten += count;
     }
 
+    /**
+     * Appends {@code count} float values to a uint16 array as bfloat16 bits (.npy has no bfloat16 type; numpy users
+     * view the array as {@code ml_dtypes.bfloat16}).
+     */
+    public void writeBfloat16(float[] values, int offset, int count) throws IOException {
+        requireDtype(dtype == NpyDtype.UINT16, "uint16");
+        for (int i = 0; i < count; i++) {
+            ensureRoom(2);
+            buffer.putShort(Bfloat16.fromFloat(values[offset + i]));
+        }
+        elementsWritten += count;
+    }
+
     public void writeInts(int[] values, int offset, int count) throws IOException {
         requireDtype(dtype == NpyDtype.INT32, "int32");
         for (int i = 0; i < count; i++) {
