@@ -157,7 +157,7 @@ class CommandLineTest {
         assertTrue(validate.out().contains("experiment 'hyphen-240'"), validate.out());
         assertTrue(validate.out().contains("12 runs"), validate.out());
         assertTrue(validate.out().contains("model activations (gelu-1l at blocks.0.hook_mlp_out, weight_processing "
-                + "from-pretrained, cache_dtype float32)"), validate.out());
+                + "from-pretrained, streamed with buffer_tokens 262144)"), validate.out());
     }
 
     @Test

@@ -88,6 +88,17 @@ class ModelSourceSpecTest {
         assertTrue(notABoolean.getMessage().contains("activations.stream"), notABoolean.getMessage());
     }
 
+    @Test
+    void aStreamedSourceRefusesACacheDtypeAtItsLineAndACachedOneTakesIt(@TempDir Path dir) throws Exception {
+        SpecValidationException both = assertThrows(SpecValidationException.class, () ->
+                SpecParser.parse(spec(STREAM_BASE + "  stream: true\n  cache_dtype: float16\n"), "lm.yaml", dir));
+        ExperimentSpec cached = SpecParser.parse(spec(STREAM_BASE + "  cache_dtype: float16\n"), "lm.yaml", dir);
+
+        assertTrue(both.getMessage().contains("lm.yaml:11:3: activations.cache_dtype: a streamed source keeps no "
+                + "activation cache"), both.getMessage());
+        assertEquals(CacheDtype.FLOAT16, ((ActivationSourceSpec.Model) cached.activations()).cacheDtype());
+    }
+
     private static final String STREAM_BASE = """
               source: model
               model: gelu-1l
