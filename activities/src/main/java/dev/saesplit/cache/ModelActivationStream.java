@@ -202,7 +202,7 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
     }
 
     /** Runs {@code model} (owned by the caller) instead of the copied weights: for benchmarks of random models. */
-    synchronized void useModel(Transformer model, HookPoint hook, NDManager manager) {
+    public synchronized void useModel(Transformer model, HookPoint hook, NDManager manager) {
         this.model = model;
         this.hook = hook;
         this.manager = manager.newSubManager();

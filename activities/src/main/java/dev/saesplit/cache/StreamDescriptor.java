@@ -26,13 +26,13 @@ import dev.saesplit.spec.WeightProcessing;
  * @param modelLoading         the weights file, processing and biases filled with zeros, as a cache records them
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-record StreamDescriptor(int formatVersion, String model, String hook, int dIn, int contextSize, long contexts,
+public record StreamDescriptor(int formatVersion, String model, String hook, int dIn, int contextSize, long contexts,
                         int forwardBatchContexts, long bufferTokens, WeightProcessing weightProcessing,
                         String modelContentHash, ModelProvenance modelLoading) {
 
-    static final int FORMAT_VERSION = 1;
-    static final String FILE_NAME = "stream.json";
-    static final String TOKENS_FILE = "tokens.npy";
+    public static final int FORMAT_VERSION = 1;
+    public static final String FILE_NAME = "stream.json";
+    public static final String TOKENS_FILE = "tokens.npy";
     static final String MODEL_DIRECTORY = "model";
 
     long totalTokens() {

@@ -3,7 +3,7 @@ package dev.saesplit.evaluate;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.JsonArtifacts;
@@ -52,7 +52,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         ArtifactRef ref;
         try (ScanHeartbeat heartbeat = ScanHeartbeat.start("opening the SAEs")) {
             ref = store.getOrProduce(KIND, key, new Provenance("evaluate", r.experiment(), r.runId()), dir -> {
-                SaeWeights wide = SaeLensFormat.read(store.localCopy(r.wide().artifact()));
+                SaeWeights wide = StageInputs.of(store).sae(r.wide());
                 try (ModelEvidence model = ModelEvidence.open(r, store.localCopy(r.data().artifact()), store)) {
                     JsonArtifacts.write(dir.resolve(SplitReport.FILE_NAME), measure(r, wide, model, heartbeat));
                     if (model != null) {
@@ -89,7 +89,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         SplitEvaluator.Subject subject = new SplitEvaluator.Subject(wide, narrow, r.targetLatent(), r.threshold(),
                 r.zeroedLatent(), r.filteredData());
         SplitEvaluator.Findings f;
-        try (ActivationSource heldOut = HeldOutSplit.heldOut(ActivationSources.open(dataDirectory))) {
+        try (ActivationSource heldOut = HeldOutSplit.heldOut(StageInputs.activations(dataDirectory))) {
             f = SplitEvaluator.evaluate(subject, heartbeat.counting(heldOut, heldOut.tokens()), r.criteria(),
                     HeldOutTruth.beside(dataDirectory, r.data().tokens()));
         }

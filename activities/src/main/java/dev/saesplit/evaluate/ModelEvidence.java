@@ -2,7 +2,7 @@ package dev.saesplit.evaluate;
 
 import ai.djl.ndarray.NDManager;
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.RowRangeSource;
@@ -59,7 +59,7 @@ final class ModelEvidence implements AutoCloseable {
         if (spec.isEmpty()) {
             return null;
         }
-        TokenedActivationSource cache = ActivationSources.openModelCache(dataDirectory).orElse(null);
+        TokenedActivationSource cache = StageInputs.tokenedActivations(dataDirectory).orElse(null);
         if (cache == null) {
             return null;
         }
@@ -103,7 +103,7 @@ final class ModelEvidence implements AutoCloseable {
             return Optional.empty();
         }
         int[] children = findings.children().stream().mapToInt(SplitReport.Latent::latent).toArray();
-        try (ActivationSource all = ActivationSources.open(dataDirectory);
+        try (ActivationSource all = StageInputs.activations(dataDirectory);
              RowRangeSource heldOut = HeldOutSplit.heldOut(heartbeat.checking(all))) {
             return Optional.of(Interpreter.interpret(subject, children, heldOut, cache.rowTokens().orElseThrow(),
                     new Interpreter.LanguageModel(lm.transformer(), lm.tokenizer().get(), lm.hook(),

@@ -3,7 +3,7 @@ package dev.saesplit.filter;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.lm.TrainedModels;
@@ -18,7 +18,6 @@ import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.sae.DecoderCosines;
-import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.TargetLatent;
 import dev.saesplit.store.MetricsRecorder;
@@ -65,7 +64,7 @@ public final class FilterActivitiesImpl implements FilterActivities {
         }
         GroundTruth truth = GroundTruth.load(dir);
         float[] direction = truth.direction(truth.parents().get(parent).feature());
-        SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
+        SaeWeights weights = StageInputs.of(store).sae(narrow);
         return DecoderCosines.best(weights, direction).latent();
     }
 
@@ -81,13 +80,13 @@ public final class FilterActivitiesImpl implements FilterActivities {
         Path activations = store.localCopy(data.artifact());
         try (ScanHeartbeat heartbeat = ScanHeartbeat.start("opening the activations");
              Tokenizer tokenizer = Tokenizers.open(source.tokenizer());
-             TokenedActivationSource cache = ActivationSources.openModelCache(activations).orElseThrow(() ->
+             TokenedActivationSource cache = StageInputs.tokenedActivations(activations).orElseThrow(() ->
                      new TargetLatentException("target_latent {token: ...} needs activations cached from a language "
                              + "model, with the token of every row")
              );
-             ActivationSource training = HeldOutSplit.training(ActivationSources.open(activations))) {
+             ActivationSource training = HeldOutSplit.training(StageInputs.activations(activations))) {
             int tokenId = TokenTargetChooser.tokenId(tokenizer, token);
-            SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
+            SaeWeights weights = StageInputs.of(store).sae(narrow);
             chosen = TokenTargetChooser.choose(heartbeat.counting(training,
                             Math.min(training.tokens(), TokenTargetChooser.MAX_ROWS)), cache.rowTokens().orElseThrow(),
                     weights, token, tokenId, TokenTargetChooser.MAX_ROWS);
@@ -109,9 +108,9 @@ public final class FilterActivitiesImpl implements FilterActivities {
         ArtifactRef ref;
         try (ScanHeartbeat heartbeat = ScanHeartbeat.start("opening the activations")) {
             ref = store.getOrProduce(KIND, key, new Provenance("filter", experiment, ""), dir -> {
-                SaeWeights weights = SaeLensFormat.read(store.localCopy(narrow.artifact()));
+                SaeWeights weights = StageInputs.of(store).sae(narrow);
                 LatentProbe probe = LatentProbe.of(weights, targetLatent);
-                try (ActivationSource source = HeldOutSplit.training(ActivationSources.open(store.localCopy(data.artifact())))) {
+                try (ActivationSource source = StageInputs.of(store).trainingRows(data)) {
                     new FilteredDataSelector(FilterConfig.withThreshold((float) threshold))
                             .select(heartbeat.counting(source, source.tokens()), probe, dir);
                 }
@@ -125,11 +124,5 @@ public final class FilterActivitiesImpl implements FilterActivities {
             throw new NoTokensKeptException(targetLatent, threshold, stats.tokensScanned());
         }
         return new FilteredDataRef(ref, targetLatent, stats.tokensScanned(), stats.tokensKept());
-    }
-
-    /** The filtered view of {@code data} that the filter output in {@code filteredDirectory} selects. */
-    public static ActivationSource open(ActivationSource data, Path filteredDirectory) {
-        return FilteredActivationSource.open(data, filteredDirectory
-                .resolve(FilteredDataSelector.KEPT_ROWS_FILE));
     }
 }

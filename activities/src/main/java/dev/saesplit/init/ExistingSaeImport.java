@@ -7,9 +7,8 @@ import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.DirectoryDigest;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
-import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.digest.Sha256;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
@@ -90,7 +89,7 @@ final class ExistingSaeImport {
     }
 
     private float[] firing(SaeWeights weights, ActivationsRef data) {
-        try (ActivationSource rows = HeldOutSplit.training(ActivationSources.open(store.localCopy(data.artifact())))) {
+        try (ActivationSource rows = StageInputs.of(store).trainingRows(data)) {
             return FiringFrequencies.log10(weights, rows);
         }
     }

@@ -1,11 +1,13 @@
 package dev.saesplit.init;
 
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
@@ -38,7 +40,7 @@ public final class InitActivitiesImpl implements InitActivities {
         String key = outputKey(r);
         ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("init", r.experiment(), r.runId()), dir -> {
             Optional<SaeWeights> narrow = Optional.ofNullable(r.narrow())
-                    .map(n -> SaeLensFormat.read(store.localCopy(n.artifact())).withDecoderNormsFolded());
+                    .map(n -> StageInputs.of(store).sae(n).withDecoderNormsFolded());
             SaeConfig config = narrow.map(n -> n.config().withDSae(r.width()).forTraining()).orElseGet(() ->
                     SaeConfig.of(r.data().dIn(), r.width(), new StandardArchitecture(), r.data().model(),
                             r.data().hook()));

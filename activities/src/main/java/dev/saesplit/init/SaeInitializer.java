@@ -1,5 +1,6 @@
 package dev.saesplit.init;
 
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.Init;

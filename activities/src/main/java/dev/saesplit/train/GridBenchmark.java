@@ -1,6 +1,6 @@
 package dev.saesplit.train;
 
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.BatchStream;
 import dev.saesplit.data.ShuffleConfig;
@@ -10,7 +10,7 @@ import dev.saesplit.data.cache.ActivationCacheWriter;
 import dev.saesplit.data.cache.CacheDescription;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;
@@ -93,7 +93,7 @@ public final class GridBenchmark {
     public static Result run(Settings settings, Path together, Path oneByOne) {
         double oneByOneSeconds = 0;
         long oneByOneBatches = 0;
-        try (ActivationSource source = ActivationSources.open(oneByOne)) {
+        try (ActivationSource source = StageInputs.activations(oneByOne)) {
             if (settings.warmup() > 0) {
                 trainAlone(settings, source, 0, settings.warmup());
             }
@@ -102,10 +102,10 @@ public final class GridBenchmark {
                 oneByOneBatches += settings.steps();
             }
         }
-        try (ActivationSource source = ActivationSources.open(together)) {
+        try (ActivationSource source = StageInputs.activations(together)) {
             int dIn = source.dIn();
             try (ShuffledBatchStream stream = new ShuffledBatchStream(source,
-                    ActivationSources.shuffleConfig(together, settings.batch(), seed(0), dIn))) {
+                    StageInputs.shuffleConfig(together, settings.batch(), seed(0), dIn))) {
                 TeeBatchStream tee = new TeeBatchStream(stream);
                 List<SaeTrainer> trainers = new ArrayList<>();
                 try {

@@ -3,7 +3,7 @@ package dev.saesplit.train;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.ShuffledBatchStream;
@@ -11,7 +11,6 @@ import dev.saesplit.data.TeeBatchStream;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.TrainingProgress;
-import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.worker.ActivityHeartbeat;
 import io.temporal.activity.ActivityExecutionContext;
@@ -81,7 +80,7 @@ final class GroupTraining {
                 .map(c -> GroupTrainingHeartbeat.resumedFrom(c.step(), c.directory().toString()))
                 .orElse(GroupTrainingHeartbeat.resumedFrom(0, ""));
         Path data = store.localCopy(first.data().artifact());
-        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(data));
+        try (ActivationSource all = HeldOutSplit.training(StageInputs.activations(data));
              ShuffledBatchStream stream = TrainingActivitiesImpl.batches(store, data, all, first, g.streamSeed());
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(start)) {
             GroupBeat beat = new GroupBeat(heartbeat, start);
@@ -100,8 +99,7 @@ final class GroupTraining {
                         trainers.add(SaeTrainer.resume(config, CheckpointStore.member(resumeFrom.get(), keys.get(i))
                                 .orElseThrow(), tee.view(), reporter, Optional.empty()));
                     } else {
-                        trainers.add(SaeTrainer.start(config, SaeLensFormat.read(store.localCopy(
-                                row.initial().artifact())), tee.view(), reporter, Optional.empty()));
+                        trainers.add(SaeTrainer.start(config, StageInputs.of(store).sae(row.initial()), tee.view(), reporter, Optional.empty()));
                     }
                 }
                 LockstepTraining.run(trainers, first.training().checkpointEvery(), new LockstepTraining.Events() {

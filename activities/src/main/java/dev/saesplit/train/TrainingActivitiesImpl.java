@@ -3,14 +3,12 @@ package dev.saesplit.train;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.ShuffledBatchStream;
-import dev.saesplit.filter.FilterActivitiesImpl;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.SaeRef;
-import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.spec.TrainingSpec;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.worker.ActivityHeartbeat;
@@ -78,14 +76,14 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 .map(c -> new TrainingHeartbeat(c.step(), c.directory().toString()))
                 .orElse(TrainingHeartbeat.NONE);
         Path data = store.localCopy(r.data().artifact());
-        try (ActivationSource all = HeldOutSplit.training(ActivationSources.open(data));
+        try (ActivationSource all = HeldOutSplit.training(StageInputs.activations(data));
              ShuffledBatchStream stream = batches(store, data, all, r, r.seed());
              ActivityHeartbeat heartbeat = ActivityHeartbeat.start(first)) {
             TrainingReporter reporter = new TrainingReporter(r, config, metrics, heartbeat, first, observer);
             resumeFrom.ifPresent(checkpoint -> reporter.resumed(checkpoint.step()));
             try (SaeTrainer trainer = resumeFrom.isPresent()
                     ? SaeTrainer.resume(config, resumeFrom.get(), stream, reporter, Optional.of(checkpoints))
-                    : SaeTrainer.start(config, SaeLensFormat.read(store.localCopy(r.initial().artifact())),
+                    : SaeTrainer.start(config, StageInputs.of(store).sae(r.initial()),
                     stream, reporter, Optional.of(checkpoints))) {
                 trainer.run();
                 ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("train", r.experiment(), r.runId()),
@@ -157,12 +155,12 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     static ShuffledBatchStream batches(ArtifactStore store, Path data, ActivationSource all, TrainRequest r,
                                        long seed) {
         return new ShuffledBatchStream(rowsToTrainOn(store, all, r),
-                ActivationSources.shuffleConfig(data, r.training().batchSize(), seed, all.dIn()));
+                StageInputs.shuffleConfig(data, r.training().batchSize(), seed, all.dIn()));
     }
 
     /** All of {@code data}, or the filtered view of it (which leaves closing {@code data} to the caller). */
     private static ActivationSource rowsToTrainOn(ArtifactStore store, ActivationSource data, TrainRequest r) {
-        return r.filtered() == null ? data : FilterActivitiesImpl.open(data, store.localCopy(r.filtered().artifact()));
+        return r.filtered() == null ? data : StageInputs.of(store).filteredRows(data, r.filtered());
     }
 
     static TrainerConfig trainerConfig(TrainRequest r) {

@@ -9,7 +9,7 @@ import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeArchitecture;

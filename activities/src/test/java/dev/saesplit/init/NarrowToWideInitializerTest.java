@@ -1,5 +1,6 @@
 package dev.saesplit.init;
 
+import dev.saesplit.sae.KaimingInitializer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

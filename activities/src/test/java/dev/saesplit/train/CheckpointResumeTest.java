@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.data.BatchStream;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;

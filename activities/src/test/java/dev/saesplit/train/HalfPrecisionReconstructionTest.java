@@ -4,7 +4,7 @@ import dev.saesplit.data.BatchStream;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.ActivationCacheWriter;
 import dev.saesplit.data.cache.CacheDescription;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;

@@ -1,7 +1,7 @@
 package dev.saesplit.train;
 
 import dev.saesplit.data.BatchStream;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;

@@ -2,7 +2,7 @@ package dev.saesplit.train;
 
 import dev.saesplit.data.BatchStream;
 import dev.saesplit.data.TeeBatchStream;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;

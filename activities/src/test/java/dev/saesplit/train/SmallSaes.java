@@ -3,7 +3,7 @@ package dev.saesplit.train;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;

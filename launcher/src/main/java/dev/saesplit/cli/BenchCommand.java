@@ -1,7 +1,7 @@
 package dev.saesplit.cli;
 
-import dev.saesplit.cache.CachingBenchmark;
-import dev.saesplit.cache.StreamingBenchmark;
+import dev.saesplit.bench.CachingBenchmark;
+import dev.saesplit.bench.StreamingBenchmark;
 import dev.saesplit.train.GridBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
 import java.nio.file.Files;

@@ -1,5 +1,9 @@
-package dev.saesplit.cache;
+package dev.saesplit.bench;
 
+import dev.saesplit.cache.CachingListener;
+import dev.saesplit.cache.StreamDescriptor;
+import dev.saesplit.cache.ModelActivationStream;
+import dev.saesplit.cache.ModelActivationCache;
 import ai.djl.ndarray.NDManager;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
@@ -9,7 +13,7 @@ import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheDescription;
 import dev.saesplit.data.cache.CacheShard;
 import dev.saesplit.data.cache.ModelProvenance;
-import dev.saesplit.init.KaimingInitializer;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.lm.HookPoint;
 import dev.saesplit.lm.Transformer;
 import dev.saesplit.lm.TransformerWeights;

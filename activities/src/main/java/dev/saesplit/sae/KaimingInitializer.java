@@ -1,4 +1,4 @@
-package dev.saesplit.init;
+package dev.saesplit.sae;
 
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
@@ -30,7 +30,7 @@ public final class KaimingInitializer {
      * Fills latents {@code [fromLatent, dSae)}: their decoder rows and, transposed, their encoder columns.
      * Biases are left to the caller (fresh latents start at zero).
      */
-    static void initializeLatents(float[] encoderWeights, float[] decoderWeights, int dIn, int dSae,
+    public static void initializeLatents(float[] encoderWeights, float[] decoderWeights, int dIn, int dSae,
                                   int fromLatent, double decoderNorm, SplitMix64 random) {
         if (!(decoderNorm > 0) || Double.isInfinite(decoderNorm)) {
             throw new IllegalArgumentException("decoder norm must be positive and finite, was " + decoderNorm);

@@ -1,4 +1,4 @@
-package dev.saesplit.init;
+package dev.saesplit.sae;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
-package dev.saesplit.cache;
+package dev.saesplit.bench;
 
+import dev.saesplit.cache.CachingListener;
+import dev.saesplit.cache.ModelActivationCache;
 import ai.djl.ndarray.NDManager;
 import dev.saesplit.lm.ActivationFunction;
 import dev.saesplit.lm.HookPoint;
