@@ -7,6 +7,7 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
 import dev.saesplit.pipeline.ActivationsRef;
@@ -49,7 +50,7 @@ public final class ActivationActivitiesImpl implements ActivationActivities {
 
     @Override
     public ActivationsRef ensureActivations(String experiment, ActivationSourceSpec source) {
-        String key = OutputKey.of(KIND + "/" + source.kind(), CODE_VERSION, source);
+        String key = OutputKey.of(KIND + "/" + source.kind(), CODE_VERSION, keyed(source));
         Provenance provenance = new Provenance("activations", experiment, "");
         ArtifactRef ref;
         if (source instanceof ActivationSourceSpec.Synthetic synthetic) {
@@ -73,18 +74,57 @@ public final class ActivationActivitiesImpl implements ActivationActivities {
                 s.firingProbability(), s.tokens(), s.seed()).withChildProbability(s.childProbability());
     }
 
-    /** Checks the files open as one activation matrix, then records them with their sizes and times. */
+    /**
+     * What keys a source's activations: the spec, and for an {@code npy} source with a ground truth beside it the
+     * ground truth's files as they are now (an edited ground truth is a new artifact). Without one the key is the
+     * spec's alone, as it always was.
+     */
+    private static Object keyed(ActivationSourceSpec source) {
+        if (!(source instanceof ActivationSourceSpec.Npy npy)) {
+            return source;
+        }
+        Path folder = GroundTruth.folderOf(npy.files());
+        if (!GroundTruth.isBeside(folder)) {
+            return source;
+        }
+        try {
+            return new KeyedNpy(npy, entries(GroundTruth.fileNames(folder).stream().map(folder::resolve).toList()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ground truth in " + folder, e);
+        }
+    }
+
+    /** An {@code npy} source keyed with the ground truth beside it. */
+    record KeyedNpy(ActivationSourceSpec.Npy source, List<NpyFileList.Entry> groundTruth) {
+    }
+
+    /**
+     * Checks the files open as one activation matrix, then records them with their sizes and times; a ground truth
+     * in their folder is checked against them and copied beside the record, where the evaluation finds it as it
+     * finds a synthetic source's.
+     */
     private static void registerNpy(List<Path> files, Path dir) throws IOException {
-        try (NpyActivationSource ignored = NpyActivationSource.open(files)) {
-            List<NpyFileList.Entry> entries = new ArrayList<>();
-            for (Path file : files) {
-                Path absolute = file.toAbsolutePath().normalize();
-                entries.add(new NpyFileList.Entry(absolute.toString(), Files.size(absolute),
-                        Files.getLastModifiedTime(absolute).toMillis()));
+        try (NpyActivationSource source = NpyActivationSource.open(files)) {
+            JsonArtifacts.write(dir.resolve(NpyFileList.FILE_NAME), new NpyFileList(entries(files)));
+            Path folder = GroundTruth.folderOf(files);
+            if (GroundTruth.isBeside(folder)) {
+                GroundTruth.checkBeside(folder, source.tokens(), source.dIn());
+                for (String name : GroundTruth.fileNames(folder)) {
+                    Files.copy(folder.resolve(name), dir.resolve(name));
+                }
             }
-            JsonArtifacts.write(dir.resolve(NpyFileList.FILE_NAME), new NpyFileList(entries));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    private static List<NpyFileList.Entry> entries(List<Path> files) throws IOException {
+        List<NpyFileList.Entry> entries = new ArrayList<>();
+        for (Path file : files) {
+            Path absolute = file.toAbsolutePath().normalize();
+            entries.add(new NpyFileList.Entry(absolute.toString(), Files.size(absolute),
+                    Files.getLastModifiedTime(absolute).toMillis()));
+        }
+        return entries;
     }
 }

@@ -127,6 +127,12 @@ final class BehaviouralVerdict {
         if (!background.isEmpty()) {
             parts.add(latents(background) + " occur as often elsewhere (background)");
         }
+        List<String> elsewhere = setAside.stream().filter(l -> l.why().equals(SplitReport.SetAside.ELSEWHERE))
+                .map(l -> Integer.toString(l.latent())).toList();
+        if (!elsewhere.isEmpty()) {
+            parts.add(latents(elsewhere) + " fire mostly off the target's tokens, read there as target tokens "
+                    + "(another feature's, which the target only partly covers)");
+        }
         return parts.isEmpty() ? "" : "; set aside: " + String.join("; ", parts);
     }
 

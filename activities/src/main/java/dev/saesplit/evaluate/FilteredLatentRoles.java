@@ -21,6 +21,12 @@ import java.util.List;
  *   other tokens moved to a typical target token without its feature ({@link OffTargetFiring}); or its decoder is
  *   closer to another narrow latent than to the target (cosine ≥ {@link #BACKGROUND_COSINE}), and that narrow
  *   latent fires on the target's tokens less than {@link #BACKGROUND_RATE_RATIO} times as often as off them;</li>
+ *   <li>a latent of a feature found <b>elsewhere</b> fires on the other tokens, moved as above, more often in
+ *   number than on the target's: most of its feature's occurrences lie off the target's tokens, so the target only
+ *   partly covers it (a narrow latent fires on the stronger tokens of a feature it half merged) and it is not a
+ *   sub-meaning of the target. It mirrors the exact verdict, for which a feature is the target's own when the
+ *   target fires on most of its tokens ({@link GroundTruthJudge#FILTERED_OWN_SHARE}); background latents meet it
+ *   too, and are named as such;</li>
  *   <li>of the rest, a latent that fires on nearly all of the target's tokens ({@code max_child_recall}) is the
  *   parent surviving, and one that fires on at least {@code min_recall} of them is a child.</li>
  * </ul>
@@ -87,6 +93,8 @@ final class FilteredLatentRoles {
                     || closestCosine >= BACKGROUND_COSINE && closestCosine >= latent.cosine()
                     && rateOn < BACKGROUND_RATE_RATIO * rateOff) {
                 role = SplitReport.SetAside.BACKGROUND;
+            } else if (latent.recall() * onTarget < offTarget.rate(latent.latent()) * offTargetTokens) {
+                role = SplitReport.SetAside.ELSEWHERE;
             } else {
                 role = latent.recall() >= criteria.maxChildRecall() ? PARENT : CHILD;
             }

@@ -167,7 +167,7 @@ public final class SplitEvaluator {
             others.removeAll(parents);
             otherFeatures = new boolean[behaviour.dSae()];
             for (SplitReport.SetAside latent : setAside) {
-                otherFeatures[latent.latent()] = latent.why().equals(SplitReport.SetAside.BACKGROUND);
+                otherFeatures[latent.latent()] = !latent.why().equals(SplitReport.SetAside.MAGNITUDE);
             }
         }
         Comparator<SplitReport.Latent> byRecall = Comparator.comparingDouble(SplitReport.Latent::recall).reversed();

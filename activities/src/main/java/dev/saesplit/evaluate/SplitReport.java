@@ -81,7 +81,8 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      * @param latent        index in the wide SAE
      * @param why           {@code magnitude}: its decoder lies along the target's direction or against it, so it
      *                      partitions the target's tokens by size; {@code background}: a feature the narrow SAE
-     *                      saw about as often off the target's tokens as on them
+     *                      saw about as often off the target's tokens as on them; {@code elsewhere}: a feature most
+     *                      of whose occurrences lie off the target's tokens, which the target only partly covers
      * @param cosine        cosine between its decoder row and the target's
      * @param recall        P(latent fires | target fires)
      * @param offTargetRate how often it fires on the other held-out tokens, each moved by the mean target token
@@ -97,6 +98,7 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
                            double narrowCosine, double narrowRateOn, double narrowRateOff) {
         public static final String MAGNITUDE = "magnitude";
         public static final String BACKGROUND = "background";
+        public static final String ELSEWHERE = "elsewhere";
     }
 
     /**

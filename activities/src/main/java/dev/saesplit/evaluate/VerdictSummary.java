@@ -54,6 +54,7 @@ final class VerdictSummary {
         addClause(aside, overlapping, "fires with a child", "fire with a child");
         addClause(aside, repeats, "repeats a child", "repeat a child");
         addClause(aside, kind(setAside, SplitReport.SetAside.BACKGROUND), "background", "background");
+        addClause(aside, kind(setAside, SplitReport.SetAside.ELSEWHERE), "mostly elsewhere", "mostly elsewhere");
         addClause(aside, kind(setAside, SplitReport.SetAside.MAGNITUDE), "the target by size", "the target by size");
         if (!aside.isEmpty()) {
             text.append("; set aside ").append(String.join(", ", aside));

@@ -59,8 +59,9 @@ public final class FilterActivitiesImpl implements FilterActivities {
         int parent = ((TargetLatent.MatchingParent) target).parent();
         Path dir = store.localCopy(data.artifact());
         if (!Files.exists(dir.resolve("ground_truth.json"))) {
-            throw new TargetLatentException("target_latent {parent: " + parent + "} needs a synthetic source's ground "
-                    + "truth, which the activations in " + dir + " do not have");
+            throw new TargetLatentException("target_latent {parent: " + parent + "} needs a ground truth (a synthetic "
+                    + "source's, or ground_truth.json beside npy files), which the activations in " + dir
+                    + " do not have");
         }
         GroundTruth truth = GroundTruth.load(dir);
         float[] direction = truth.direction(truth.parents().get(parent).feature());

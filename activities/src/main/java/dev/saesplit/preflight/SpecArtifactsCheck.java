@@ -2,6 +2,7 @@ package dev.saesplit.preflight;
 
 import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.filter.TokenTargetChooser;
 import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.lm.tokens.Tokenizers;
@@ -23,7 +24,8 @@ import java.util.OptionalInt;
 
 /**
  * What the pipeline's first activities would reject in the files a spec names, found before anything starts:
- * the {@code .npy} headers (dtype, rank, shape against file size, equal widths), the config and weights header
+ * the {@code .npy} headers (dtype, rank, shape against file size, equal widths) and a ground truth beside them
+ * ({@code ground_truth.json} and the files it names, against the activations), the config and weights header
  * of the narrow SAE and of every SAE a row evaluates (a SAELens directory's {@code cfg.json} and safetensors
  * header; a 1L-Sparse-Autoencoder {@code N_cfg.json} and its {@code .pt}'s pickle: architecture, whole-number
  * sizes, tensor names and shapes), whether those SAEs read activations of the width the source provides, and
@@ -35,7 +37,7 @@ public final class SpecArtifactsCheck implements SpecCheck {
 
     @Override
     public void check(ExperimentSpec spec, Problems problems) {
-        OptionalInt activationWidth = activationWidth(spec.activations(), problems);
+        OptionalInt activationWidth = activationWidth(spec, problems);
         if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
             checkExistingSae(existing, activationWidth, spec.runs(), problems);
         }
@@ -70,21 +72,56 @@ public final class SpecArtifactsCheck implements SpecCheck {
     }
 
     /** {@code d} of the activations when it is known before any model runs. */
-    private static OptionalInt activationWidth(ActivationSourceSpec source, Problems problems) {
+    private static OptionalInt activationWidth(ExperimentSpec spec, Problems problems) {
+        ActivationSourceSpec source = spec.activations();
         if (source instanceof ActivationSourceSpec.Synthetic synthetic) {
             return OptionalInt.of(synthetic.dIn());
         }
         if (source instanceof ActivationSourceSpec.Npy npy) {
-            try {
-                return OptionalInt.of(NpyActivationSource.open(npy.files()).dIn());
+            long rows;
+            int width;
+            try (NpyActivationSource opened = NpyActivationSource.open(npy.files())) {
+                rows = opened.tokens();
+                width = opened.dIn();
             } catch (RuntimeException e) {
                 problems.report(fileField(npy.files(), e), describe(e));
+                return OptionalInt.empty();
             }
+            checkGroundTruth(npy, rows, width, spec.targetLatent(), problems);
+            return OptionalInt.of(width);
         }
         if (source instanceof ActivationSourceSpec.Model model) {
             return ModelSourceCheck.activationWidth(model, problems);
         }
         return OptionalInt.empty();
+    }
+
+    /**
+     * A ground truth beside an {@code npy} source's files must describe them: read bounded and typed, and every
+     * file it names opened and checked against the activations, as registering the source will. A target named
+     * by its ground-truth parent needs one, with that parent.
+     */
+    private static void checkGroundTruth(ActivationSourceSpec.Npy npy, long rows, int width, TargetLatent target,
+                                         Problems problems) {
+        Path folder = GroundTruth.folderOf(npy.files());
+        OptionalInt parent = target instanceof TargetLatent.MatchingParent p ? OptionalInt.of(p.parent())
+                : OptionalInt.empty();
+        if (!GroundTruth.isBeside(folder)) {
+            if (parent.isPresent()) {
+                problems.report("target_latent", "{parent: N} needs ground_truth.json beside the npy files, and "
+                        + folder + " holds none");
+            }
+            return;
+        }
+        try {
+            GroundTruth truth = GroundTruth.checkBeside(folder, rows, width);
+            if (parent.isPresent() && parent.getAsInt() >= truth.config().parents()) {
+                problems.report("target_latent.parent", "must be below the ground truth's "
+                        + truth.config().parents() + " parents, got " + parent.getAsInt());
+            }
+        } catch (RuntimeException e) {
+            problems.report("activations.files (ground truth)", describe(e));
+        }
     }
 
     private static void checkExistingSae(NarrowSaeSpec.Existing existing, OptionalInt activationWidth,

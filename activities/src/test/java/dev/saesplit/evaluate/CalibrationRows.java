@@ -113,7 +113,9 @@ final class CalibrationRows {
         boolean absorbed = f.groundTruth().reason().contains("not the target's");
         if (System.getProperty("saesplit.debugRoles") != null) {
             System.out.println(name + ": exact " + f.groundTruth().outcome() + ", behavioural "
-                    + f.verdict().outcome() + " — " + f.verdict().reason() + " | " + f.groundTruth().reason());
+                    + f.verdict().outcome() + String.format(Locale.ROOT, " [%d distinct, own coverage %.3f, bias %.3f]",
+                    f.split().distinctChildren(), f.split().ownActivationCoverage(), f.split().biasCoverage())
+                    + " — " + f.verdict().reason() + " | " + f.groundTruth().reason());
         }
         return new Row(name, filtered, leaf, absorbed, f.groundTruth().outcome(), f.verdict().outcome(),
                 f.verdict().reason() + " | " + f.groundTruth().reason());

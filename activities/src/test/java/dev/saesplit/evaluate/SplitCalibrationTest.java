@@ -20,13 +20,14 @@ import java.util.List;
  * number, or the agreement says nothing; the confusion tables are printed, one per kind of training data.
  *
  * <p>By default one draw of the first {@value #DEFAULT_SHAPES} hierarchy shapes (a few minutes on an idle
- * two-core machine). {@code -Dsaesplit.calibration.thorough=true} runs all twelve shapes over two draws (seed
- * offsets 0 and 100); {@code -Dsaesplit.calibration.seedOffsets=a,b} and {@code -Dsaesplit.calibration.shapes=n}
- * choose others, as docs/split-evaluation.md does for its check on hierarchies the verdict was never tuned on.
- * Asserted: agreement on SAEs trained on all data (95 % thorough, 90 % by default, where one disagreeing row of
- * twelve is 92 %), on SAEs trained on filtered data (85 % thorough, 80 % by default; designed on seed offset 0,
- * where it reached 35 of 39, see docs/split-evaluation.md) and on all rows (90 %, 85 %). On SAEs trained on all data
- * both answers must be common (a fifth of the rows each); on SAEs trained on filtered data a third of the rows must
+ * two-core machine). {@code -Dsaesplit.calibration.thorough=true} runs all twelve shapes over three draws: seed
+ * offset 0, which the filtered-data verdict was designed on, and 200 and 300, drawn only after it was fixed;
+ * {@code -Dsaesplit.calibration.seedOffsets=a,b} and {@code -Dsaesplit.calibration.shapes=n} choose others, as
+ * docs/split-evaluation.md does for its checks on hierarchies the verdict was never tuned on. Asserted: agreement
+ * on SAEs trained on all data (95 % thorough, 90 % by default, where one disagreeing row of twelve is 92 %), on SAEs
+ * trained on filtered data (90 % both ways: what the draws made after the design support, 40 of 41 and 35 of 39,
+ * short of the issue's 95 %; 37 of 39 designed on) and on all rows (95 %, 90 %). On SAEs trained on all data both
+ * answers must be common (a fifth of the rows each); on SAEs trained on filtered data a third of the rows must
  * truly split (so {@code no} everywhere cannot pass), and a leaf target with nothing to split into must say
  * {@code no}.
  */
@@ -60,7 +61,7 @@ class SplitCalibrationTest {
         int shapes = Integer.getInteger("saesplit.calibration.shapes", thorough ? hierarchies.size() : DEFAULT_SHAPES);
         // Each offset draws other hierarchies of the same shapes.
         List<CalibrationRows.Row> rows = new ArrayList<>();
-        for (String offset : System.getProperty("saesplit.calibration.seedOffsets", thorough ? "0,100" : "0")
+        for (String offset : System.getProperty("saesplit.calibration.seedOffsets", thorough ? "0,200,300" : "0")
                 .split(",")) {
             long seedOffset = Long.parseLong(offset.trim());
             for (Hierarchy h : hierarchies.subList(0, shapes)) {
@@ -73,9 +74,9 @@ class SplitCalibrationTest {
         CalibrationRows.summarise("wide SAEs trained on filtered data", filtered);
         CalibrationRows.summarise("wide SAEs trained on all data", all);
         CalibrationRows.summarise("all rows", rows);
-        CalibrationRows.assertAgreement("filtered data", filtered, thorough ? 0.85 : 0.8);
+        CalibrationRows.assertAgreement("filtered data", filtered, 0.9);
         CalibrationRows.assertAgreement("all data", all, thorough ? 0.95 : 0.9);
-        CalibrationRows.assertAgreement("all rows", rows, thorough ? 0.9 : 0.85);
+        CalibrationRows.assertAgreement("all rows", rows, thorough ? 0.95 : 0.9);
         CalibrationRows.assertCommon("all-data", all, SplitOutcome.YES, 0.2);
         CalibrationRows.assertCommon("all-data", all, SplitOutcome.NO, 0.2);
         CalibrationRows.assertCommon("filtered", filtered, SplitOutcome.YES, 1.0 / 3);

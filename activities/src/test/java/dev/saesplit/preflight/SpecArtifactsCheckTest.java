@@ -1,6 +1,10 @@
 package dev.saesplit.preflight;
 
+import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.npy.NpyTestFiles;
+import dev.saesplit.data.synthetic.SyntheticHierarchy;
+import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
 import dev.saesplit.sae.SaeFixtures;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.StandardArchitecture;
@@ -95,6 +99,48 @@ class SpecArtifactsCheckTest {
 
         assertEquals("activations.files[1]", problem.field());
         assertTrue(problem.message().startsWith(dir.resolve("bad.npy").toString()), problem.message());
+    }
+
+    @Test
+    void aGroundTruthBesideNpyFilesIsCheckedAgainstThemAndRefusedByFieldWithoutQuotingIt() throws Exception {
+        Path folder = npyWithGroundTruth();
+        String npy = """
+                name: npy
+                activations: {source: npy, files: [FOLDER/activations.npy]}
+                narrow_sae: {width: 8, tokens: 10k}
+                target_latent: {parent: 0}
+                runs:
+                  - {id: a, width: 16, seed: 1, init: random, normalised: true, data: all, tokens: 10k}
+                """.replace("FOLDER", folder.toString());
+        SpecParser.parse(spec(npy), new SpecArtifactsCheck());
+
+        Path document = folder.resolve("ground_truth.json");
+        String valid = Files.readString(document);
+        Files.writeString(document, valid.replace("\"directions.npy\"", "\"../../secret/key-material.npy\""));
+        SpecProblem escape = problem(npy);
+        assertEquals("activations.files (ground truth)", escape.field());
+        assertTrue(escape.message().startsWith(document + ": directions_file: "), escape.message());
+        assertTrue(!escape.message().contains("secret"), "nothing of the file is echoed: " + escape.message());
+
+        Files.writeString(document, valid.replace("\"tokens\" : 2048", "\"tokens\" : 4096"));
+        assertTrue(problem(npy).message().startsWith(document + ": config.tokens: is not 2048"),
+                "the ground truth describes other activations");
+
+        Files.writeString(document, valid.replace("\"children_per_parent\" : 2", "\"children_per_parent\" : 3"));
+        assertTrue(problem(npy).message().startsWith(document + ": parents[0].children: "),
+                "the hierarchy is not laid out as its config says");
+    }
+
+    /** A generated hierarchy's ground truth beside its 2,048 rows of activations, as an npy source's folder. */
+    private Path npyWithGroundTruth() throws IOException {
+        Path folder = dir.resolve("drawn");
+        SyntheticHierarchy.generate(SyntheticHierarchyConfig.of(8, 12, 2, 2, 0.05, 2048, 1), folder);
+        float[] rows = new float[2048 * 8];
+        try (ActivationSource source = ActivationCacheReader.open(folder)) {
+            source.read(0, 2048, rows, 0);
+        }
+        NpyTestFiles.float32(folder.resolve("activations.npy"), 8, rows);
+        return folder;
     }
 
     private SpecProblem problem(String yaml) throws IOException {

@@ -448,9 +448,12 @@ public final class SpecParser {
             if (node != null && node.isObject()) {
                 r.mapping(node, p, Set.of("parent"));
                 int parent = r.intValue(node, p, "parent", null, 0, Integer.MAX_VALUE);
-                if (!(activations instanceof ActivationSourceSpec.Synthetic synthetic)) {
-                    r.problem(p, "{parent: N} names a ground-truth feature, which only a synthetic source has");
-                } else if (parent >= synthetic.parents()) {
+                // An npy source's ground truth, if its folder holds one, is read when its files are checked.
+                if (activations instanceof ActivationSourceSpec.Model) {
+                    r.problem(p, "{parent: N} names a ground-truth feature, which a synthetic source has, or an npy "
+                            + "source with ground_truth.json beside its files");
+                } else if (activations instanceof ActivationSourceSpec.Synthetic synthetic
+                        && parent >= synthetic.parents()) {
                     r.problem(p + ".parent", "must be below the source's " + synthetic.parents() + " parents, got "
                             + parent);
                 }

@@ -2,7 +2,6 @@ package dev.saesplit.data.synthetic;
 
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.data.ActivationFormatException;
-import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
 
@@ -39,12 +38,26 @@ public final class FeatureActivity {
 
     /** The activity of the source generated into {@code directory}, whose ground truth is {@code truth}. */
     public static FeatureActivity open(Path directory, GroundTruth truth) {
-        Path labelsFile = directory.resolve(GroundTruth.CHILD_LABELS_FILE);
-        GroundTruthDocument document = JsonArtifacts.read(directory.resolve(GroundTruthDocument.FILE_NAME),
-                GroundTruthDocument.class);
+        GroundTruthDocument document = GroundTruthFile.read(directory);
+        Path labelsFile = directory.resolve(document.childLabelsFile());
         MappedNpyArray recorded = document.featureActivityFile() == null ? null
                 : openRecorded(directory.resolve(document.featureActivityFile()), truth.config());
-        return new FeatureActivity(truth, ChildLabels.open(labelsFile), labelsFile, recorded);
+        return new FeatureActivity(truth, openLabels(labelsFile, truth.config()), labelsFile, recorded);
+    }
+
+    private static ChildLabels openLabels(Path file, SyntheticHierarchyConfig config) {
+        ChildLabels labels;
+        try {
+            labels = ChildLabels.open(file);
+        } catch (ActivationFormatException e) {
+            throw new ArtifactCorruptException(file, "child labels", e.problem(), e);
+        }
+        if (labels.tokens() != config.tokens() || labels.parents() != config.parents()) {
+            throw new ArtifactCorruptException(file, "child labels", "holds " + labels.tokens() + " × "
+                    + labels.parents() + " labels, the config says " + config.tokens() + " tokens × "
+                    + config.parents() + " parents");
+        }
+        return labels;
     }
 
     private static MappedNpyArray openRecorded(Path file, SyntheticHierarchyConfig config) {

@@ -7,7 +7,9 @@ import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.artifact.ArtifactCorruptException;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -49,15 +51,12 @@ public record GroundTruth(SyntheticHierarchyConfig config, List<HierarchyParent>
         return feature >= 0 && feature < config.parents();
     }
 
-    /** Reads the ground truth written beside the activations in {@code directory}. */
+    /**
+     * Reads the ground truth written beside the activations in {@code directory}; a user's file is refused naming
+     * the file and field ({@link GroundTruthFile}).
+     */
     public static GroundTruth load(Path directory) {
-        Path documentFile = directory.resolve(GroundTruthDocument.FILE_NAME);
-        GroundTruthDocument document = JsonArtifacts.read(documentFile, GroundTruthDocument.class);
-        if (document.formatVersion() != GroundTruthDocument.FORMAT_VERSION || document.config() == null
-                || document.parents() == null) {
-            throw new ArtifactCorruptException(documentFile, "content",
-                    "not a version " + GroundTruthDocument.FORMAT_VERSION + " ground truth with config and parents");
-        }
+        GroundTruthDocument document = GroundTruthFile.read(directory);
         SyntheticHierarchyConfig config = document.config();
         Path directionsFile = directory.resolve(document.directionsFile());
         MappedNpyArray array;
@@ -73,6 +72,51 @@ public record GroundTruth(SyntheticHierarchyConfig config, List<HierarchyParent>
         float[] directions = new float[config.features() * config.dIn()];
         array.readFloats(0, config.features(), directions, 0);
         return new GroundTruth(config, document.parents(), directions);
+    }
+
+    /**
+     * The folder where an {@code npy} source's ground truth lies, if it has one: its first file's, the folder a
+     * generator writes the activations and their ground truth into.
+     */
+    public static Path folderOf(List<Path> npyFiles) {
+        Path parent = npyFiles.get(0).toAbsolutePath().normalize().getParent();
+        return parent == null ? Path.of("/") : parent;
+    }
+
+    /** Whether {@code directory} holds a ground truth beside its activations. */
+    public static boolean isBeside(Path directory) {
+        return Files.exists(directory.resolve(GroundTruthDocument.FILE_NAME));
+    }
+
+    /**
+     * The ground truth beside {@code rows × dIn} activations (an {@code npy} source's folder), with every file it
+     * names opened and checked against them: the config's tokens and width, the directions, the child labels and,
+     * where recorded, what fired on every token.
+     */
+    public static GroundTruth checkBeside(Path directory, long rows, int dIn) {
+        GroundTruth truth = load(directory);
+        Path document = directory.resolve(GroundTruthDocument.FILE_NAME);
+        if (truth.config().tokens() != rows) {
+            throw new ArtifactCorruptException(document, "config.tokens", "is not " + rows + ", the number of "
+                    + "activation rows it describes");
+        }
+        if (truth.config().dIn() != dIn) {
+            throw new ArtifactCorruptException(document, "config.d_in", "is not " + dIn + ", the activations' "
+                    + "width");
+        }
+        FeatureActivity.open(directory, truth);
+        return truth;
+    }
+
+    /** The files of the ground truth in {@code directory}: the document first, then each file it names. */
+    public static List<String> fileNames(Path directory) {
+        GroundTruthDocument document = GroundTruthFile.read(directory);
+        List<String> names = new ArrayList<>(List.of(GroundTruthDocument.FILE_NAME, document.directionsFile(),
+                document.childLabelsFile()));
+        if (document.featureActivityFile() != null) {
+            names.add(document.featureActivityFile());
+        }
+        return names.stream().distinct().toList();
     }
 
     /** Opens the per-token child labels written beside the activations in {@code directory}. */
