@@ -12,6 +12,7 @@ import dev.saesplit.pipeline.PipelineActivityOptions;
 import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.StageProgress;
+import dev.saesplit.pipeline.WorkflowEnd;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.record.RunTableActivities;
 import dev.saesplit.run.RunResult;
@@ -35,7 +36,6 @@ import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowCancellationType;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
@@ -86,43 +86,20 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             runTable.experimentStatus(spec.name(), RunStatus.RUNNING, workflowId);
         }
         try {
-            ActivationSourceSpec source = spec.activations();
-            if (source instanceof ActivationSourceSpec.Model model && model.after() != null) {
-                stage = PipelineStage.UPSTREAM;
-                source = model.withDataset(Path.of(upstream.awaitDagRun(spec.name(), model.after())));
-            }
-            ActivationSourceSpec trained = trainedModel(spec.name(), source);
-            // Rows read the model the activations came from: the spec's, or the one just trained.
-            ActivationSourceSpec modelSource = trained == source ? spec.activations() : trained;
-            source = trained;
-            stage = PipelineStage.CACHE;
-            ActivationsRef data = activations.ensureActivations(spec.name(), source);
-            stage = PipelineStage.NARROW;
-            SaeRef narrow = narrowSae(spec, data);
+            Activations data = activations(spec);
+            SaeRef narrow = narrowSae(spec, data.ref());
             if (spec.stopsAtNarrow()) {
                 return new ExperimentResult(spec.name(), RunStatus.SUCCEEDED, narrow, -1, null, List.of());
             }
-            stage = PipelineStage.FILTER;
-            int target = spec.targetLatent() instanceof TargetLatent.Token token
-                    ? filter.chooseTokenTarget(spec.name(), data, narrow, token.token(),
-                            (ActivationSourceSpec.Model) source).latent()
-                    : filter.resolveTarget(data, narrow, spec.targetLatent());
-            FilteredDataRef filtered = usesFilteredData(spec)
-                    ? filter.selectFiltered(spec.name(), data, narrow, target, spec.filterThreshold()) : null;
+            Target target = target(spec, data, narrow);
             stage = PipelineStage.RUNS;
-            List<RunOutcome> outcomes = runAll(spec, modelSource, data, filtered, narrow, target);
-            stage = PipelineStage.REPORT;
-            tracking.publishReport(new ReportRequest(spec.name(), narrow, filtered, outcomes.stream()
-                    .map(o -> new ReportRequest.Row(o.runId(), o.sae(), o.evaluation())).toList()));
-            RunStatus status = outcomes.stream().allMatch(o -> o.status() == RunStatus.SUCCEEDED)
-                    ? RunStatus.SUCCEEDED : RunStatus.FAILED;
-            runTable.experimentStatus(spec.name(), status, workflowId);
-            return new ExperimentResult(spec.name(), status, narrow, target, filtered, outcomes);
+            List<RunOutcome> outcomes = runAll(spec, data.rowsRead(), data.ref(), target.filtered(), narrow,
+                    target.latent());
+            return report(spec, narrow, target, outcomes, workflowId);
         } catch (TemporalFailure e) {
-            RunStatus end = CancellationScope.current().isCancelRequested() ? RunStatus.CANCELLED : RunStatus.FAILED;
+            RunStatus end = WorkflowEnd.ofFailure();
             if (recordsStatus) {
-                Workflow.newDetachedCancellationScope(
-                        () -> runTable.experimentStatus(spec.name(), end, workflowId)).run();
+                WorkflowEnd.record(() -> runTable.experimentStatus(spec.name(), end, workflowId));
             }
             throw e;
         } finally {
@@ -135,16 +112,65 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         return StageProgress.at(stage, done);
     }
 
-    /** A source whose spec trains its language model, reading that model (trained first, once per machine). */
-    private ActivationSourceSpec trainedModel(String experiment, ActivationSourceSpec source) {
-        if (!(source instanceof ActivationSourceSpec.Model model) || model.train() == null) {
-            return source;
+    /**
+     * The experiment's activations and the sources they come from.
+     *
+     * @param ref      the activations every stage reads
+     * @param source   what they were read from: the spec's source, with its dataset taken from an upstream DAG run
+     *                 and its model trained here first where the spec says so
+     * @param rowsRead the source the rows' evaluations reach the model through: the spec's own, or the model just
+     *                 trained
+     */
+    private record Activations(ActivationsRef ref, ActivationSourceSpec source, ActivationSourceSpec rowsRead) {
+    }
+
+    /** The studied latent of the narrow SAE, and its filtered tokens where a row trains on them. */
+    private record Target(int latent, FilteredDataRef filtered) {
+    }
+
+    /** Waits for an upstream DAG's dataset, trains the language model, then caches or streams the activations. */
+    private Activations activations(ExperimentSpec spec) {
+        ActivationSourceSpec source = spec.activations();
+        if (source instanceof ActivationSourceSpec.Model model && model.after() != null) {
+            stage = PipelineStage.UPSTREAM;
+            source = model.withDataset(Path.of(upstream.awaitDagRun(spec.name(), model.after())));
         }
-        stage = PipelineStage.MODEL;
-        return model.withTrainedModel(languageModel.trainLanguageModel(model.train(), experiment));
+        ActivationSourceSpec rowsRead = spec.activations();
+        if (source instanceof ActivationSourceSpec.Model model && model.train() != null) {
+            stage = PipelineStage.MODEL;
+            source = model.withTrainedModel(languageModel.trainLanguageModel(model.train(), spec.name()));
+            rowsRead = source;
+        }
+        stage = PipelineStage.CACHE;
+        return new Activations(activations.ensureActivations(spec.name(), source), source, rowsRead);
+    }
+
+    /** Resolves the target latent, and selects its tokens when some row trains on them. */
+    private Target target(ExperimentSpec spec, Activations data, SaeRef narrow) {
+        stage = PipelineStage.FILTER;
+        int latent = spec.targetLatent() instanceof TargetLatent.Token token
+                ? filter.chooseTokenTarget(spec.name(), data.ref(), narrow, token.token(),
+                        (ActivationSourceSpec.Model) data.source()).latent()
+                : filter.resolveTarget(data.ref(), narrow, spec.targetLatent());
+        FilteredDataRef filtered = usesFilteredData(spec)
+                ? filter.selectFiltered(spec.name(), data.ref(), narrow, latent, spec.filterThreshold()) : null;
+        return new Target(latent, filtered);
+    }
+
+    /** Publishes the report of every row and records the experiment's end: succeeded when every row did. */
+    private ExperimentResult report(ExperimentSpec spec, SaeRef narrow, Target target, List<RunOutcome> outcomes,
+                                    String workflowId) {
+        stage = PipelineStage.REPORT;
+        tracking.publishReport(new ReportRequest(spec.name(), narrow, target.filtered(), outcomes.stream()
+                .map(o -> new ReportRequest.Row(o.runId(), o.sae(), o.evaluation())).toList()));
+        RunStatus status = outcomes.stream().allMatch(o -> o.status() == RunStatus.SUCCEEDED)
+                ? RunStatus.SUCCEEDED : RunStatus.FAILED;
+        runTable.experimentStatus(spec.name(), status, workflowId);
+        return new ExperimentResult(spec.name(), status, narrow, target.latent(), target.filtered(), outcomes);
     }
 
     private SaeRef narrowSae(ExperimentSpec spec, ActivationsRef data) {
+        stage = PipelineStage.NARROW;
         if (spec.narrowSae() instanceof NarrowSaeSpec.Existing existing) {
             return init.registerExisting(spec.name(), existing.path().toString(), data);
         }
@@ -225,8 +251,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             }
             return training.trainTogether(new GroupTrainRequest(experiment, rows.get(0).run().seed(), requests));
         } catch (TemporalFailure e) {
-            boolean cancelled = CancellationScope.current().isCancelRequested();
-            Workflow.newDetachedCancellationScope(() -> {
+            boolean cancelled = WorkflowEnd.ofFailure() == RunStatus.CANCELLED;
+            WorkflowEnd.record(() -> {
                 for (SplitRunInput row : rows) {
                     String id = row.run().id();
                     if (cancelled) {
@@ -235,7 +261,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                         runTable.runFailed(experiment, id, Failures.rootMessage(e), WorkflowIds.run(experiment, id));
                     }
                 }
-            }).run();
+            });
             throw e;
         }
     }

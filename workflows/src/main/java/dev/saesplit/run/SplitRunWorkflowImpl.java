@@ -7,13 +7,13 @@ import dev.saesplit.pipeline.PipelineActivityOptions;
 import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.pipeline.StageProgress;
+import dev.saesplit.pipeline.WorkflowEnd;
 import dev.saesplit.record.RunTableActivities;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainingActivities;
 import dev.saesplit.pipeline.Failures;
 import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -53,15 +53,14 @@ public final class SplitRunWorkflowImpl implements SplitRunWorkflow {
             runTable.runResult(experiment, row.id(), result);
             return new RunResult(row.id(), trained, result);
         } catch (TemporalFailure e) {
-            // Recorded outside the (possibly cancelled) scope, or a cancelled row would stay "running".
-            RunStatus end = CancellationScope.current().isCancelRequested() ? RunStatus.CANCELLED : RunStatus.FAILED;
-            Workflow.newDetachedCancellationScope(() -> {
+            RunStatus end = WorkflowEnd.ofFailure();
+            WorkflowEnd.record(() -> {
                 if (end == RunStatus.FAILED) {
                     runTable.runFailed(experiment, row.id(), Failures.rootMessage(e), workflowId);
                 } else {
                     runTable.runStatus(experiment, row.id(), end, workflowId);
                 }
-            }).run();
+            });
             throw e;
         } finally {
             done = true;
