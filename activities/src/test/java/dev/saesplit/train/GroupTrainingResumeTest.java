@@ -15,15 +15,14 @@ import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.TrainingSpec;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.store.TestPostgres;
+import dev.saesplit.store.RecordedMetrics;
 import io.temporal.testing.TestActivityEnvironment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,31 +53,25 @@ class GroupTrainingResumeTest {
     private static final List<Object[]> ROWS = List.of(
             new Object[] {"a", 24, 5L, 60L}, new Object[] {"b", 32, 6L, 20L}, new Object[] {"c", 24, 7L, 45L});
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
 
     @Test
     void aWorkerKilledMidGridResumesEveryRowFromTheGroupCheckpointBitwise() throws Exception {
         Workspace reference = new Workspace();
         List<SaeWeights> uninterrupted = weights(reference.store,
-                environment(reference.activities).newActivityStub(TrainingActivities.class)
+                opened.environment(reference.activities).newActivityStub(TrainingActivities.class)
                         .trainTogether(reference.request()));
 
         Workspace workspace = new Workspace();
         AtomicReference<CheckpointInfo> crashedAfter = new AtomicReference<>();
-        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(30, crashedAfter));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(30, crashedAfter));
         RuntimeException stopped = assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).trainTogether(workspace.request()));
-        assertTrue(String.valueOf(stopped.getCause()).contains("the worker died"), stopped.toString());
+        assertTrue(String.valueOf(stopped.getCause()).contains(DyingWorker.DEATH), stopped.toString());
         List<Long> stepsBeforeRetry = workspace.metricSteps("b", "train/loss");
 
-        TestActivityEnvironment retry = environment(workspace.activities);
+        TestActivityEnvironment retry = opened.environment(workspace.activities);
         retry.setHeartbeatDetails(new GroupTrainingHeartbeat(30, crashedAfter.get().directory().toString(),
                 java.util.Map.of()));
         List<SaeRef> resumed = retry.newActivityStub(TrainingActivities.class).trainTogether(workspace.request());
@@ -100,20 +93,18 @@ class GroupTrainingResumeTest {
     void aRetryOnAnotherMachineResumesEveryRowFromTheGroupCheckpointPublishedToTheSharedStore() throws Exception {
         Workspace reference = new Workspace();
         List<SaeWeights> uninterrupted = weights(reference.store,
-                environment(reference.activities).newActivityStub(TrainingActivities.class)
+                opened.environment(reference.activities).newActivityStub(TrainingActivities.class)
                         .trainTogether(reference.request()));
-        Path sharedDirectory = TestPostgres.stateDir();
-        opened.add(() -> TestPostgres.deleteQuietly(sharedDirectory));
+        Path sharedDirectory = opened.stateDir();
         Workspace workspace = new Workspace(new SharedDirectory(sharedDirectory));
-        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        TestActivityEnvironment first = opened.environment(
+                workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
         assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).trainTogether(workspace.request()));
 
-        Path otherHome = TestPostgres.stateDir();
-        opened.add(() -> TestPostgres.deleteQuietly(otherHome));
-        ArtifactStore otherMachine = new ArtifactStore(otherHome, workspace.database.dataSource(),
+        ArtifactStore otherMachine = new ArtifactStore(opened.stateDir(), workspace.database.dataSource(),
                 new SharedDirectory(sharedDirectory), 1L << 30);
-        List<SaeRef> resumed = environment(new TrainingActivitiesImpl(otherMachine,
+        List<SaeRef> resumed = opened.environment(new TrainingActivitiesImpl(otherMachine,
                 new MetricsRecorder(workspace.database.dataSource()))).newActivityStub(TrainingActivities.class)
                 .trainTogether(workspace.request());
 
@@ -154,16 +145,9 @@ class GroupTrainingResumeTest {
         return trained.stream().map(r -> SaeLensFormat.read(store.localCopy(r.artifact()))).toList();
     }
 
-    private TestActivityEnvironment environment(TrainingActivitiesImpl activities) {
-        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-        env.registerActivitiesImplementations(activities);
-        opened.add(env::close);
-        return env;
-    }
-
     /** A database and artifact store of its own, with the experiment recorded and the rows initialised. */
     private final class Workspace {
-        final Database database = Database.open(TestPostgres.freshDatabase());
+        final Database database = opened.freshDatabase();
         final ArtifactStore store;
         final ActivationsRef data;
         final List<SaeRef> initial = new ArrayList<>();
@@ -175,9 +159,7 @@ class GroupTrainingResumeTest {
 
         /** As above, publishing to {@code shared} when it is given. */
         Workspace(SharedStorage shared) throws Exception {
-            opened.add(database);
-            Path root = TestPostgres.stateDir();
-            opened.add(() -> TestPostgres.deleteQuietly(root));
+            Path root = opened.stateDir();
             store = shared == null ? new ArtifactStore(root, database.dataSource())
                     : new ArtifactStore(root, database.dataSource(), shared, 1L << 30);
             var spec = SpecParser.parse(SPEC, "grid.yaml", Path.of("."));
@@ -193,15 +175,7 @@ class GroupTrainingResumeTest {
         /** The same activity on a worker that dies right after completing group checkpoint {@code step}. */
         TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
             return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()),
-                    new TrainingListener() {
-                        @Override
-                        public void onCheckpoint(CheckpointInfo checkpoint) {
-                            if (checkpoint.step() == step) {
-                                crashedAfter.set(checkpoint);
-                                throw new IllegalStateException("the worker died");
-                            }
-                        }
-                    });
+                    DyingWorker.afterCheckpoint(step, crashedAfter));
         }
 
         GroupTrainRequest request() {
@@ -214,20 +188,10 @@ class GroupTrainingResumeTest {
             return new GroupTrainRequest("grid", STREAM_SEED, rows);
         }
 
-        List<Long> metricSteps(String runId, String key) throws Exception {
-            try (Connection c = database.connection();
-                 var select = c.prepareStatement(
-                         "SELECT step FROM metrics WHERE run_id = ? AND key = ? ORDER BY step")) {
-                select.setString(1, runId);
-                select.setString(2, key);
-                List<Long> steps = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        steps.add(rs.getLong(1));
-                    }
-                }
-                return steps;
-            }
+        /** The steps at which row {@code runId} recorded {@code key}. */
+        List<Long> metricSteps(String runId, String key) {
+            return new RecordedMetrics(database.dataSource()).curve("grid", runId, key, key).stream()
+                    .map(point -> (long) point[0]).toList();
         }
     }
 }

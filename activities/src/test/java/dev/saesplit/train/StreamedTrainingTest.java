@@ -20,15 +20,14 @@ import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.TrainingSpec;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RecordedMetrics;
-import dev.saesplit.store.TestPostgres;
 import io.temporal.testing.TestActivityEnvironment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,19 +62,9 @@ class StreamedTrainingTest {
     /** 70 steps: past the end of the first epoch. */
     private static final long TOKENS = 64 * 70;
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private final Database database = Database.open(TestPostgres.freshDatabase());
-    private final Path root = TestPostgres.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
-        database.close();
-        TestPostgres.deleteQuietly(root);
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
+    private final ArtifactStore store = new ArtifactStore(opened.stateDir(), opened.freshDatabase().dataSource());
 
     @Test
     void batchesFromAStreamHoldOnlyTrainingRowsAndEachEpochVisitsEveryTrainingRowOnce() {
@@ -119,15 +108,8 @@ class StreamedTrainingTest {
         SaeWeights uninterrupted = whole.train(whole.activities());
 
         Workspace interrupted = new Workspace();
-        TestActivityEnvironment dying = environment(new TrainingActivitiesImpl(interrupted.store,
-                new MetricsRecorder(interrupted.database.dataSource()), new TrainingListener() {
-            @Override
-            public void onCheckpoint(CheckpointInfo checkpoint) {
-                if (checkpoint.step() == 50) {
-                    throw new IllegalStateException("the worker died");
-                }
-            }
-        }));
+        TestActivityEnvironment dying = opened.environment(new TrainingActivitiesImpl(interrupted.store,
+                new MetricsRecorder(interrupted.database.dataSource()), DyingWorker.afterCheckpoint(50)));
         assertThrows(RuntimeException.class,
                 () -> dying.newActivityStub(TrainingActivities.class).train(interrupted.request()));
         SaeWeights resumed = interrupted.train(interrupted.activities());
@@ -138,16 +120,13 @@ class StreamedTrainingTest {
 
     /** A database and artifact store of their own, with the experiment recorded and its stream and SAE made. */
     private final class Workspace {
-        final Database database = Database.open(TestPostgres.freshDatabase());
+        final Database database = opened.freshDatabase();
         final ArtifactStore store;
         final ActivationsRef data;
         final SaeRef initial;
 
         Workspace() throws Exception {
-            opened.add(database);
-            Path home = TestPostgres.stateDir();
-            opened.add(() -> TestPostgres.deleteQuietly(home));
-            store = new ArtifactStore(home, database.dataSource());
+            store = new ArtifactStore(opened.stateDir(), database.dataSource());
             new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "stream.yaml", Path.of(".")),
                     SPEC, "stream.yaml");
             data = new ActivationActivitiesImpl(store).ensureActivations("stream", SOURCE);
@@ -164,7 +143,7 @@ class StreamedTrainingTest {
         }
 
         SaeWeights train(TrainingActivitiesImpl activities) {
-            return SaeLensFormat.read(ArtifactStore.directory(environment(activities)
+            return SaeLensFormat.read(ArtifactStore.directory(opened.environment(activities)
                     .newActivityStub(TrainingActivities.class).train(request()).artifact()));
         }
 
@@ -173,13 +152,6 @@ class StreamedTrainingTest {
             return new RecordedMetrics(database.dataSource()).curve("stream", "a", key, key).stream()
                     .map(point -> (long) point[0]).toList();
         }
-    }
-
-    private TestActivityEnvironment environment(TrainingActivitiesImpl activities) {
-        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-        env.registerActivitiesImplementations(activities);
-        opened.add(env::close);
-        return env;
     }
 
     private static Map<List<Float>, Integer> rows(ActivationSource source) {
