@@ -17,10 +17,11 @@ import dev.saesplit.data.npy.Bfloat16;
 import dev.saesplit.data.npy.Float16;
 import dev.saesplit.spec.CacheDtype;
 import dev.saesplit.spec.WeightProcessing;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +43,11 @@ class ModelCachingActivityTest {
     private static final long TOKENS = 30 * FixtureModelSpec.CONTEXT;
     private static final long SHARD_BYTES = 8 * 16 * 64 * 4;
 
-    private final Database database = Database.open(TestPostgres.freshDatabase());
-    private final Path root = TestPostgres.stateDir();
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
+    private final Database database = opened.freshDatabase();
+    private final Path root = opened.stateDir();
     private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
-
-    @AfterEach
-    void close() {
-        database.close();
-        TestPostgres.deleteQuietly(root);
-    }
 
     @Test
     void aSecondExperimentWithTheSameSourceReusesTheCacheWithoutRunningTheModel() {
