@@ -87,15 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             device.requireUsable();
-            requirePositive("--d-in", dIn);
-            requirePositive("--d-sae", dSae);
-            requirePositive("--batch", batch);
-            requirePositive("--steps", steps);
-            requirePositive("--k", k);
-            if (warmupSteps < 0 || maxWarmupSteps < warmupSteps) {
-                throw new ParameterException(spec.commandLine(), "need 0 <= --warmup-steps <= --max-warmup-steps, was "
-                        + warmupSteps + " and " + maxWarmupSteps);
-            }
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--d-in", dIn, "--d-sae", dSae, "--batch", batch, "--steps", steps, "--k", k);
+            options.require(warmupSteps >= 0 && maxWarmupSteps >= warmupSteps,
+                    "need 0 <= --warmup-steps <= --max-warmup-steps, was " + warmupSteps + " and " + maxWarmupSteps);
             TrainingBenchmark.Data source = switch (data) {
                 case "synthetic" -> TrainingBenchmark.Data.SYNTHETIC;
                 case "gaussian" -> TrainingBenchmark.Data.GAUSSIAN;
@@ -114,12 +109,6 @@ public final class BenchCommand implements Callable<Integer> {
                     ? Optional.of(new SaeLensTrainingReference()) : Optional.empty();
             spec.commandLine().getOut().println(TrainingBenchmark.run(settings, reference).describe());
             return CommandLine.ExitCode.OK;
-        }
-
-        private void requirePositive(String option, int value) {
-            if (value < 1) {
-                throw new ParameterException(spec.commandLine(), option + " must be positive, was " + value);
-            }
         }
     }
 
@@ -156,16 +145,10 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             device.requireUsable();
-            for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
-                    {"--batch", batch}}) {
-                if ((int) option[1] < 1) {
-                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
-                }
-            }
-            if (contextSize > 1024 || warmupBatches < 0) {
-                throw new ParameterException(spec.commandLine(), "--context-size must be at most gelu-1l's n_ctx 1024"
-                        + " and --warmup-batches at least 0");
-            }
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--contexts", contexts, "--context-size", contextSize, "--batch", batch);
+            options.require(contextSize <= 1024 && warmupBatches >= 0,
+                    "--context-size must be at most gelu-1l's n_ctx 1024 and --warmup-batches at least 0");
             spec.commandLine().getOut().println(CachingBenchmark.run(contexts, contextSize, batch, warmupBatches)
                     .describe());
             return CommandLine.ExitCode.OK;
@@ -202,16 +185,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
-                    {"--forward-batch", forwardBatch}, {"--d-sae", dSae}, {"--batch", batch}}) {
-                if ((int) option[1] < 1) {
-                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
-                }
-            }
-            if (contextSize > 1024 || (long) contexts * contextSize < batch) {
-                throw new ParameterException(spec.commandLine(), "--context-size must be at most gelu-1l's n_ctx 1024"
-                        + " and --contexts must hold at least one --batch of tokens");
-            }
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--contexts", contexts, "--context-size", contextSize,
+                    "--forward-batch", forwardBatch, "--d-sae", dSae, "--batch", batch);
+            options.require(contextSize <= 1024 && (long) contexts * contextSize >= batch,
+                    "--context-size must be at most gelu-1l's n_ctx 1024 and --contexts must hold at least one --batch"
+                            + " of tokens");
             spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch, dSae,
                     batch).describe());
             return CommandLine.ExitCode.OK;
@@ -263,15 +242,10 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws java.io.IOException {
-            for (var option : new Object[][] {{"--rows", rows}, {"--d-in", dIn}, {"--d-sae", dSae},
-                    {"--batch", batch}, {"--steps", steps}, {"--tokens", tokens}}) {
-                if ((int) option[1] < 1) {
-                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
-                }
-            }
-            if (warmupSteps < 0) {
-                throw new ParameterException(spec.commandLine(), "--warmup-steps must be at least 0");
-            }
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--rows", rows, "--d-in", dIn, "--d-sae", dSae, "--batch", batch,
+                    "--steps", steps, "--tokens", tokens);
+            options.require(warmupSteps >= 0, "--warmup-steps must be at least 0");
             GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, dSae, batch, steps, warmupSteps);
             if (activations != null) {
                 spec.commandLine().getOut().println(GridBenchmark.run(settings, activations,
