@@ -49,11 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--d-in", defaultValue = "512", description = "activation width (default: ${DEFAULT-VALUE})")
         int dIn;
 
-        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
-        int dSae;
-
-        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
-        int batch;
+        @picocli.CommandLine.Mixin
+        SaeShapeOptions shape;
 
         @Option(names = "--steps", defaultValue = "20",
                 description = "timed steps per path (default: ${DEFAULT-VALUE})")
@@ -88,7 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             device.requireUsable();
             OptionChecks options = new OptionChecks(spec);
-            options.requirePositive("--d-in", dIn, "--d-sae", dSae, "--batch", batch, "--steps", steps, "--k", k);
+            options.requirePositive("--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch, "--steps", steps,
+                    "--k", k);
             options.require(warmupSteps >= 0 && maxWarmupSteps >= warmupSteps,
                     "need 0 <= --warmup-steps <= --max-warmup-steps, was " + warmupSteps + " and " + maxWarmupSteps);
             TrainingBenchmark.Data source = switch (data) {
@@ -103,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
                 default -> throw new ParameterException(spec.commandLine(),
                         "--architecture must be relu or topk, was '" + architecture + "'");
             };
-            TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(dIn, dSae, batch, steps,
+            TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(dIn, shape.dSae, shape.batch, steps,
                     warmupSteps, maxWarmupSteps, source, topK);
             Optional<TrainingBenchmark.ReferenceTrainer> reference = compareSaeLens
                     ? Optional.of(new SaeLensTrainingReference()) : Optional.empty();
@@ -177,22 +175,19 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "contexts per forward pass, the spec's batch_size (default: ${DEFAULT-VALUE})")
         int forwardBatch;
 
-        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
-        int dSae;
-
-        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
-        int batch;
+        @picocli.CommandLine.Mixin
+        SaeShapeOptions shape;
 
         @Override
         public Integer call() {
             OptionChecks options = new OptionChecks(spec);
             options.requirePositive("--contexts", contexts, "--context-size", contextSize,
-                    "--forward-batch", forwardBatch, "--d-sae", dSae, "--batch", batch);
-            options.require(contextSize <= 1024 && (long) contexts * contextSize >= batch,
+                    "--forward-batch", forwardBatch, "--d-sae", shape.dSae, "--batch", shape.batch);
+            options.require(contextSize <= 1024 && (long) contexts * contextSize >= shape.batch,
                     "--context-size must be at most gelu-1l's n_ctx 1024 and --contexts must hold at least one --batch"
                             + " of tokens");
-            spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch, dSae,
-                    batch).describe());
+            spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch,
+                    shape.dSae, shape.batch).describe());
             return CommandLine.ExitCode.OK;
         }
     }
@@ -216,11 +211,8 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "width of the synthetic cache (default: ${DEFAULT-VALUE})")
         int dIn;
 
-        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
-        int dSae;
-
-        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
-        int batch;
+        @picocli.CommandLine.Mixin
+        SaeShapeOptions shape;
 
         @Option(names = "--steps", defaultValue = "10", description = "timed steps per row (default: ${DEFAULT-VALUE})")
         int steps;
@@ -243,10 +235,11 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() throws java.io.IOException {
             OptionChecks options = new OptionChecks(spec);
-            options.requirePositive("--rows", rows, "--d-in", dIn, "--d-sae", dSae, "--batch", batch,
+            options.requirePositive("--rows", rows, "--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch,
                     "--steps", steps, "--tokens", tokens);
             options.require(warmupSteps >= 0, "--warmup-steps must be at least 0");
-            GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, dSae, batch, steps, warmupSteps);
+            GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, shape.dSae, shape.batch, steps,
+                    warmupSteps);
             if (activations != null) {
                 spec.commandLine().getOut().println(GridBenchmark.run(settings, activations,
                         oneByOneActivations == null ? activations : oneByOneActivations).describe());
@@ -254,8 +247,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Path root = TrainingBenchmark.temporaryDirectory();
             try {
-                Path cache = GridBenchmark.writeSyntheticCache(Files.createDirectory(root.resolve("cache")), dIn, dSae,
-                        tokens);
+                Path cache = GridBenchmark.writeSyntheticCache(Files.createDirectory(root.resolve("cache")), dIn,
+                        shape.dSae, tokens);
                 spec.commandLine().getOut().println(GridBenchmark.run(settings, cache).describe());
             } finally {
                 TrainingBenchmark.deleteQuietly(root);
