@@ -43,8 +43,7 @@ class ModelActivationStreamTest {
     @RegisterExtension
     final ClosedAfterEach opened = new ClosedAfterEach();
     private final Database database = opened.freshDatabase();
-    private final Path root = opened.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
+    private final ArtifactStore store = opened.freshStore(database);
 
     @Test
     void everyStreamedRowIsBitwiseTheCachedRowWithTheSameTokenContextAndPosition() {
@@ -85,7 +84,7 @@ class ModelActivationStreamTest {
 
     @Test
     void aProcessedModelInThePublishedLayoutStreamsTheRowsItsCacheHolds() throws IOException {
-        Path published = PublishedLayoutFixture.write(root.resolve("published"));
+        Path published = PublishedLayoutFixture.write(store.root().resolve("published"));
         ActivationSourceSpec.Model fixture = FixtureModelSpec.mlpOut(TOKENS);
         ActivationSourceSpec.Model spec = new ActivationSourceSpec.Model(fixture.model(), published,
                 fixture.tokenizer(), fixture.dataset(), fixture.datasetPath(), fixture.hook(), fixture.contextSize(),
@@ -133,7 +132,7 @@ class ModelActivationStreamTest {
         ActivationsRef streamed = new ActivationActivitiesImpl(store, SHARD_BYTES).ensureActivations("streamed",
                 streamed(FixtureModelSpec.mlpOut(TOKENS)));
         Path original = ArtifactStore.directory(streamed.artifact());
-        Path copy = root.resolve("elsewhere");
+        Path copy = store.root().resolve("elsewhere");
         try (Stream<Path> files = Files.walk(original)) {
             for (Path file : files.toList()) {
                 Files.copy(file, copy.resolve(original.relativize(file).toString()));

@@ -46,8 +46,7 @@ class ModelCachingActivityTest {
     @RegisterExtension
     final ClosedAfterEach opened = new ClosedAfterEach();
     private final Database database = opened.freshDatabase();
-    private final Path root = opened.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
+    private final ArtifactStore store = opened.freshStore(database);
 
     @Test
     void aSecondExperimentWithTheSameSourceReusesTheCacheWithoutRunningTheModel() {
@@ -99,7 +98,7 @@ class ModelCachingActivityTest {
             assertEquals(30, reading.contextsForwarded(), "the reading machine ran the model itself");
             ActivationsRef direct;
             try (Database own = Database.open(TestPostgres.freshDatabase())) {
-                direct = new ActivationActivitiesImpl(new ArtifactStore(root, own.dataSource()), SHARD_BYTES)
+                direct = new ActivationActivitiesImpl(new ArtifactStore(store.root(), own.dataSource()), SHARD_BYTES)
                         .ensureActivations("direct", given);
             }
 
@@ -140,7 +139,7 @@ class ModelCachingActivityTest {
         ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
         ActivationsRef original = activities.ensureActivations("first", FixtureModelSpec.mlpOut(TOKENS));
         Path dir = ArtifactStore.directory(original.artifact());
-        Path copy = Files.createDirectories(root.resolve("copy"));
+        Path copy = Files.createDirectories(store.root().resolve("copy"));
         try (var files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 Files.copy(file, copy.resolve(file.getFileName()));
@@ -195,7 +194,7 @@ class ModelCachingActivityTest {
     @Test
     void aModelInThePublishedLayoutCachesRecordingTheFilledBiasAndItsWeightProcessingWhichIsPartOfTheKey()
             throws Exception {
-        Path published = PublishedLayoutFixture.write(root.resolve("published"));
+        Path published = PublishedLayoutFixture.write(store.root().resolve("published"));
         ActivationSourceSpec.Model spec = FixtureModelSpec.mlpOut(TOKENS);
         ActivationSourceSpec.Model unprocessed = new ActivationSourceSpec.Model(spec.model(), published,
                 spec.tokenizer(), spec.dataset(), spec.datasetPath(), spec.hook(), spec.contextSize(),

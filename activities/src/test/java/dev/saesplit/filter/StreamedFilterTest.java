@@ -44,8 +44,7 @@ class StreamedFilterTest {
     @RegisterExtension
     final ClosedAfterEach opened = new ClosedAfterEach();
     private final Database database = opened.freshDatabase();
-    private final Path root = opened.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
+    private final ArtifactStore store = opened.freshStore(database);
 
     @Test
     void aStreamChoosesTheTokenTargetAndKeepsTheRowsItsCacheWould() throws Exception {

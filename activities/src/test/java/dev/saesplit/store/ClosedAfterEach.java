@@ -1,5 +1,6 @@
 package dev.saesplit.store;
 
+import dev.saesplit.artifact.ArtifactStore;
 import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,6 +33,11 @@ public final class ClosedAfterEach implements AfterEachCallback {
         Path dir = TestPostgres.stateDir();
         add(() -> TestPostgres.deleteQuietly(dir));
         return dir;
+    }
+
+    /** An artifact store over {@code database} in a fresh state directory, deleted after the test. */
+    public ArtifactStore freshStore(Database database) {
+        return new ArtifactStore(stateDir(), database.dataSource());
     }
 
     /** A Temporal test environment running {@code activities}. */

@@ -7,7 +7,6 @@ import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import dev.saesplit.spec.LanguageModelSpec;
 import dev.saesplit.store.ClosedAfterEach;
-import dev.saesplit.store.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -101,7 +100,6 @@ class LanguageModelTrainingActivityTest {
     }
 
     private ArtifactStore newStore() {
-        Database database = opened.freshDatabase();
-        return new ArtifactStore(opened.stateDir(), database.dataSource());
+        return opened.freshStore(opened.freshDatabase());
     }
 }
