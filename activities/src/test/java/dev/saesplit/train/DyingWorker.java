@@ -22,9 +22,4 @@ final class DyingWorker {
             }
         };
     }
-
-    /** Dies after checkpoint {@code step}. */
-    static TrainingListener afterCheckpoint(long step) {
-        return afterCheckpoint(step, new AtomicReference<>());
-    }
 }

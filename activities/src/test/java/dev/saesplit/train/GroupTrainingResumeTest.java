@@ -3,21 +3,12 @@ package dev.saesplit.train;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.SharedDirectory;
 import dev.saesplit.artifact.SharedStorage;
-import dev.saesplit.cache.ActivationActivitiesImpl;
-import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.init.InitRequest;
-import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.spec.Init;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.TrainingSpec;
-import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.store.RecordedMetrics;
 import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,14 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GroupTrainingResumeTest {
 
-    private static final String SPEC = """
-            name: grid
-            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 20k, seed: 3}
-            narrow_sae: {width: 8, tokens: 10k}
-            target_latent: 0
-            runs:
-              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-            """;
+    private static final String SPEC = TrainingWorkspace.oneRowSpec("grid", "20k", "10k");
     private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 0, 10, 5, true);
     private static final long STREAM_SEED = 5;
     /** Row, width, seed, steps: b finishes before the worker dies at step 30, a and c after. */
@@ -58,10 +42,7 @@ class GroupTrainingResumeTest {
 
     @Test
     void aWorkerKilledMidGridResumesEveryRowFromTheGroupCheckpointBitwise() throws Exception {
-        Workspace reference = new Workspace();
-        List<SaeWeights> uninterrupted = weights(reference.store,
-                opened.environment(reference.activities).newActivityStub(TrainingActivities.class)
-                        .trainTogether(reference.request()));
+        List<SaeWeights> uninterrupted = uninterruptedWeights();
 
         Workspace workspace = new Workspace();
         AtomicReference<CheckpointInfo> crashedAfter = new AtomicReference<>();
@@ -91,14 +72,10 @@ class GroupTrainingResumeTest {
 
     @Test
     void aRetryOnAnotherMachineResumesEveryRowFromTheGroupCheckpointPublishedToTheSharedStore() throws Exception {
-        Workspace reference = new Workspace();
-        List<SaeWeights> uninterrupted = weights(reference.store,
-                opened.environment(reference.activities).newActivityStub(TrainingActivities.class)
-                        .trainTogether(reference.request()));
+        List<SaeWeights> uninterrupted = uninterruptedWeights();
         Path sharedDirectory = opened.stateDir();
         Workspace workspace = new Workspace(new SharedDirectory(sharedDirectory));
-        TestActivityEnvironment first = opened.environment(
-                workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(40));
         assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).trainTogether(workspace.request()));
 
@@ -141,15 +118,19 @@ class GroupTrainingResumeTest {
         assertTrue(e.getMessage().contains("training.batch_size"), e.getMessage());
     }
 
+    /** Every row's weights after the group trains, uninterrupted, in a workspace of its own. */
+    private List<SaeWeights> uninterruptedWeights() throws Exception {
+        Workspace reference = new Workspace();
+        return weights(reference.store, opened.environment(reference.activities)
+                .newActivityStub(TrainingActivities.class).trainTogether(reference.request()));
+    }
+
     private static List<SaeWeights> weights(ArtifactStore store, List<SaeRef> trained) {
         return trained.stream().map(r -> SaeLensFormat.read(store.localCopy(r.artifact()))).toList();
     }
 
-    /** A database and artifact store of its own, with the experiment recorded and the rows initialised. */
-    private final class Workspace {
-        final Database database = opened.freshDatabase();
-        final ArtifactStore store;
-        final ActivationsRef data;
+    /** A workspace of its own, with the rows initialised. */
+    private final class Workspace extends TrainingWorkspace {
         final List<SaeRef> initial = new ArrayList<>();
         final TrainingActivitiesImpl activities;
 
@@ -159,23 +140,11 @@ class GroupTrainingResumeTest {
 
         /** As above, publishing to {@code shared} when it is given. */
         Workspace(SharedStorage shared) throws Exception {
-            Path root = opened.stateDir();
-            store = shared == null ? new ArtifactStore(root, database.dataSource())
-                    : new ArtifactStore(root, database.dataSource(), shared, 1L << 30);
-            var spec = SpecParser.parse(SPEC, "grid.yaml", Path.of("."));
-            new ExperimentStore(database.dataSource()).submit(spec, SPEC, "grid.yaml");
-            data = new ActivationActivitiesImpl(store).ensureActivations("grid", spec.activations());
+            super(opened, SPEC, null, shared);
             for (Object[] row : ROWS) {
-                initial.add(new InitActivitiesImpl(store).initialise(new InitRequest("grid", (String) row[0], data,
-                        (int) row[1], (long) row[2], Init.RANDOM, true, null)));
+                initial.add(initialise((String) row[0], (int) row[1], (long) row[2]));
             }
-            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
-        }
-
-        /** The same activity on a worker that dies right after completing group checkpoint {@code step}. */
-        TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()),
-                    DyingWorker.afterCheckpoint(step, crashedAfter));
+            activities = activities();
         }
 
         GroupTrainRequest request() {
@@ -186,12 +155,6 @@ class GroupTrainingResumeTest {
                         TRAINING.batchSize() * (long) row[3], (long) row[2], -1));
             }
             return new GroupTrainRequest("grid", STREAM_SEED, rows);
-        }
-
-        /** The steps at which row {@code runId} recorded {@code key}. */
-        List<Long> metricSteps(String runId, String key) {
-            return new RecordedMetrics(database.dataSource()).curve("grid", runId, key, key).stream()
-                    .map(point -> (long) point[0]).toList();
         }
     }
 }

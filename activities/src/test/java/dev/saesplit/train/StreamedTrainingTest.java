@@ -8,21 +8,13 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;
-import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.ActivationSourceSpec;
-import dev.saesplit.spec.Init;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.TrainingSpec;
-import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.ClosedAfterEach;
-import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.store.RecordedMetrics;
 import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,14 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StreamedTrainingTest {
 
-    private static final String SPEC = """
-            name: stream
-            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 1k, seed: 3}
-            narrow_sae: {width: 8, tokens: 1k}
-            target_latent: 0
-            runs:
-              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 1k}
-            """;
+    private static final String SPEC = TrainingWorkspace.oneRowSpec("stream", "1k", "1k");
     /** 200 contexts of 16: 2,880 training rows, three chunks of 1,024 rows, each its own window of the buffer. */
     private static final long CONTEXTS = 200;
     private static final ActivationSourceSpec.Model SOURCE = FixtureModelSpec.mlpOut(CONTEXTS * FixtureModelSpec.CONTEXT)
@@ -64,7 +49,7 @@ class StreamedTrainingTest {
 
     @RegisterExtension
     final ClosedAfterEach opened = new ClosedAfterEach();
-    private final ArtifactStore store = new ArtifactStore(opened.stateDir(), opened.freshDatabase().dataSource());
+    private final ArtifactStore store = opened.freshStore(opened.freshDatabase());
 
     @Test
     void batchesFromAStreamHoldOnlyTrainingRowsAndEachEpochVisitsEveryTrainingRowOnce() {
@@ -108,34 +93,22 @@ class StreamedTrainingTest {
         SaeWeights uninterrupted = whole.train(whole.activities());
 
         Workspace interrupted = new Workspace();
-        TestActivityEnvironment dying = opened.environment(new TrainingActivitiesImpl(interrupted.store,
-                new MetricsRecorder(interrupted.database.dataSource()), DyingWorker.afterCheckpoint(50)));
+        TestActivityEnvironment dying = opened.environment(interrupted.crashingAfterCheckpoint(50));
         assertThrows(RuntimeException.class,
                 () -> dying.newActivityStub(TrainingActivities.class).train(interrupted.request()));
         SaeWeights resumed = interrupted.train(interrupted.activities());
 
         assertTrue(resumed.bitwiseEquals(uninterrupted), "resumed weights differ from the uninterrupted run's");
-        assertEquals(List.of(50L), interrupted.metricSteps("train/resumed_from_step"));
+        assertEquals(List.of(50L), interrupted.metricSteps("a", "train/resumed_from_step"));
     }
 
-    /** A database and artifact store of their own, with the experiment recorded and its stream and SAE made. */
-    private final class Workspace {
-        final Database database = opened.freshDatabase();
-        final ArtifactStore store;
-        final ActivationsRef data;
+    /** A workspace of its own, with the stream made and row {@code a} initialised. */
+    private final class Workspace extends TrainingWorkspace {
         final SaeRef initial;
 
         Workspace() throws Exception {
-            store = new ArtifactStore(opened.stateDir(), database.dataSource());
-            new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "stream.yaml", Path.of(".")),
-                    SPEC, "stream.yaml");
-            data = new ActivationActivitiesImpl(store).ensureActivations("stream", SOURCE);
-            initial = new InitActivitiesImpl(store).initialise(new InitRequest("stream", "a", data, 96, 5,
-                    Init.RANDOM, true, null));
-        }
-
-        TrainingActivitiesImpl activities() {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
+            super(opened, SPEC, SOURCE, null);
+            initial = initialise("a", 96, 5);
         }
 
         TrainRequest request() {
@@ -145,12 +118,6 @@ class StreamedTrainingTest {
         SaeWeights train(TrainingActivitiesImpl activities) {
             return SaeLensFormat.read(ArtifactStore.directory(opened.environment(activities)
                     .newActivityStub(TrainingActivities.class).train(request()).artifact()));
-        }
-
-        /** The steps at which the row recorded {@code key}. */
-        List<Long> metricSteps(String key) {
-            return new RecordedMetrics(database.dataSource()).curve("stream", "a", key, key).stream()
-                    .map(point -> (long) point[0]).toList();
         }
     }
 

@@ -3,23 +3,13 @@ package dev.saesplit.train;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.SharedDirectory;
 import dev.saesplit.artifact.SharedStorage;
-import dev.saesplit.cache.ActivationActivitiesImpl;
-import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.init.InitRequest;
-import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.spec.ActivationSourceSpec;
-import dev.saesplit.spec.Init;
 import dev.saesplit.spec.TrainingSpec;
-import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.store.RecordedMetrics;
 import dev.saesplit.store.TestPostgres;
-import dev.saesplit.spec.SpecParser;
 import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,14 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TrainingActivityResumeTest {
 
-    private static final String SPEC = """
-            name: resume
-            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 20k, seed: 3}
-            narrow_sae: {width: 8, tokens: 10k}
-            target_latent: 0
-            runs:
-              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-            """;
+    private static final String SPEC = TrainingWorkspace.oneRowSpec("resume", "20k", "10k");
     private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 0, 10, 5);
     private static final long TOKENS = 256 * 60; // 60 steps, checkpoints every 10
 
@@ -81,8 +64,7 @@ class TrainingActivityResumeTest {
         SaeWeights uninterrupted = SaeLensFormat.read(ArtifactStore.directory(
                 train(new Workspace(), null).artifact()));
         Workspace workspace = new Workspace();
-        TestActivityEnvironment first = opened.environment(
-                workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(40));
         assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
 
@@ -98,8 +80,7 @@ class TrainingActivityResumeTest {
                 train(new Workspace(), null).artifact()));
         Path sharedDirectory = opened.stateDir();
         Workspace workspace = new Workspace(new SharedDirectory(sharedDirectory));
-        TestActivityEnvironment first = opened.environment(
-                workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(40));
         assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
 
@@ -125,12 +106,10 @@ class TrainingActivityResumeTest {
         return env.newActivityStub(TrainingActivities.class).train(workspace.request());
     }
 
-    /** A database and artifact store of its own, with the experiment recorded and its inputs made. */
-    private final class Workspace {
-        final Database database = opened.freshDatabase();
-        final ArtifactStore store;
-        final ActivationsRef data;
+    /** A workspace of its own, with row {@code a} initialised. */
+    private final class Workspace extends TrainingWorkspace {
         final SaeRef initial;
+        final TrainingActivitiesImpl activities;
 
         Workspace() throws Exception {
             this(null);
@@ -138,23 +117,9 @@ class TrainingActivityResumeTest {
 
         /** As above, publishing to {@code shared} when it is given. */
         Workspace(SharedStorage shared) throws Exception {
-            Path root = opened.stateDir();
-            store = shared == null ? new ArtifactStore(root, database.dataSource())
-                    : new ArtifactStore(root, database.dataSource(), shared, 1L << 30);
-            var spec = SpecParser.parse(SPEC, "resume.yaml", Path.of("."));
-            new ExperimentStore(database.dataSource()).submit(spec, SPEC, "resume.yaml");
-            data = new ActivationActivitiesImpl(store).ensureActivations("resume", spec.activations());
-            initial = new InitActivitiesImpl(store).initialise(new InitRequest("resume", "a", data, 24, 5, Init.RANDOM,
-                    true, null));
-            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
-        }
-
-        final TrainingActivitiesImpl activities;
-
-        /** The same activity on a worker that dies right after completing checkpoint {@code step}. */
-        TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()),
-                    DyingWorker.afterCheckpoint(step, crashedAfter));
+            super(opened, SPEC, null, shared);
+            initial = initialise("a", 24, 5);
+            activities = activities();
         }
 
         /** Moves a checkpoint out of the work directory and deletes the checkpoints left there. */
@@ -169,10 +134,8 @@ class TrainingActivityResumeTest {
             return new TrainRequest("resume", "a", initial, data, null, TRAINING, TOKENS, 5, -1);
         }
 
-        /** The steps at which the row recorded {@code key}. */
         List<Long> metricSteps(String key) {
-            return new RecordedMetrics(database.dataSource()).curve("resume", "a", key, key).stream()
-                    .map(point -> (long) point[0]).toList();
+            return metricSteps("a", key);
         }
     }
 }
