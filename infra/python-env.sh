@@ -17,16 +17,7 @@ else
   echo "python-env.sh: no infra/$name-requirements.txt" >&2
   exit 2
 fi
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+source "$root/infra/ensure-venv.sh"
 
-mkdir -p "$venv"
-exec 9>"$venv/.lock"
-flock 9
-if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  exit 0
-fi
-echo "saesplit: installing $(grep -cv '^\s*\(#\|$\)' "$requirements") Python package(s) into $venv ..." >&2
-python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-echo "$want" > "$stamp"
+ensure_venv "$venv" "$requirements" \
+  "saesplit: installing $(grep -cv '^\s*\(#\|$\)' "$requirements") Python package(s) into $venv ..."

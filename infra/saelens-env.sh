@@ -7,20 +7,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requirements="$root/infra/saelens-requirements.txt"
 venv="${SAESPLIT_SAELENS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/saesplit/saelens-venv}"
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+source "$root/infra/ensure-venv.sh"
 
-mkdir -p "$venv"
-exec 9>"$venv/.lock"
-flock 9
-if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  echo "$venv/bin/python"
-  exit 0
-fi
-echo "saesplit: installing SAELens and PyTorch into $venv (once per machine) ..." >&2
-rm -f "$stamp"
-python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-"$venv/bin/python" -c 'import sae_lens, torch' >&2
-echo "$want" > "$stamp"
+ensure_venv "$venv" "$requirements" "saesplit: installing SAELens and PyTorch into $venv (once per machine) ..." \
+  'import sae_lens, torch'
 echo "$venv/bin/python"

@@ -28,6 +28,12 @@ public final class FixtureModelSpec {
         return of("blocks.0.hook_mlp_out", tokens, 8);
     }
 
+    /** The same spec streamed, with the default buffer, instead of cached. */
+    public static ActivationSourceSpec.Model streamed(ActivationSourceSpec.Model cached) {
+        return cached.withStreaming(new ActivationSourceSpec.Streaming(
+                ActivationSourceSpec.Streaming.DEFAULT_BUFFER_TOKENS));
+    }
+
     public static Path resource(String name) {
         URL url = FixtureModelSpec.class.getResource("/" + name);
         if (url == null) {

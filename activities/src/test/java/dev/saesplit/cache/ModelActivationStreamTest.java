@@ -11,16 +11,17 @@ import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.WeightProcessing;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.Database;
-import dev.saesplit.store.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
+import static dev.saesplit.cache.FixtureModelSpec.streamed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,20 +40,10 @@ class ModelActivationStreamTest {
     /** Shards of 8 contexts: forward batches of 8 contexts each start a shard, as the stream's do. */
     private static final long SHARD_BYTES = 8 * 16 * 64 * 4;
 
-    private final Database database = Database.open(TestPostgres.freshDatabase());
-    private final Path root = TestPostgres.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
-
-    @AfterEach
-    void close() {
-        database.close();
-        TestPostgres.deleteQuietly(root);
-    }
-
-    static ActivationSourceSpec.Model streamed(ActivationSourceSpec.Model cached) {
-        return cached.withStreaming(new ActivationSourceSpec.Streaming(
-                ActivationSourceSpec.Streaming.DEFAULT_BUFFER_TOKENS));
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
+    private final Database database = opened.freshDatabase();
+    private final ArtifactStore store = opened.freshStore(database);
 
     @Test
     void everyStreamedRowIsBitwiseTheCachedRowWithTheSameTokenContextAndPosition() {
@@ -93,7 +84,7 @@ class ModelActivationStreamTest {
 
     @Test
     void aProcessedModelInThePublishedLayoutStreamsTheRowsItsCacheHolds() throws IOException {
-        Path published = PublishedLayoutFixture.write(root.resolve("published"));
+        Path published = PublishedLayoutFixture.write(store.root().resolve("published"));
         ActivationSourceSpec.Model fixture = FixtureModelSpec.mlpOut(TOKENS);
         ActivationSourceSpec.Model spec = new ActivationSourceSpec.Model(fixture.model(), published,
                 fixture.tokenizer(), fixture.dataset(), fixture.datasetPath(), fixture.hook(), fixture.contextSize(),
@@ -141,7 +132,7 @@ class ModelActivationStreamTest {
         ActivationsRef streamed = new ActivationActivitiesImpl(store, SHARD_BYTES).ensureActivations("streamed",
                 streamed(FixtureModelSpec.mlpOut(TOKENS)));
         Path original = ArtifactStore.directory(streamed.artifact());
-        Path copy = root.resolve("elsewhere");
+        Path copy = store.root().resolve("elsewhere");
         try (Stream<Path> files = Files.walk(original)) {
             for (Path file : files.toList()) {
                 Files.copy(file, copy.resolve(original.relativize(file).toString()));

@@ -17,10 +17,11 @@ import dev.saesplit.data.npy.Bfloat16;
 import dev.saesplit.data.npy.Float16;
 import dev.saesplit.spec.CacheDtype;
 import dev.saesplit.spec.WeightProcessing;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +43,10 @@ class ModelCachingActivityTest {
     private static final long TOKENS = 30 * FixtureModelSpec.CONTEXT;
     private static final long SHARD_BYTES = 8 * 16 * 64 * 4;
 
-    private final Database database = Database.open(TestPostgres.freshDatabase());
-    private final Path root = TestPostgres.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
-
-    @AfterEach
-    void close() {
-        database.close();
-        TestPostgres.deleteQuietly(root);
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
+    private final Database database = opened.freshDatabase();
+    private final ArtifactStore store = opened.freshStore(database);
 
     @Test
     void aSecondExperimentWithTheSameSourceReusesTheCacheWithoutRunningTheModel() {
@@ -102,7 +98,7 @@ class ModelCachingActivityTest {
             assertEquals(30, reading.contextsForwarded(), "the reading machine ran the model itself");
             ActivationsRef direct;
             try (Database own = Database.open(TestPostgres.freshDatabase())) {
-                direct = new ActivationActivitiesImpl(new ArtifactStore(root, own.dataSource()), SHARD_BYTES)
+                direct = new ActivationActivitiesImpl(new ArtifactStore(store.root(), own.dataSource()), SHARD_BYTES)
                         .ensureActivations("direct", given);
             }
 
@@ -143,7 +139,7 @@ class ModelCachingActivityTest {
         ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
         ActivationsRef original = activities.ensureActivations("first", FixtureModelSpec.mlpOut(TOKENS));
         Path dir = ArtifactStore.directory(original.artifact());
-        Path copy = Files.createDirectories(root.resolve("copy"));
+        Path copy = Files.createDirectories(store.root().resolve("copy"));
         try (var files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 Files.copy(file, copy.resolve(file.getFileName()));
@@ -198,7 +194,7 @@ class ModelCachingActivityTest {
     @Test
     void aModelInThePublishedLayoutCachesRecordingTheFilledBiasAndItsWeightProcessingWhichIsPartOfTheKey()
             throws Exception {
-        Path published = PublishedLayoutFixture.write(root.resolve("published"));
+        Path published = PublishedLayoutFixture.write(store.root().resolve("published"));
         ActivationSourceSpec.Model spec = FixtureModelSpec.mlpOut(TOKENS);
         ActivationSourceSpec.Model unprocessed = new ActivationSourceSpec.Model(spec.model(), published,
                 spec.tokenizer(), spec.dataset(), spec.datasetPath(), spec.hook(), spec.contextSize(),

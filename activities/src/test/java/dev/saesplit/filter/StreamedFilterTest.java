@@ -11,13 +11,12 @@ import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.Init;
 import dev.saesplit.spec.SpecParser;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.store.TestPostgres;
-import io.temporal.testing.TestActivityEnvironment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +41,10 @@ class StreamedFilterTest {
             """;
     private static final ActivationSourceSpec.Model CACHED = FixtureModelSpec.mlpOut(120L * FixtureModelSpec.CONTEXT);
 
-    private final Database database = Database.open(TestPostgres.freshDatabase());
-    private final Path root = TestPostgres.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
-
-    @AfterEach
-    void close() {
-        database.close();
-        TestPostgres.deleteQuietly(root);
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
+    private final Database database = opened.freshDatabase();
+    private final ArtifactStore store = opened.freshStore(database);
 
     @Test
     void aStreamChoosesTheTokenTargetAndKeepsTheRowsItsCacheWould() throws Exception {
@@ -58,19 +52,12 @@ class StreamedFilterTest {
                 "f.yaml");
         ActivationActivitiesImpl activations = new ActivationActivitiesImpl(store);
         ActivationsRef cached = activations.ensureActivations("filtered-stream", CACHED);
-        ActivationsRef streamed = activations.ensureActivations("filtered-stream", CACHED.withStreaming(
-                new ActivationSourceSpec.Streaming(ActivationSourceSpec.Streaming.DEFAULT_BUFFER_TOKENS)));
+        ActivationsRef streamed = activations.ensureActivations("filtered-stream", FixtureModelSpec.streamed(CACHED));
         SaeRef narrow = new InitActivitiesImpl(store).initialise(new InitRequest("filtered-stream", "narrow", cached,
                 32, 0, Init.RANDOM, true, null));
-        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-        env.registerActivitiesImplementations(new FilterActivitiesImpl(store,
-                new MetricsRecorder(database.dataSource())));
-        FilterActivities filter = env.newActivityStub(FilterActivities.class);
-        try {
-            compare(filter, cached, streamed, narrow);
-        } finally {
-            env.close();
-        }
+        FilterActivities filter = opened.environment(new FilterActivitiesImpl(store,
+                new MetricsRecorder(database.dataSource()))).newActivityStub(FilterActivities.class);
+        compare(filter, cached, streamed, narrow);
     }
 
     private void compare(FilterActivities filter, ActivationsRef cached, ActivationsRef streamed, SaeRef narrow)

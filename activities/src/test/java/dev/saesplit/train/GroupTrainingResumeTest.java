@@ -3,27 +3,17 @@ package dev.saesplit.train;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.SharedDirectory;
 import dev.saesplit.artifact.SharedStorage;
-import dev.saesplit.cache.ActivationActivitiesImpl;
-import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.init.InitRequest;
-import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.spec.Init;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.TrainingSpec;
-import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.store.TestPostgres;
 import io.temporal.testing.TestActivityEnvironment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,45 +30,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GroupTrainingResumeTest {
 
-    private static final String SPEC = """
-            name: grid
-            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 20k, seed: 3}
-            narrow_sae: {width: 8, tokens: 10k}
-            target_latent: 0
-            runs:
-              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-            """;
+    private static final String SPEC = TrainingWorkspace.oneRowSpec("grid", "20k", "10k");
     private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 0, 10, 5, true);
     private static final long STREAM_SEED = 5;
     /** Row, width, seed, steps: b finishes before the worker dies at step 30, a and c after. */
     private static final List<Object[]> ROWS = List.of(
             new Object[] {"a", 24, 5L, 60L}, new Object[] {"b", 32, 6L, 20L}, new Object[] {"c", 24, 7L, 45L});
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
 
     @Test
     void aWorkerKilledMidGridResumesEveryRowFromTheGroupCheckpointBitwise() throws Exception {
-        Workspace reference = new Workspace();
-        List<SaeWeights> uninterrupted = weights(reference.store,
-                environment(reference.activities).newActivityStub(TrainingActivities.class)
-                        .trainTogether(reference.request()));
+        List<SaeWeights> uninterrupted = uninterruptedWeights();
 
         Workspace workspace = new Workspace();
         AtomicReference<CheckpointInfo> crashedAfter = new AtomicReference<>();
-        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(30, crashedAfter));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(30, crashedAfter));
         RuntimeException stopped = assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).trainTogether(workspace.request()));
-        assertTrue(String.valueOf(stopped.getCause()).contains("the worker died"), stopped.toString());
+        assertTrue(String.valueOf(stopped.getCause()).contains(DyingWorker.DEATH), stopped.toString());
         List<Long> stepsBeforeRetry = workspace.metricSteps("b", "train/loss");
 
-        TestActivityEnvironment retry = environment(workspace.activities);
+        TestActivityEnvironment retry = opened.environment(workspace.activities);
         retry.setHeartbeatDetails(new GroupTrainingHeartbeat(30, crashedAfter.get().directory().toString(),
                 java.util.Map.of()));
         List<SaeRef> resumed = retry.newActivityStub(TrainingActivities.class).trainTogether(workspace.request());
@@ -98,22 +72,16 @@ class GroupTrainingResumeTest {
 
     @Test
     void aRetryOnAnotherMachineResumesEveryRowFromTheGroupCheckpointPublishedToTheSharedStore() throws Exception {
-        Workspace reference = new Workspace();
-        List<SaeWeights> uninterrupted = weights(reference.store,
-                environment(reference.activities).newActivityStub(TrainingActivities.class)
-                        .trainTogether(reference.request()));
-        Path sharedDirectory = TestPostgres.stateDir();
-        opened.add(() -> TestPostgres.deleteQuietly(sharedDirectory));
+        List<SaeWeights> uninterrupted = uninterruptedWeights();
+        Path sharedDirectory = opened.stateDir();
         Workspace workspace = new Workspace(new SharedDirectory(sharedDirectory));
-        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(40));
         assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).trainTogether(workspace.request()));
 
-        Path otherHome = TestPostgres.stateDir();
-        opened.add(() -> TestPostgres.deleteQuietly(otherHome));
-        ArtifactStore otherMachine = new ArtifactStore(otherHome, workspace.database.dataSource(),
+        ArtifactStore otherMachine = new ArtifactStore(opened.stateDir(), workspace.database.dataSource(),
                 new SharedDirectory(sharedDirectory), 1L << 30);
-        List<SaeRef> resumed = environment(new TrainingActivitiesImpl(otherMachine,
+        List<SaeRef> resumed = opened.environment(new TrainingActivitiesImpl(otherMachine,
                 new MetricsRecorder(workspace.database.dataSource()))).newActivityStub(TrainingActivities.class)
                 .trainTogether(workspace.request());
 
@@ -150,22 +118,19 @@ class GroupTrainingResumeTest {
         assertTrue(e.getMessage().contains("training.batch_size"), e.getMessage());
     }
 
+    /** Every row's weights after the group trains, uninterrupted, in a workspace of its own. */
+    private List<SaeWeights> uninterruptedWeights() throws Exception {
+        Workspace reference = new Workspace();
+        return weights(reference.store, opened.environment(reference.activities)
+                .newActivityStub(TrainingActivities.class).trainTogether(reference.request()));
+    }
+
     private static List<SaeWeights> weights(ArtifactStore store, List<SaeRef> trained) {
         return trained.stream().map(r -> SaeLensFormat.read(store.localCopy(r.artifact()))).toList();
     }
 
-    private TestActivityEnvironment environment(TrainingActivitiesImpl activities) {
-        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-        env.registerActivitiesImplementations(activities);
-        opened.add(env::close);
-        return env;
-    }
-
-    /** A database and artifact store of its own, with the experiment recorded and the rows initialised. */
-    private final class Workspace {
-        final Database database = Database.open(TestPostgres.freshDatabase());
-        final ArtifactStore store;
-        final ActivationsRef data;
+    /** A workspace of its own, with the rows initialised. */
+    private final class Workspace extends TrainingWorkspace {
         final List<SaeRef> initial = new ArrayList<>();
         final TrainingActivitiesImpl activities;
 
@@ -175,33 +140,11 @@ class GroupTrainingResumeTest {
 
         /** As above, publishing to {@code shared} when it is given. */
         Workspace(SharedStorage shared) throws Exception {
-            opened.add(database);
-            Path root = TestPostgres.stateDir();
-            opened.add(() -> TestPostgres.deleteQuietly(root));
-            store = shared == null ? new ArtifactStore(root, database.dataSource())
-                    : new ArtifactStore(root, database.dataSource(), shared, 1L << 30);
-            var spec = SpecParser.parse(SPEC, "grid.yaml", Path.of("."));
-            new ExperimentStore(database.dataSource()).submit(spec, SPEC, "grid.yaml");
-            data = new ActivationActivitiesImpl(store).ensureActivations("grid", spec.activations());
+            super(opened, SPEC, null, shared);
             for (Object[] row : ROWS) {
-                initial.add(new InitActivitiesImpl(store).initialise(new InitRequest("grid", (String) row[0], data,
-                        (int) row[1], (long) row[2], Init.RANDOM, true, null)));
+                initial.add(initialise((String) row[0], (int) row[1], (long) row[2]));
             }
-            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
-        }
-
-        /** The same activity on a worker that dies right after completing group checkpoint {@code step}. */
-        TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()),
-                    new TrainingListener() {
-                        @Override
-                        public void onCheckpoint(CheckpointInfo checkpoint) {
-                            if (checkpoint.step() == step) {
-                                crashedAfter.set(checkpoint);
-                                throw new IllegalStateException("the worker died");
-                            }
-                        }
-                    });
+            activities = activities();
         }
 
         GroupTrainRequest request() {
@@ -212,22 +155,6 @@ class GroupTrainingResumeTest {
                         TRAINING.batchSize() * (long) row[3], (long) row[2], -1));
             }
             return new GroupTrainRequest("grid", STREAM_SEED, rows);
-        }
-
-        List<Long> metricSteps(String runId, String key) throws Exception {
-            try (Connection c = database.connection();
-                 var select = c.prepareStatement(
-                         "SELECT step FROM metrics WHERE run_id = ? AND key = ? ORDER BY step")) {
-                select.setString(1, runId);
-                select.setString(2, key);
-                List<Long> steps = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        steps.add(rs.getLong(1));
-                    }
-                }
-                return steps;
-            }
         }
     }
 }

@@ -63,11 +63,7 @@ class LockstepTrainingTest {
         List<Integer> finishedOrder = new ArrayList<>();
         try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, STREAM_SEED)) {
             TeeBatchStream tee = new TeeBatchStream(stream);
-            List<SaeTrainer> trainers = new ArrayList<>();
-            for (Row row : rows()) {
-                trainers.add(SaeTrainer.start(row.config(), row.initial(), tee.view(), TrainingListener.NONE,
-                        Optional.empty()));
-            }
+            List<SaeTrainer> trainers = startedOn(tee);
             try {
                 LockstepTraining.run(trainers, 4, new LockstepTraining.Events() {
                     @Override
@@ -133,18 +129,23 @@ class LockstepTrainingTest {
         }
     }
 
+    /** A trainer for each row, each reading its own view of {@code tee}. */
+    private static List<SaeTrainer> startedOn(TeeBatchStream tee) {
+        List<SaeTrainer> trainers = new ArrayList<>();
+        for (Row row : rows()) {
+            trainers.add(SaeTrainer.start(row.config(), row.initial(), tee.view(), TrainingListener.NONE,
+                    Optional.empty()));
+        }
+        return trainers;
+    }
+
     /** The rows trained together to their ends, or, with a store, stopped after the checkpoint at {@code stopAt}. */
     private static List<SaeWeights> trainGroup(PlantedSparseData data, CheckpointStore store, long stopAt) {
         class Stop extends RuntimeException {
         }
         SaeWeights[] out = new SaeWeights[3];
         try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, STREAM_SEED)) {
-            TeeBatchStream tee = new TeeBatchStream(stream);
-            List<SaeTrainer> trainers = new ArrayList<>();
-            for (Row row : rows()) {
-                trainers.add(SaeTrainer.start(row.config(), row.initial(), tee.view(), TrainingListener.NONE,
-                        Optional.empty()));
-            }
+            List<SaeTrainer> trainers = startedOn(new TeeBatchStream(stream));
             LockstepTraining.Events finishing = finishing(out);
             try {
                 LockstepTraining.run(trainers, 4, new LockstepTraining.Events() {

@@ -8,27 +8,18 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;
-import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.spec.ActivationSourceSpec;
-import dev.saesplit.spec.Init;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.TrainingSpec;
-import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
-import dev.saesplit.store.MetricsRecorder;
-import dev.saesplit.store.RecordedMetrics;
-import dev.saesplit.store.TestPostgres;
+import dev.saesplit.store.ClosedAfterEach;
 import io.temporal.testing.TestActivityEnvironment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,14 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StreamedTrainingTest {
 
-    private static final String SPEC = """
-            name: stream
-            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 1k, seed: 3}
-            narrow_sae: {width: 8, tokens: 1k}
-            target_latent: 0
-            runs:
-              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 1k}
-            """;
+    private static final String SPEC = TrainingWorkspace.oneRowSpec("stream", "1k", "1k");
     /** 200 contexts of 16: 2,880 training rows, three chunks of 1,024 rows, each its own window of the buffer. */
     private static final long CONTEXTS = 200;
     private static final ActivationSourceSpec.Model SOURCE = FixtureModelSpec.mlpOut(CONTEXTS * FixtureModelSpec.CONTEXT)
@@ -63,19 +47,9 @@ class StreamedTrainingTest {
     /** 70 steps: past the end of the first epoch. */
     private static final long TOKENS = 64 * 70;
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private final Database database = Database.open(TestPostgres.freshDatabase());
-    private final Path root = TestPostgres.stateDir();
-    private final ArtifactStore store = new ArtifactStore(root, database.dataSource());
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
-        database.close();
-        TestPostgres.deleteQuietly(root);
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
+    private final ArtifactStore store = opened.freshStore(opened.freshDatabase());
 
     @Test
     void batchesFromAStreamHoldOnlyTrainingRowsAndEachEpochVisitsEveryTrainingRowOnce() {
@@ -119,44 +93,22 @@ class StreamedTrainingTest {
         SaeWeights uninterrupted = whole.train(whole.activities());
 
         Workspace interrupted = new Workspace();
-        TestActivityEnvironment dying = environment(new TrainingActivitiesImpl(interrupted.store,
-                new MetricsRecorder(interrupted.database.dataSource()), new TrainingListener() {
-            @Override
-            public void onCheckpoint(CheckpointInfo checkpoint) {
-                if (checkpoint.step() == 50) {
-                    throw new IllegalStateException("the worker died");
-                }
-            }
-        }));
+        TestActivityEnvironment dying = opened.environment(interrupted.crashingAfterCheckpoint(50));
         assertThrows(RuntimeException.class,
                 () -> dying.newActivityStub(TrainingActivities.class).train(interrupted.request()));
         SaeWeights resumed = interrupted.train(interrupted.activities());
 
         assertTrue(resumed.bitwiseEquals(uninterrupted), "resumed weights differ from the uninterrupted run's");
-        assertEquals(List.of(50L), interrupted.metricSteps("train/resumed_from_step"));
+        assertEquals(List.of(50L), interrupted.metricSteps("a", "train/resumed_from_step"));
     }
 
-    /** A database and artifact store of their own, with the experiment recorded and its stream and SAE made. */
-    private final class Workspace {
-        final Database database = Database.open(TestPostgres.freshDatabase());
-        final ArtifactStore store;
-        final ActivationsRef data;
+    /** A workspace of its own, with the stream made and row {@code a} initialised. */
+    private final class Workspace extends TrainingWorkspace {
         final SaeRef initial;
 
         Workspace() throws Exception {
-            opened.add(database);
-            Path home = TestPostgres.stateDir();
-            opened.add(() -> TestPostgres.deleteQuietly(home));
-            store = new ArtifactStore(home, database.dataSource());
-            new ExperimentStore(database.dataSource()).submit(SpecParser.parse(SPEC, "stream.yaml", Path.of(".")),
-                    SPEC, "stream.yaml");
-            data = new ActivationActivitiesImpl(store).ensureActivations("stream", SOURCE);
-            initial = new InitActivitiesImpl(store).initialise(new InitRequest("stream", "a", data, 96, 5,
-                    Init.RANDOM, true, null));
-        }
-
-        TrainingActivitiesImpl activities() {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
+            super(opened, SPEC, SOURCE, null);
+            initial = initialise("a", 96, 5);
         }
 
         TrainRequest request() {
@@ -164,22 +116,9 @@ class StreamedTrainingTest {
         }
 
         SaeWeights train(TrainingActivitiesImpl activities) {
-            return SaeLensFormat.read(ArtifactStore.directory(environment(activities)
+            return SaeLensFormat.read(ArtifactStore.directory(opened.environment(activities)
                     .newActivityStub(TrainingActivities.class).train(request()).artifact()));
         }
-
-        /** The steps at which the row recorded {@code key}. */
-        List<Long> metricSteps(String key) {
-            return new RecordedMetrics(database.dataSource()).curve("stream", "a", key, key).stream()
-                    .map(point -> (long) point[0]).toList();
-        }
-    }
-
-    private TestActivityEnvironment environment(TrainingActivitiesImpl activities) {
-        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-        env.registerActivitiesImplementations(activities);
-        opened.add(env::close);
-        return env;
     }
 
     private static Map<List<Float>, Integer> rows(ActivationSource source) {

@@ -3,29 +3,18 @@ package dev.saesplit.train;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.SharedDirectory;
 import dev.saesplit.artifact.SharedStorage;
-import dev.saesplit.cache.ActivationActivitiesImpl;
-import dev.saesplit.init.InitActivitiesImpl;
-import dev.saesplit.init.InitRequest;
-import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.spec.ActivationSourceSpec;
-import dev.saesplit.spec.Init;
 import dev.saesplit.spec.TrainingSpec;
-import dev.saesplit.store.Database;
-import dev.saesplit.store.ExperimentStore;
+import dev.saesplit.store.ClosedAfterEach;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.TestPostgres;
-import dev.saesplit.spec.SpecParser;
 import io.temporal.testing.TestActivityEnvironment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,25 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TrainingActivityResumeTest {
 
-    private static final String SPEC = """
-            name: resume
-            activations: {source: synthetic, d_in: 16, features: 48, parents: 2, tokens: 20k, seed: 3}
-            narrow_sae: {width: 8, tokens: 10k}
-            target_latent: 0
-            runs:
-              - {id: a, width: 24, seed: 5, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-            """;
+    private static final String SPEC = TrainingWorkspace.oneRowSpec("resume", "20k", "10k");
     private static final TrainingSpec TRAINING = new TrainingSpec(256, 1e-3, 1.0, 5, 5, 0, 10, 5);
     private static final long TOKENS = 256 * 60; // 60 steps, checkpoints every 10
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
 
     @Test
     void aRetriedAttemptResumesFromItsHeartbeatedCheckpointAndEndsWithTheUninterruptedWeights() throws Exception {
@@ -66,10 +42,10 @@ class TrainingActivityResumeTest {
 
         Workspace workspace = new Workspace();
         AtomicReference<CheckpointInfo> crashedAfter = new AtomicReference<>();
-        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(30, crashedAfter));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(30, crashedAfter));
         RuntimeException stopped = assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
-        assertTrue(String.valueOf(stopped.getCause()).contains("the worker died"), stopped.toString());
+        assertTrue(String.valueOf(stopped.getCause()).contains(DyingWorker.DEATH), stopped.toString());
         // The retry runs "elsewhere": only the heartbeated checkpoint, in shared storage, is left to find.
         Path shared = workspace.moveAway(crashedAfter.get().directory());
         TrainingHeartbeat last = new TrainingHeartbeat(crashedAfter.get().step(), shared.toString());
@@ -88,7 +64,7 @@ class TrainingActivityResumeTest {
         SaeWeights uninterrupted = SaeLensFormat.read(ArtifactStore.directory(
                 train(new Workspace(), null).artifact()));
         Workspace workspace = new Workspace();
-        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(40));
         assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
 
@@ -102,18 +78,15 @@ class TrainingActivityResumeTest {
     void aRetryOnAnotherMachineWithAnEmptyHomeResumesFromTheCheckpointPublishedToTheSharedStore() throws Exception {
         SaeWeights uninterrupted = SaeLensFormat.read(ArtifactStore.directory(
                 train(new Workspace(), null).artifact()));
-        Path sharedDirectory = TestPostgres.stateDir();
-        opened.add(() -> TestPostgres.deleteQuietly(sharedDirectory));
+        Path sharedDirectory = opened.stateDir();
         Workspace workspace = new Workspace(new SharedDirectory(sharedDirectory));
-        TestActivityEnvironment first = environment(workspace.crashingAfterCheckpoint(40, new AtomicReference<>()));
+        TestActivityEnvironment first = opened.environment(workspace.crashingAfterCheckpoint(40));
         assertThrows(RuntimeException.class,
                 () -> first.newActivityStub(TrainingActivities.class).train(workspace.request()));
 
-        Path otherHome = TestPostgres.stateDir();
-        opened.add(() -> TestPostgres.deleteQuietly(otherHome));
-        ArtifactStore otherMachine = new ArtifactStore(otherHome, workspace.database.dataSource(),
+        ArtifactStore otherMachine = new ArtifactStore(opened.stateDir(), workspace.database.dataSource(),
                 new SharedDirectory(sharedDirectory), 1L << 30);
-        TestActivityEnvironment retry = environment(new TrainingActivitiesImpl(otherMachine,
+        TestActivityEnvironment retry = opened.environment(new TrainingActivitiesImpl(otherMachine,
                 new MetricsRecorder(workspace.database.dataSource())));
         SaeRef resumed = retry.newActivityStub(TrainingActivities.class).train(workspace.request());
 
@@ -126,26 +99,17 @@ class TrainingActivityResumeTest {
     }
 
     private SaeRef train(Workspace workspace, TrainingHeartbeat previousAttempt) {
-        TestActivityEnvironment env = environment(workspace.activities);
+        TestActivityEnvironment env = opened.environment(workspace.activities);
         if (previousAttempt != null) {
             env.setHeartbeatDetails(previousAttempt);
         }
         return env.newActivityStub(TrainingActivities.class).train(workspace.request());
     }
 
-    private TestActivityEnvironment environment(TrainingActivitiesImpl activities) {
-        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-        env.registerActivitiesImplementations(activities);
-        opened.add(env::close);
-        return env;
-    }
-
-    /** A database and artifact store of its own, with the experiment recorded and its inputs made. */
-    private final class Workspace {
-        final Database database = Database.open(TestPostgres.freshDatabase());
-        final ArtifactStore store;
-        final ActivationsRef data;
+    /** A workspace of its own, with row {@code a} initialised. */
+    private final class Workspace extends TrainingWorkspace {
         final SaeRef initial;
+        final TrainingActivitiesImpl activities;
 
         Workspace() throws Exception {
             this(null);
@@ -153,39 +117,14 @@ class TrainingActivityResumeTest {
 
         /** As above, publishing to {@code shared} when it is given. */
         Workspace(SharedStorage shared) throws Exception {
-            opened.add(database);
-            Path root = TestPostgres.stateDir();
-            opened.add(() -> TestPostgres.deleteQuietly(root));
-            store = shared == null ? new ArtifactStore(root, database.dataSource())
-                    : new ArtifactStore(root, database.dataSource(), shared, 1L << 30);
-            var spec = SpecParser.parse(SPEC, "resume.yaml", Path.of("."));
-            new ExperimentStore(database.dataSource()).submit(spec, SPEC, "resume.yaml");
-            data = new ActivationActivitiesImpl(store).ensureActivations("resume", spec.activations());
-            initial = new InitActivitiesImpl(store).initialise(new InitRequest("resume", "a", data, 24, 5, Init.RANDOM,
-                    true, null));
-            activities = new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()));
-        }
-
-        final TrainingActivitiesImpl activities;
-
-        /** The same activity on a worker that dies right after completing checkpoint {@code step}. */
-        TrainingActivitiesImpl crashingAfterCheckpoint(long step, AtomicReference<CheckpointInfo> crashedAfter) {
-            return new TrainingActivitiesImpl(store, new MetricsRecorder(database.dataSource()),
-                    new TrainingListener() {
-                        @Override
-                        public void onCheckpoint(CheckpointInfo checkpoint) {
-                            if (checkpoint.step() == step) {
-                                crashedAfter.set(checkpoint);
-                                throw new IllegalStateException("the worker died");
-                            }
-                        }
-                    });
+            super(opened, SPEC, null, shared);
+            initial = initialise("a", 24, 5);
+            activities = activities();
         }
 
         /** Moves a checkpoint out of the work directory and deletes the checkpoints left there. */
         Path moveAway(Path checkpoint) throws java.io.IOException {
-            Path shared = TestPostgres.stateDir().resolve("shared-checkpoint");
-            opened.add(() -> TestPostgres.deleteQuietly(shared.getParent()));
+            Path shared = opened.stateDir().resolve("shared-checkpoint");
             java.nio.file.Files.move(checkpoint, shared);
             TestPostgres.deleteQuietly(checkpoint.getParent());
             return shared;
@@ -195,18 +134,8 @@ class TrainingActivityResumeTest {
             return new TrainRequest("resume", "a", initial, data, null, TRAINING, TOKENS, 5, -1);
         }
 
-        List<Long> metricSteps(String key) throws Exception {
-            try (Connection c = database.connection();
-                 var select = c.prepareStatement("SELECT step FROM metrics WHERE key = ? ORDER BY step")) {
-                select.setString(1, key);
-                List<Long> steps = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        steps.add(rs.getLong(1));
-                    }
-                }
-                return steps;
-            }
+        List<Long> metricSteps(String key) {
+            return metricSteps("a", key);
         }
     }
 }

@@ -49,11 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--d-in", defaultValue = "512", description = "activation width (default: ${DEFAULT-VALUE})")
         int dIn;
 
-        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
-        int dSae;
-
-        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
-        int batch;
+        @picocli.CommandLine.Mixin
+        SaeShapeOptions shape;
 
         @Option(names = "--steps", defaultValue = "20",
                 description = "timed steps per path (default: ${DEFAULT-VALUE})")
@@ -87,15 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             device.requireUsable();
-            requirePositive("--d-in", dIn);
-            requirePositive("--d-sae", dSae);
-            requirePositive("--batch", batch);
-            requirePositive("--steps", steps);
-            requirePositive("--k", k);
-            if (warmupSteps < 0 || maxWarmupSteps < warmupSteps) {
-                throw new ParameterException(spec.commandLine(), "need 0 <= --warmup-steps <= --max-warmup-steps, was "
-                        + warmupSteps + " and " + maxWarmupSteps);
-            }
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch, "--steps", steps,
+                    "--k", k);
+            options.require(warmupSteps >= 0 && maxWarmupSteps >= warmupSteps,
+                    "need 0 <= --warmup-steps <= --max-warmup-steps, was " + warmupSteps + " and " + maxWarmupSteps);
             TrainingBenchmark.Data source = switch (data) {
                 case "synthetic" -> TrainingBenchmark.Data.SYNTHETIC;
                 case "gaussian" -> TrainingBenchmark.Data.GAUSSIAN;
@@ -108,18 +101,12 @@ public final class BenchCommand implements Callable<Integer> {
                 default -> throw new ParameterException(spec.commandLine(),
                         "--architecture must be relu or topk, was '" + architecture + "'");
             };
-            TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(dIn, dSae, batch, steps,
+            TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(dIn, shape.dSae, shape.batch, steps,
                     warmupSteps, maxWarmupSteps, source, topK);
             Optional<TrainingBenchmark.ReferenceTrainer> reference = compareSaeLens
                     ? Optional.of(new SaeLensTrainingReference()) : Optional.empty();
             spec.commandLine().getOut().println(TrainingBenchmark.run(settings, reference).describe());
             return CommandLine.ExitCode.OK;
-        }
-
-        private void requirePositive(String option, int value) {
-            if (value < 1) {
-                throw new ParameterException(spec.commandLine(), option + " must be positive, was " + value);
-            }
         }
     }
 
@@ -156,16 +143,10 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             device.requireUsable();
-            for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
-                    {"--batch", batch}}) {
-                if ((int) option[1] < 1) {
-                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
-                }
-            }
-            if (contextSize > 1024 || warmupBatches < 0) {
-                throw new ParameterException(spec.commandLine(), "--context-size must be at most gelu-1l's n_ctx 1024"
-                        + " and --warmup-batches at least 0");
-            }
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--contexts", contexts, "--context-size", contextSize, "--batch", batch);
+            options.require(contextSize <= 1024 && warmupBatches >= 0,
+                    "--context-size must be at most gelu-1l's n_ctx 1024 and --warmup-batches at least 0");
             spec.commandLine().getOut().println(CachingBenchmark.run(contexts, contextSize, batch, warmupBatches)
                     .describe());
             return CommandLine.ExitCode.OK;
@@ -194,26 +175,19 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "contexts per forward pass, the spec's batch_size (default: ${DEFAULT-VALUE})")
         int forwardBatch;
 
-        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
-        int dSae;
-
-        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
-        int batch;
+        @picocli.CommandLine.Mixin
+        SaeShapeOptions shape;
 
         @Override
         public Integer call() {
-            for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
-                    {"--forward-batch", forwardBatch}, {"--d-sae", dSae}, {"--batch", batch}}) {
-                if ((int) option[1] < 1) {
-                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
-                }
-            }
-            if (contextSize > 1024 || (long) contexts * contextSize < batch) {
-                throw new ParameterException(spec.commandLine(), "--context-size must be at most gelu-1l's n_ctx 1024"
-                        + " and --contexts must hold at least one --batch of tokens");
-            }
-            spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch, dSae,
-                    batch).describe());
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--contexts", contexts, "--context-size", contextSize,
+                    "--forward-batch", forwardBatch, "--d-sae", shape.dSae, "--batch", shape.batch);
+            options.require(contextSize <= 1024 && (long) contexts * contextSize >= shape.batch,
+                    "--context-size must be at most gelu-1l's n_ctx 1024 and --contexts must hold at least one --batch"
+                            + " of tokens");
+            spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch,
+                    shape.dSae, shape.batch).describe());
             return CommandLine.ExitCode.OK;
         }
     }
@@ -237,11 +211,8 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "width of the synthetic cache (default: ${DEFAULT-VALUE})")
         int dIn;
 
-        @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
-        int dSae;
-
-        @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
-        int batch;
+        @picocli.CommandLine.Mixin
+        SaeShapeOptions shape;
 
         @Option(names = "--steps", defaultValue = "10", description = "timed steps per row (default: ${DEFAULT-VALUE})")
         int steps;
@@ -263,16 +234,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws java.io.IOException {
-            for (var option : new Object[][] {{"--rows", rows}, {"--d-in", dIn}, {"--d-sae", dSae},
-                    {"--batch", batch}, {"--steps", steps}, {"--tokens", tokens}}) {
-                if ((int) option[1] < 1) {
-                    throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
-                }
-            }
-            if (warmupSteps < 0) {
-                throw new ParameterException(spec.commandLine(), "--warmup-steps must be at least 0");
-            }
-            GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, dSae, batch, steps, warmupSteps);
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--rows", rows, "--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch,
+                    "--steps", steps, "--tokens", tokens);
+            options.require(warmupSteps >= 0, "--warmup-steps must be at least 0");
+            GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, shape.dSae, shape.batch, steps,
+                    warmupSteps);
             if (activations != null) {
                 spec.commandLine().getOut().println(GridBenchmark.run(settings, activations,
                         oneByOneActivations == null ? activations : oneByOneActivations).describe());
@@ -280,8 +247,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Path root = TrainingBenchmark.temporaryDirectory();
             try {
-                Path cache = GridBenchmark.writeSyntheticCache(Files.createDirectory(root.resolve("cache")), dIn, dSae,
-                        tokens);
+                Path cache = GridBenchmark.writeSyntheticCache(Files.createDirectory(root.resolve("cache")), dIn,
+                        shape.dSae, tokens);
                 spec.commandLine().getOut().println(GridBenchmark.run(settings, cache).describe());
             } finally {
                 TrainingBenchmark.deleteQuietly(root);

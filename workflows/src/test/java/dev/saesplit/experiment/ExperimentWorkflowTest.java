@@ -2,21 +2,15 @@ package dev.saesplit.experiment;
 
 import dev.saesplit.pipeline.FailureClassifyingInterceptor;
 import dev.saesplit.pipeline.StageProgress;
-import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.run.SplitRunWorkflow;
-import dev.saesplit.spec.ExperimentSpec;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static dev.saesplit.experiment.RunningPipeline.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,21 +39,9 @@ class ExperimentWorkflowTest {
               - {id: d, width: 32, seed: 4, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
             """;
 
-    private final FakePipeline fake = new FakePipeline();
-    private TestWorkflowEnvironment env;
-    private WorkflowClient client;
-
-    @BeforeEach
-    void startWorkers() {
-        env = fake.startEnvironment(fake.new Training());
-        client = env.getWorkflowClient();
-    }
-
-    @AfterEach
-    void stopWorkers() {
-        fake.release.countDown();
-        env.close();
-    }
+    @RegisterExtension
+    final RunningPipeline pipeline = new RunningPipeline();
+    private final FakePipeline fake = pipeline.fake;
 
     @Test
     void sharedStagesRunOnceInOrderThenEveryRowInitialisesTrainsAndEvaluates() throws Exception {
@@ -205,7 +188,8 @@ class ExperimentWorkflowTest {
         ExperimentWorkflow workflow = experiment(SPEC);
         WorkflowClient.start(workflow::run, spec(SPEC));
         assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
-        SplitRunWorkflow row = client.newWorkflowStub(SplitRunWorkflow.class, WorkflowIds.run("wiring", "a"));
+        SplitRunWorkflow row = pipeline.client().newWorkflowStub(SplitRunWorkflow.class,
+                WorkflowIds.run("wiring", "a"));
 
         assertEquals(new StageProgress("train", TrainingProgress.NONE, false), row.progress());
         assertEquals("runs", workflow.progress().stage());
@@ -219,8 +203,8 @@ class ExperimentWorkflowTest {
         WorkflowClient.start(workflow::run, spec(SPEC));
         assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
 
-        client.newUntypedWorkflowStub(WorkflowIds.run("wiring", "a")).cancel();
-        ExperimentResult result = client.newUntypedWorkflowStub(WorkflowIds.experiment("wiring"))
+        pipeline.client().newUntypedWorkflowStub(WorkflowIds.run("wiring", "a")).cancel();
+        ExperimentResult result = pipeline.client().newUntypedWorkflowStub(WorkflowIds.experiment("wiring"))
                 .getResult(ExperimentResult.class);
 
         assertEquals(RunStatus.CANCELLED, result.runs().get(0).status());
@@ -230,13 +214,6 @@ class ExperimentWorkflowTest {
     }
 
     private ExperimentWorkflow experiment(String yaml) throws SpecValidationException {
-        return client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.experiment(spec(yaml).name()))
-                .setTaskQueue(TaskQueues.CPU)
-                .build());
-    }
-
-    private static ExperimentSpec spec(String yaml) throws SpecValidationException {
-        return SpecParser.parse(yaml, "wiring.yaml", Path.of("."));
+        return pipeline.experiment(yaml);
     }
 }

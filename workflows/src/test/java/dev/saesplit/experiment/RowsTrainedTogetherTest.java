@@ -1,28 +1,23 @@
 package dev.saesplit.experiment;
 
-import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.SpecFingerprint;
-import dev.saesplit.spec.SpecParser;
 import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.GroupTrainRequest;
 import dev.saesplit.train.TrainRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.saesplit.experiment.RunningPipeline.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,21 +30,9 @@ class RowsTrainedTogetherTest {
     static final String SPEC = ExperimentWorkflowTest.SPEC.replace("training: {batch_size: 100}",
             "training: {batch_size: 100, shared_stream: true}");
 
-    private final FakePipeline fake = new FakePipeline();
-    private TestWorkflowEnvironment env;
-    private WorkflowClient client;
-
-    @BeforeEach
-    void startWorkers() {
-        env = fake.startEnvironment(fake.new Training());
-        client = env.getWorkflowClient();
-    }
-
-    @AfterEach
-    void stopWorkers() {
-        fake.release.countDown();
-        env.close();
-    }
+    @RegisterExtension
+    final RunningPipeline pipeline = new RunningPipeline();
+    private final FakePipeline fake = pipeline.fake;
 
     @Test
     void rowsOfEachDataSelectionTrainTogetherOnceAndEachRowThenOnlyEvaluatesItsSae() throws Exception {
@@ -78,7 +61,7 @@ class RowsTrainedTogetherTest {
         assertEquals(Map.of("a", RunStatus.SUCCEEDED, "b", RunStatus.SUCCEEDED, "c", RunStatus.SUCCEEDED,
                 "d", RunStatus.SUCCEEDED), fake.runStatus);
         assertEquals("report a+ b+ c+ d+", fake.calls.get(fake.calls.size() - 1));
-        assertTrue(client.fetchHistory(WorkflowIds.experiment("wiring")).getEvents().stream()
+        assertTrue(pipeline.client().fetchHistory(WorkflowIds.experiment("wiring")).getEvents().stream()
                 .filter(e -> e.hasMarkerRecordedEventAttributes())
                 .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId"))
                 .anyMatch(id -> id != null && id.getPayloadsList().stream().anyMatch(
@@ -114,7 +97,7 @@ class RowsTrainedTogetherTest {
         WorkflowClient.start(experiment()::run, spec(oneGroup));
         assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
 
-        WorkflowStub stub = client.newUntypedWorkflowStub(WorkflowIds.experiment("wiring"));
+        WorkflowStub stub = pipeline.client().newUntypedWorkflowStub(WorkflowIds.experiment("wiring"));
         stub.cancel();
 
         assertThrows(WorkflowFailedException.class, () -> stub.getResult(ExperimentResult.class));
@@ -132,14 +115,7 @@ class RowsTrainedTogetherTest {
         assertTrue(SpecFingerprint.canonicalJson(spec(SPEC)).contains("\"shared_stream\":true"));
     }
 
-    private ExperimentWorkflow experiment() {
-        return client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.experiment("wiring"))
-                .setTaskQueue(TaskQueues.CPU)
-                .build());
-    }
-
-    private static ExperimentSpec spec(String yaml) throws SpecValidationException {
-        return SpecParser.parse(yaml, "wiring.yaml", Path.of("."));
+    private ExperimentWorkflow experiment() throws SpecValidationException {
+        return pipeline.experiment(SPEC);
     }
 }

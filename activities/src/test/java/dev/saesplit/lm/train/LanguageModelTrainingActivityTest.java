@@ -6,15 +6,12 @@ import dev.saesplit.lm.tokens.CutVocabulary;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import dev.saesplit.spec.LanguageModelSpec;
-import dev.saesplit.store.Database;
-import dev.saesplit.store.TestPostgres;
-import io.temporal.testing.TestActivityEnvironment;
-import org.junit.jupiter.api.AfterEach;
+import dev.saesplit.store.ClosedAfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,14 +31,8 @@ class LanguageModelTrainingActivityTest {
             new LanguageModelSpec.Model(1, 32, 2, 64, 16, 256), SmallLanguageModels.stdlibJson(),
             SmallLanguageModels.training(30, 4, 3e-3, 10));
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final ClosedAfterEach opened = new ClosedAfterEach();
 
     @Test
     void storesAModelFolderTheModelStageLoadsAndReusesItWhenAskedAgain() {
@@ -104,17 +95,11 @@ class LanguageModelTrainingActivityTest {
     }
 
     private ArtifactRef train(LanguageModelTrainingActivitiesImpl activities) {
-        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-        opened.add(env::close);
-        env.registerActivitiesImplementations(activities);
-        return env.newActivityStub(LanguageModelTrainingActivities.class).trainLanguageModel(SPEC, "lm-test");
+        return opened.environment(activities).newActivityStub(LanguageModelTrainingActivities.class)
+                .trainLanguageModel(SPEC, "lm-test");
     }
 
     private ArtifactStore newStore() {
-        Database database = Database.open(TestPostgres.freshDatabase());
-        opened.add(database);
-        Path root = TestPostgres.stateDir();
-        opened.add(() -> TestPostgres.deleteQuietly(root));
-        return new ArtifactStore(root, database.dataSource());
+        return opened.freshStore(opened.freshDatabase());
     }
 }
