@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.bench.CachingBenchmark;
+import dev.saesplit.bench.StreamedGridBenchmark;
 import dev.saesplit.bench.StreamingBenchmark;
 import dev.saesplit.train.GridBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
@@ -182,17 +183,8 @@ public final class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--contexts", defaultValue = "128",
-                description = "contexts cached and streamed: the timed epoch (default: ${DEFAULT-VALUE})")
-        int contexts;
-
-        @Option(names = "--context-size", defaultValue = "128",
-                description = "tokens per context (default: ${DEFAULT-VALUE})")
-        int contextSize;
-
-        @Option(names = "--forward-batch", defaultValue = "32",
-                description = "contexts per forward pass, the spec's batch_size (default: ${DEFAULT-VALUE})")
-        int forwardBatch;
+        @picocli.CommandLine.Mixin
+        ModelContextsOptions model;
 
         @Option(names = "--d-sae", defaultValue = "4096", description = "latents (default: ${DEFAULT-VALUE})")
         int dSae;
@@ -202,18 +194,14 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            for (var option : new Object[][] {{"--contexts", contexts}, {"--context-size", contextSize},
-                    {"--forward-batch", forwardBatch}, {"--d-sae", dSae}, {"--batch", batch}}) {
+            for (var option : new Object[][] {{"--d-sae", dSae}, {"--batch", batch}}) {
                 if ((int) option[1] < 1) {
                     throw new ParameterException(spec.commandLine(), option[0] + " must be positive, was " + option[1]);
                 }
             }
-            if (contextSize > 1024 || (long) contexts * contextSize < batch) {
-                throw new ParameterException(spec.commandLine(), "--context-size must be at most gelu-1l's n_ctx 1024"
-                        + " and --contexts must hold at least one --batch of tokens");
-            }
-            spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch, dSae,
-                    batch).describe());
+            model.requireValid(batch);
+            spec.commandLine().getOut().println(StreamingBenchmark.run(model.contexts, model.contextSize,
+                    model.forwardBatch, dSae, batch).describe());
             return CommandLine.ExitCode.OK;
         }
     }
@@ -224,7 +212,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "training.shared_stream does) and the same rows one by one, each reading the activations "
                     + "itself, in one run; print rows × tokens/s for both and their ratio.",
                     "Reads an activations directory (--activations: a cache, or whatever an experiment's activations "
-                            + "artifact holds), or writes a synthetic cache of --tokens rows first."})
+                            + "artifact holds), or writes a synthetic cache of --tokens rows first.",
+                    "With --from-model, writes a random model of gelu-1l's shape, its stream and its cache of the "
+                            + "same --contexts (as bench stream does) and trains one epoch of them: the rows together "
+                            + "from the stream, one by one from the cache; prints the forward passes each ran."})
     public static final class Grid implements Callable<Integer> {
 
         @Spec
@@ -243,7 +234,8 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "4096", description = "tokens per step (default: ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(names = "--steps", defaultValue = "10", description = "timed steps per row (default: ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "10",
+                description = "timed steps per row (default: ${DEFAULT-VALUE}; with --from-model, one epoch)")
         int steps;
 
         @Option(names = "--warmup-steps", defaultValue = "2",
@@ -261,6 +253,13 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "what the rows read one by one, when not --activations (a cache of the same activations)")
         Path oneByOneActivations;
 
+        @Option(names = "--from-model",
+                description = "the rows together read a model's stream, one by one a cache of the same contexts")
+        boolean fromModel;
+
+        @picocli.CommandLine.Mixin
+        ModelContextsOptions model;
+
         @Override
         public Integer call() throws java.io.IOException {
             for (var option : new Object[][] {{"--rows", rows}, {"--d-in", dIn}, {"--d-sae", dSae},
@@ -272,6 +271,10 @@ public final class BenchCommand implements Callable<Integer> {
             if (warmupSteps < 0) {
                 throw new ParameterException(spec.commandLine(), "--warmup-steps must be at least 0");
             }
+            if (fromModel) {
+                return fromModel();
+            }
+            refuse(new String[] {"--contexts", "--context-size", "--forward-batch"}, "needs --from-model");
             GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, dSae, batch, steps, warmupSteps);
             if (activations != null) {
                 spec.commandLine().getOut().println(GridBenchmark.run(settings, activations,
@@ -287,6 +290,24 @@ public final class BenchCommand implements Callable<Integer> {
                 TrainingBenchmark.deleteQuietly(root);
             }
             return CommandLine.ExitCode.OK;
+        }
+
+        private int fromModel() {
+            refuse(new String[] {"--activations", "--one-by-one-activations", "--tokens", "--d-in", "--steps"},
+                    "does not apply with --from-model, which trains one epoch of --contexts of the model's "
+                            + "activations (width 512)");
+            model.requireValid(batch);
+            spec.commandLine().getOut().println(StreamedGridBenchmark.run(model.contexts, model.contextSize,
+                    model.forwardBatch, rows, dSae, batch, warmupSteps).describe());
+            return CommandLine.ExitCode.OK;
+        }
+
+        private void refuse(String[] options, String why) {
+            for (String option : options) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new ParameterException(spec.commandLine(), option + " " + why);
+                }
+            }
         }
     }
 }
