@@ -21,12 +21,13 @@ public final class StreamedGridBenchmark {
      * @param grid                 the two ways' rates and batches read
      * @param rowsEqual            whether the stream's rows equal the cache's, bit for bit
      * @param togetherContexts     contexts the one-pass side's stream ran through the model while timed
+     * @param togetherForwardSeconds the part of the one-pass side's time those forward passes took
      * @param cachingContexts      contexts the cache's writing ran through the model, once, untimed
      * @param cachingSeconds       that writing's time: its forward passes and shard files
      */
     public record Result(GridBenchmark.Result grid, String device, int contexts, int contextSize,
-                         int forwardContexts, boolean rowsEqual, long togetherContexts, long cachingContexts,
-                         double cachingSeconds, String loadBefore, String loadAfter) {
+                         int forwardContexts, boolean rowsEqual, long togetherContexts, double togetherForwardSeconds,
+                         long cachingContexts, double cachingSeconds, String loadBefore, String loadAfter) {
 
         /** Epochs of the contexts each row trained for. */
         public double epochs() {
@@ -40,13 +41,15 @@ public final class StreamedGridBenchmark {
                     model         gelu-1l shape, random weights, %s on %s: %d contexts of %d tokens, %d contexts \
                     per forward pass
                     forward       one pass: %,d contexts forwarded while timed, %.2f per context per epoch \
-                    (%.2f epochs, reading the stream)
-                    forward       row by row: none while timed (reading the cache; rows equal the stream's: %s); \
+                    (%.2f epochs, reading the stream), in %.1f s of its %.1f s (%,.0f tokens/s)
+                    forward       row by row: none in its %.1f s (reading the cache; rows equal the stream's: %s); \
                     writing the cache forwarded %,d contexts once, in %.1f s (%,.0f tokens/s), untimed
                     load average  %s before, %s after""", RandomModelActivations.HOOK, device, contexts,
                     contextSize, forwardContexts, togetherContexts, togetherContexts / (contexts * epochs()),
-                    epochs(), rowsEqual ? "yes" : "NO", cachingContexts, cachingSeconds, tokens / cachingSeconds,
-                    loadBefore, loadAfter);
+                    epochs(), togetherForwardSeconds, grid.togetherSeconds(),
+                    togetherContexts * contextSize / togetherForwardSeconds, grid.oneByOneSeconds(),
+                    rowsEqual ? "yes" : "NO", cachingContexts, cachingSeconds, tokens / cachingSeconds, loadBefore,
+                    loadAfter);
         }
     }
 
@@ -74,8 +77,8 @@ public final class StreamedGridBenchmark {
             GridBenchmark.Result grid = GridBenchmark.run(new GridBenchmark.Settings(rows, dSae, batch, steps, warmup),
                     stream, seed -> stream.shuffleConfig(batch, seed), cache);
             return new Result(grid, ComputeDevice.selected().toString(), contexts, contextSize, forwardContexts, equal,
-                    stream.contextsForwarded(), activations.cachingContexts(), activations.cachingSeconds(),
-                    loadBefore, TrainingBenchmark.loadAverage());
+                    stream.contextsForwarded(), stream.forwardSeconds(), activations.cachingContexts(),
+                    activations.cachingSeconds(), loadBefore, TrainingBenchmark.loadAverage());
         }
     }
 }
