@@ -1,44 +1,22 @@
 package dev.saesplit.bench;
 
-import dev.saesplit.cache.CachingListener;
-import dev.saesplit.cache.StreamDescriptor;
 import dev.saesplit.cache.ModelActivationStream;
-import dev.saesplit.cache.ModelActivationCache;
-import ai.djl.ndarray.NDManager;
 import dev.saesplit.data.ActivationSource;
-import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;
 import dev.saesplit.data.cache.ActivationCacheReader;
-import dev.saesplit.data.cache.CacheDescription;
-import dev.saesplit.data.cache.CacheShard;
-import dev.saesplit.data.cache.ModelProvenance;
-import dev.saesplit.sae.KaimingInitializer;
-import dev.saesplit.lm.HookPoint;
-import dev.saesplit.lm.Transformer;
-import dev.saesplit.lm.TransformerWeights;
-import dev.saesplit.lm.dataset.ContextBatcher;
-import dev.saesplit.lm.dataset.ContextSettings;
-import dev.saesplit.lm.dataset.NpyTokenDocuments;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;
-import dev.saesplit.spec.ActivationSourceSpec;
-import dev.saesplit.spec.WeightProcessing;
 import dev.saesplit.train.SaeTrainer;
 import dev.saesplit.train.TrainerConfig;
-import dev.saesplit.train.TrainingBenchmark;
 import dev.saesplit.train.TrainingListener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Training from a stream against training from a cache, in one run, on the model of {@link CachingBenchmark}
@@ -94,69 +72,31 @@ public final class StreamingBenchmark {
      * @param batchSize       tokens per training step
      */
     public static Result run(int contexts, int contextSize, int forwardContexts, int dSae, int batchSize) {
-        TransformerWeights weights = CachingBenchmark.randomWeights(CachingBenchmark.gelu1lShape());
-        HookPoint hook = HookPoint.validate("blocks.0.hook_mlp_out", weights.config());
-        Path root = TrainingBenchmark.temporaryDirectory();
-        try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
-             Transformer model = Transformer.upload(weights, manager)) {
-            Path tokens = CachingBenchmark.randomTokens(root.resolve("tokens.npy"), contexts, contextSize);
-            ContextBatcher batcher = new ContextBatcher(new NpyTokenDocuments(tokens),
-                    new ContextSettings(contextSize, false, false, ContextSettings.UNLIMITED), OptionalInt.empty());
-            ModelActivationCache writer = new ModelActivationCache(model, hook, batcher, contexts, forwardContexts,
-                    ModelActivationCache.DEFAULT_SHARD_BYTES);
-            Path work = Files.createDirectories(root.resolve("work"));
-            Path cacheDir = Files.createDirectories(root.resolve("cache"));
-            long start = System.nanoTime();
-            List<CacheShard> shards = writer.write(work, manager, CachingListener.NONE);
-            ModelActivationCache.finish(work, cacheDir, new CacheDescription("gelu-1l-shape", hook.name(),
-                    CachingBenchmark.D_MODEL, new ModelProvenance("random weights", "none", List.of())), shards);
-            double cachingSeconds = (System.nanoTime() - start) / 1e9;
-
-            Path streamDir = Files.createDirectories(root.resolve("stream"));
-            Files.move(tokens, streamDir.resolve(StreamDescriptor.TOKENS_FILE));
-            JsonArtifacts.write(streamDir.resolve(StreamDescriptor.FILE_NAME), new StreamDescriptor(
-                    StreamDescriptor.FORMAT_VERSION, "gelu-1l-shape", hook.name(), CachingBenchmark.D_MODEL,
-                    contextSize, contexts, forwardContexts, ActivationSourceSpec.Streaming.DEFAULT_BUFFER_TOKENS,
-                    WeightProcessing.NONE, "random weights", new ModelProvenance("random weights", "none", List.of())));
-            int steps = Math.toIntExact((long) contexts * contextSize / batchSize);
-            try (ActivationCacheReader cache = ActivationCacheReader.open(cacheDir);
-                 ModelActivationStream check = ModelActivationStream.open(streamDir)) {
-                check.useModel(model, hook, manager);
-                boolean equal = sameRows(cache, check);
-                double forward = forwardRate(streamDir, model, hook, manager);
-                ShuffleConfig cacheShuffle = ShuffleConfig.forWidth(batchSize, 1, cache.dIn());
-                trainingRate(cache, cacheShuffle, dSae, batchSize, steps); // warms the trainer's code up, untimed
-                double fromCache = trainingRate(cache, cacheShuffle, dSae, batchSize, steps);
-                double fromStream;
-                try (ModelActivationStream stream = ModelActivationStream.open(streamDir)) {
-                    stream.useModel(model, hook, manager);
-                    fromStream = trainingRate(stream, stream.shuffleConfig(batchSize, 1), dSae, batchSize, steps);
-                }
-                return new Result(ComputeDevice.selected().toString(), contexts, contextSize, forwardContexts, dSae,
-                        batchSize, steps, cachingSeconds, fromCache, fromStream, forward, equal,
-                        size(cacheDir), Files.size(streamDir.resolve(StreamDescriptor.TOKENS_FILE))
-                        + Files.size(streamDir.resolve(StreamDescriptor.FILE_NAME)));
+        try (RandomModelActivations activations = RandomModelActivations.write(contexts, contextSize,
+                forwardContexts);
+             ActivationCacheReader cache = ActivationCacheReader.open(activations.cache());
+             ModelActivationStream check = activations.openStream()) {
+            int steps = Math.toIntExact(activations.tokens() / batchSize);
+            boolean equal = RandomModelActivations.sameRows(cache, check);
+            double forward = forwardRate(activations);
+            ShuffleConfig cacheShuffle = ShuffleConfig.forWidth(batchSize, 1, cache.dIn());
+            trainingRate(cache, cacheShuffle, dSae, batchSize, steps); // warms the trainer's code up, untimed
+            double fromCache = trainingRate(cache, cacheShuffle, dSae, batchSize, steps);
+            double fromStream;
+            try (ModelActivationStream stream = activations.openStream()) {
+                fromStream = trainingRate(stream, stream.shuffleConfig(batchSize, 1), dSae, batchSize, steps);
             }
+            return new Result(ComputeDevice.selected().toString(), contexts, contextSize, forwardContexts, dSae,
+                    batchSize, steps, activations.cachingSeconds(), fromCache, fromStream, forward, equal,
+                    activations.cacheBytes(), activations.streamBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            TrainingBenchmark.deleteQuietly(root);
         }
     }
 
-    private static boolean sameRows(ActivationSource a, ActivationSource b) {
-        int rows = (int) Math.min(a.tokens(), 8192);
-        float[] x = new float[rows * a.dIn()];
-        float[] y = new float[rows * b.dIn()];
-        a.read(0, rows, x, 0);
-        b.read(0, rows, y, 0);
-        return Arrays.equals(x, y);
-    }
-
     /** Rows per second a fresh stream computes when read in order: its forward passes and nothing else. */
-    private static double forwardRate(Path streamDir, Transformer model, HookPoint hook, NDManager manager) {
-        try (ModelActivationStream fresh = ModelActivationStream.open(streamDir)) {
-            fresh.useModel(model, hook, manager);
+    private static double forwardRate(RandomModelActivations activations) {
+        try (ModelActivationStream fresh = activations.openStream()) {
             int chunk = fresh.shuffleConfig(1, 0).chunkRows();
             float[] rows = new float[chunk * fresh.dIn()];
             long start = System.nanoTime();
@@ -185,12 +125,6 @@ public final class StreamingBenchmark {
             long start = System.nanoTime();
             trainer.runUntil(steps);
             return (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    private static long size(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
     }
 }

@@ -50,6 +50,7 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
     private HookPoint hook;
     private boolean ownsModel = true;
     private long contextsForwarded;
+    private long forwardNanos;
 
     private ModelActivationStream(Path directory, StreamDescriptor descriptor, MappedNpyArray tokens) {
         this.directory = directory;
@@ -109,6 +110,11 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
     /** Contexts this instance has run through the model. */
     public synchronized long contextsForwarded() {
         return contextsForwarded;
+    }
+
+    /** Seconds this instance has spent running contexts through the model (what a benchmark sets apart). */
+    public synchronized double forwardSeconds() {
+        return forwardNanos / 1e9;
     }
 
     /**
@@ -195,7 +201,9 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
         int[] ids = new int[contexts * contextSize];
         tokens.readInts(first, contexts, ids, 0);
         loadModel();
+        long start = System.nanoTime();
         rows = ModelActivationCache.forward(model, hook, ids, contexts, contextSize, first, manager);
+        forwardNanos += System.nanoTime() - start;
         contextsForwarded += contexts;
         recent.put(batch, rows);
         return rows;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * One run, two ways to train the same rows: together from one stream (each batch read once, every row stepped on
@@ -91,43 +92,53 @@ public final class GridBenchmark {
      * (a cache of the same activations, say).
      */
     public static Result run(Settings settings, Path together, Path oneByOne) {
+        try (ActivationSource oneByOneSource = StageInputs.activations(oneByOne);
+             ActivationSource togetherSource = StageInputs.activations(together)) {
+            return run(settings, togetherSource,
+                    seed -> StageInputs.shuffleConfig(together, settings.batch(), seed, togetherSource.dIn()),
+                    oneByOneSource);
+        }
+    }
+
+    /**
+     * As above on opened sources: the rows together read {@code together} in the shuffle {@code togetherShuffle}
+     * gives for a seed (a stream's own, say), the rows one by one {@code oneByOne}, each in a cache's shuffle. The
+     * rows one by one run first, after the warm-up; the sources stay open.
+     */
+    public static Result run(Settings settings, ActivationSource together, LongFunction<ShuffleConfig> togetherShuffle,
+                             ActivationSource oneByOne) {
         double oneByOneSeconds = 0;
         long oneByOneBatches = 0;
-        try (ActivationSource source = StageInputs.activations(oneByOne)) {
-            if (settings.warmup() > 0) {
-                trainAlone(settings, source, 0, settings.warmup());
-            }
-            for (int row = 0; row < settings.rows(); row++) {
-                oneByOneSeconds += trainAlone(settings, source, row, settings.steps());
-                oneByOneBatches += settings.steps();
-            }
+        if (settings.warmup() > 0) {
+            trainAlone(settings, oneByOne, 0, settings.warmup());
         }
-        try (ActivationSource source = StageInputs.activations(together)) {
-            int dIn = source.dIn();
-            try (ShuffledBatchStream stream = new ShuffledBatchStream(source,
-                    StageInputs.shuffleConfig(together, settings.batch(), seed(0), dIn))) {
-                TeeBatchStream tee = new TeeBatchStream(stream);
-                List<SaeTrainer> trainers = new ArrayList<>();
-                try {
-                    for (int row = 0; row < settings.rows(); row++) {
-                        trainers.add(trainer(settings, dIn, row, settings.steps(), tee.view()));
-                    }
-                    long start = System.nanoTime();
-                    LockstepTraining.run(trainers, Long.MAX_VALUE, new LockstepTraining.Events() {
-                        @Override
-                        public void finished(int member, SaeTrainer trainer) {
-                        }
-
-                        @Override
-                        public void checkpoint(long step, Map<Integer, SaeTrainer> running) {
-                        }
-                    });
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    return new Result(settings, dIn, source.tokens(), seconds, oneByOneSeconds, tee.batchesRead(),
-                            oneByOneBatches);
-                } finally {
-                    trainers.forEach(SaeTrainer::close);
+        for (int row = 0; row < settings.rows(); row++) {
+            oneByOneSeconds += trainAlone(settings, oneByOne, row, settings.steps());
+            oneByOneBatches += settings.steps();
+        }
+        int dIn = together.dIn();
+        try (ShuffledBatchStream stream = new ShuffledBatchStream(together, togetherShuffle.apply(seed(0)))) {
+            TeeBatchStream tee = new TeeBatchStream(stream);
+            List<SaeTrainer> trainers = new ArrayList<>();
+            try {
+                for (int row = 0; row < settings.rows(); row++) {
+                    trainers.add(trainer(settings, dIn, row, settings.steps(), tee.view()));
                 }
+                long start = System.nanoTime();
+                LockstepTraining.run(trainers, Long.MAX_VALUE, new LockstepTraining.Events() {
+                    @Override
+                    public void finished(int member, SaeTrainer trainer) {
+                    }
+
+                    @Override
+                    public void checkpoint(long step, Map<Integer, SaeTrainer> running) {
+                    }
+                });
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new Result(settings, dIn, together.tokens(), seconds, oneByOneSeconds, tee.batchesRead(),
+                        oneByOneBatches);
+            } finally {
+                trainers.forEach(SaeTrainer::close);
             }
         }
     }

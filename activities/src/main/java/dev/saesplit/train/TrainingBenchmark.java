@@ -263,7 +263,7 @@ public final class TrainingBenchmark {
     }
 
     /** The 1-, 5- and 15-minute load averages, where the system reports them. */
-    private static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + " " + parts[1] + " " + parts[2];

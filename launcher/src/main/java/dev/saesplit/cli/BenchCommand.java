@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.bench.CachingBenchmark;
+import dev.saesplit.bench.StreamedGridBenchmark;
 import dev.saesplit.bench.StreamingBenchmark;
 import dev.saesplit.train.GridBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
@@ -163,31 +164,18 @@ public final class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--contexts", defaultValue = "128",
-                description = "contexts cached and streamed: the timed epoch (default: ${DEFAULT-VALUE})")
-        int contexts;
-
-        @Option(names = "--context-size", defaultValue = "128",
-                description = "tokens per context (default: ${DEFAULT-VALUE})")
-        int contextSize;
-
-        @Option(names = "--forward-batch", defaultValue = "32",
-                description = "contexts per forward pass, the spec's batch_size (default: ${DEFAULT-VALUE})")
-        int forwardBatch;
+        @picocli.CommandLine.Mixin
+        ModelContextsOptions model;
 
         @picocli.CommandLine.Mixin
         SaeShapeOptions shape;
 
         @Override
         public Integer call() {
-            OptionChecks options = new OptionChecks(spec);
-            options.requirePositive("--contexts", contexts, "--context-size", contextSize,
-                    "--forward-batch", forwardBatch, "--d-sae", shape.dSae, "--batch", shape.batch);
-            options.require(contextSize <= 1024 && (long) contexts * contextSize >= shape.batch,
-                    "--context-size must be at most gelu-1l's n_ctx 1024 and --contexts must hold at least one --batch"
-                            + " of tokens");
-            spec.commandLine().getOut().println(StreamingBenchmark.run(contexts, contextSize, forwardBatch,
-                    shape.dSae, shape.batch).describe());
+            new OptionChecks(spec).requirePositive("--d-sae", shape.dSae, "--batch", shape.batch);
+            model.requireValid(shape.batch);
+            spec.commandLine().getOut().println(StreamingBenchmark.run(model.contexts, model.contextSize,
+                    model.forwardBatch, shape.dSae, shape.batch).describe());
             return CommandLine.ExitCode.OK;
         }
     }
@@ -198,7 +186,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "training.shared_stream does) and the same rows one by one, each reading the activations "
                     + "itself, in one run; print rows × tokens/s for both and their ratio.",
                     "Reads an activations directory (--activations: a cache, or whatever an experiment's activations "
-                            + "artifact holds), or writes a synthetic cache of --tokens rows first."})
+                            + "artifact holds), or writes a synthetic cache of --tokens rows first.",
+                    "With --from-model, writes a random model of gelu-1l's shape, its stream and its cache of the "
+                            + "same --contexts (as bench stream does) and trains one epoch of them: the rows together "
+                            + "from the stream, one by one from the cache; prints the forward passes each ran."})
     public static final class Grid implements Callable<Integer> {
 
         @Spec
@@ -214,7 +205,8 @@ public final class BenchCommand implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         SaeShapeOptions shape;
 
-        @Option(names = "--steps", defaultValue = "10", description = "timed steps per row (default: ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "10",
+                description = "timed steps per row (default: ${DEFAULT-VALUE}; with --from-model, one epoch)")
         int steps;
 
         @Option(names = "--warmup-steps", defaultValue = "2",
@@ -232,12 +224,23 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "what the rows read one by one, when not --activations (a cache of the same activations)")
         Path oneByOneActivations;
 
+        @Option(names = "--from-model",
+                description = "the rows together read a model's stream, one by one a cache of the same contexts")
+        boolean fromModel;
+
+        @picocli.CommandLine.Mixin
+        ModelContextsOptions model;
+
         @Override
         public Integer call() throws java.io.IOException {
             OptionChecks options = new OptionChecks(spec);
             options.requirePositive("--rows", rows, "--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch,
                     "--steps", steps, "--tokens", tokens);
             options.require(warmupSteps >= 0, "--warmup-steps must be at least 0");
+            if (fromModel) {
+                return fromModel();
+            }
+            refuse(new String[] {"--contexts", "--context-size", "--forward-batch"}, "needs --from-model");
             GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, shape.dSae, shape.batch, steps,
                     warmupSteps);
             if (activations != null) {
@@ -254,6 +257,24 @@ public final class BenchCommand implements Callable<Integer> {
                 TrainingBenchmark.deleteQuietly(root);
             }
             return CommandLine.ExitCode.OK;
+        }
+
+        private int fromModel() {
+            refuse(new String[] {"--activations", "--one-by-one-activations", "--tokens", "--d-in", "--steps"},
+                    "does not apply with --from-model, which trains one epoch of --contexts of the model's "
+                            + "activations (width 512)");
+            model.requireValid(shape.batch);
+            spec.commandLine().getOut().println(StreamedGridBenchmark.run(model.contexts, model.contextSize,
+                    model.forwardBatch, rows, shape.dSae, shape.batch, warmupSteps).describe());
+            return CommandLine.ExitCode.OK;
+        }
+
+        private void refuse(String[] options, String why) {
+            for (String option : options) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new ParameterException(spec.commandLine(), option + " " + why);
+                }
+            }
         }
     }
 }
