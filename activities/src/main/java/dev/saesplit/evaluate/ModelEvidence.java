@@ -2,7 +2,6 @@ package dev.saesplit.evaluate;
 
 import ai.djl.ndarray.NDManager;
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.RowRangeSource;
@@ -10,6 +9,7 @@ import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.evaluate.interpret.Interpreter;
 import dev.saesplit.lm.LanguageModel;
 import dev.saesplit.lm.TrainedModels;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.SparseAutoencoder;

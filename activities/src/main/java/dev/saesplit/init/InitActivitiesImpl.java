@@ -1,13 +1,13 @@
 package dev.saesplit.init;
 
-import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
+import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.SaeRef;
 import dev.saesplit.read.StageInputs;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;

@@ -1,9 +1,9 @@
 package dev.saesplit.init;
 
+import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.random.SplitMix64;
 
 /**
  * Configuration I, "init from narrow": a wide SAE whose first {@code d_narrow} latents copy the narrow SAE's

@@ -1,6 +1,5 @@
 package dev.saesplit.train;
 
-import dev.saesplit.read.StageInputs;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.BatchStream;
 import dev.saesplit.data.ShuffleConfig;
@@ -10,6 +9,7 @@ import dev.saesplit.data.cache.ActivationCacheWriter;
 import dev.saesplit.data.cache.CacheDescription;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
+import dev.saesplit.read.StageInputs;
 import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;

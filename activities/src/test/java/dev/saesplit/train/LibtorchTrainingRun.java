@@ -1,8 +1,8 @@
 package dev.saesplit.train;
 
 import dev.saesplit.data.BatchStream;
-import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;
