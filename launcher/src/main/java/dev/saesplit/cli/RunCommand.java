@@ -84,10 +84,13 @@ final class RunCommand extends SaesplitSubcommand {
         }
         try (Stack stack = saesplit.openStack()) {
             new ExperimentStore(stack.database().dataSource()).submit(spec, yaml, file.toString());
+            // Launched before this process's worker starts: a launch that finds the workflow still running (a
+            // cancellation requested but not yet delivered, say) attaches to it, and the worker then delivers it.
+            // Started after, the worker could close it first and the launch would start the experiment afresh.
+            ExperimentWorkflow workflow = ExperimentLaunch.start(stack.client(), workflowId, launched);
             if (!noWorker) {
                 stack.startWorker(TaskQueues.all(), training);
             }
-            ExperimentWorkflow workflow = ExperimentLaunch.start(stack.client(), workflowId, launched);
             out.printf("experiment '%s' running as workflow %s%s%n", spec.name(), workflowId,
                     stack.temporalUi().map(ui -> " (Temporal UI: " + ui + ")").orElse(""));
             out.flush();
