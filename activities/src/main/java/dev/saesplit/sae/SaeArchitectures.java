@@ -14,7 +14,11 @@ public final class SaeArchitectures {
 
     private static final Map<String, Function<JsonNode, SaeArchitecture>> BY_NAME = new TreeMap<>(Map.of(
             StandardArchitecture.NAME, cfg -> new StandardArchitecture(),
-            TopKArchitecture.NAME, cfg -> new TopKArchitecture(topKValue(cfg), rescaleByDecoderNorm(cfg))));
+            TopKArchitecture.NAME, cfg -> new TopKArchitecture(topKValue(cfg), rescaleByDecoderNorm(cfg)),
+            JumpReLUArchitecture.NAME, cfg -> new JumpReLUArchitecture(
+                    number(cfg, "jumprelu_init_threshold", JumpReLUArchitecture.DEFAULT_INIT_THRESHOLD),
+                    number(cfg, "jumprelu_bandwidth", JumpReLUArchitecture.DEFAULT_BANDWIDTH),
+                    flag(cfg, "jumprelu_ste_to_input", false))));
 
     private SaeArchitectures() {
     }
@@ -44,14 +48,32 @@ public final class SaeArchitectures {
 
     /** SAELens's TopK {@code rescale_acts_by_decoder_norm}, false when absent (older configs). */
     private static boolean rescaleByDecoderNorm(JsonNode cfg) {
-        JsonNode value = cfg.get("rescale_acts_by_decoder_norm");
+        return flag(cfg, "rescale_acts_by_decoder_norm", false);
+    }
+
+    /** A true/false field, {@code absent} when missing or null. */
+    static boolean flag(JsonNode cfg, String field, boolean absent) {
+        JsonNode value = cfg.get(field);
         if (value == null || value.isNull()) {
-            return false;
+            return absent;
         }
         if (!value.isBoolean()) {
-            throw new IllegalArgumentException("rescale_acts_by_decoder_norm must be true or false, was " + value);
+            throw new IllegalArgumentException(field + " must be true or false, was "
+                    + SaeConfigFields.describe(value));
         }
         return value.booleanValue();
+    }
+
+    /** A numeric field, {@code absent} when missing or null. */
+    static double number(JsonNode cfg, String field, double absent) {
+        JsonNode value = cfg.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException(field + " must be a number, was " + SaeConfigFields.describe(value));
+        }
+        return value.doubleValue();
     }
 
     /** {@code k} is top-level in current SAELens configs, under {@code activation_fn_kwargs} in older ones. */
