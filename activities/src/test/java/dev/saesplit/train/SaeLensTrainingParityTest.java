@@ -101,6 +101,9 @@ class SaeLensTrainingParityTest {
                 ArrayNode widths = job.putArray("widths");
                 m.matryoshkaWidths().forEach(widths::add);
             }
+            Path ours = work.resolve("ours-" + c.getKey());
+            SaeLensFormat.write(ours, inferenceForm(c.getValue()), new float[D_SAE]);
+            job.put("ours", ours.toString());
             if (c.getValue() instanceof JumpReLUArchitecture j) {
                 job.put("bandwidth", j.bandwidth()).put("ste_to_input", j.steToInput());
             }
@@ -133,6 +136,38 @@ class SaeLensTrainingParityTest {
     @Test
     void jumpReluWithTheEstimatorReachingTheInputMatchesSaeLens() throws Exception {
         assertStepMatches("jumprelu-ste-to-input", "l0_loss");
+    }
+
+    @Test
+    void trainedSaesSavedHereLoadInSaeLensAsJumpReluAndEncodeAsTheyDoHere() {
+        for (Map.Entry<String, SaeArchitecture> c : CASES.entrySet()) {
+            Map<String, NamedTensor> seen = SafetensorsReader.readAll(work.resolve("ours-" + c.getKey() + ".latents"));
+            SaeWeights saved = inferenceForm(c.getValue());
+            assertEquals(1f, seen.get("is_jumprelu").values()[0], c.getKey() + " loads as SAELens's JumpReLUSAE");
+            float[] expected = seen.get("latents").values();
+            float[] actual;
+            try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+                 SparseAutoencoder sae = SparseAutoencoder.upload(saved, manager);
+                 NDArray input = manager.create(x, new ai.djl.ndarray.types.Shape(TOKENS, D_IN));
+                 NDArray latents = sae.encode(input)) {
+                actual = latents.toFloatArray();
+            }
+            int active = 0;
+            for (float value : expected) {
+                active += value > 0 ? 1 : 0;
+            }
+            assertTrue(active > 0 && active < expected.length / 2, c.getKey() + ": " + active + " active latents");
+            assertClose(c.getKey() + " latents", expected, actual);
+        }
+    }
+
+    /** The SAE of {@link #weights} as the trainer saves it, BatchTopK's threshold estimate at its initial value. */
+    private static SaeWeights inferenceForm(SaeArchitecture architecture) {
+        ArchitectureTraining terms = ArchitectureTraining.of(architecture, D_SAE, 1000);
+        if (terms instanceof BatchTopKTraining batchTopK) {
+            batchTopK.restoreState(Map.of(BatchTopKTraining.TOPK_THRESHOLD, 3 * INITIAL_TOPK_THRESHOLD));
+        }
+        return terms.forInference(weights(architecture));
     }
 
     private static void assertStepMatches(String name, String... ownLosses) throws Exception {

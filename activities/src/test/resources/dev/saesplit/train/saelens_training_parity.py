@@ -4,7 +4,8 @@ Each job builds SAELens's own training SAE of an architecture (batchtopk, matryo
 weights in job["weights"], runs one TrainingSAE.training_forward_pass on the batch in job["x"] with the given dead
 latents and coefficients, backpropagates the loss as SAETrainer does, and writes every parameter's gradient
 (grad_<name>) and the losses to job["out"], the state after the step (topk_threshold) to job["out"] + ".json", and
-the SAE as SAELens saves it for inference (save_inference_model) to job["saved"].
+the SAE as SAELens saves it for inference (save_inference_model) to job["saved"]. Where job["ours"] names an SAE
+saved by saesplit, it is loaded with SAE.load_from_disk and its latents on the batch go to job["ours"] + ".latents".
 """
 import json
 import sys
@@ -15,6 +16,7 @@ from sae_lens.saes.batchtopk_sae import BatchTopKTrainingSAE, BatchTopKTrainingS
 from sae_lens.saes.jumprelu_sae import JumpReLUTrainingSAE, JumpReLUTrainingSAEConfig
 from sae_lens.saes.matryoshka_batchtopk_sae import (MatryoshkaBatchTopKTrainingSAE,
                                                     MatryoshkaBatchTopKTrainingSAEConfig)
+from sae_lens import SAE
 from sae_lens.saes.sae import SAEMetadata, TrainStepInput
 
 
@@ -62,6 +64,11 @@ def run(job):
     with open(job["out"] + ".json", "w") as f:
         json.dump(state, f)
     sae.save_inference_model(job["saved"])
+    if "ours" in job:
+        ours = SAE.load_from_disk(job["ours"], device="cpu")
+        with torch.no_grad():
+            save_file({"latents": ours.encode(x).contiguous(), "is_jumprelu": torch.tensor(
+                [float(type(ours).__name__ == "JumpReLUSAE")])}, job["ours"] + ".latents")
 
 
 if __name__ == "__main__":
