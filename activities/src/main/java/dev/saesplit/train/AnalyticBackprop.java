@@ -38,6 +38,10 @@ import java.util.function.Supplier;
  * firing pairs of each, so its largest transient is one block's pre-activations, not the batch's. A step starts on
  * the sparse path unless the step before it found firing too dense for it; a batch found too dense part-way
  * through its blocks is redone on the dense path.
+ *
+ * <p>An architecture that trains with more than this (BatchTopK's batch-wide selection and AuxK loss, Matryoshka's
+ * inner losses, JumpReLU's threshold and L0 loss) brings an {@link ArchitectureTraining}: it activates the dense
+ * step's pre-activations and adds its terms through {@link DenseTerms}; such a step always runs dense.
  */
 final class AnalyticBackprop {
 
@@ -328,6 +332,7 @@ final class AnalyticBackprop {
      * @param squaredError      Σ‖r‖² over the batch, or NaN when statistics were not asked for
      * @param outputGradientSum Σ_b ∂L/∂x̂_b {@code [d_in]}
      * @param latentSums        Σ_b f_bi {@code [d_sae]}, or null when neither the penalty nor statistics need it
+     * @param thresholdGradient JumpReLU's threshold gradient {@code [d_sae]}, or null for an SAE without thresholds
      */
     record Backward(Supplier<NDArray> outputGradient, double squaredError, NDArray outputGradientSum,
                     NDArray decoderWeightsGradient, NDArray encoderWeightsGradient, NDArray encoderBiasGradient,
