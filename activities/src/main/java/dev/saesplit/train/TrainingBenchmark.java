@@ -93,6 +93,11 @@ public final class TrainingBenchmark {
             return List.of(dSae / 4, dSae / 2, dSae).stream().filter(w -> w > 0).distinct().toList();
         }
 
+        /** Whether the architecture can take the sparse step (ReLU and TopK can). */
+        boolean sparseStepCovers() {
+            return architecture.equals("relu") || architecture.equals("topk");
+        }
+
         String describeArchitecture() {
             return switch (architecture) {
                 case "relu" -> "ReLU, decoder-norm-weighted L1";
