@@ -1,7 +1,9 @@
 package dev.saesplit.init;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.Init;
 
 /**
@@ -15,7 +17,16 @@ import dev.saesplit.spec.Init;
  * @param init       random, or copied from {@code narrow}
  * @param normalised decoder rows rescaled to unit norm (copied latents keep their reconstruction)
  * @param narrow     the narrow SAE to copy, or {@code null} for a random init
+ * @param architecture the architecture to train and its settings, or {@code null} for ReLU with the L1 penalty; left
+ *                   out of the JSON when absent, so histories recorded before architectures existed replay
  */
 public record InitRequest(String experiment, String runId, ActivationsRef data, int width, long seed, Init init,
-                          boolean normalised, SaeRef narrow) {
+                          boolean normalised, SaeRef narrow,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) ArchitectureSpec architecture) {
+
+    /** A ReLU SAE's initialisation (the narrow SAE's, and every row's before architectures existed). */
+    public InitRequest(String experiment, String runId, ActivationsRef data, int width, long seed, Init init,
+                       boolean normalised, SaeRef narrow) {
+        this(experiment, runId, data, width, seed, init, normalised, narrow, null);
+    }
 }

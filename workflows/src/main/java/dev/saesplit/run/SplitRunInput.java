@@ -51,7 +51,7 @@ public record SplitRunInput(String experiment, RunSpec run, ActivationsRef data,
     /** How the row's SAE starts: its width, seed and init, from the narrow SAE where it copies it. */
     public InitRequest initRequest() {
         return new InitRequest(experiment, run.id(), data, run.width(), run.seed(), run.init(), run.normalised(),
-                run.init() == Init.NARROW ? narrow : null);
+                run.init() == Init.NARROW ? narrow : null, run.architecture());
     }
 
     /** The row's training from {@code initial}, on its data selection and with its own seed. */

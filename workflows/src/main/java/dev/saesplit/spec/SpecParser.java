@@ -45,7 +45,9 @@ public final class SpecParser {
             "max_child_recall", "min_coverage", "max_child_jaccard", "max_child_overlap", "probes");
     private static final Set<String> PROBE = Set.of("prompt", "token", "expect", "margin");
     private static final Set<String> RUN = Set.of("id", "purpose", "width", "seed", "init", "normalised", "data",
-            "loss", "tokens", "reported", "sae");
+            "loss", "tokens", "reported", "sae", "architecture", "k", "groups", "l0_coefficient");
+    /** Matryoshka groups beyond this many are surely a mistake, and each costs a reconstruction per step. */
+    private static final int MAX_MATRYOSHKA_GROUPS = 64;
 
     private SpecParser() {
     }
@@ -585,7 +587,92 @@ public final class SpecParser {
             if (loss == LossChange.ZERO_TARGET && init == Init.RANDOM) {
                 r.problem(q + ".loss", "zero-target zeroes the copied target latent, so it needs init: narrow");
             }
-            return new RunSpec(id, purpose, width, seed, init, normalised, data, loss, tokens, reported, sae);
+            ArchitectureSpec architecture = architecture(row, q, sae != null, width, init, narrow);
+            return new RunSpec(id, purpose, width, seed, init, normalised, data, loss, tokens, reported, sae,
+                    architecture);
+        }
+
+        /**
+         * The row's architecture and its settings, or null for ReLU with nothing set (so rows written before
+         * architectures existed fingerprint as before). A field the architecture does not take is a problem, not
+         * ignored: {@code k} on a ReLU row would otherwise be silently meaningless.
+         */
+        private ArchitectureSpec architecture(JsonNode row, String q, boolean existing, int width, Init init,
+                                              NarrowSaeSpec narrow) {
+            if (existing) {
+                for (String field : List.of("architecture", "k", "groups", "l0_coefficient")) {
+                    if (r.has(row, field)) {
+                        r.problem(q + "." + field, "an existing SAE's cfg.json names its architecture; leave "
+                                + field + " out of a row with sae");
+                    }
+                }
+                return null;
+            }
+            Architecture name = r.choice(row, q, "architecture", Architecture.class, Architecture.RELU);
+            Double k = null;
+            if (name.takesK()) {
+                double value = r.number(row, q, "k", null, 0, Double.MAX_VALUE, true);
+                if (name == Architecture.TOPK && value != Math.rint(value)) {
+                    r.problem(q + ".k", "topk keeps a whole number of latents per token, got " + value);
+                } else if (width > 0 && value > width) {
+                    r.problem(q + ".k", "must be at most the row's width " + width + ", got " + value);
+                }
+                k = value;
+            } else if (r.has(row, "k")) {
+                r.problem(q + ".k", name.specName() + " takes no k (topk, batchtopk and matryoshka do)");
+            }
+            List<Integer> groups = null;
+            if (name == Architecture.MATRYOSHKA) {
+                groups = groups(row, q, width, init, narrow);
+            } else if (r.has(row, "groups")) {
+                r.problem(q + ".groups", name.specName() + " takes no groups (matryoshka does)");
+            }
+            Double l0 = null;
+            if (name == Architecture.JUMPRELU) {
+                l0 = r.number(row, q, "l0_coefficient", ArchitectureSpec.DEFAULT_L0_COEFFICIENT, 0,
+                        Double.MAX_VALUE, true);
+            } else if (r.has(row, "l0_coefficient")) {
+                r.problem(q + ".l0_coefficient", name.specName() + " takes no l0_coefficient (jumprelu does)");
+            }
+            return name == Architecture.RELU ? null : new ArchitectureSpec(name, k, groups, l0);
+        }
+
+        /**
+         * Matryoshka's group sizes, innermost first: at least two, summing to the row's width; with init narrow the
+         * innermost is the narrow SAE, so its size is the narrow width.
+         */
+        private List<Integer> groups(JsonNode row, String q, int width, Init init, NarrowSaeSpec narrow) {
+            String p = q + ".groups";
+            JsonNode list = row.get("groups");
+            if (list == null || list.isNull()) {
+                r.problem(p, "matryoshka needs its group sizes, innermost first, summing to the width (e.g. [32, 96])");
+                return List.of();
+            }
+            if (!list.isArray() || list.size() < 2 || list.size() > MAX_MATRYOSHKA_GROUPS) {
+                r.problem(p, "expected a list of 2 to " + MAX_MATRYOSHKA_GROUPS + " group sizes, got "
+                        + SpecNodeReader.describe(list));
+                return List.of();
+            }
+            List<Integer> groups = new ArrayList<>();
+            long sum = 0;
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode size = list.get(i);
+                if (!size.isIntegralNumber() || !size.canConvertToInt() || size.intValue() < 1) {
+                    r.problem(p + "[" + i + "]", "expected a whole number of latents, at least 1, got "
+                            + SpecNodeReader.describe(size));
+                    return List.of();
+                }
+                groups.add(size.intValue());
+                sum += size.intValue();
+            }
+            if (width > 0 && sum != width) {
+                r.problem(p, "sizes sum to " + sum + " but the row's width is " + width);
+            }
+            if (init == Init.NARROW && narrow != null && narrow.width() > 0 && groups.get(0) != narrow.width()) {
+                r.problem(p + "[0]", "init narrow copies the narrow SAE into the innermost group, so it must be the "
+                        + "narrow width " + narrow.width() + ", got " + groups.get(0));
+            }
+            return groups;
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.saesplit.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.LossChange;
 import dev.saesplit.spec.RunSpec;
@@ -22,9 +24,19 @@ import dev.saesplit.spec.TrainingSpec;
  * @param tokens     token budget
  * @param seed       data-order seed
  * @param zeroLatent latent whose activation is forced to zero (zero-target loss), or -1
+ * @param architecture the row's architecture and its training settings (JumpReLU's L0 coefficient), or {@code null}
+ *                   for the initial SAE's own with the experiment's settings; left out of the JSON when absent, so
+ *                   histories recorded before architectures existed replay
  */
 public record TrainRequest(String experiment, String runId, SaeRef initial, ActivationsRef data,
-                           FilteredDataRef filtered, TrainingSpec training, long tokens, long seed, int zeroLatent) {
+                           FilteredDataRef filtered, TrainingSpec training, long tokens, long seed, int zeroLatent,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) ArchitectureSpec architecture) {
+
+    /** A training with the initial SAE's architecture and the experiment's settings. */
+    public TrainRequest(String experiment, String runId, SaeRef initial, ActivationsRef data, FilteredDataRef filtered,
+                        TrainingSpec training, long tokens, long seed, int zeroLatent) {
+        this(experiment, runId, initial, data, filtered, training, tokens, seed, zeroLatent, null);
+    }
 
     /** The {@code runId} of the narrow SAE's training. */
     private static final String NARROW_RUN_ID = "";
@@ -46,7 +58,7 @@ public record TrainRequest(String experiment, String runId, SaeRef initial, Acti
                                       FilteredDataRef filtered, TrainingSpec training, int targetLatent) {
         return new TrainRequest(experiment, row.id(), initial, data,
                 row.data() == DataSelection.FILTERED ? filtered : null, training, row.tokens(), row.seed(),
-                row.loss() == LossChange.ZERO_TARGET ? targetLatent : NO_LATENT);
+                row.loss() == LossChange.ZERO_TARGET ? targetLatent : NO_LATENT, row.architecture());
     }
 
     /** Whether this trains the experiment's narrow SAE rather than a row's. */

@@ -5,6 +5,8 @@ import dev.saesplit.pipeline.StageProgress;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.pipeline.WorkflowIds;
 import dev.saesplit.run.SplitRunWorkflow;
+import dev.saesplit.spec.Architecture;
+import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
@@ -90,6 +92,28 @@ class ExperimentWorkflowTest {
         assertEquals("trained-", init.get("a").narrow().artifact().key(), "narrow init copies the trained narrow SAE");
         assertNull(init.get("b").narrow(), "random init copies nothing");
         assertTrue(init.get("c").normalised() && !init.get("a").normalised());
+    }
+
+    @Test
+    void aRowsArchitectureReachesItsInitialisationAndItsTraining() throws Exception {
+        String withArchitectures = SPEC
+                .replace("loss: zero-target, tokens: 10k}", "loss: zero-target, tokens: 10k, architecture: matryoshka, "
+                        + "k: 3, groups: [8, 24]}")
+                .replace("seed: 2, init: random, normalised: true, data: all, loss: standard, tokens: 10k}",
+                        "seed: 2, init: random, normalised: true, data: all, loss: standard, tokens: 10k, "
+                                + "architecture: jumprelu, l0_coefficient: 0.5}");
+        experiment(withArchitectures).run(spec(withArchitectures));
+        Map<String, TrainRequest> train = fake.trainRequests.stream()
+                .collect(Collectors.toMap(TrainRequest::runId, r -> r));
+        var init = fake.initRequests.stream().collect(Collectors.toMap(r -> r.runId(), r -> r));
+
+        ArchitectureSpec matryoshka = new ArchitectureSpec(Architecture.MATRYOSHKA, 3.0, List.of(8, 24), null);
+        assertEquals(matryoshka, init.get("a").architecture());
+        assertEquals(matryoshka, train.get("a").architecture());
+        assertEquals(0.5, train.get("b").architecture().l0Coefficient());
+        assertNull(init.get("c").architecture(), "a row naming none trains ReLU, as before");
+        assertNull(init.get("").architecture(), "the narrow SAE is ReLU");
+        assertNull(train.get("").architecture());
     }
 
     @Test

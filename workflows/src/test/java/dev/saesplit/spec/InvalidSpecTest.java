@@ -60,7 +60,7 @@ class InvalidSpecTest {
             16     | '  - {id: a, width: 32, seed: 1, init: copy, normalised: true, data: all, loss: standard, tokens: 10k}'   | spec.yaml:16:33: runs[0].init: expected one of random, narrow, got "copy"
             16     | '  - {id: a, width: 32, seed: 1, init: random, normalised: 1, data: all, loss: standard, tokens: 10k}'    | spec.yaml:16:47: runs[0].normalised: expected true or false, got 1
             16     | '  - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: zero-target, tokens: 10k}' | spec.yaml:16:76: runs[0].loss: zero-target zeroes the copied target latent, so it needs init: narrow
-            16     | '  - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: standard, tokens: 10k, lr: 1}' | spec.yaml:16:105: runs[0].lr: unknown field 'lr'; expected one of: data, id, init, loss, normalised, purpose, reported, sae, seed, tokens, width
+            16     | '  - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: standard, tokens: 10k, lr: 1}' | spec.yaml:16:105: runs[0].lr: unknown field 'lr'; expected one of: architecture, data, groups, id, init, k, l0_coefficient, loss, normalised, purpose, reported, sae, seed, tokens, width
             16     | '  - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: standard}'             | spec.yaml:16:5: runs[0].tokens: required field is missing
             17     | '  - {id: a, width: 32, seed: 2, init: random, normalised: false, data: all, loss: standard, tokens: 10k}' | spec.yaml:17:6: runs[1].id: duplicate run id "a" (first used by runs[0])
             """)

@@ -7,6 +7,8 @@ import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.pipeline.SaeRef;
+import dev.saesplit.spec.Architecture;
+import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.Init;
 import dev.saesplit.spec.LossChange;
@@ -77,15 +79,26 @@ class NamedRequestsTest {
 
     @Test
     void aRequestsPayloadHoldsItsComponentsAndNothingElse() throws Exception {
-        TrainRequest request = TrainRequest.forRow("e", row("a", DataSelection.FILTERED, LossChange.ZERO_TARGET),
-                INITIAL, DATA, FILTERED, TrainingSpec.DEFAULTS, 3);
+        RunSpec plain = row("a", DataSelection.FILTERED, LossChange.ZERO_TARGET);
+        RunSpec jumprelu = new RunSpec("j", "test", 32, 11, Init.RANDOM, true, DataSelection.ALL, LossChange.STANDARD,
+                2000, "", null, new ArchitectureSpec(Architecture.JUMPRELU, null, null, 0.5));
+        List<String> components = Arrays.stream(TrainRequest.class.getRecordComponents())
+                .map(RecordComponent::getName).sorted().toList();
+
+        assertEquals(components, payloadFields(TrainRequest.forRow("e", jumprelu, INITIAL, DATA, FILTERED,
+                TrainingSpec.DEFAULTS, 3)));
+        // a row naming no architecture travels as rows did before architectures existed, so recorded histories replay
+        assertEquals(components.stream().filter(c -> !c.equals("architecture")).toList(),
+                payloadFields(TrainRequest.forRow("e", plain, INITIAL, DATA, FILTERED, TrainingSpec.DEFAULTS, 3)));
+    }
+
+    private static List<String> payloadFields(TrainRequest request) throws Exception {
         byte[] payload = DefaultDataConverter.newDefaultInstance().toPayload(request).orElseThrow()
                 .getData().toByteArray();
         JsonNode json = new ObjectMapper().readTree(payload);
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertEquals(Arrays.stream(TrainRequest.class.getRecordComponents()).map(RecordComponent::getName).sorted()
-                .toList(), fields.stream().sorted().toList());
+        return fields.stream().sorted().toList();
     }
 
     private static RunSpec row(String id, DataSelection data, LossChange loss) {
