@@ -14,7 +14,8 @@ import dev.saesplit.table.SplitOutcome;
  */
 final class MlflowRunTable {
 
-    static final String[] COLUMNS = {"run", "purpose", "width", "seed", "init", "normalised", "data", "loss",
+    static final String[] COLUMNS = {"run", "purpose", "width", "architecture", "seed", "init", "normalised", "data",
+            "loss",
             "split success", "reason", "ground truth", "ground truth reason", "status", "final loss",
             "explained variance", "tokens to common loss"};
 
@@ -33,7 +34,9 @@ final class MlflowRunTable {
             RunTableRow row = reportRow.row();
             RunSpec c = row.config();
             ArrayNode cells = data.addArray();
-            cells.add(c.id()).add(c.purpose()).add(c.width()).add(c.seed()).add(c.init().specName())
+            cells.add(c.id()).add(c.purpose()).add(c.width())
+                    .add(c.architecture() != null ? c.architecture().describe() : c.evaluatesExisting() ? null : "relu")
+                    .add(c.seed()).add(c.init().specName())
                     .add(c.normalised()).add(c.data().specName()).add(c.loss().specName())
                     .add(row.splitSuccess().map(SplitOutcome::specName).orElse(null))
                     .add(row.splitDetail().orElse(null))

@@ -28,7 +28,8 @@ final class RowSection {
         StringBuilder out = new StringBuilder("<section class=\"row\" id=\"run-")
                 .append(Html.escape(row.runId())).append("\">");
         out.append(Html.text("h2", "Run " + row.runId() + ": " + config.purpose()));
-        out.append(Html.text("p", "width " + config.width() + " · seed " + config.seed() + " · init "
+        String architecture = config.architecture() == null ? "" : " · " + config.architecture().describe();
+        out.append(Html.text("p", "width " + config.width() + architecture + " · seed " + config.seed() + " · init "
                 + config.init().specName() + (config.normalised() ? " · normalised" : " · not normalised")
                 + " · " + config.data().specName() + " data · " + config.loss().specName() + " loss · "
                 + row.row().status().specName()));

@@ -1,5 +1,7 @@
 package dev.saesplit.store;
 
+import dev.saesplit.spec.Architecture;
+import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.ExperimentSpec;
 import dev.saesplit.spec.Init;
@@ -13,12 +15,15 @@ import dev.saesplit.table.RunTableRow;
 import dev.saesplit.table.SplitOutcome;
 
 import javax.sql.DataSource;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +80,8 @@ public final class ExperimentStore {
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT run_id, purpose, width, seed, init, normalised, data, loss, tokens, reported, status,
                            split_success, split_detail, ground_truth_success, ground_truth_detail, workflow_id,
-                           mlflow_run_id
+                           mlflow_run_id, architecture, architecture_k, architecture_groups,
+                           architecture_l0_coefficient
                     FROM runs WHERE experiment_id = ? ORDER BY position""")) {
                 select.setLong(1, id);
                 List<RunTableRow> rows = new ArrayList<>();
@@ -84,7 +90,7 @@ public final class ExperimentStore {
                         RunSpec config = new RunSpec(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                                 choice(Init.class, rs.getString(5)), rs.getBoolean(6),
                                 choice(DataSelection.class, rs.getString(7)), choice(LossChange.class, rs.getString(8)),
-                                rs.getLong(9), rs.getString(10));
+                                rs.getLong(9), rs.getString(10), null, architecture(rs));
                         rows.add(new RunTableRow(config, choice(RunStatus.class, rs.getString(11)),
                                 Optional.ofNullable(rs.getString(12)).map(s -> choice(SplitOutcome.class, s)),
                                 Optional.ofNullable(rs.getString(13)),
@@ -97,6 +103,19 @@ public final class ExperimentStore {
                 return rows;
             }
         });
+    }
+
+    /** The row's architecture from its columns 18–21, or null for ReLU (as the spec holds it). */
+    private static ArchitectureSpec architecture(ResultSet rs) throws SQLException {
+        Architecture name = choice(Architecture.class, rs.getString(18));
+        if (name == Architecture.RELU) {
+            return null;
+        }
+        Double k = rs.getObject(19) == null ? null : rs.getDouble(19);
+        Array groups = rs.getArray(20);
+        List<Integer> sizes = groups == null ? null : Arrays.asList((Integer[]) groups.getArray());
+        Double l0 = rs.getObject(21) == null ? null : rs.getDouble(21);
+        return new ArchitectureSpec(name, k, sizes, l0);
     }
 
     /** Per row, the last recorded value of each of the table's result metrics. */
@@ -201,12 +220,16 @@ public final class ExperimentStore {
             throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO runs (experiment_id, run_id, position, purpose, width, seed, init, normalised, data,
-                                  loss, tokens, reported)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  loss, tokens, reported, architecture, architecture_k, architecture_groups,
+                                  architecture_l0_coefficient)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (experiment_id, run_id) DO UPDATE SET position = EXCLUDED.position,
                     purpose = EXCLUDED.purpose, width = EXCLUDED.width, seed = EXCLUDED.seed,
                     init = EXCLUDED.init, normalised = EXCLUDED.normalised, data = EXCLUDED.data,
                     loss = EXCLUDED.loss, tokens = EXCLUDED.tokens, reported = EXCLUDED.reported,
+                    architecture = EXCLUDED.architecture, architecture_k = EXCLUDED.architecture_k,
+                    architecture_groups = EXCLUDED.architecture_groups,
+                    architecture_l0_coefficient = EXCLUDED.architecture_l0_coefficient,
                     updated_at = now()""")) {
             upsert.setLong(1, experimentId);
             upsert.setString(2, run.id());
@@ -220,6 +243,12 @@ public final class ExperimentStore {
             upsert.setString(10, run.loss().specName());
             upsert.setLong(11, run.tokens());
             upsert.setString(12, run.reported());
+            ArchitectureSpec architecture = run.architecture();
+            upsert.setString(13, run.architectureName().specName());
+            upsert.setObject(14, architecture == null ? null : architecture.k(), Types.DOUBLE);
+            upsert.setArray(15, architecture == null || architecture.groups() == null ? null
+                    : connection.createArrayOf("integer", architecture.groups().toArray()));
+            upsert.setObject(16, architecture == null ? null : architecture.l0Coefficient(), Types.DOUBLE);
             upsert.executeUpdate();
         }
     }

@@ -110,8 +110,9 @@ final class TrackedRuns {
         Map<String, String> row = new LinkedHashMap<>();
         try (Connection c = database.getConnection();
              PreparedStatement select = c.prepareStatement("""
-                     SELECT purpose, width, seed, init, normalised, data, loss, tokens FROM runs
-                     WHERE experiment_id = ? AND run_id = ?""")) {
+                     SELECT purpose, width, seed, init, normalised, data, loss, tokens, architecture,
+                            architecture_k, array_to_string(architecture_groups, '+'), architecture_l0_coefficient
+                     FROM runs WHERE experiment_id = ? AND run_id = ?""")) {
             select.setLong(1, run.experimentId());
             select.setString(2, run.runId());
             try (ResultSet rs = select.executeQuery()) {
@@ -125,6 +126,11 @@ final class TrackedRuns {
                     row.put("data", rs.getString(6));
                     row.put("loss", rs.getString(7));
                     row.put("tokens", rs.getString(8));
+                    row.put("architecture", rs.getString(9));
+                    putIfPresent(row, "k", rs.getObject(10) == null ? null : number(rs.getDouble(10)));
+                    putIfPresent(row, "groups", rs.getString(11));
+                    putIfPresent(row, "l0_coefficient",
+                            rs.getObject(12) == null ? null : number(rs.getDouble(12)));
                 }
             }
         }
@@ -135,6 +141,17 @@ final class TrackedRuns {
             }
         }
         return RunParams.row(spec, row);
+    }
+
+    /** {@code 8} for 8.0, {@code 2.5} for 2.5: as the spec spelled it. */
+    private static String number(double x) {
+        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+    }
+
+    private static void putIfPresent(Map<String, String> params, String key, String value) {
+        if (value != null) {
+            params.put(key, value);
+        }
     }
 
     private void logInBatches(String runId, Map<String, String> params) {

@@ -72,6 +72,21 @@ class ExperimentStoreTest {
     }
 
     @Test
+    void eachRowsArchitectureAndItsSettingsComeBackAsTheSpecGaveThem() throws Exception {
+        String yaml = SPEC.replace("loss: standard, tokens: 10k}\n  - {id: b", "loss: standard, tokens: 10k, "
+                + "architecture: matryoshka, k: 2.5, groups: [8, 24]}\n  - {id: b")
+                + "  - {id: c, width: 32, seed: 3, init: random, normalised: false, data: all, loss: standard, "
+                + "tokens: 10k, architecture: jumprelu, l0_coefficient: 0.25}\n";
+        ExperimentSpec spec = parse(yaml);
+        store.submit(spec, yaml, "a.yaml");
+
+        List<RunTableRow> rows = store.runTable("store-test");
+
+        assertEquals(spec.runs(), rows.stream().map(RunTableRow::config).toList());
+        assertEquals(List.of("matryoshka", "relu", "jumprelu"), strings("SELECT architecture FROM runs ORDER BY position"));
+    }
+
+    @Test
     void aChangedSpecReplacesRowsWhileNothingHasStarted() throws Exception {
         store.submit(parse(SPEC), SPEC, "a.yaml");
         String changed = SPEC.replace("seed: 2", "seed: 7").replace("  - {id: a", "  - {id: c");
@@ -121,6 +136,16 @@ class ExperimentStoreTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        List<String> values = new java.util.ArrayList<>();
+        try (Connection c = database.connection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 
     private static ExperimentSpec parse(String yaml) throws SpecValidationException {

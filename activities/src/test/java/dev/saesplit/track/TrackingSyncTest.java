@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Delivery from PostgreSQL to the tracking server: complete, ordered, within limits, and exactly once. */
@@ -35,6 +36,8 @@ class TrackingSyncTest {
             filter_threshold: 1.5
             runs:
               - {id: a, width: 32, seed: 1, init: narrow, normalised: true, data: filtered, loss: standard, tokens: 10k}
+              - {id: m, width: 32, seed: 1, init: narrow, normalised: false, data: all, loss: standard, tokens: 10k,
+                 architecture: matryoshka, k: 2.5, groups: [8, 24]}
             """;
 
     private Database database;
@@ -73,6 +76,22 @@ class TrackingSyncTest {
         assertEquals("3", params.get("target_latent.value"));
         assertEquals("10000", params.get("tokens"));
         assertEquals("16", backend.params.get(parent).get("activations.d_in"));
+        assertEquals("relu", params.get("architecture"), "a row naming none trains ReLU");
+        assertFalse(params.containsKey("k"));
+    }
+
+    @Test
+    void aRowsArchitectureAndItsSettingsAreParams() {
+        new RunStateRecorder(database.dataSource()).experimentStatus("tracked", RunStatus.RUNNING, "saesplit/tracked");
+        new RunStateRecorder(database.dataSource()).runStatus("tracked", "m", RunStatus.RUNNING, "saesplit/tracked/run-m");
+
+        assertEquals(0, sync.syncOnce().pending());
+
+        Map<String, String> params = backend.params.get(backend.runNamed("m"));
+        assertEquals("matryoshka", params.get("architecture"));
+        assertEquals("2.5", params.get("k"));
+        assertEquals("8+24", params.get("groups"));
+        assertFalse(params.containsKey("l0_coefficient"));
     }
 
     @Test

@@ -41,6 +41,9 @@ public final class RunTableFormatter {
             new Column("split success", r -> r.splitSuccess().map(SplitOutcome::specName).orElse("")),
             REASON,
             new Column("status", r -> r.status().specName()));
+    /** Shown only when some row trains an architecture other than ReLU: the seed study's tables have no such column. */
+    private static final Column ARCHITECTURE = new Column("architecture", r -> r.config().architecture() == null
+            ? r.config().evaluatesExisting() ? "" : "relu" : r.config().architecture().describe());
     /** Shown only when some row was scored against synthetic ground truth. */
     private static final Column GROUND_TRUTH = new Column("ground truth",
             r -> r.groundTruth().map(SplitOutcome::specName).orElse(""));
@@ -76,13 +79,18 @@ public final class RunTableFormatter {
         return columns(rows).stream().map(c -> c.value.apply(row)).toList();
     }
 
-    /** The seed study's columns, with the ground-truth verdict after the behavioural one where there is one. */
+    /**
+     * The seed study's columns, with the architecture after the width where some row trains another than ReLU, and
+     * the ground-truth verdict after the behavioural one where there is one.
+     */
     private static List<Column> columns(List<RunTableRow> rows) {
-        if (rows.stream().noneMatch(r -> r.groundTruth().isPresent())) {
-            return COLUMNS;
-        }
         List<Column> columns = new ArrayList<>(COLUMNS);
-        columns.add(columns.size() - 1, GROUND_TRUTH);
+        if (rows.stream().anyMatch(r -> r.config().architecture() != null)) {
+            columns.add(3, ARCHITECTURE);
+        }
+        if (rows.stream().anyMatch(r -> r.groundTruth().isPresent())) {
+            columns.add(columns.size() - 1, GROUND_TRUTH);
+        }
         return columns;
     }
 

@@ -97,7 +97,7 @@ public final class SeedGroups {
             RunSpec c = row.config();
             if (!c.evaluatesExisting()) {
                 byConfiguration.computeIfAbsent(List.of(c.width(), c.init(), c.normalised(), c.data(), c.loss(),
-                        c.tokens()), k -> new ArrayList<>()).add(row);
+                        c.tokens(), architecture(c)), k -> new ArrayList<>()).add(row);
             }
         }
         List<Group> groups = new ArrayList<>();
@@ -110,8 +110,14 @@ public final class SeedGroups {
     }
 
     private static String describe(RunSpec c) {
-        return String.format(Locale.ROOT, "%s data, %s init, %s, %s loss, %d latents, %,d tokens",
+        String configuration = String.format(Locale.ROOT, "%s data, %s init, %s, %s loss, %d latents, %,d tokens",
                 c.data().specName(), c.init().specName(), c.normalised() ? "normalised" : "not normalised",
                 c.loss().specName(), c.width(), c.tokens());
+        return c.architecture() == null ? configuration : c.architecture().describe() + ", " + configuration;
+    }
+
+    /** The row's architecture with its settings, as the table shows it. */
+    private static String architecture(RunSpec c) {
+        return c.architecture() == null ? "" : c.architecture().describe();
     }
 }

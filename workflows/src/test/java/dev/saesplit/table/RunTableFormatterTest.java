@@ -2,6 +2,8 @@ package dev.saesplit.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saesplit.spec.Architecture;
+import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.DataSelection;
 import dev.saesplit.spec.Init;
 import dev.saesplit.spec.LossChange;
@@ -56,6 +58,22 @@ class RunTableFormatterTest {
         assertEquals(List.of("split success", "reason", "ground truth", "status"),
                 RunTableFormatter.headers(List.of(EVALUATED, scored)).subList(8, 12));
         assertEquals("partial", RunTableFormatter.cells(scored, List.of(scored)).get(10));
+    }
+
+    @Test
+    void anArchitectureColumnFollowsTheWidthOnlyWhenSomeRowNamesOne() {
+        RunTableRow matryoshka = new RunTableRow(new RunSpec("12", "nested", 4096, 43, Init.NARROW, false,
+                DataSelection.ALL, LossChange.STANDARD, 1000, "", null,
+                new ArchitectureSpec(Architecture.MATRYOSHKA, 32.0, List.of(512, 3584), null)), RunStatus.PENDING,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
+                Optional.empty());
+
+        assertEquals(false, RunTableFormatter.headers(List.of(EVALUATED)).contains("architecture"));
+        List<RunTableRow> both = List.of(EVALUATED, matryoshka);
+        assertEquals(List.of("run", "purpose", "width", "architecture", "seed"),
+                RunTableFormatter.headers(both).subList(0, 5));
+        assertEquals("relu", RunTableFormatter.cells(EVALUATED, both).get(3));
+        assertEquals("matryoshka k=32 groups 512+3584", RunTableFormatter.cells(matryoshka, both).get(3));
     }
 
     @Test
