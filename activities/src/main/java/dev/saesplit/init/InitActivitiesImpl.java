@@ -14,7 +14,9 @@ import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,9 +43,12 @@ public final class InitActivitiesImpl implements InitActivities {
         ArtifactRef ref = store.getOrProduce(KIND, key, new Provenance("init", r.experiment(), r.runId()), dir -> {
             Optional<SaeWeights> narrow = Optional.ofNullable(r.narrow())
                     .map(n -> StageInputs.of(store).sae(n).withDecoderNormsFolded());
-            SaeConfig config = narrow.map(n -> n.config().withDSae(r.width()).forTraining()).orElseGet(() ->
+            SaeConfig inherited = narrow.map(n -> n.config().withDSae(r.width()).forTraining()).orElseGet(() ->
                     SaeConfig.of(r.data().dIn(), r.width(), new StandardArchitecture(), r.data().model(),
                             r.data().hook()));
+            // A row that names no architecture keeps the narrow SAE's, as rows did before architectures existed.
+            SaeConfig config = r.architecture() == null ? inherited
+                    : inherited.withArchitecture(RowArchitectures.forTraining(r.architecture()));
             SaeWeights weights = SaeInitializer.initialize(config, r.init(), r.normalised(), narrow,
                     KaimingInitializer.DEFAULT_DECODER_NORM, r.seed());
             float[] neverFired = new float[r.width()];
@@ -59,8 +64,12 @@ public final class InitActivitiesImpl implements InitActivities {
      */
     static String outputKey(InitRequest r) {
         String narrowHash = r.narrow() == null ? "" : r.narrow().artifact().contentHash();
-        return OutputKey.of("sae-init", CODE_VERSION, r.data().dIn(), r.data().model(), r.data().hook(),
-                r.width(), r.seed(), r.init(), r.normalised(), narrowHash, KaimingInitializer.DEFAULT_DECODER_NORM);
+        List<Object> inputs = new ArrayList<>(List.of(r.data().dIn(), r.data().model(), r.data().hook(), r.width(),
+                r.seed(), r.init(), r.normalised(), narrowHash, KaimingInitializer.DEFAULT_DECODER_NORM));
+        if (r.architecture() != null) {
+            inputs.add(r.architecture()); // only where a row names one, so every earlier row keeps its key
+        }
+        return OutputKey.of("sae-init", CODE_VERSION, inputs.toArray());
     }
 
     @Override

@@ -57,6 +57,12 @@ public record SaeConfig(
                 ActivationNormalization.NONE, FLOAT32, "cpu");
     }
 
+    /** The same SAE with another architecture. */
+    public SaeConfig withArchitecture(SaeArchitecture newArchitecture) {
+        return new SaeConfig(dIn, dSae, newArchitecture, modelName, hookName, applyBDecToInput,
+                normalizeActivations, dtype, device);
+    }
+
     /** The same SAE with another number of latents (a wider or narrower dictionary). */
     public SaeConfig withDSae(int newDSae) {
         return new SaeConfig(dIn, newDSae, architecture, modelName, hookName, applyBDecToInput,

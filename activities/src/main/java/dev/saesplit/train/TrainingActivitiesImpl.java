@@ -101,9 +101,9 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
      */
     static String outputKey(TrainRequest r) {
         TrainingSpec t = r.training();
-        return OutputKey.of("sae-train", CODE_VERSION, r.initial().artifact().contentHash(),
+        return OutputKey.of("sae-train", CODE_VERSION, withArchitecture(r, r.initial().artifact().contentHash(),
                 r.data().artifact().contentHash(), r.filtered() == null ? "" : r.filtered().artifact().contentHash(),
-                weightDetermining(t), r.tokens(), r.seed(), r.zeroLatent());
+                weightDetermining(t), r.tokens(), r.seed(), r.zeroLatent()));
     }
 
     /**
@@ -113,9 +113,10 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
      * nothing per row.
      */
     static String groupedOutputKey(TrainRequest r, long streamSeed) {
-        return OutputKey.of("sae-train-grouped", CODE_VERSION, r.initial().artifact().contentHash(),
-                r.data().artifact().contentHash(), r.filtered() == null ? "" : r.filtered().artifact().contentHash(),
-                weightDetermining(r.training()), r.tokens(), r.seed(), r.zeroLatent(), streamSeed);
+        return OutputKey.of("sae-train-grouped", CODE_VERSION, withArchitecture(r,
+                r.initial().artifact().contentHash(), r.data().artifact().contentHash(),
+                r.filtered() == null ? "" : r.filtered().artifact().contentHash(), weightDetermining(r.training()),
+                r.tokens(), r.seed(), r.zeroLatent(), streamSeed));
     }
 
     private static WeightDeterminingSettings weightDetermining(TrainingSpec t) {
@@ -163,12 +164,24 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         return r.filtered() == null ? data : StageInputs.of(store).filteredRows(data, r.filtered());
     }
 
+    /** {@code inputs}, and the row's architecture where it names one: every earlier training keeps its key. */
+    private static Object[] withArchitecture(TrainRequest r, Object... inputs) {
+        if (r.architecture() == null) {
+            return inputs;
+        }
+        Object[] all = java.util.Arrays.copyOf(inputs, inputs.length + 1);
+        all[inputs.length] = r.architecture();
+        return all;
+    }
+
     static TrainerConfig trainerConfig(TrainRequest r) {
         TrainingSpec t = r.training();
         TrainerConfig.Builder builder = TrainerConfig.builder(r.totalSteps())
                 .learningRate(t.learningRate())
                 .lrWarmupSteps(t.lrWarmupSteps())
-                .sparsityCoefficient(t.sparsityCoefficient())
+                // JumpReLU's penalty is on L0, not L1: the experiment's L1 coefficient means nothing to it
+                .sparsityCoefficient(r.architecture() != null && r.architecture().l0Coefficient() != null
+                        ? r.architecture().l0Coefficient() : t.sparsityCoefficient())
                 .l1WarmupSteps(t.l1WarmupSteps())
                 .lrDecaySteps(t.lrDecaySteps())
                 .logEvery(t.logEvery())
