@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.RunSpec;
 import dev.saesplit.text.CsvCell;
 import dev.saesplit.text.TerminalText;
@@ -220,6 +221,21 @@ public final class RunTableFormatter {
             node.put("run", config.id());
             node.put("purpose", config.purpose());
             node.put("width", config.width());
+            if (!config.evaluatesExisting()) {
+                // the settings as the spec spells them (k, groups, l0_coefficient where given)
+                ObjectNode architecture = node.putObject("architecture");
+                architecture.put("name", config.architectureName().specName());
+                ArchitectureSpec a = config.architecture();
+                if (a != null && a.k() != null) {
+                    architecture.put("k", a.k());
+                }
+                if (a != null && a.groups() != null) {
+                    a.groups().forEach(architecture.putArray("groups")::add);
+                }
+                if (a != null && a.l0Coefficient() != null) {
+                    architecture.put("l0_coefficient", a.l0Coefficient());
+                }
+            }
             node.put("seed", config.seed());
             node.put("init", config.init().specName());
             node.put("normalised", config.normalised());

@@ -61,7 +61,7 @@ class RunTableFormatterTest {
     }
 
     @Test
-    void anArchitectureColumnFollowsTheWidthOnlyWhenSomeRowNamesOne() {
+    void anArchitectureColumnFollowsTheWidthOnlyWhenSomeRowNamesOne() throws Exception {
         RunTableRow matryoshka = new RunTableRow(new RunSpec("12", "nested", 4096, 43, Init.NARROW, false,
                 DataSelection.ALL, LossChange.STANDARD, 1000, "", null,
                 new ArchitectureSpec(Architecture.MATRYOSHKA, 32.0, List.of(512, 3584), null)), RunStatus.PENDING,
@@ -74,6 +74,12 @@ class RunTableFormatterTest {
                 RunTableFormatter.headers(both).subList(0, 5));
         assertEquals("relu", RunTableFormatter.cells(EVALUATED, both).get(3));
         assertEquals("matryoshka k=32 groups 512+3584", RunTableFormatter.cells(matryoshka, both).get(3));
+        JsonNode json = new ObjectMapper().readTree(RunTableFormatter.format("e", both, RunTableFormatter.Format.JSON));
+        assertEquals("relu", json.get("runs").get(0).get("architecture").get("name").asText());
+        JsonNode nested = json.get("runs").get(1).get("architecture");
+        assertEquals("matryoshka", nested.get("name").asText());
+        assertEquals(32.0, nested.get("k").asDouble());
+        assertEquals(3584, nested.get("groups").get(1).asInt());
     }
 
     @Test
