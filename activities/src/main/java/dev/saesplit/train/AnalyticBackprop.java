@@ -93,7 +93,8 @@ final class AnalyticBackprop {
     /** @param blockTokens tokens per block of the sparse path's encoder product */
     AnalyticBackprop(SparseAutoencoder sae, int batchSize, boolean unitNormDecoder, OptionalInt zeroTargetLatent,
                      StepPath path, int blockTokens) {
-        this(sae, ArchitectureTraining.of(sae.config().architecture(), sae.config().dSae(), 1000), batchSize,
+        this(sae, ArchitectureTraining.of(sae.config().architecture(), sae.config().dSae(),
+                TrainerConfig.DEFAULT_DEAD_FEATURE_WINDOW), batchSize,
                 unitNormDecoder, zeroTargetLatent, path, blockTokens);
     }
 
