@@ -58,6 +58,8 @@ class CheckpointResumeTest {
                 // a dead-latent window of 2 steps, so AuxK and the threshold estimate both act before the checkpoint
                 Arguments.of("batchtopk with AuxK", new BatchTopKArchitecture(3.5),
                         base.toBuilder().deadFeatureWindow(2).build()),
+                Arguments.of("sparse step, batchtopk with AuxK", new BatchTopKArchitecture(1.5),
+                        base.toBuilder().deadFeatureWindow(2).stepPath(StepPath.SPARSE).build()),
                 Arguments.of("matryoshka batchtopk with AuxK", new MatryoshkaBatchTopKArchitecture(
                         new BatchTopKArchitecture(3.5), List.of(4, 10, D_SAE)),
                         base.toBuilder().deadFeatureWindow(2).build()),

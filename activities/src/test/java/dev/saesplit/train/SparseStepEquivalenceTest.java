@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.saesplit.data.BatchStream;
+import dev.saesplit.sae.BatchTopKArchitecture;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
@@ -47,7 +48,44 @@ class SparseStepEquivalenceTest {
                 Arguments.of("ReLU, zero-target", new StandardArchitecture(), false, OptionalInt.of(7)),
                 Arguments.of("ReLU, unit-norm decoder", new StandardArchitecture(), true, OptionalInt.empty()),
                 Arguments.of("TopK k=8", new TopKArchitecture(8), false, OptionalInt.empty()),
-                Arguments.of("TopK k=8, zero-target", new TopKArchitecture(8), false, OptionalInt.of(7)));
+                Arguments.of("TopK k=8, zero-target", new TopKArchitecture(8), false, OptionalInt.of(7)),
+                Arguments.of("BatchTopK k=8, rescaled", new BatchTopKArchitecture(8), false, OptionalInt.empty()),
+                Arguments.of("BatchTopK k=8, zero-target", new BatchTopKArchitecture(8.5, false, 0.01, 1.0), false,
+                        OptionalInt.of(7)));
+    }
+
+    @Test
+    void batchTopKWithAuxKOverDeadLatentsGivesTheSameGradientsAndThresholdOnBothPaths() {
+        SaeWeights weights = sparselyFiring(new BatchTopKArchitecture(8), 3);
+        float[] batch = SaeFixtures.gaussian(TOKENS * D_IN, 1.0, 4);
+        boolean[] dead = new boolean[D_SAE];
+        for (int j = 0; j < D_SAE; j += 4) {
+            dead[j] = true;
+        }
+        StepTensors[] steps = new StepTensors[2];
+        double[] thresholds = new double[2];
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+             NDScope ignored = new NDScope()) {
+            StepPath[] paths = {StepPath.DENSE, StepPath.SPARSE};
+            for (int p = 0; p < 2; p++) {
+                BatchTopKTraining terms = (BatchTopKTraining) ArchitectureTraining.of(weights.config().architecture(),
+                        D_SAE, 1000);
+                terms.restoreState(java.util.Map.of(BatchTopKTraining.TOPK_THRESHOLD, 0.25));
+                terms.deadLatents(dead);
+                steps[p] = new AnalyticBackprop(sae, terms, TOKENS, false, OptionalInt.empty(), paths[p], BLOCK)
+                        .run(batch.clone(), LAMBDA, true);
+                thresholds[p] = terms.topkThreshold();
+            }
+            assertFalse(steps[0].sparse());
+            assertTrue(steps[1].sparse());
+            for (int i = 0; i < 4; i++) {
+                assertClose("gradient " + i, steps[0].gradients().get(i), steps[1].gradients().get(i));
+            }
+            assertArrayEquals(steps[0].activeCounts().toFloatArray(), steps[1].activeCounts().toFloatArray(),
+                    "firing counts, AuxK's pairs not among them");
+            assertEquals(thresholds[0], thresholds[1], 0, "the same selection moves the estimate the same way");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
