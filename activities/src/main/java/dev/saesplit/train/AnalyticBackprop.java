@@ -190,7 +190,7 @@ final class AnalyticBackprop {
             backward = sparse.run(firing.get(), batch, decoderNorms.toFloatArray(), penaltyScale,
                     penalty || withStatistics, withStatistics);
             if (extraActive != null) {
-                sparse.addExtra(extraActive, terms.extraWeight(), backward);
+                backward = terms.addSparseTerms(sparse, extraActive, backward, sparsityCoefficient);
             }
         } else {
             if (pre == null) {

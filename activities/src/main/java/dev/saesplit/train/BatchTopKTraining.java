@@ -176,8 +176,10 @@ class BatchTopKTraining implements ArchitectureTraining {
     }
 
     @Override
-    public float extraWeight() {
-        return lastAuxWeight;
+    public AnalyticBackprop.Backward addSparseTerms(SparseBackward sparse, ActiveLatents extra,
+                                                    AnalyticBackprop.Backward backward, double sparsityCoefficient) {
+        sparse.addExtra(extra, lastAuxWeight, backward);
+        return backward;
     }
 
     /** SAELens's {@code update_topk_threshold}: an EMA of the smallest positive kept activation, in double. */

@@ -146,11 +146,43 @@ final class SparseBackward {
                 centered, view(extraEncoderGradientArray), dIn);
         main.decoderWeightsGradient().addi(extraDecoderGradientArray);
         main.encoderWeightsGradient().addi(extraEncoderGradientArray);
+        addToBiasGradient(main, extra.latentSums(extraPreGradient));
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    NDManager manager() {
+        return sae.manager();
+    }
+
+    /**
+     * Per pair of {@code pairs}, the gradient reaching its latent from the last {@link #run}'s reconstruction,
+     * g_b · W_dec,j (before any firing mask).
+     */
+    float[] latentGradientAt(ActiveLatents pairs) {
+        float[] out = new float[pairs.pairs()];
+        SparseKernels.sampledProduct(pairs, outputGradient, decoder, null, dIn, out);
+        return out;
+    }
+
+    /**
+     * Adds a gradient at the pre-activations of {@code pairs} ({@code perPair}) to the last {@link #run}'s encoder
+     * gradients: ∂/∂W_enc,·j += Σ perPair (x_b − b_dec), ∂/∂b_enc,j += Σ perPair.
+     */
+    void addPreGradient(ActiveLatents pairs, float[] perPair, AnalyticBackprop.Backward main) {
+        SparseKernels.scatterRows(pairs, perPair, centered, view(extraDecoderGradientArray), perPair, centered,
+                view(extraEncoderGradientArray), dIn);
+        main.encoderWeightsGradient().addi(extraEncoderGradientArray);
+        addToBiasGradient(main, pairs.latentSums(perPair));
+    }
+
+    private void addToBiasGradient(AnalyticBackprop.Backward main, float[] sums) {
         float[] biasGradient = new float[dSae];
         view(main.encoderBiasGradient()).get(0, biasGradient);
-        float[] extraSums = extra.latentSums(extraPreGradient);
         for (int j = 0; j < dSae; j++) {
-            biasGradient[j] += extraSums[j];
+            biasGradient[j] += sums[j];
         }
         view(main.encoderBiasGradient()).put(0, biasGradient);
     }

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDScope;
 import dev.saesplit.data.BatchStream;
 import dev.saesplit.sae.BatchTopKArchitecture;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.JumpReLUArchitecture;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeFixtures;
@@ -51,7 +52,29 @@ class SparseStepEquivalenceTest {
                 Arguments.of("TopK k=8, zero-target", new TopKArchitecture(8), false, OptionalInt.of(7)),
                 Arguments.of("BatchTopK k=8, rescaled", new BatchTopKArchitecture(8), false, OptionalInt.empty()),
                 Arguments.of("BatchTopK k=8, zero-target", new BatchTopKArchitecture(8.5, false, 0.01, 1.0), false,
-                        OptionalInt.of(7)));
+                        OptionalInt.of(7)),
+                Arguments.of("JumpReLU", new JumpReLUArchitecture(0.3, 0.5, false), false, OptionalInt.empty()),
+                Arguments.of("JumpReLU, estimator to the input, zero-target", new JumpReLUArchitecture(0.3, 0.5, true),
+                        false, OptionalInt.of(7)));
+    }
+
+    @ParameterizedTest(name = "jumprelu_ste_to_input={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void jumpReluThresholdGradientIsTheSameOnBothPaths(boolean steToInput) {
+        SaeWeights weights = sparselyFiring(new JumpReLUArchitecture(0.3, 0.5, steToInput), 3);
+        float[] batch = SaeFixtures.gaussian(TOKENS * D_IN, 1.0, 4);
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+             NDScope ignored = new NDScope()) {
+            StepTensors dense = new AnalyticBackprop(sae, TOKENS, false, OptionalInt.empty(), StepPath.DENSE)
+                    .run(batch.clone(), LAMBDA, true);
+            StepTensors sparse = new AnalyticBackprop(sae, TOKENS, false, OptionalInt.empty(), StepPath.SPARSE, BLOCK)
+                    .run(batch.clone(), LAMBDA, true);
+            assertTrue(sparse.sparse());
+            for (int i = 0; i < 5; i++) {
+                assertClose("gradient " + i, dense.gradients().get(i), sparse.gradients().get(i));
+            }
+        }
     }
 
     @Test
