@@ -76,6 +76,8 @@ final class AnalyticBackprop {
     private final long maxPairs;
     private final int blockTokens;
     private final ActiveLatents active;
+    /** The pairs of an architecture's extra loss on the sparse path (AuxK's), or null. */
+    private final ActiveLatents extraActive;
     private final int[] compactLatents;
     private final float[] compactValues;
     /** Whether this step starts on the sparse path: false after a step whose firing was too dense for it. */
@@ -93,7 +95,8 @@ final class AnalyticBackprop {
     /** @param blockTokens tokens per block of the sparse path's encoder product */
     AnalyticBackprop(SparseAutoencoder sae, int batchSize, boolean unitNormDecoder, OptionalInt zeroTargetLatent,
                      StepPath path, int blockTokens) {
-        this(sae, ArchitectureTraining.of(sae.config().architecture(), sae.config().dSae(), 1000), batchSize,
+        this(sae, ArchitectureTraining.of(sae.config().architecture(), sae.config().dSae(),
+                TrainerConfig.DEFAULT_DEAD_FEATURE_WINDOW), batchSize,
                 unitNormDecoder, zeroTargetLatent, path, blockTokens);
     }
 
@@ -133,15 +136,18 @@ final class AnalyticBackprop {
             throw new IllegalArgumentException("the sparse step runs on the CPU; this SAE is on "
                     + manager.getDevice());
         }
-        if (path == StepPath.SPARSE && !terms.plain()) {
+        if (path == StepPath.SPARSE && !terms.sparseCovers()) {
             throw new IllegalArgumentException("the sparse step does not cover " + config.architecture().name()
                     + " SAEs; train them on the dense or automatic path");
         }
-        this.sparse = path == StepPath.DENSE || !onHost || !terms.plain() ? null : new SparseBackward(sae, batchSize);
+        this.sparse = path == StepPath.DENSE || !onHost || !terms.sparseCovers() ? null
+                : new SparseBackward(sae, batchSize, !terms.plain());
         this.maxSparseDensity = path == StepPath.SPARSE ? Double.POSITIVE_INFINITY : MAX_SPARSE_DENSITY;
         this.maxPairs = (long) (maxSparseDensity * batchSize * config.dSae()); // saturates at Long.MAX_VALUE
         this.blockTokens = Math.min(blockTokens, batchSize);
         this.active = sparse == null ? null : new ActiveLatents(batchSize, config.dSae(), this.blockTokens);
+        this.extraActive = sparse == null || terms.plain() ? null
+                : new ActiveLatents(batchSize, config.dSae(), this.blockTokens);
         int compactWidth = config.architecture().compactWidth(config.dSae()).orElse(0);
         this.compactLatents = new int[sparse == null ? 0 : this.blockTokens * compactWidth];
         this.compactValues = new float[compactLatents.length];
@@ -168,13 +174,28 @@ final class AnalyticBackprop {
         NDArray centered = input.subi(sae.decoderBias());
         NDArray decoderNorms = sae.clampedDecoderNorms();
 
-        Optional<ActiveLatents> firing = trySparse ? activePairs(centered) : Optional.empty();
+        NDArray pre = null;
+        Optional<ActiveLatents> firing = Optional.empty();
+        if (trySparse && extraActive != null) {
+            // the architecture selects over the whole batch, so its encoder product is taken whole
+            pre = centered.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+            if (terms.selectPairs(pre, sae, active, extraActive, maxPairs, zeroTargetLatent.orElse(-1))) {
+                firing = Optional.of(active);
+            }
+        } else if (trySparse) {
+            firing = activePairs(centered);
+        }
         Backward backward;
         if (firing.isPresent()) {
             backward = sparse.run(firing.get(), batch, decoderNorms.toFloatArray(), penaltyScale,
                     penalty || withStatistics, withStatistics);
+            if (extraActive != null) {
+                backward = terms.addSparseTerms(sparse, extraActive, backward, sparsityCoefficient);
+            }
         } else {
-            NDArray pre = centered.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+            if (pre == null) {
+                pre = centered.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+            }
             NDArray latents = terms.plain() ? sae.config().architecture().activate(pre) : terms.activate(pre, sae);
             zeroTargetColumn.ifPresent(column -> latents.set(column, 0f));
             backward = dense(latents, terms.plain() ? null : pre, centered, decoderNorms, penaltyScale,

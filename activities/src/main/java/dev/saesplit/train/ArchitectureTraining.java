@@ -55,6 +55,35 @@ interface ArchitectureTraining {
      */
     NDArray activate(NDArray pre, SparseAutoencoder sae);
 
+    /**
+     * Whether the sparse step covers this architecture: the plain ones through their firing pairs, others through
+     * {@link #selectPairs}.
+     */
+    default boolean sparseCovers() {
+        return plain();
+    }
+
+    /**
+     * For a non-plain architecture the sparse step covers: this step's firing pairs into {@code firing} (values as
+     * decoded) and the pairs its own terms work on into {@code extra} (AuxK's dead latents, JumpReLU's estimator
+     * band), from the batch's pre-activations {@code pre}, updating its state as {@link #activate} would; false, with
+     * nothing changed, where the pairs would be more than {@code maxPairs}. Latent {@code excluded} (the zero-target
+     * latent, or -1) is left out of the firing pairs.
+     */
+    default boolean selectPairs(NDArray pre, SparseAutoencoder sae, ActiveLatents firing, ActiveLatents extra,
+                                long maxPairs, int excluded) {
+        return false;
+    }
+
+    /**
+     * The sparse step's counterpart of {@link #addTerms}: adds this architecture's terms over the {@code extra} pairs
+     * of {@link #selectPairs} to the main pairs' {@code backward}, through {@code sparse}; returns the result.
+     */
+    default AnalyticBackprop.Backward addSparseTerms(SparseBackward sparse, ActiveLatents extra,
+                                                     AnalyticBackprop.Backward backward, double sparsityCoefficient) {
+        return backward;
+    }
+
     /** Adds the architecture's loss terms to the step's gradients; see {@link DenseTerms}. */
     default void addTerms(DenseTerms step) {
     }

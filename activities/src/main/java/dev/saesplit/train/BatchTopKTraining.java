@@ -8,8 +8,10 @@ import dev.saesplit.sae.JumpReLUArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.SparseAutoencoder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * BatchTopK training as SAELens's {@code BatchTopKTrainingSAE} does it: the batch's {@code int(k · B)} largest of
@@ -33,6 +35,7 @@ class BatchTopKTraining implements ArchitectureTraining {
     private NDArray hiddenPre;
     /** This step's 1/‖W_dec,j‖ {@code [d_sae]}, or null without rescaling. */
     private NDArray inverseNorms;
+    private float lastAuxWeight;
 
     BatchTopKTraining(BatchTopKArchitecture architecture, int deadFeatureWindow) {
         this.architecture = architecture;
@@ -60,6 +63,15 @@ class BatchTopKTraining implements ArchitectureTraining {
 
     @Override
     public NDArray activate(NDArray pre, SparseAutoencoder sae) {
+        NDList top = select(pre, sae);
+        NDArray values = top.get(0);
+        updateThreshold(values.toFloatArray());
+        NDArray selected = hiddenPre.reshape(-1).zerosLike().scatter(top.get(1), values, 0).reshape(pre.getShape());
+        return inverseNorms == null ? selected : selected.muli(inverseNorms);
+    }
+
+    /** The batch's kept values and their flat indices, both paths' selection; sets this step's hidden pre-activations. */
+    private NDList select(NDArray pre, SparseAutoencoder sae) {
         if (architecture.rescaleActsByDecoderNorm()) {
             NDArray norms = sae.decoderWeights().norm(FEATURE_AXIS);
             hiddenPre = pre.mul(norms);
@@ -70,11 +82,104 @@ class BatchTopKTraining implements ArchitectureTraining {
         }
         NDArray flat = Activation.relu(hiddenPre).reshape(-1);
         int keep = (int) Math.min(architecture.kept(pre.getShape().get(0)), flat.size());
-        NDList top = flat.topK(keep, 0, true, false);
-        NDArray values = top.get(0);
-        updateThreshold(values.toFloatArray());
-        NDArray selected = flat.zerosLike().scatter(top.get(1), values, 0).reshape(pre.getShape());
-        return inverseNorms == null ? selected : selected.muli(inverseNorms);
+        return flat.topK(keep, 0, true, false);
+    }
+
+    @Override
+    public boolean sparseCovers() {
+        return true;
+    }
+
+    /**
+     * The same selection as {@link #activate} (the engine's top-k over the batch), as pairs: kept values times
+     * 1/‖W_dec,j‖ as the dense step decodes them, ordered by token and latent; AuxK's pairs are each token's top
+     * k_aux dead latents, selected on the host.
+     */
+    @Override
+    public boolean selectPairs(NDArray pre, SparseAutoencoder sae, ActiveLatents firing, ActiveLatents extra,
+                               long maxPairs, int excluded) {
+        int tokens = (int) pre.getShape().get(0);
+        int dSae = (int) pre.getShape().get(1);
+        if (Math.min(architecture.kept(tokens), (long) tokens * dSae) > maxPairs) {
+            return false;
+        }
+        NDList top = select(pre, sae);
+        float[] values = top.get(0).toFloatArray();
+        updateThreshold(values);
+        long[] flatIndices = top.get(1).toLongArray();
+        java.util.Arrays.sort(flatIndices); // by token, then latent
+        float[] inverse = inverseNorms == null ? null : inverseNorms.toFloatArray();
+        FloatBuffer hidden = hiddenPre.toByteBuffer(true).asFloatBuffer(); // the kept values, read in place
+        int[] pairTokens = new int[flatIndices.length];
+        int[] pairLatents = new int[flatIndices.length];
+        float[] pairValues = new float[flatIndices.length];
+        for (int p = 0; p < flatIndices.length; p++) {
+            pairTokens[p] = (int) (flatIndices[p] / dSae);
+            pairLatents[p] = (int) (flatIndices[p] % dSae);
+            float value = Math.max(hidden.get((int) flatIndices[p]), 0f); // ReLU'd, as selected
+            pairValues[p] = inverse == null ? value : value * inverse[pairLatents[p]];
+        }
+        firing.setPairs(pairTokens, pairLatents, pairValues, flatIndices.length, excluded, true);
+        firing.index();
+        selectAuxPairs(sae.config().dIn(), tokens, dSae, hidden, inverse, extra);
+        return true;
+    }
+
+    /** Each token's top k_aux dead latents by hidden pre-activation, values as AuxK decodes them. */
+    private void selectAuxPairs(int dIn, int tokens, int dSae, FloatBuffer hidden, float[] inverse,
+                                ActiveLatents extra) {
+        int kAux = deadCount == 0 || architecture.auxLossCoefficient() == 0 ? 0 : Math.min(dIn / 2, deadCount);
+        int[] deadLatents = new int[kAux == 0 ? 0 : deadCount];
+        for (int j = 0, d = 0; d < deadLatents.length; j++) {
+            if (dead[j]) {
+                deadLatents[d++] = j;
+            }
+        }
+        int[] pairTokens = new int[tokens * kAux];
+        int[] pairLatents = new int[tokens * kAux];
+        float[] pairValues = new float[tokens * kAux];
+        IntStream.range(0, kAux == 0 ? 0 : tokens).parallel().forEach(b -> {
+            int at = b * kAux;
+            // the kAux largest seen so far at [at, at + kAux), replacing the smallest when a larger one comes
+            int smallest = 0;
+            for (int d = 0; d < deadLatents.length; d++) {
+                float value = hidden.get(b * dSae + deadLatents[d]);
+                if (d < kAux) {
+                    pairLatents[at + d] = deadLatents[d];
+                    pairValues[at + d] = value;
+                    if (value < pairValues[at + smallest]) {
+                        smallest = d;
+                    }
+                } else if (value > pairValues[at + smallest]) {
+                    pairLatents[at + smallest] = deadLatents[d];
+                    pairValues[at + smallest] = value;
+                    smallest = 0;
+                    for (int a = 1; a < kAux; a++) {
+                        if (pairValues[at + a] < pairValues[at + smallest]) {
+                            smallest = a;
+                        }
+                    }
+                }
+            }
+            Arrays.sort(pairLatents, at, at + kAux);
+            for (int a = 0; a < kAux; a++) {
+                int j = pairLatents[at + a];
+                float value = hidden.get(b * dSae + j);
+                pairTokens[at + a] = b;
+                pairValues[at + a] = inverse == null ? value : value * inverse[j];
+            }
+        });
+        extra.setPairs(pairTokens, pairLatents, pairValues, tokens * kAux, -1, false);
+        extra.index();
+        lastAuxWeight = kAux == 0 ? 0f : (float) (architecture.auxLossCoefficient()
+                * Math.min((double) deadCount / (dIn / 2), 1.0));
+    }
+
+    @Override
+    public AnalyticBackprop.Backward addSparseTerms(SparseBackward sparse, ActiveLatents extra,
+                                                    AnalyticBackprop.Backward backward, double sparsityCoefficient) {
+        sparse.addExtra(extra, lastAuxWeight, backward);
+        return backward;
     }
 
     /** SAELens's {@code update_topk_threshold}: an EMA of the smallest positive kept activation, in double. */

@@ -21,6 +21,12 @@ final class MatryoshkaTraining extends BatchTopKTraining {
         this.innerWidths = widths.subList(0, widths.size() - 1);
     }
 
+    /** The inner losses' partial decodes have no sparse form yet. */
+    @Override
+    public boolean sparseCovers() {
+        return false;
+    }
+
     /**
      * Each inner loss w reaches latents j < w: with r_w = Σ_{j<w} f_j W_dec,j − (x − b_dec) and g_w = 2 r_w / B,
      * ∂/∂f_j += g_w W_dec,jᵀ (masked by firing like the outer loss), ∂/∂W_dec,j += f_jᵀ g_w, and b_dec, which every

@@ -45,6 +45,9 @@ public record TrainerConfig(
         StepPath stepPath,
         int deadFeatureWindow) {
 
+    /** SAELens's {@code dead_feature_window}, in steps. */
+    public static final int DEFAULT_DEAD_FEATURE_WINDOW = 1000;
+
     public TrainerConfig {
         Objects.requireNonNull(adam, "adam");
         Objects.requireNonNull(zeroTargetLatent, "zeroTargetLatent");
@@ -113,7 +116,7 @@ public record TrainerConfig(
         private int checkpointEvery = 500;
         private long seed;
         private StepPath stepPath = StepPath.AUTO;
-        private int deadFeatureWindow = 1000;
+        private int deadFeatureWindow = DEFAULT_DEAD_FEATURE_WINDOW;
 
         private Builder(long totalSteps) {
             this.totalSteps = totalSteps;

@@ -93,9 +93,9 @@ public final class TrainingBenchmark {
             return List.of(dSae / 4, dSae / 2, dSae).stream().filter(w -> w > 0).distinct().toList();
         }
 
-        /** Whether the architecture can take the sparse step (ReLU and TopK can). */
+        /** Whether the architecture can take the sparse step (all but Matryoshka can). */
         boolean sparseStepCovers() {
-            return architecture.equals("relu") || architecture.equals("topk");
+            return !architecture.equals("matryoshka");
         }
 
         String describeArchitecture() {

@@ -58,10 +58,14 @@ class CheckpointResumeTest {
                 // a dead-latent window of 2 steps, so AuxK and the threshold estimate both act before the checkpoint
                 Arguments.of("batchtopk with AuxK", new BatchTopKArchitecture(3.5),
                         base.toBuilder().deadFeatureWindow(2).build()),
+                Arguments.of("sparse step, batchtopk with AuxK", new BatchTopKArchitecture(1.5),
+                        base.toBuilder().deadFeatureWindow(2).stepPath(StepPath.SPARSE).build()),
                 Arguments.of("matryoshka batchtopk with AuxK", new MatryoshkaBatchTopKArchitecture(
                         new BatchTopKArchitecture(3.5), List.of(4, 10, D_SAE)),
                         base.toBuilder().deadFeatureWindow(2).build()),
-                Arguments.of("jumprelu with the L0 loss warming up", new JumpReLUArchitecture(0.05, 0.1, false), base));
+                Arguments.of("jumprelu with the L0 loss warming up", new JumpReLUArchitecture(0.05, 0.1, false), base),
+                Arguments.of("sparse step, jumprelu with the estimator to the input",
+                        new JumpReLUArchitecture(0.05, 0.1, true), base.toBuilder().stepPath(StepPath.SPARSE).build()));
     }
 
     @ParameterizedTest(name = "{0}")
