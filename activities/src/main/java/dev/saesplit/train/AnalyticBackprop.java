@@ -125,6 +125,7 @@ final class AnalyticBackprop {
         this.zeroTargetLatent = zeroTargetLatent;
         this.zeroTargetColumn = zeroTargetLatent.isPresent()
                 ? Optional.of(new NDIndex(":, {}", zeroTargetLatent.getAsInt())) : Optional.empty();
+        zeroTargetLatent.ifPresent(terms::zeroedLatent);
         NDManager manager = sae.manager();
         this.input = manager.zeros(new Shape(batchSize, config.dIn()));
         this.ones = manager.ones(new Shape(batchSize));
@@ -178,7 +179,7 @@ final class AnalyticBackprop {
         Optional<ActiveLatents> firing = Optional.empty();
         if (trySparse && extraActive != null) {
             // the architecture selects over the whole batch, so its encoder product is taken whole
-            pre = centered.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+            pre = withoutZeroedLatent(centered.matMul(sae.encoderWeights()).addi(sae.encoderBias()));
             if (terms.selectPairs(pre, sae, active, extraActive, maxPairs, zeroTargetLatent.orElse(-1))) {
                 firing = Optional.of(active);
             }
@@ -194,7 +195,7 @@ final class AnalyticBackprop {
             }
         } else {
             if (pre == null) {
-                pre = centered.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+                pre = withoutZeroedLatent(centered.matMul(sae.encoderWeights()).addi(sae.encoderBias()));
             }
             NDArray latents = terms.plain() ? sae.config().architecture().activate(pre) : terms.activate(pre, sae);
             zeroTargetColumn.ifPresent(column -> latents.set(column, 0f));
@@ -239,7 +240,7 @@ final class AnalyticBackprop {
         for (int from = 0; from < batchSize; from += blockTokens) {
             int to = Math.min(batchSize, from + blockTokens);
             NDArray rows = centered.get(new NDIndex("{}:{}", from, to));
-            NDArray pre = rows.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+            NDArray pre = withoutZeroedLatent(rows.matMul(sae.encoderWeights()).addi(sae.encoderBias()));
             try {
                 if (compact) {
                     architecture.activateCompact(pre, compactLatents, compactValues);
@@ -262,6 +263,17 @@ final class AnalyticBackprop {
         }
         active.index();
         return Optional.of(active);
+    }
+
+    /**
+     * {@code pre} with the zero-target latent's pre-activations set to 0, where there is one: the latent then never
+     * fires, so it takes no place in a selection (TopK's per token, BatchTopK's per batch) and no share of a
+     * penalty, and the other latents are chosen as if it did not exist. Its activation is zeroed after the
+     * activation as well, which for ReLU alone was enough.
+     */
+    private NDArray withoutZeroedLatent(NDArray pre) {
+        zeroTargetColumn.ifPresent(column -> pre.set(column, 0f));
+        return pre;
     }
 
     /** Whether the next step starts on the sparse path; part of a trainer's checkpointed state. */

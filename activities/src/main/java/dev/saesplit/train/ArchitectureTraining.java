@@ -42,6 +42,13 @@ interface ArchitectureTraining {
     }
 
     /**
+     * The latent forced to zero in this training (zero-target loss): it never fires, and the architecture leaves it
+     * out of whatever it counts over latents (AuxK's dead latents).
+     */
+    default void zeroedLatent(int latent) {
+    }
+
+    /**
      * Called before each step with the trainer's firing counts (AuxK's dead latents) and parameters (JumpReLU's
      * threshold projection).
      */

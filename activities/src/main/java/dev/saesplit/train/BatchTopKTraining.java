@@ -36,6 +36,8 @@ class BatchTopKTraining implements ArchitectureTraining {
     /** This step's 1/‖W_dec,j‖ {@code [d_sae]}, or null without rescaling. */
     private NDArray inverseNorms;
     private float lastAuxWeight;
+    /** The zero-target latent, or -1. */
+    private int zeroed = -1;
 
     BatchTopKTraining(BatchTopKArchitecture architecture, int deadFeatureWindow) {
         this.architecture = architecture;
@@ -46,11 +48,22 @@ class BatchTopKTraining implements ArchitectureTraining {
         return topkThreshold;
     }
 
-    /** Sets the latents AuxK treats as dead this step (the trainer takes them from its firing counts). */
+    @Override
+    public void zeroedLatent(int latent) {
+        this.zeroed = latent;
+    }
+
+    /**
+     * Sets the latents AuxK treats as dead this step (the trainer takes them from its firing counts); the zeroed
+     * latent, silent by construction, is not one of them.
+     */
     void deadLatents(boolean[] latents) {
         this.dead = latents.clone();
+        if (zeroed >= 0 && zeroed < dead.length) {
+            dead[zeroed] = false;
+        }
         int count = 0;
-        for (boolean d : latents) {
+        for (boolean d : dead) {
             count += d ? 1 : 0;
         }
         this.deadCount = count;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.saesplit.sae.BatchTopKArchitecture;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
@@ -43,6 +44,48 @@ class AnalyticBackpropTest {
     @Test
     void topKGradientsMatchFiniteDifferences() {
         checkAgainstFiniteDifferences(new TopKArchitecture(3), false, OptionalInt.empty());
+    }
+
+    @Test
+    void topKWithAZeroedTargetGradientsMatchFiniteDifferences() {
+        checkAgainstFiniteDifferences(new TopKArchitecture(3), false, OptionalInt.of(2));
+    }
+
+    /**
+     * A zeroed target whose pre-activation is the largest on every token: TopK and BatchTopK choose their latents
+     * as if it did not exist, so every token (TopK) and the batch (BatchTopK) still get k of the others.
+     */
+    @Test
+    void aZeroedTargetTakesNoPlaceInTheSelection() {
+        int target = 2;
+        int k = 3;
+        for (SaeArchitecture architecture : new SaeArchitecture[] {new TopKArchitecture(k),
+                new BatchTopKArchitecture(k)}) {
+            SaeWeights random = randomWeights(architecture, false, 11);
+            float[] bias = random.encoderBias();
+            for (int latent = 0; latent < D_SAE; latent++) {
+                bias[latent] += 5f; // every latent positive, so any k of them fire
+            }
+            bias[target] = 100f;
+            SaeWeights weights = new SaeWeights(random.config(), random.encoderWeights(), bias,
+                    random.decoderWeights(), random.decoderBias());
+            float[] batch = SaeFixtures.gaussian(TOKENS * D_IN, 1.0, 12);
+            for (StepPath path : new StepPath[] {StepPath.DENSE, StepPath.SPARSE}) {
+                try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+                     SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+                     NDScope ignored = new NDScope()) {
+                    float[] counts = new AnalyticBackprop(sae, TOKENS, false, OptionalInt.of(target), path)
+                            .run(batch.clone(), LAMBDA, false).activeCounts().toFloatArray();
+                    double firing = 0;
+                    for (float count : counts) {
+                        firing += count;
+                    }
+                    String what = architecture.name() + ", " + path;
+                    assertEquals(0f, counts[target], what + ": the zeroed target never fires");
+                    assertEquals(k * TOKENS, firing, 1e-6, what + ": k latents per token besides the target");
+                }
+            }
+        }
     }
 
     private static void checkAgainstFiniteDifferences(SaeArchitecture architecture, boolean unitNorm,

@@ -86,6 +86,9 @@ final class ReferenceSaeLoss {
                 }
                 latents[latent] = Math.max(0, pre);
             }
+            if (zeroTarget >= 0) {
+                latents[zeroTarget] = 0; // before the selection: the zeroed latent takes no place in it
+            }
             if (topK > 0) {
                 double[] sorted = latents.clone();
                 Arrays.sort(sorted);
@@ -95,9 +98,6 @@ final class ReferenceSaeLoss {
                         latents[latent] = 0;
                     }
                 }
-            }
-            if (zeroTarget >= 0) {
-                latents[zeroTarget] = 0;
             }
             for (int i = 0; i < dIn; i++) {
                 double reconstruction = decoderBias[i];
