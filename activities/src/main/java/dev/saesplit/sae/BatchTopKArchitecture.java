@@ -80,18 +80,7 @@ public record BatchTopKArchitecture(double k, boolean rescaleActsByDecoderNorm, 
     /** One token as a batch of one: its {@code int(k)} largest positive pre-activations. */
     @Override
     public float latentActivation(double[] preActivations, int latent) {
-        double value = preActivations[latent];
-        int keep = kept(1);
-        if (!(value > 0) || keep < 1) {
-            return 0f;
-        }
-        int larger = 0;
-        for (double other : preActivations) {
-            if (other > value && ++larger >= keep) {
-                return 0f;
-            }
-        }
-        return (float) value;
+        return TopKArchitecture.amongLargest(preActivations, latent, kept(1));
     }
 
     @Override

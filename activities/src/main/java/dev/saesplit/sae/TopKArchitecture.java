@@ -40,13 +40,21 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
 
     @Override
     public float latentActivation(double[] preActivations, int latent) {
+        return amongLargest(preActivations, latent, k);
+    }
+
+    /**
+     * {@code preActivations[latent]} where it is positive and among the {@code keep} largest of the token's, else 0:
+     * one token's selection, for the architectures that keep a number of latents per token.
+     */
+    static float amongLargest(double[] preActivations, int latent, int keep) {
         double value = preActivations[latent];
-        if (!(value > 0)) {
+        if (!(value > 0) || keep < 1) {
             return 0f;
         }
         int larger = 0;
         for (double other : preActivations) {
-            if (other > value && ++larger >= k) {
+            if (other > value && ++larger >= keep) {
                 return 0f;
             }
         }

@@ -208,11 +208,19 @@ public final class SaeTrainer implements AutoCloseable {
      * saved unable to fire.
      */
     public void saveSae(Path directory) {
+        SaeLensFormat.write(directory, savedWeights(), firing.log10FiringFrequency());
+    }
+
+    /**
+     * The SAE as {@link #saveSae} saves it: in the form its architecture is used in (BatchTopK and Matryoshka as
+     * JumpReLU), a latent forced to zero in training unable to fire.
+     */
+    public SaeWeights savedWeights() {
         SaeWeights weights = architectureTraining.forInference(currentWeights());
         if (config.zeroTargetLatent().isPresent()) {
             weights = weights.withLatentDisabled(config.zeroTargetLatent().getAsInt());
         }
-        SaeLensFormat.write(directory, weights, firing.log10FiringFrequency());
+        return weights;
     }
 
     public SaeWeights currentWeights() {
