@@ -26,9 +26,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
      * 3: filtered rows read on every held-out token; exact verdict on the children the target covers. 6: distinct
      * children are exclusive, coverage of the target's own activation, the bare parent out of the exact precision.
      * 7: filtered rows read where they were trained, the exact verdict by labels, the verdict's summary. 8: a
-     * filtered row's latent that fires mostly off the target's tokens is set aside (elsewhere).
+     * filtered row's latent that fires mostly off the target's tokens is set aside (elsewhere). 9: only its firing
+     * there above the baseline of scrambled deviations counts, and set_aside reports that baseline.
      */
-    static final int CODE_VERSION = 8;
+    static final int CODE_VERSION = 9;
     static final String KIND = "evaluation";
     /** The phases its heartbeats name after the passes over the held-out rows, where the model is available. */
     static final String PHASE_INTERPRETATION = "top contexts, logits and probes";

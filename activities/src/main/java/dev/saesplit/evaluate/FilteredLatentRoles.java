@@ -22,11 +22,14 @@ import java.util.List;
  *   closer to another narrow latent than to the target (cosine ≥ {@link #BACKGROUND_COSINE}), and that narrow
  *   latent fires on the target's tokens less than {@link #BACKGROUND_RATE_RATIO} times as often as off them;</li>
  *   <li>a latent of a feature found <b>elsewhere</b> fires on the other tokens, moved as above, more often in
- *   number than on the target's: most of its feature's occurrences lie off the target's tokens, so the target only
- *   partly covers it (a narrow latent fires on the stronger tokens of a feature it half merged) and it is not a
- *   sub-meaning of the target. It mirrors the exact verdict, for which a feature is the target's own when the
- *   target fires on most of its tokens ({@link GroundTruthJudge#FILTERED_OWN_SHARE}); background latents meet it
- *   too, and are named as such;</li>
+ *   number than on the target's, counting only the firing above its baseline there (the same moved tokens with
+ *   their own deviation scrambled, {@link OffTargetFiring#baseline}): most of its feature's occurrences lie off the
+ *   target's tokens, so the target only partly covers it (a narrow latent fires on the stronger tokens of a feature
+ *   it half merged) and it is not a sub-meaning of the target. It mirrors the exact verdict, for which a feature is
+ *   the target's own when the target fires on most of its tokens ({@link GroundTruthJudge#FILTERED_OWN_SHARE});
+ *   background latents meet it too, and are named as such. What fires at the baseline fires on the typical target
+ *   token the moved tokens carry, not on a feature of the quiet token, and there are many times more quiet tokens
+ *   than target tokens: counted, it set aside latents of the target's own commonest feature;</li>
  *   <li>of the rest, a latent that fires on nearly all of the target's tokens ({@code max_child_recall}) is the
  *   parent surviving, and one that fires on at least {@code min_recall} of them is a child.</li>
  * </ul>
@@ -93,7 +96,8 @@ final class FilteredLatentRoles {
                     || closestCosine >= BACKGROUND_COSINE && closestCosine >= latent.cosine()
                     && rateOn < BACKGROUND_RATE_RATIO * rateOff) {
                 role = SplitReport.SetAside.BACKGROUND;
-            } else if (latent.recall() * onTarget < offTarget.rate(latent.latent()) * offTargetTokens) {
+            } else if (latent.recall() * onTarget
+                    < (offTarget.rate(latent.latent()) - offTarget.baseline(latent.latent())) * offTargetTokens) {
                 role = SplitReport.SetAside.ELSEWHERE;
             } else {
                 role = latent.recall() >= criteria.maxChildRecall() ? PARENT : CHILD;
@@ -102,7 +106,8 @@ final class FilteredLatentRoles {
                 case PARENT -> parents.add(latent);
                 case CHILD -> children.add(latent);
                 default -> setAside.add(new SplitReport.SetAside(latent.latent(), role, latent.cosine(),
-                        latent.recall(), offTarget.rate(latent.latent()), closest, closestCosine, rateOn, rateOff));
+                        latent.recall(), offTarget.rate(latent.latent()), offTarget.baseline(latent.latent()), closest,
+                        closestCosine, rateOn, rateOff));
             }
         }
         return new Roles(children, parents, setAside);

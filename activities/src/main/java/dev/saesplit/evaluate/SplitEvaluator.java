@@ -210,7 +210,7 @@ public final class SplitEvaluator {
         for (int c = 0; c < chosen.length; c++) {
             offsets[c] = means.offsetWithout(chosen[c]);
         }
-        return new OffTargetFiring(threshold, chosen, offsets, levels, OFF_TARGET_ROWS);
+        return new OffTargetFiring(threshold, chosen, offsets, levels, means.quietMean(), OFF_TARGET_ROWS);
     }
 
     /** The target's activation on the wide SAE's decoder bias alone, read by the narrow SAE. */

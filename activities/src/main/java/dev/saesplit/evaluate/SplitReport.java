@@ -87,6 +87,9 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      * @param recall        P(latent fires | target fires)
      * @param offTargetRate how often it fires on the other held-out tokens, each moved by the mean target token
      *                      less the mean other token
+     * @param offTargetBaseline how often it fires on those tokens with their own deviation from the mean other
+     *                      token scrambled (along no feature's direction): the firing that the typical target token
+     *                      causes, left out when the latent is tested for a feature found elsewhere
      * @param narrowLatent  the narrow latent, other than the target, whose decoder is closest to its own, or -1
      * @param narrowCosine  that decoder cosine
      * @param narrowRateOn  how often that narrow latent fires on the target's held-out tokens
@@ -94,7 +97,7 @@ public record SplitReport(int formatVersion, String experiment, String runId, St
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SetAside(int latent, String why, double cosine, double recall, double offTargetRate,
-                           int narrowLatent,
+                           double offTargetBaseline, int narrowLatent,
                            double narrowCosine, double narrowRateOn, double narrowRateOff) {
         public static final String MAGNITUDE = "magnitude";
         public static final String BACKGROUND = "background";

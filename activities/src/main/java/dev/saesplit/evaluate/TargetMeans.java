@@ -61,6 +61,15 @@ final class TargetMeans implements HeldOutPass.Visitor {
         }
     }
 
+    /** The mean held-out token where the target is quiet; 0 where there is none. */
+    float[] quietMean() {
+        float[] mean = new float[offSum.length];
+        for (int c = 0; off > 0 && c < mean.length; c++) {
+            mean[c] = (float) (offSum[c] / off);
+        }
+        return mean;
+    }
+
     /**
      * The mean target token where {@code latent} does not fire, less the mean other token; 0 where either set is
      * empty.

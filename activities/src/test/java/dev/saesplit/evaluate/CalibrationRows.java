@@ -116,6 +116,17 @@ final class CalibrationRows {
                     + f.verdict().outcome() + String.format(Locale.ROOT, " [%d distinct, own coverage %.3f, bias %.3f]",
                     f.split().distinctChildren(), f.split().ownActivationCoverage(), f.split().biasCoverage())
                     + " — " + f.verdict().reason() + " | " + f.groundTruth().reason());
+            for (SplitReport.SetAside a : f.setAside()) {
+                System.out.println(String.format(Locale.ROOT, "  set aside %d %s: cosine %.2f, recall %.3f, "
+                        + "off-target rate %.4f (baseline %.4f) over %d quiet of %d tokens; narrow %d (cosine %.2f) "
+                        + "%.3f on, %.3f off", a.latent(), a.why(), a.cosine(), a.recall(), a.offTargetRate(),
+                        a.offTargetBaseline(), f.heldOutTokens() - f.targetTokens(), f.heldOutTokens(),
+                        a.narrowLatent(), a.narrowCosine(), a.narrowRateOn(), a.narrowRateOff()));
+            }
+            for (SplitReport.Latent c : f.children()) {
+                System.out.println(String.format(Locale.ROOT, "  child %d: cosine %.2f, recall %.3f", c.latent(),
+                        c.cosine(), c.recall()));
+            }
         }
         return new Row(name, filtered, leaf, absorbed, f.groundTruth().outcome(), f.verdict().outcome(),
                 f.verdict().reason() + " | " + f.groundTruth().reason());

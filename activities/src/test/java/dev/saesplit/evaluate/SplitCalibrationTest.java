@@ -20,20 +20,22 @@ import java.util.List;
  * number, or the agreement says nothing; the confusion tables are printed, one per kind of training data.
  *
  * <p>By default one draw of the first {@value #DEFAULT_SHAPES} hierarchy shapes (a few minutes on an idle
- * two-core machine). {@code -Dsaesplit.calibration.thorough=true} runs all twelve shapes over three draws: seed
- * offset 0, which the filtered-data verdict was designed on, and 200 and 300, drawn only after it was fixed;
- * {@code -Dsaesplit.calibration.seedOffsets=a,b} and {@code -Dsaesplit.calibration.shapes=n} choose others, as
- * docs/split-evaluation.md does for its checks on hierarchies the verdict was never tuned on. Asserted: agreement
+ * two-core machine). {@code -Dsaesplit.calibration.thorough=true} runs all twelve shapes over five draws: seed
+ * offsets 0, 200 and 300, which the filtered-data verdict was designed on, and 400 and 500, drawn only after it was
+ * fixed; {@code -Dsaesplit.calibration.seedOffsets=a,b} and {@code -Dsaesplit.calibration.shapes=n} choose others,
+ * as docs/split-evaluation.md does for its checks on hierarchies the verdict was never tuned on. Asserted: agreement
  * on SAEs trained on all data (95 % thorough, 90 % by default, where one disagreeing row of twelve is 92 %), on SAEs
- * trained on filtered data (90 % both ways: what the draws made after the design support, 40 of 41 and 35 of 39,
- * short of the issue's 95 %; 37 of 39 designed on) and on all rows (95 %, 90 %). On SAEs trained on all data both
- * answers must be common (a fifth of the rows each); on SAEs trained on filtered data a third of the rows must
- * truly split (so {@code no} everywhere cannot pass), and a leaf target with nothing to split into must say
+ * trained on filtered data (the issue's 95 % thorough, which the draws made after the design pass with 80 of 82
+ * and the designed-on ones with 114 of 119; 90 % by default) and on all rows (95 %, 90 %). On SAEs trained on all
+ * data both answers must be common (a fifth of the rows each); on SAEs trained on filtered data a third of the rows
+ * must truly split (so {@code no} everywhere cannot pass), and a leaf target with nothing to split into must say
  * {@code no}.
  */
 class SplitCalibrationTest {
 
     private static final int DEFAULT_SHAPES = 4;
+    /** Designed on: 0, 200, 300; drawn after the filtered-data verdict was fixed: 400, 500. */
+    private static final String THOROUGH_OFFSETS = "0,200,300,400,500";
 
     @TempDir
     Path dir;
@@ -61,8 +63,8 @@ class SplitCalibrationTest {
         int shapes = Integer.getInteger("saesplit.calibration.shapes", thorough ? hierarchies.size() : DEFAULT_SHAPES);
         // Each offset draws other hierarchies of the same shapes.
         List<CalibrationRows.Row> rows = new ArrayList<>();
-        for (String offset : System.getProperty("saesplit.calibration.seedOffsets", thorough ? "0,200,300" : "0")
-                .split(",")) {
+        String offsets = System.getProperty("saesplit.calibration.seedOffsets", thorough ? THOROUGH_OFFSETS : "0");
+        for (String offset : offsets.split(",")) {
             long seedOffset = Long.parseLong(offset.trim());
             for (Hierarchy h : hierarchies.subList(0, shapes)) {
                 rows.addAll(rowsOf(new Hierarchy(h.dIn(), h.features(), h.parents(), h.children(), h.firing(),
@@ -74,7 +76,7 @@ class SplitCalibrationTest {
         CalibrationRows.summarise("wide SAEs trained on filtered data", filtered);
         CalibrationRows.summarise("wide SAEs trained on all data", all);
         CalibrationRows.summarise("all rows", rows);
-        CalibrationRows.assertAgreement("filtered data", filtered, 0.9);
+        CalibrationRows.assertAgreement("filtered data", filtered, thorough ? 0.95 : 0.9);
         CalibrationRows.assertAgreement("all data", all, thorough ? 0.95 : 0.9);
         CalibrationRows.assertAgreement("all rows", rows, thorough ? 0.95 : 0.9);
         CalibrationRows.assertCommon("all-data", all, SplitOutcome.YES, 0.2);

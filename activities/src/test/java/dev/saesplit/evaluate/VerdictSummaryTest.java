@@ -41,7 +41,7 @@ class VerdictSummaryTest {
                 new double[2][2], jaccard, identity(2), 0.8, 0.5);
         SplitReport.Verdict verdict = BehaviouralVerdict.judge(CRITERIA, 900, 9000, List.of(latent(163),
                 latent(7)), List.of(), List.of(new SplitReport.SetAside(40, SplitReport.SetAside.BACKGROUND, 0.1, 0.3,
-                0.4, 2, 0.6, 0.3, 0.3)), split);
+                0.4, 0.1, 2, 0.6, 0.3, 0.3)), split);
 
         assertEquals(SplitOutcome.NO, verdict.outcome());
         assertEquals("1 child (163), 2 needed; set aside 7 (repeats a child), 40 (background)", verdict.summary());
