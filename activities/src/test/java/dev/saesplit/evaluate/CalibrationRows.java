@@ -10,8 +10,10 @@ import dev.saesplit.filter.FilteredActivationSource;
 import dev.saesplit.filter.FilteredDataSelector;
 import dev.saesplit.filter.LatentProbe;
 import dev.saesplit.sae.DecoderCosines;
+import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.sae.StandardArchitecture;
 import dev.saesplit.spec.SplitCriteria;
 import dev.saesplit.table.SplitOutcome;
 import dev.saesplit.train.SmallSaes;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +65,30 @@ final class CalibrationRows {
      */
     static List<Row> of(String label, Path data, Supplier<ActivationSource> all, GroundTruth truth, int childCount,
                         long seed, String key, Path scratch) throws Exception {
+        return of(label, data, all, truth, childCount, seed, key, scratch, Wide.RELU);
+    }
+
+    /**
+     * How the wide SAEs are trained: ReLU with the L1 penalty, or another architecture. The narrow SAE is always
+     * ReLU's, as a study's narrow SAE is.
+     *
+     * @param name         names the architecture in row labels and its SAEs in the SAE cache ("" for ReLU)
+     * @param architecture the architecture of a wide SAE of the given width
+     * @param sparsity     ReLU's L1 coefficient, JumpReLU's L0 coefficient; unused by the TopK family
+     */
+    record Wide(String name, IntFunction<SaeArchitecture> architecture, double sparsity) {
+        static final Wide RELU = new Wide("", width -> new StandardArchitecture(), 1.0);
+
+        SaeWeights train(ActivationSource source, int width, int steps, long seed) {
+            return SmallSaes.train(source, architecture.apply(width), width, steps, seed, BATCH, sparsity, 300);
+        }
+    }
+
+    /** As above, with the wide SAEs trained as {@code wide} says. */
+    static List<Row> of(String label, Path data, Supplier<ActivationSource> all, GroundTruth truth, int childCount,
+                        long seed, String key, Path scratch, Wide wide) throws Exception {
+        String wideKey = wide.name() + key;
+        String wideLabel = wide.name().isEmpty() ? label : wide.name() + " " + label;
         List<Row> rows = new ArrayList<>();
         long tokens;
         try (ActivationSource source = all.get()) {
@@ -92,11 +119,11 @@ final class CalibrationRows {
                 try (ActivationSource parentTokens = FilteredActivationSource.open(training,
                         filtered.keptRowsFile())) {
                     int width = 2 * childCount + 2;
-                    rows.add(row(label, true, target, truth, narrow, trained("f" + key + "-" + target[1],
-                            () -> train(parentTokens, width, 1500, seed + 1)), heldOut, heldOutTruth));
+                    rows.add(row(wideLabel, true, target, truth, narrow, trained("f" + wideKey + "-" + target[1],
+                            () -> wide.train(parentTokens, width, 1500, seed + 1)), heldOut, heldOutTruth));
                 }
-                rows.add(row(label, false, target, truth, narrow, trained("a" + key,
-                        () -> train(training, features + 8, 2500, seed + 2)), heldOut, heldOutTruth));
+                rows.add(row(wideLabel, false, target, truth, narrow, trained("a" + wideKey,
+                        () -> wide.train(training, features + 8, 2500, seed + 2)), heldOut, heldOutTruth));
                 assertEquals(dIn, narrow.dIn());
             }
         }

@@ -2,8 +2,6 @@ package dev.saesplit.evaluate;
 
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.synthetic.GroundTruth;
-import dev.saesplit.data.synthetic.SyntheticHierarchy;
-import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
 import dev.saesplit.table.SplitOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,25 +38,9 @@ class SplitCalibrationTest {
     @TempDir
     Path dir;
 
-    private record Hierarchy(int dIn, int features, int parents, int children, double firing, double childProbability,
-                             long seed) {
-    }
-
     @Test
     void theBehaviouralVerdictAgreesWithTheGroundTruthOnMostRowsOfBothAnswers() throws Exception {
-        List<Hierarchy> hierarchies = List.of(
-                new Hierarchy(32, 24, 2, 3, 0.03, 1.0, 1),
-                new Hierarchy(24, 20, 2, 2, 0.04, 1.0, 2),
-                new Hierarchy(48, 30, 3, 3, 0.02, 0.95, 3),
-                new Hierarchy(32, 28, 2, 4, 0.03, 1.0, 4),
-                new Hierarchy(40, 24, 2, 3, 0.03, 0.95, 5),
-                new Hierarchy(32, 32, 3, 2, 0.02, 1.0, 6),
-                new Hierarchy(24, 22, 2, 3, 0.04, 0.95, 7),
-                new Hierarchy(48, 36, 2, 5, 0.02, 1.0, 8),
-                new Hierarchy(64, 40, 3, 3, 0.02, 0.9, 9),
-                new Hierarchy(32, 24, 2, 2, 0.03, 0.85, 10),
-                new Hierarchy(40, 32, 2, 4, 0.025, 0.9, 11),
-                new Hierarchy(64, 48, 4, 2, 0.015, 1.0, 12));
+        List<CalibrationHierarchy> hierarchies = CalibrationHierarchy.SHAPES;
         boolean thorough = Boolean.getBoolean("saesplit.calibration.thorough");
         int shapes = Integer.getInteger("saesplit.calibration.shapes", thorough ? hierarchies.size() : DEFAULT_SHAPES);
         // Each offset draws other hierarchies of the same shapes.
@@ -66,9 +48,8 @@ class SplitCalibrationTest {
         String offsets = System.getProperty("saesplit.calibration.seedOffsets", thorough ? THOROUGH_OFFSETS : "0");
         for (String offset : offsets.split(",")) {
             long seedOffset = Long.parseLong(offset.trim());
-            for (Hierarchy h : hierarchies.subList(0, shapes)) {
-                rows.addAll(rowsOf(new Hierarchy(h.dIn(), h.features(), h.parents(), h.children(), h.firing(),
-                        h.childProbability(), h.seed() + seedOffset)));
+            for (CalibrationHierarchy h : hierarchies.subList(0, shapes)) {
+                rows.addAll(rowsOf(h.offsetBy(seedOffset)));
             }
         }
         List<CalibrationRows.Row> filtered = rows.stream().filter(CalibrationRows.Row::filtered).toList();
@@ -86,11 +67,9 @@ class SplitCalibrationTest {
     }
 
     /** Per hierarchy: each parent and one leaf as targets, each with a wide SAE on filtered and on all data. */
-    private List<CalibrationRows.Row> rowsOf(Hierarchy h) throws Exception {
+    private List<CalibrationRows.Row> rowsOf(CalibrationHierarchy h) throws Exception {
         Path data = dir.resolve("h" + h.seed());
-        GroundTruth truth = SyntheticHierarchy.generate(SyntheticHierarchyConfig.of(h.dIn(), h.features(),
-                h.parents(), h.children(), h.firing(), 120_000, h.seed()).withChildProbability(h.childProbability()),
-                data);
+        GroundTruth truth = h.generate(data);
         return CalibrationRows.of(h.toString(), data, () -> ActivationCacheReader.open(data), truth, h.children(),
                 h.seed(), Long.toString(h.seed()), dir);
     }
