@@ -1,0 +1,269 @@
+package dev.saesplit.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.sae.KaimingInitializer;
+import dev.saesplit.sae.SaeConfig;
+import dev.saesplit.sae.SaeLensFormat;
+import dev.saesplit.sae.SaeWeights;
+import dev.saesplit.train.AdamSettings;
+import dev.saesplit.train.DeadLatentPolicy;
+import dev.saesplit.train.SaeTrainer;
+import dev.saesplit.train.TrainerConfig;
+import dev.saesplit.train.TrainingBenchmark;
+import dev.saesplit.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The peer check against SAELens on data neither side wrote: SAELens's synthetic toolkit draws activations from
+ * ground-truth features; saesplit's trainer (here, in this JVM) and SAELens's {@code SAETrainer} (in the SAELens
+ * environment, {@code infra/saelens_peer_check.py}) train each architecture on the same rows in the same order, from
+ * the same initial weights, at the same settings; the toolkit's own {@code eval_sae_on_synthetic_data} scores every
+ * SAE on the same fresh draws. saesplit passes where its mean MCC and F1 over the seeds are within
+ * {@link #TOLERANCE} of SAELens's.
+ */
+public final class PeerCheck {
+
+    /** The largest difference in mean MCC or F1 that passes. */
+    public static final double TOLERANCE = 0.02;
+    /** SAELens's initial decoder row norm ({@code decoder_init_norm}), which both sides start from. */
+    static final double DECODER_INIT_NORM = KaimingInitializer.DEFAULT_DECODER_NORM;
+    /** SAELens clips the global gradient norm at 1 on every step (a constant in {@code SAETrainer}). */
+    static final double MAX_GRADIENT_NORM = 1.0;
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(60);
+    private static final String MODEL_NAME = "sae_lens.synthetic";
+    private static final String HOOK_NAME = "hidden";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PeerCheck() {
+    }
+
+    /**
+     * What both sides share. Seeds 1..{@code seeds} each give one pair of SAEs that start from the same weights.
+     *
+     * @param features       ground-truth features of the synthetic model
+     * @param tokens         rows drawn for training (cycled; whole batches only)
+     * @param l1Coefficient  λ of the decoder-norm-weighted L1 penalty (architectures that use one)
+     * @param k              latents per token (TopK)
+     * @param evalSamples    fresh draws every SAE is scored on
+     * @param dataSeed       seed of the synthetic model, the training rows, and (+1) the evaluation draws
+     */
+    public record Settings(int features, int dIn, int dSae, int tokens, int batchSize, int steps, double learningRate,
+                           int lrWarmupSteps, double l1Coefficient, int l1WarmupSteps, int k, int seeds,
+                           int evalSamples, long dataSeed) {
+
+        /** {@code saesplit bench peer}'s defaults. */
+        public static final Settings BENCH = new Settings(256, 64, 256, 262_144, 512, 3_000, 3e-3, 0, 1.0, 300, 4, 3,
+                100_000, 7);
+
+        public Settings {
+            require(features > 0 && dIn > 0 && dSae > 0 && batchSize > 0 && steps > 0 && seeds > 0
+                    && evalSamples > 0 && k > 0, "features, d_in, d_sae, batch, steps, seeds, eval samples and k "
+                    + "must be positive");
+            require(tokens >= batchSize, "tokens (" + tokens + ") must hold at least one batch of " + batchSize);
+            require(lrWarmupSteps >= 0 && l1WarmupSteps >= 0, "warm-up steps must be at least 0");
+            require(learningRate > 0 && l1Coefficient >= 0, "learning rate must be positive and λ at least 0");
+            require(k <= dSae, "k (" + k + ") must be at most d_sae (" + dSae + ")");
+        }
+
+        private static void require(boolean holds, String message) {
+            if (!holds) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+
+    /** What the toolkit's eval reports for one SAE. */
+    public record Score(double l0, double mcc, double f1, double explainedVariance, int deadLatents) {
+    }
+
+    /** One architecture's SAEs, seed by seed, on both sides. */
+    public record ArchitectureResult(PeerArchitecture architecture, List<Score> saesplit, List<Score> saeLens) {
+
+        public double mccDifference() {
+            return PeerStatistics.mean(saesplit, Score::mcc) - PeerStatistics.mean(saeLens, Score::mcc);
+        }
+
+        public double f1Difference() {
+            return PeerStatistics.mean(saesplit, Score::f1) - PeerStatistics.mean(saeLens, Score::f1);
+        }
+
+        public boolean passes() {
+            return Math.abs(mccDifference()) <= TOLERANCE && Math.abs(f1Difference()) <= TOLERANCE;
+        }
+    }
+
+    /**
+     * @param trueL0          mean features firing per drawn row
+     * @param versions        SAELens's and torch's versions
+     * @param saesplitSeconds wall time of saesplit's training, all architectures and seeds
+     * @param saeLensSeconds  the same for SAELens's, its interpreter's start included
+     */
+    public record Result(Settings settings, double trueL0, String versions, List<ArchitectureResult> architectures,
+                         double saesplitSeconds, double saeLensSeconds) {
+
+        public boolean passes() {
+            return architectures.stream().allMatch(ArchitectureResult::passes);
+        }
+
+        public String describe() {
+            return PeerCheckReport.describe(this);
+        }
+    }
+
+    /**
+     * Runs the check for {@code architectures}.
+     *
+     * @param python the SAELens environment's interpreter
+     * @param script {@code infra/saelens_peer_check.py}
+     */
+    public static Result run(Settings settings, List<PeerArchitecture> architectures, Path python, Path script) {
+        Path root = TrainingBenchmark.temporaryDirectory();
+        try {
+            Path data = root.resolve("data");
+            JsonNode drawn = script(python, script, "draw", data.toString(), json(Map.of("features",
+                    settings.features(), "d_in", settings.dIn(), "tokens", settings.tokens(),
+                    "seed", settings.dataSeed())));
+            Path rows = data.resolve("activations.npy");
+            List<Path> saes = new ArrayList<>();
+            double saesplitSeconds = 0;
+            double saeLensSeconds = 0;
+            for (PeerArchitecture architecture : architectures) {
+                Path dir = Files.createDirectory(root.resolve(architecture.name()));
+                List<Map<String, String>> runs = new ArrayList<>();
+                for (int seed = 1; seed <= settings.seeds(); seed++) {
+                    Path initial = dir.resolve("initial-" + seed);
+                    SaeLensFormat.write(initial, initialWeights(settings, architecture, seed),
+                            new float[settings.dSae()]);
+                    runs.add(Map.of("initial", initial.toString(), "out", dir.resolve("saelens-" + seed).toString()));
+                }
+                long start = System.nanoTime();
+                script(python, script, "train", json(saeLensTraining(settings, architecture, rows, runs)));
+                saeLensSeconds += (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                for (int seed = 1; seed <= settings.seeds(); seed++) {
+                    trainSaesplit(settings, rows, SaeLensFormat.read(dir.resolve("initial-" + seed)), seed,
+                            dir.resolve("saesplit-" + seed));
+                }
+                saesplitSeconds += (System.nanoTime() - start) / 1e9;
+                for (int seed = 1; seed <= settings.seeds(); seed++) {
+                    saes.add(dir.resolve("saesplit-" + seed));
+                    saes.add(dir.resolve("saelens-" + seed));
+                }
+            }
+            JsonNode scored = script(python, script, "eval", data.resolve("synthetic_model").toString(),
+                    json(Map.of("saes", saes.stream().map(Path::toString).toList(),
+                            "samples", settings.evalSamples(), "seed", settings.dataSeed() + 1)));
+            Map<String, Score> scores = new LinkedHashMap<>();
+            for (JsonNode sae : scored) {
+                scores.put(sae.get("sae").asText(), new Score(sae.get("sae_l0").asDouble(), sae.get("mcc").asDouble(),
+                        sae.get("classification").get("f1_score").asDouble(),
+                        sae.get("explained_variance").asDouble(), sae.get("dead_latents").asInt()));
+            }
+            List<ArchitectureResult> results = new ArrayList<>();
+            for (PeerArchitecture architecture : architectures) {
+                Path dir = root.resolve(architecture.name());
+                List<Score> ours = new ArrayList<>();
+                List<Score> theirs = new ArrayList<>();
+                for (int seed = 1; seed <= settings.seeds(); seed++) {
+                    ours.add(scores.get(dir.resolve("saesplit-" + seed).toString()));
+                    theirs.add(scores.get(dir.resolve("saelens-" + seed).toString()));
+                }
+                results.add(new ArchitectureResult(architecture, ours, theirs));
+            }
+            return new Result(settings, drawn.get("true_l0").asDouble(), "SAELens " + drawn.get("sae_lens").asText()
+                    + ", torch " + drawn.get("torch").asText(), results, saesplitSeconds, saeLensSeconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            TrainingBenchmark.deleteQuietly(root);
+        }
+    }
+
+    /** SAELens's initialisation (Kaiming-uniform decoder rows at norm 0.1, W_enc = W_decᵀ, zero biases), seeded. */
+    static SaeWeights initialWeights(Settings settings, PeerArchitecture architecture, long seed) {
+        return KaimingInitializer.initialize(SaeConfig.of(settings.dIn(), settings.dSae(),
+                architecture.saesplit().apply(settings), MODEL_NAME, HOOK_NAME), DECODER_INIT_NORM, seed);
+    }
+
+    /**
+     * saesplit's trainer at SAELens's settings: constant learning rate after its warm-up, no decay, Adam with torch's
+     * defaults, gradient norm clipped at 1, decoder free (its norm weights the L1 penalty), no resampling.
+     */
+    static TrainerConfig trainerConfig(Settings settings, long seed) {
+        return TrainerConfig.builder(settings.steps())
+                .learningRate(settings.learningRate())
+                .lrWarmupSteps(settings.lrWarmupSteps())
+                .lrDecaySteps(0)
+                .sparsityCoefficient(settings.l1Coefficient())
+                .l1WarmupSteps(settings.l1WarmupSteps())
+                .adam(AdamSettings.DEFAULTS)
+                .maxGradientNorm(MAX_GRADIENT_NORM)
+                .unitNormDecoder(false)
+                .noZeroTarget()
+                .deadLatents(DeadLatentPolicy.DEFAULTS)
+                .logEvery(settings.steps())
+                .checkpointEvery(settings.steps())
+                .seed(seed)
+                .build();
+    }
+
+    private static void trainSaesplit(Settings settings, Path rows, SaeWeights initial, long seed, Path out) {
+        try (InOrderBatchStream stream = new InOrderBatchStream(NpyActivationSource.open(List.of(rows)),
+                settings.batchSize());
+             SaeTrainer trainer = SaeTrainer.start(trainerConfig(settings, seed), initial, stream,
+                     TrainingListener.NONE, Optional.empty())) {
+            trainer.run();
+            trainer.saveSae(out);
+        }
+    }
+
+    private static Map<String, Object> saeLensTraining(Settings settings, PeerArchitecture architecture, Path rows,
+                                                       List<Map<String, String>> runs) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("activations", rows.toString());
+        params.put("batch", settings.batchSize());
+        params.put("steps", settings.steps());
+        params.put("lr", settings.learningRate());
+        params.put("lr_warm_up_steps", settings.lrWarmupSteps());
+        params.put("adam_beta1", AdamSettings.DEFAULTS.beta1());
+        params.put("adam_beta2", AdamSettings.DEFAULTS.beta2());
+        params.put("architecture", architecture.saeLensArchitecture());
+        params.put("d_sae", settings.dSae());
+        params.put("sae", architecture.saeLensConfig().apply(settings));
+        params.put("runs", runs);
+        return params;
+    }
+
+    /** Runs a mode of {@code infra/saelens_peer_check.py}; its result is the JSON of its last output line. */
+    private static JsonNode script(Path python, Path script, String... args) {
+        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
+        command.addAll(List.of(args));
+        String line = ExternalCommand.lastLine(command, SCRIPT_TIMEOUT);
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(script.getFileName() + " " + args[0] + " printed no result line but '"
+                    + line + "'", e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
