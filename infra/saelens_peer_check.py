@@ -10,8 +10,8 @@ Usage:
   saelens_peer_check.py train PARAMS_JSON
       params: activations (.npy), batch, steps, lr, lr_warm_up_steps, adam_beta1, adam_beta2, architecture (a name in
       SAELens's training registry), d_sae, sae (fields of that architecture's training config besides d_in and
-      d_sae), runs: [{initial, out}]. Each run loads its starting weights from `initial` (a SAELens directory),
-      trains with SAETrainer.fit on batches cut in order from the activations (cycled, whole batches only) on one
+      d_sae), runs: [{seed, initial, out}]. Each run starts from SAELens's own initialisation with torch seeded by
+      `seed`, or from the weights in `initial` (a SAELens directory) where given; trains with SAETrainer.fit on batches cut in order from the activations (cycled, whole batches only) on one
       torch thread, and saves the SAE to `out` with save_inference_model. Prints {"trained": runs}.
   saelens_peer_check.py eval MODEL_DIR PARAMS_JSON
       params: saes (SAELens directories), samples, seed. Scores each SAE with eval_sae_on_synthetic_data on the same
@@ -78,11 +78,13 @@ def train(p):
     rows = torch.from_numpy(np.load(p["activations"]))
     sae_class, cfg_class = get_sae_training_class(p["architecture"])
     for run in p["runs"]:
+        torch.manual_seed(run["seed"])
         sae = sae_class(cfg_class(d_in=rows.shape[1], d_sae=p["d_sae"], **p["sae"]))
-        initial = load_file(os.path.join(run["initial"], "sae_weights.safetensors"))
-        with torch.no_grad():
-            for name in ("W_enc", "b_enc", "W_dec", "b_dec"):
-                getattr(sae, name).copy_(initial[name])
+        if "initial" in run:
+            initial = load_file(os.path.join(run["initial"], "sae_weights.safetensors"))
+            with torch.no_grad():
+                for name in ("W_enc", "b_enc", "W_dec", "b_dec"):
+                    getattr(sae, name).copy_(initial[name])
         trainer_cfg = SAETrainerConfig(
             total_training_samples=p["steps"] * p["batch"], train_batch_size_samples=p["batch"],
             lr=p["lr"], lr_end=p["lr"], lr_scheduler_name="constant", lr_warm_up_steps=p["lr_warm_up_steps"],

@@ -50,7 +50,10 @@ public final class PeerCheck {
     }
 
     /**
-     * What both sides share. Seeds 1..{@code seeds} each give one pair of SAEs that start from the same weights.
+     * What both sides share. Seeds 1..{@code seeds} each give one pair of SAEs, which start from the same weights
+     * where {@code sharedInit}: saesplit's draw of SAELens's initialisation, so the pair differs only by its
+     * trainer; otherwise each side draws its own (torch's generator against saesplit's), and the seed-to-seed
+     * spread enters the difference.
      *
      * @param features       ground-truth features of the synthetic model
      * @param tokens         rows drawn for training (cycled; whole batches only)
@@ -61,11 +64,11 @@ public final class PeerCheck {
      */
     public record Settings(int features, int dIn, int dSae, int tokens, int batchSize, int steps, double learningRate,
                            int lrWarmupSteps, double l1Coefficient, int l1WarmupSteps, int k, int seeds,
-                           int evalSamples, long dataSeed) {
+                           boolean sharedInit, int evalSamples, long dataSeed) {
 
         /** {@code saesplit bench peer}'s defaults. */
         public static final Settings BENCH = new Settings(256, 64, 256, 262_144, 512, 3_000, 3e-3, 0, 1.0, 300, 4, 3,
-                100_000, 7);
+                true, 100_000, 7);
 
         public Settings {
             require(features > 0 && dIn > 0 && dSae > 0 && batchSize > 0 && steps > 0 && seeds > 0
@@ -141,19 +144,24 @@ public final class PeerCheck {
             double saeLensSeconds = 0;
             for (PeerArchitecture architecture : architectures) {
                 Path dir = Files.createDirectory(root.resolve(architecture.name()));
-                List<Map<String, String>> runs = new ArrayList<>();
+                List<Map<String, Object>> runs = new ArrayList<>();
                 for (int seed = 1; seed <= settings.seeds(); seed++) {
-                    Path initial = dir.resolve("initial-" + seed);
-                    SaeLensFormat.write(initial, initialWeights(settings, architecture, seed),
-                            new float[settings.dSae()]);
-                    runs.add(Map.of("initial", initial.toString(), "out", dir.resolve("saelens-" + seed).toString()));
+                    Map<String, Object> run = new LinkedHashMap<>(Map.of("seed", seed,
+                            "out", dir.resolve("saelens-" + seed).toString()));
+                    if (settings.sharedInit()) {
+                        Path initial = dir.resolve("initial-" + seed);
+                        SaeLensFormat.write(initial, initialWeights(settings, architecture, seed),
+                                new float[settings.dSae()]);
+                        run.put("initial", initial.toString());
+                    }
+                    runs.add(run);
                 }
                 long start = System.nanoTime();
                 script(python, script, "train", json(saeLensTraining(settings, architecture, rows, runs)));
                 saeLensSeconds += (System.nanoTime() - start) / 1e9;
                 start = System.nanoTime();
                 for (int seed = 1; seed <= settings.seeds(); seed++) {
-                    trainSaesplit(settings, rows, SaeLensFormat.read(dir.resolve("initial-" + seed)), seed,
+                    trainSaesplit(settings, rows, initialWeights(settings, architecture, seed), seed,
                             dir.resolve("saesplit-" + seed));
                 }
                 saesplitSeconds += (System.nanoTime() - start) / 1e9;
@@ -230,7 +238,7 @@ public final class PeerCheck {
     }
 
     private static Map<String, Object> saeLensTraining(Settings settings, PeerArchitecture architecture, Path rows,
-                                                       List<Map<String, String>> runs) {
+                                                       List<Map<String, Object>> runs) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("activations", rows.toString());
         params.put("batch", settings.batchSize());

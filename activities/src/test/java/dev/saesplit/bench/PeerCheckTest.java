@@ -16,7 +16,7 @@ class PeerCheckTest {
 
     /** Small enough for a few seconds of training per SAE on one core. */
     static final PeerCheck.Settings SMALL = new PeerCheck.Settings(64, 32, 64, 65_536, 256, 1_500, 3e-3, 0, 1.0, 100,
-            2, 2, 50_000, 7);
+            2, 2, true, 50_000, 7);
 
     @Test
     void saesplitRecoversTheToolkitsFeaturesWithinTwoHundredthsOfSaeLensOnEveryArchitecture() throws Exception {
