@@ -14,9 +14,6 @@ import dev.saesplit.train.SaeTrainer;
 import dev.saesplit.train.TrainerConfig;
 import dev.saesplit.train.TrainingBenchmark;
 import dev.saesplit.train.TrainingListener;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,68 +131,113 @@ public final class PeerCheck {
     public static Result run(Settings settings, List<PeerArchitecture> architectures, Path python, Path script) {
         Path root = TrainingBenchmark.temporaryDirectory();
         try {
-            Path data = root.resolve("data");
-            JsonNode drawn = script(python, script, "draw", data.toString(), json(Map.of("features",
-                    settings.features(), "d_in", settings.dIn(), "tokens", settings.tokens(),
-                    "seed", settings.dataSeed())));
-            Path rows = data.resolve("activations.npy");
-            List<Path> saes = new ArrayList<>();
-            double saesplitSeconds = 0;
-            double saeLensSeconds = 0;
+            Sides sides = new Sides(settings, python, script, root);
+            JsonNode drawn = sides.saeLens("draw", sides.data.toString(), json(Map.of("features", settings.features(),
+                    "d_in", settings.dIn(), "tokens", settings.tokens(), "seed", settings.dataSeed())));
             for (PeerArchitecture architecture : architectures) {
-                Path dir = Files.createDirectory(root.resolve(architecture.name()));
-                List<Map<String, Object>> runs = new ArrayList<>();
-                for (int seed = 1; seed <= settings.seeds(); seed++) {
-                    Map<String, Object> run = new LinkedHashMap<>(Map.of("seed", seed,
-                            "out", dir.resolve("saelens-" + seed).toString()));
-                    if (settings.sharedInit()) {
-                        Path initial = dir.resolve("initial-" + seed);
-                        SaeLensFormat.write(initial, initialWeights(settings, architecture, seed),
-                                new float[settings.dSae()]);
-                        run.put("initial", initial.toString());
-                    }
-                    runs.add(run);
-                }
-                long start = System.nanoTime();
-                script(python, script, "train", json(saeLensTraining(settings, architecture, rows, runs)));
-                saeLensSeconds += (System.nanoTime() - start) / 1e9;
-                start = System.nanoTime();
-                for (int seed = 1; seed <= settings.seeds(); seed++) {
-                    trainSaesplit(settings, rows, initialWeights(settings, architecture, seed), seed,
-                            dir.resolve("saesplit-" + seed));
-                }
-                saesplitSeconds += (System.nanoTime() - start) / 1e9;
-                for (int seed = 1; seed <= settings.seeds(); seed++) {
-                    saes.add(dir.resolve("saesplit-" + seed));
-                    saes.add(dir.resolve("saelens-" + seed));
-                }
+                sides.train(architecture);
             }
-            JsonNode scored = script(python, script, "eval", data.resolve("synthetic_model").toString(),
-                    json(Map.of("saes", saes.stream().map(Path::toString).toList(),
-                            "samples", settings.evalSamples(), "seed", settings.dataSeed() + 1)));
-            Map<String, Score> scores = new LinkedHashMap<>();
-            for (JsonNode sae : scored) {
-                scores.put(sae.get("sae").asText(), new Score(sae.get("sae_l0").asDouble(), sae.get("mcc").asDouble(),
-                        sae.get("classification").get("f1_score").asDouble(),
-                        sae.get("explained_variance").asDouble(), sae.get("dead_latents").asInt()));
-            }
+            Map<Path, Score> scores = sides.score();
             List<ArchitectureResult> results = new ArrayList<>();
             for (PeerArchitecture architecture : architectures) {
-                Path dir = root.resolve(architecture.name());
                 List<Score> ours = new ArrayList<>();
                 List<Score> theirs = new ArrayList<>();
                 for (int seed = 1; seed <= settings.seeds(); seed++) {
-                    ours.add(scores.get(dir.resolve("saesplit-" + seed).toString()));
-                    theirs.add(scores.get(dir.resolve("saelens-" + seed).toString()));
+                    ours.add(scores.get(sides.saesplitSae(architecture, seed)));
+                    theirs.add(scores.get(sides.saeLensSae(architecture, seed)));
                 }
                 results.add(new ArchitectureResult(architecture, ours, theirs));
             }
             return new Result(settings, drawn.get("true_l0").asDouble(), "SAELens " + drawn.get("sae_lens").asText()
-                    + ", torch " + drawn.get("torch").asText(), results, saesplitSeconds, saeLensSeconds);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+                    + ", torch " + drawn.get("torch").asText(), results, sides.saesplitSeconds, sides.saeLensSeconds);
         } finally {
             TrainingBenchmark.deleteQuietly(root);
+        }
+    }
+
+    /** Both trainers in one working directory: the drawn data, and per architecture each seed's SAEs. */
+    private static final class Sides {
+
+        private final Settings settings;
+        private final Path python;
+        private final Path script;
+        private final Path root;
+        private final Path data;
+        private final List<Path> trained = new ArrayList<>();
+        private double saesplitSeconds;
+        private double saeLensSeconds;
+
+        Sides(Settings settings, Path python, Path script, Path root) {
+            this.settings = settings;
+            this.python = python;
+            this.script = script;
+            this.root = root;
+            this.data = root.resolve("data");
+        }
+
+        Path saesplitSae(PeerArchitecture architecture, int seed) {
+            return root.resolve(architecture.name()).resolve("saesplit-" + seed);
+        }
+
+        Path saeLensSae(PeerArchitecture architecture, int seed) {
+            return root.resolve(architecture.name()).resolve("saelens-" + seed);
+        }
+
+        /** SAELens's trainer on every seed (one interpreter), then saesplit's. */
+        void train(PeerArchitecture architecture) {
+            Path rows = data.resolve("activations.npy");
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (int seed = 1; seed <= settings.seeds(); seed++) {
+                Map<String, Object> run = new LinkedHashMap<>(Map.of("seed", seed,
+                        "out", saeLensSae(architecture, seed).toString()));
+                if (settings.sharedInit()) {
+                    Path initial = root.resolve(architecture.name()).resolve("initial-" + seed);
+                    SaeLensFormat.write(initial, initialWeights(settings, architecture, seed),
+                            new float[settings.dSae()]);
+                    run.put("initial", initial.toString());
+                }
+                runs.add(run);
+            }
+            long start = System.nanoTime();
+            saeLens("train", json(saeLensTraining(settings, architecture, rows, runs)));
+            saeLensSeconds += (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            for (int seed = 1; seed <= settings.seeds(); seed++) {
+                trainSaesplit(settings, rows, initialWeights(settings, architecture, seed), seed,
+                        saesplitSae(architecture, seed));
+            }
+            saesplitSeconds += (System.nanoTime() - start) / 1e9;
+            for (int seed = 1; seed <= settings.seeds(); seed++) {
+                trained.add(saesplitSae(architecture, seed));
+                trained.add(saeLensSae(architecture, seed));
+            }
+        }
+
+        /** Every SAE trained so far, scored by the toolkit on the same fresh draws. */
+        Map<Path, Score> score() {
+            JsonNode scored = saeLens("eval", data.resolve("synthetic_model").toString(),
+                    json(Map.of("saes", trained.stream().map(Path::toString).toList(),
+                            "samples", settings.evalSamples(), "seed", settings.dataSeed() + 1)));
+            Map<Path, Score> scores = new LinkedHashMap<>();
+            for (JsonNode sae : scored) {
+                scores.put(Path.of(sae.get("sae").asText()), new Score(sae.get("sae_l0").asDouble(),
+                        sae.get("mcc").asDouble(), sae.get("classification").get("f1_score").asDouble(),
+                        sae.get("explained_variance").asDouble(), sae.get("dead_latents").asInt()));
+            }
+            return scores;
+        }
+
+        /** Runs a mode of {@code infra/saelens_peer_check.py}; its result is the JSON of its last output line. */
+        JsonNode saeLens(String... args) {
+            List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
+            command.addAll(List.of(args));
+            String line = ExternalCommand.lastLine(command, SCRIPT_TIMEOUT);
+            try {
+                return JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(script.getFileName() + " " + args[0] + " printed no result line "
+                        + "but '" + line + "'", e);
+            }
         }
     }
 
@@ -252,19 +294,6 @@ public final class PeerCheck {
         params.put("sae", architecture.saeLensConfig().apply(settings));
         params.put("runs", runs);
         return params;
-    }
-
-    /** Runs a mode of {@code infra/saelens_peer_check.py}; its result is the JSON of its last output line. */
-    private static JsonNode script(Path python, Path script, String... args) {
-        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
-        command.addAll(List.of(args));
-        String line = ExternalCommand.lastLine(command, SCRIPT_TIMEOUT);
-        try {
-            return JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(script.getFileName() + " " + args[0] + " printed no result line but '"
-                    + line + "'", e);
-        }
     }
 
     private static String json(Object value) {
