@@ -19,19 +19,33 @@ public final class ExternalCommand {
      * command, in the exception when it fails or outlives {@code timeout} (then it is killed).
      */
     public static String lastLine(List<String> command, Duration timeout) {
+        return run(command, timeout, false);
+    }
+
+    /**
+     * As {@link #lastLine}, its error output shown as it comes (an installer's progress) rather than kept for the
+     * exception.
+     */
+    public static String lastLineShowingErrors(List<String> command, Duration timeout) {
+        return run(command, timeout, true);
+    }
+
+    private static String run(List<String> command, Duration timeout, boolean showErrors) {
         Path output = null;
         Path errors = null;
         try {
             output = Files.createTempFile("saesplit-command-", ".out");
             errors = Files.createTempFile("saesplit-command-", ".err");
             Process process = new ProcessBuilder(command).redirectOutput(output.toFile())
-                    .redirectError(errors.toFile()).start();
+                    .redirectError(showErrors ? ProcessBuilder.Redirect.INHERIT
+                            : ProcessBuilder.Redirect.to(errors.toFile())).start();
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + (finished ? " failed (exit "
                         + process.exitValue() + ")" : " ran past " + timeout.toMinutes() + " min")
-                        + "; its error output:\n" + tail(Files.readString(errors)));
+                        + (showErrors ? "; see its output above" : "; its error output:\n"
+                        + tail(Files.readString(errors))));
             }
             return Files.readString(output, StandardCharsets.UTF_8).lines().reduce((first, second) -> second).orElse("");
         } catch (IOException e) {

@@ -367,7 +367,7 @@ public final class BenchCommand implements Callable<Integer> {
             PeerCheck.Settings settings = new PeerCheck.Settings(features, dIn, dSae, tokens, batch, steps,
                     learningRate, lrWarmupSteps, l1Coefficient, l1WarmupSteps, k, seeds, !ownInit, evalSamples, seed);
             Path root = ProjectRoot.get();
-            Path python = Path.of(ExternalCommand.lastLine(List.of("bash",
+            Path python = Path.of(ExternalCommand.lastLineShowingErrors(List.of("bash",
                     root.resolve("infra/saelens-env.sh").toString()), Duration.ofMinutes(30)));
             PeerCheck.Result result = PeerCheck.run(settings, architectures, python,
                     root.resolve("infra/saelens_peer_check.py"));
