@@ -2,7 +2,9 @@
 
 Usage: saelens_train_step.py ROWS.npy D_SAE BATCH WARMUP_STEPS STEPS ARCHITECTURE K L1_COEFFICIENT
 ROWS.npy is float32 [tokens, d_in]; batches are cut from it in order and cycled. ARCHITECTURE is "standard"
-(ReLU with SAELens's decoder-norm-weighted L1) or "topk" (K latents per token). Prints one JSON line:
+(ReLU with SAELens's decoder-norm-weighted L1, L1_COEFFICIENT), "topk" (K latents per token), "batchtopk" (K on
+average), "matryoshka" (BatchTopK with groups at a quarter, half and all of D_SAE) or "jumprelu" (the step L0 loss
+with L1_COEFFICIENT as its l0_coefficient), each with SAELens's other training defaults. Prints one JSON line:
 {"tokens_per_second": ..., "l0": ..., "sae_lens": version, "torch": version, "threads": n}.
 """
 import json
@@ -14,6 +16,10 @@ import torch
 import sae_lens
 from sae_lens import SAETrainer, StandardTrainingSAE, TopKTrainingSAE
 from sae_lens.config import SAETrainerConfig
+from sae_lens.saes.batchtopk_sae import BatchTopKTrainingSAE, BatchTopKTrainingSAEConfig
+from sae_lens.saes.jumprelu_sae import JumpReLUTrainingSAE, JumpReLUTrainingSAEConfig
+from sae_lens.saes.matryoshka_batchtopk_sae import (MatryoshkaBatchTopKTrainingSAE,
+                                                    MatryoshkaBatchTopKTrainingSAEConfig)
 from sae_lens.saes.standard_sae import StandardTrainingSAEConfig
 from sae_lens.saes.topk_sae import TopKTrainingSAEConfig
 
@@ -23,7 +29,15 @@ def main(rows_file, d_sae, batch, warmup_steps, steps, architecture, k, l1_coeff
     d_in = rows.shape[1]
     batches = [rows[i:i + batch] for i in range(0, rows.shape[0] - batch + 1, batch)]
     if architecture == "topk":
-        sae = TopKTrainingSAE(TopKTrainingSAEConfig(d_in=d_in, d_sae=d_sae, k=k))
+        sae = TopKTrainingSAE(TopKTrainingSAEConfig(d_in=d_in, d_sae=d_sae, k=int(k)))
+    elif architecture == "batchtopk":
+        sae = BatchTopKTrainingSAE(BatchTopKTrainingSAEConfig(d_in=d_in, d_sae=d_sae, k=k))
+    elif architecture == "matryoshka":
+        widths = sorted({w for w in (d_sae // 4, d_sae // 2, d_sae) if w > 0})
+        sae = MatryoshkaBatchTopKTrainingSAE(MatryoshkaBatchTopKTrainingSAEConfig(
+            d_in=d_in, d_sae=d_sae, k=k, matryoshka_widths=widths))
+    elif architecture == "jumprelu":
+        sae = JumpReLUTrainingSAE(JumpReLUTrainingSAEConfig(d_in=d_in, d_sae=d_sae, l0_coefficient=l1_coefficient))
     else:
         sae = StandardTrainingSAE(StandardTrainingSAEConfig(d_in=d_in, d_sae=d_sae, l1_coefficient=l1_coefficient))
     total = warmup_steps + steps
@@ -46,4 +60,4 @@ def main(rows_file, d_sae, batch, warmup_steps, steps, architecture, k, l1_coeff
 
 if __name__ == "__main__":
     a = sys.argv[1:]
-    main(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]), a[5], int(a[6]), float(a[7]))
+    main(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]), a[5], float(a[6]), float(a[7]))

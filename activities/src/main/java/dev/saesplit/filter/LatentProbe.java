@@ -9,7 +9,8 @@ import dev.saesplit.sae.StandardArchitecture;
 /**
  * One latent's activation, a row at a time on the host, computed as the SAE itself encodes
  * ({@link dev.saesplit.sae.SparseAutoencoder#encode}): its row normalisation, {@code b_dec} subtracted only if it
- * applies it to the input, decoder-norm scaling and activation from its architecture. Where the architecture
+ * applies it to the input, decoder-norm scaling and activation from its architecture, with the latent's threshold
+ * where it has one (JumpReLU). Where the architecture
  * makes latents independent (ReLU) only the latent's own encoder column is used; otherwise (TopK) every
  * pre-activation is computed. Immutable, so scanning threads share one.
  */
@@ -26,6 +27,8 @@ public final class LatentProbe {
     private final float[] encoder;
     private final float[] encoderBias;
     private final double[] decoderNorms;
+    /** Per entry of {@code pre}, the latent's threshold (JumpReLU), or null without thresholds. */
+    private final float[] thresholds;
 
     private LatentProbe(SaeWeights weights, int latent) {
         SaeConfig config = weights.config();
@@ -55,6 +58,8 @@ public final class LatentProbe {
             }
             decoderNorms[j] = architecture.scalesByDecoderNorm() ? Math.sqrt(squares) : 1.0;
         }
+        this.thresholds = weights.threshold()
+                .map(all -> allLatents ? all : new float[] {all[latent]}).orElse(null);
     }
 
     /** The probe for {@code latent} of the SAE {@code weights}. */
@@ -98,6 +103,8 @@ public final class LatentProbe {
         for (int j = 0; j < dSae; j++) {
             pre[j] *= decoderNorms[j];
         }
-        return architecture.latentActivation(pre, dSae == 1 ? 0 : latent);
+        int entry = dSae == 1 ? 0 : latent;
+        return thresholds == null ? architecture.latentActivation(pre, entry)
+                : architecture.latentActivation(pre, entry, thresholds[entry]);
     }
 }

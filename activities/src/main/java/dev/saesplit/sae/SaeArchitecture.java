@@ -71,6 +71,28 @@ public interface SaeArchitecture {
         return false;
     }
 
+    /**
+     * Whether the SAE carries a per-latent {@code threshold [d_sae]} tensor that its activation reads (JumpReLU):
+     * then {@link #activate(NDArray, NDArray)} and {@link #latentActivation(double[], int, float)} are the forms to
+     * call, and the weights must hold the tensor.
+     */
+    default boolean hasThreshold() {
+        return false;
+    }
+
+    /**
+     * {@link #activate(NDArray)} for an SAE with per-latent thresholds {@code [d_sae]} (null where
+     * {@link #hasThreshold()} is false); same ownership rules.
+     */
+    default NDArray activate(NDArray preActivations, NDArray thresholds) {
+        return activate(preActivations);
+    }
+
+    /** {@link #latentActivation(double[], int)} given that latent's threshold (ignored without one). */
+    default float latentActivation(double[] preActivations, int latent, float threshold) {
+        return latentActivation(preActivations, latent);
+    }
+
     /** Whether training adds the decoder-norm-weighted L1 penalty (sparsity by penalty, not by construction). */
     boolean usesSparsityPenalty();
 

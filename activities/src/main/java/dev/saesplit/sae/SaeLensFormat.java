@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,8 @@ public final class SaeLensFormat {
     public static final String W_DEC = "W_dec";
     public static final String B_DEC = "b_dec";
     public static final String SPARSITY = "sparsity";
+    /** JumpReLU's per-latent thresholds. */
+    public static final String THRESHOLD = "threshold";
 
     /** The SAELens release whose {@code cfg.json} layout {@link #write} produces. */
     public static final String SAE_LENS_FORMAT_VERSION = "6.0.0";
@@ -56,11 +59,13 @@ public final class SaeLensFormat {
         SaeConfig config = weights.config();
         try {
             Files.createDirectories(directory);
-            SafetensorsWriter.write(directory.resolve(WEIGHTS_FILE), List.of(
+            List<NamedTensor> tensors = new ArrayList<>(List.of(
                     NamedTensor.of(W_ENC, weights.encoderWeights(), config.dIn(), config.dSae()),
                     NamedTensor.of(B_ENC, weights.encoderBias(), config.dSae()),
                     NamedTensor.of(W_DEC, weights.decoderWeights(), config.dSae(), config.dIn()),
                     NamedTensor.of(B_DEC, weights.decoderBias(), config.dIn())));
+            weights.threshold().ifPresent(t -> tensors.add(NamedTensor.of(THRESHOLD, t, config.dSae())));
+            SafetensorsWriter.write(directory.resolve(WEIGHTS_FILE), tensors);
             writeSparsity(directory, config, log10FiringFrequency);
             Files.writeString(directory.resolve(CONFIG_FILE), JSON.writeValueAsString(configJson(config)));
         } catch (IOException e) {
@@ -87,7 +92,9 @@ public final class SaeLensFormat {
             float[] bEnc = readShaped(reader, B_ENC, config.dSae());
             float[] wDec = readShaped(reader, W_DEC, config.dSae(), config.dIn());
             float[] bDec = readShaped(reader, B_DEC, config.dIn());
-            return new SaeWeights(config, wEnc, bEnc, wDec, bDec);
+            float[] threshold = config.architecture().hasThreshold()
+                    ? readShaped(reader, THRESHOLD, config.dSae()) : null;
+            return new SaeWeights(config, wEnc, bEnc, wDec, bDec, threshold);
         }
     }
 
@@ -103,6 +110,9 @@ public final class SaeLensFormat {
             readShaped(reader, B_ENC, config.dSae());
             readShaped(reader, W_DEC, config.dSae(), config.dIn());
             readShaped(reader, B_DEC, config.dIn());
+            if (config.architecture().hasThreshold()) {
+                readShaped(reader, THRESHOLD, config.dSae());
+            }
         }
         return config;
     }

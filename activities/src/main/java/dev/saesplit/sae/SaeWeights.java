@@ -2,10 +2,12 @@ package dev.saesplit.sae;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An SAE's parameters on the host, in SAELens layout and row-major order: {@code W_enc [d_in, d_sae]},
- * {@code b_enc [d_sae]}, {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]}. Immutable: the constructor copies
+ * {@code b_enc [d_sae]}, {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]}, and {@code threshold [d_sae]} for an
+ * architecture that has one (JumpReLU). Immutable: the constructor copies
  * nothing (it takes ownership of the arrays), every accessor returns a copy.
  */
 public final class SaeWeights {
@@ -15,9 +17,21 @@ public final class SaeWeights {
     private final float[] encoderBias;
     private final float[] decoderWeights;
     private final float[] decoderBias;
+    /** Per-latent thresholds where the architecture has them, else null. */
+    private final float[] threshold;
 
+    /**
+     * Weights of an architecture without thresholds; for one with thresholds (JumpReLU) every latent gets the
+     * architecture's initial threshold, as a JumpReLU SAE starts training.
+     */
     public SaeWeights(SaeConfig config, float[] encoderWeights, float[] encoderBias, float[] decoderWeights,
                       float[] decoderBias) {
+        this(config, encoderWeights, encoderBias, decoderWeights, decoderBias, initialThreshold(config));
+    }
+
+    /** @param threshold {@code [d_sae]} where the architecture has thresholds, else null */
+    public SaeWeights(SaeConfig config, float[] encoderWeights, float[] encoderBias, float[] decoderWeights,
+                      float[] decoderBias, float[] threshold) {
         this.config = Objects.requireNonNull(config, "config");
         int dIn = config.dIn();
         int dSae = config.dSae();
@@ -25,6 +39,22 @@ public final class SaeWeights {
         this.encoderBias = requireLength("b_enc", encoderBias, dSae);
         this.decoderWeights = requireLength("W_dec", decoderWeights, (long) dSae * dIn);
         this.decoderBias = requireLength("b_dec", decoderBias, dIn);
+        if (config.architecture().hasThreshold()) {
+            this.threshold = requireLength("threshold", threshold, dSae);
+        } else if (threshold != null) {
+            throw new IllegalArgumentException(config.architecture().name() + " SAEs have no threshold");
+        } else {
+            this.threshold = null;
+        }
+    }
+
+    private static float[] initialThreshold(SaeConfig config) {
+        if (!(config.architecture() instanceof JumpReLUArchitecture jumpReLU)) {
+            return null;
+        }
+        float[] threshold = new float[config.dSae()];
+        Arrays.fill(threshold, (float) jumpReLU.initThreshold());
+        return threshold;
     }
 
     private static float[] requireLength(String name, float[] values, long expected) {
@@ -65,6 +95,11 @@ public final class SaeWeights {
     /** {@code b_dec [d_in]}. */
     public float[] decoderBias() {
         return decoderBias.clone();
+    }
+
+    /** {@code threshold [d_sae]}, for an architecture that has one (JumpReLU). */
+    public Optional<float[]> threshold() {
+        return Optional.ofNullable(threshold).map(float[]::clone);
     }
 
     /** The encoder direction of one latent: column {@code latent} of {@code W_enc}, {@code d_in} values. */
@@ -110,7 +145,7 @@ public final class SaeWeights {
         }
         float[] bias = encoderBias();
         bias[latent] = 0f;
-        return new SaeWeights(config(), encoder, bias, decoderWeights(), decoderBias());
+        return new SaeWeights(config(), encoder, bias, decoderWeights(), decoderBias(), threshold().orElse(null));
     }
 
     /**
@@ -155,6 +190,7 @@ public final class SaeWeights {
                 && Arrays.equals(encoderWeights, other.encoderWeights)
                 && Arrays.equals(encoderBias, other.encoderBias)
                 && Arrays.equals(decoderWeights, other.decoderWeights)
-                && Arrays.equals(decoderBias, other.decoderBias);
+                && Arrays.equals(decoderBias, other.decoderBias)
+                && Arrays.equals(threshold, other.threshold);
     }
 }

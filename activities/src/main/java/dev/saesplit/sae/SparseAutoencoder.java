@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
 
 /**
  * An SAE's parameters on a device, with its forward pass. The trainer updates these arrays in place; other
@@ -21,15 +22,18 @@ public final class SparseAutoencoder implements AutoCloseable {
     private final NDArray encoderBias;
     private final NDArray decoderWeights;
     private final NDArray decoderBias;
+    /** {@code threshold [d_sae]} where the architecture has one, else null. */
+    private final NDArray threshold;
 
     private SparseAutoencoder(SaeConfig config, NDManager manager, NDArray encoderWeights, NDArray encoderBias,
-                              NDArray decoderWeights, NDArray decoderBias) {
+                              NDArray decoderWeights, NDArray decoderBias, NDArray threshold) {
         this.config = config;
         this.manager = manager;
         this.encoderWeights = encoderWeights;
         this.encoderBias = encoderBias;
         this.decoderWeights = decoderWeights;
         this.decoderBias = decoderBias;
+        this.threshold = threshold;
     }
 
     /** Copies {@code weights} into a new sub-manager of {@code parent}, on {@code parent}'s device. */
@@ -42,7 +46,8 @@ public final class SparseAutoencoder implements AutoCloseable {
                 manager.create(weights.encoderWeights(), new Shape(dIn, dSae)),
                 manager.create(weights.encoderBias(), new Shape(dSae)),
                 manager.create(weights.decoderWeights(), new Shape(dSae, dIn)),
-                manager.create(weights.decoderBias(), new Shape(dIn)));
+                manager.create(weights.decoderBias(), new Shape(dIn)),
+                weights.threshold().map(t -> manager.create(t, new Shape(dSae))).orElse(null));
     }
 
     public SaeConfig config() {
@@ -72,6 +77,11 @@ public final class SparseAutoencoder implements AutoCloseable {
     /** {@code b_dec [d_in]}. */
     public NDArray decoderBias() {
         return decoderBias;
+    }
+
+    /** {@code threshold [d_sae]} for an architecture with per-latent thresholds (JumpReLU), updated in place. */
+    public Optional<NDArray> threshold() {
+        return Optional.ofNullable(threshold);
     }
 
     /**
@@ -114,7 +124,7 @@ public final class SparseAutoencoder implements AutoCloseable {
                 pre.muli(norms);
             }
         }
-        return config.architecture().activate(pre);
+        return config.architecture().activate(pre, threshold);
     }
 
     /**
@@ -143,7 +153,8 @@ public final class SparseAutoencoder implements AutoCloseable {
     /** Copies the current parameters to the host. */
     public SaeWeights download() {
         return new SaeWeights(config, encoderWeights.toFloatArray(), encoderBias.toFloatArray(),
-                decoderWeights.toFloatArray(), decoderBias.toFloatArray());
+                decoderWeights.toFloatArray(), decoderBias.toFloatArray(),
+                threshold == null ? null : threshold.toFloatArray());
     }
 
     private static void requireWidth(NDArray array, int width, String what) {

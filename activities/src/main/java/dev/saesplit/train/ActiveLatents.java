@@ -77,6 +77,28 @@ final class ActiveLatents {
     }
 
     /**
+     * Sets the batch's pairs to {@code count} (token, latent, value) triples ordered by token, except latent
+     * {@code excluded} (or -1) and, where {@code positiveOnly}, entries {@code <= 0}; tokens may have no pairs.
+     * Replaces what was appended; {@link #index} follows as usual.
+     */
+    void setPairs(int[] tokens, int[] latents, float[] values, int count, int excluded, boolean positiveOnly) {
+        clear();
+        ensurePairs(count);
+        for (int p = 0; p < count; p++) {
+            if ((values[p] > 0 || !positiveOnly) && latents[p] != excluded) {
+                while (appendedTokens < tokens[p]) {
+                    tokenStart[++appendedTokens] = pairs;
+                }
+                latent[pairs] = latents[p];
+                value[pairs++] = values[p];
+            }
+        }
+        while (appendedTokens < this.tokens) {
+            tokenStart[++appendedTokens] = pairs;
+        }
+    }
+
+    /**
      * Appends the entries {@code > 0} of the next block of latents ({@code [blockTokens, latents]}, read in place),
      * except column {@code excluded}; false as soon as the batch holds more than {@code maxPairs}, and the caller
      * then takes the dense path (this instance must be cleared before its next use).

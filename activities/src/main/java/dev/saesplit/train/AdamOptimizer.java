@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Adam over the four SAE parameters, updated in place: on the CPU by a host loop over the arrays' memory, elsewhere
- * by the engine's Adam kernel. Gradient-norm clipping is folded into the gradient rescale factor. The update
+ * Adam over the SAE parameters (the four, and JumpReLU's threshold), updated in place: on the CPU by a host loop
+ * over the arrays' memory, elsewhere by the engine's Adam kernel. Gradient-norm clipping is folded into the gradient rescale factor. The update
  * equals PyTorch's {@code torch.optim.Adam}, which SAELens uses: lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). The kernel adds its ε to the uncorrected √v, so it is given
  * the step size lr·√(1−β2ᵗ)/(1−β1ᵗ) and ε·√(1−β2ᵗ), which is the same expression multiplied through.
  */
 final class AdamOptimizer {
 
     private static final String[] NAMES = {SaeLensFormat.W_ENC, SaeLensFormat.B_ENC, SaeLensFormat.W_DEC,
-            SaeLensFormat.B_DEC};
+            SaeLensFormat.B_DEC, SaeLensFormat.THRESHOLD};
     private static final String FIRST_MOMENT = ".exp_avg";
     private static final String SECOND_MOMENT = ".exp_avg_sq";
     private static final int HOST_CHUNK = 16384;
@@ -30,20 +30,27 @@ final class AdamOptimizer {
 
     private final AdamSettings settings;
     private final NDArray[] parameters;
-    private final NDArray[] firstMoments = new NDArray[4];
-    private final NDArray[] secondMoments = new NDArray[4];
-    private final NDList[] kernelInputs = new NDList[4];
-    private final NDList[] kernelWeights = new NDList[4];
+    private final NDArray[] firstMoments;
+    private final NDArray[] secondMoments;
+    private final NDList[] kernelInputs;
+    private final NDList[] kernelWeights;
     private final boolean onHost;
     private long updates;
 
     AdamOptimizer(SparseAutoencoder sae, AdamSettings settings) {
         this.settings = settings;
-        this.parameters = new NDArray[] {sae.encoderWeights(), sae.encoderBias(), sae.decoderWeights(),
-                sae.decoderBias()};
+        this.parameters = sae.threshold().isPresent()
+                ? new NDArray[] {sae.encoderWeights(), sae.encoderBias(), sae.decoderWeights(), sae.decoderBias(),
+                        sae.threshold().get()}
+                : new NDArray[] {sae.encoderWeights(), sae.encoderBias(), sae.decoderWeights(), sae.decoderBias()};
+        int count = parameters.length;
+        this.firstMoments = new NDArray[count];
+        this.secondMoments = new NDArray[count];
+        this.kernelInputs = new NDList[count];
+        this.kernelWeights = new NDList[count];
         NDManager manager = sae.manager();
         this.onHost = Device.Type.CPU.equals(manager.getDevice().getDeviceType());
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < count; i++) {
             firstMoments[i] = manager.zeros(parameters[i].getShape());
             secondMoments[i] = manager.zeros(parameters[i].getShape());
             // Reused every step; slot 1 is replaced by that step's gradient.
@@ -58,7 +65,7 @@ final class AdamOptimizer {
         double secondMomentCorrection = Math.sqrt(1 - Math.pow(settings.beta2(), updates));
         double correction = secondMomentCorrection / (1 - Math.pow(settings.beta1(), updates));
         float epsilon = (float) (settings.epsilon() * secondMomentCorrection);
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < parameters.length; i++) {
             if (onHost) {
                 hostUpdate(i, gradients.get(i), (float) (learningRate * correction), (float) gradientScale, epsilon);
                 continue;
@@ -113,10 +120,12 @@ final class AdamOptimizer {
      * afresh). {@code keepRow} is {@code [1, d_sae]}, {@code keepColumn} {@code [d_sae, 1]}.
      */
     void resetLatents(NDArray keep, NDArray keepRow, NDArray keepColumn) {
-        NDArray[] masks = {keepRow, keep, keepColumn, null};
-        for (int i = 0; i < 3; i++) {
-            firstMoments[i].muli(masks[i]);
-            secondMoments[i].muli(masks[i]);
+        NDArray[] masks = {keepRow, keep, keepColumn, null, keep};
+        for (int i = 0; i < parameters.length; i++) {
+            if (masks[i] != null) {
+                firstMoments[i].muli(masks[i]);
+                secondMoments[i].muli(masks[i]);
+            }
         }
     }
 
@@ -139,7 +148,7 @@ final class AdamOptimizer {
     /** The moments, named {@code <parameter>.exp_avg} and {@code <parameter>.exp_avg_sq}. */
     List<NamedTensor> exportMoments() {
         List<NamedTensor> tensors = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < parameters.length; i++) {
             tensors.add(new NamedTensor(NAMES[i] + FIRST_MOMENT, firstMoments[i].getShape().getShape(),
                     firstMoments[i].toFloatArray()));
             tensors.add(new NamedTensor(NAMES[i] + SECOND_MOMENT, secondMoments[i].getShape().getShape(),
@@ -150,7 +159,7 @@ final class AdamOptimizer {
 
     /** Restores moments written by {@link #exportMoments} and the update count they belong to. */
     void restore(StoredTensors moments, long updateCount) {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < parameters.length; i++) {
             load(firstMoments[i], moments.require(NAMES[i] + FIRST_MOMENT, firstMoments[i].getShape()));
             load(secondMoments[i], moments.require(NAMES[i] + SECOND_MOMENT, secondMoments[i].getShape()));
         }

@@ -38,6 +38,10 @@ import java.util.function.Supplier;
  * firing pairs of each, so its largest transient is one block's pre-activations, not the batch's. A step starts on
  * the sparse path unless the step before it found firing too dense for it; a batch found too dense part-way
  * through its blocks is redone on the dense path.
+ *
+ * <p>An architecture that trains with more than this (BatchTopK's batch-wide selection and AuxK loss, Matryoshka's
+ * inner losses, JumpReLU's threshold and L0 loss) brings an {@link ArchitectureTraining}: it activates the dense
+ * step's pre-activations and adds its terms through {@link DenseTerms}; such a step always runs dense.
  */
 final class AnalyticBackprop {
 
@@ -57,6 +61,7 @@ final class AnalyticBackprop {
     static final int ENCODER_BLOCK_TOKENS = 1024;
 
     private final SparseAutoencoder sae;
+    private final ArchitectureTraining terms;
     private final int batchSize;
     private final boolean unitNormDecoder;
     private final OptionalInt zeroTargetLatent;
@@ -71,6 +76,8 @@ final class AnalyticBackprop {
     private final long maxPairs;
     private final int blockTokens;
     private final ActiveLatents active;
+    /** The pairs of an architecture's extra loss on the sparse path (AuxK's), or null. */
+    private final ActiveLatents extraActive;
     private final int[] compactLatents;
     private final float[] compactValues;
     /** Whether this step starts on the sparse path: false after a step whose firing was too dense for it. */
@@ -88,6 +95,18 @@ final class AnalyticBackprop {
     /** @param blockTokens tokens per block of the sparse path's encoder product */
     AnalyticBackprop(SparseAutoencoder sae, int batchSize, boolean unitNormDecoder, OptionalInt zeroTargetLatent,
                      StepPath path, int blockTokens) {
+        this(sae, ArchitectureTraining.of(sae.config().architecture(), sae.config().dSae(),
+                TrainerConfig.DEFAULT_DEAD_FEATURE_WINDOW), batchSize,
+                unitNormDecoder, zeroTargetLatent, path, blockTokens);
+    }
+
+    /**
+     * @param terms       the architecture's own parts of the step; only {@linkplain ArchitectureTraining#plain plain}
+     *                    ones take the sparse path
+     * @param blockTokens tokens per block of the sparse path's encoder product
+     */
+    AnalyticBackprop(SparseAutoencoder sae, ArchitectureTraining terms, int batchSize, boolean unitNormDecoder,
+                     OptionalInt zeroTargetLatent, StepPath path, int blockTokens) {
         SaeConfig config = sae.config();
         if (!config.applyBDecToInput()) {
             throw new IllegalArgumentException("training needs apply_b_dec_to_input=true (SAE for "
@@ -100,6 +119,7 @@ final class AnalyticBackprop {
             }
         });
         this.sae = sae;
+        this.terms = terms;
         this.batchSize = batchSize;
         this.unitNormDecoder = unitNormDecoder;
         this.zeroTargetLatent = zeroTargetLatent;
@@ -116,11 +136,18 @@ final class AnalyticBackprop {
             throw new IllegalArgumentException("the sparse step runs on the CPU; this SAE is on "
                     + manager.getDevice());
         }
-        this.sparse = path == StepPath.DENSE || !onHost ? null : new SparseBackward(sae, batchSize);
+        if (path == StepPath.SPARSE && !terms.sparseCovers()) {
+            throw new IllegalArgumentException("the sparse step does not cover " + config.architecture().name()
+                    + " SAEs; train them on the dense or automatic path");
+        }
+        this.sparse = path == StepPath.DENSE || !onHost || !terms.sparseCovers() ? null
+                : new SparseBackward(sae, batchSize, !terms.plain());
         this.maxSparseDensity = path == StepPath.SPARSE ? Double.POSITIVE_INFINITY : MAX_SPARSE_DENSITY;
         this.maxPairs = (long) (maxSparseDensity * batchSize * config.dSae()); // saturates at Long.MAX_VALUE
         this.blockTokens = Math.min(blockTokens, batchSize);
         this.active = sparse == null ? null : new ActiveLatents(batchSize, config.dSae(), this.blockTokens);
+        this.extraActive = sparse == null || terms.plain() ? null
+                : new ActiveLatents(batchSize, config.dSae(), this.blockTokens);
         int compactWidth = config.architecture().compactWidth(config.dSae()).orElse(0);
         this.compactLatents = new int[sparse == null ? 0 : this.blockTokens * compactWidth];
         this.compactValues = new float[compactLatents.length];
@@ -147,17 +174,32 @@ final class AnalyticBackprop {
         NDArray centered = input.subi(sae.decoderBias());
         NDArray decoderNorms = sae.clampedDecoderNorms();
 
-        Optional<ActiveLatents> firing = trySparse ? activePairs(centered) : Optional.empty();
+        NDArray pre = null;
+        Optional<ActiveLatents> firing = Optional.empty();
+        if (trySparse && extraActive != null) {
+            // the architecture selects over the whole batch, so its encoder product is taken whole
+            pre = centered.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+            if (terms.selectPairs(pre, sae, active, extraActive, maxPairs, zeroTargetLatent.orElse(-1))) {
+                firing = Optional.of(active);
+            }
+        } else if (trySparse) {
+            firing = activePairs(centered);
+        }
         Backward backward;
         if (firing.isPresent()) {
             backward = sparse.run(firing.get(), batch, decoderNorms.toFloatArray(), penaltyScale,
                     penalty || withStatistics, withStatistics);
+            if (extraActive != null) {
+                backward = terms.addSparseTerms(sparse, extraActive, backward, sparsityCoefficient);
+            }
         } else {
-            NDArray latents = sae.config().architecture().activate(
-                    centered.matMul(sae.encoderWeights()).addi(sae.encoderBias()));
+            if (pre == null) {
+                pre = centered.matMul(sae.encoderWeights()).addi(sae.encoderBias());
+            }
+            NDArray latents = terms.plain() ? sae.config().architecture().activate(pre) : terms.activate(pre, sae);
             zeroTargetColumn.ifPresent(column -> latents.set(column, 0f));
-            backward = dense(latents, centered, decoderNorms, penaltyScale, penalty || withStatistics,
-                    withStatistics);
+            backward = dense(latents, terms.plain() ? null : pre, centered, decoderNorms, penaltyScale,
+                    sparsityCoefficient, penalty || withStatistics, withStatistics);
             // the next step tries the sparse path once this one's firing would have fitted it
             trySparse = sparse != null && backward.activeCounts().sum().getFloat() <= maxPairs;
         }
@@ -173,7 +215,7 @@ final class AnalyticBackprop {
         NDArray decoderBiasGradient = backward.outputGradientSum()
                 .subi(sae.encoderWeights().matMul(backward.encoderBiasGradient()));
         Gradients gradients = new Gradients(backward.encoderWeightsGradient(), backward.encoderBiasGradient(),
-                decoderWeightsGradient, decoderBiasGradient);
+                decoderWeightsGradient, decoderBiasGradient, backward.thresholdGradient());
         Optional<BatchStatistics> statistics = withStatistics
                 ? Optional.of(statistics(backward.squaredError(), centered, backward.latentSums(), decoderNorms,
                         backward.activeCounts()))
@@ -232,28 +274,48 @@ final class AnalyticBackprop {
         trySparse = value && sparse != null;
     }
 
-    /** The five dense products; {@code latents} is consumed. */
-    private Backward dense(NDArray latents, NDArray centered, NDArray decoderNorms, float penaltyScale,
-                           boolean withLatentSums, boolean withStatistics) {
+    /**
+     * The five dense products, with the architecture's own terms where it has them ({@code pre} non-null);
+     * {@code latents} is consumed.
+     */
+    private Backward dense(NDArray latents, NDArray pre, NDArray centered, NDArray decoderNorms, float penaltyScale,
+                           double sparsityCoefficient, boolean withLatentSums, boolean withStatistics) {
         NDArray outputGradient = latents.matMul(sae.decoderWeights()).subi(centered); // residual r = x̂ − x
         double squaredError = withStatistics ? squaredNorm(outputGradient) : Double.NaN;
         outputGradient.muli(2f / batchSize);
 
         NDArray decoderWeightsGradient = latents.transpose().matMul(outputGradient);
         NDArray latentSums = withLatentSums ? columnSums(latents) : null;
-        NDArray active = latents.signi(); // f ≥ 0, so sign(f) is the firing mask; f itself is no longer needed
-        NDArray activeCounts = columnSums(active);
-
         NDArray preGradient = outputGradient.matMul(sae.decoderWeights().transpose());
         if (penaltyScale > 0) {
             // decoder-norm-weighted L1, as in SAELens
             preGradient.addi(decoderNorms.mul(penaltyScale));
         }
+        DenseTerms own = null;
+        if (pre != null) {
+            own = new DenseTerms(sae, batchSize, centered, pre, latents, outputGradient, preGradient,
+                    decoderWeightsGradient, sparsityCoefficient);
+            terms.addTerms(own);
+        }
+        NDArray active = latents.signi(); // f ≥ 0, so sign(f) is the firing mask; f itself is no longer needed
+        NDArray activeCounts = columnSums(active);
+
         preGradient.muli(active);
+        NDArray outputGradientSum = columnSums(outputGradient);
+        NDArray thresholdGradient = null;
+        if (own != null) {
+            if (own.preGradient() != null) {
+                preGradient.addi(own.preGradient());
+            }
+            if (own.outputGradientSum() != null) {
+                outputGradientSum.addi(own.outputGradientSum());
+            }
+            thresholdGradient = own.thresholdGradient;
+        }
         NDArray encoderWeightsGradient = centered.transpose().matMul(preGradient);
         NDArray encoderBiasGradient = columnSums(preGradient);
-        return new Backward(() -> outputGradient, squaredError, columnSums(outputGradient), decoderWeightsGradient,
-                encoderWeightsGradient, encoderBiasGradient, latentSums, activeCounts);
+        return new Backward(() -> outputGradient, squaredError, outputGradientSum, decoderWeightsGradient,
+                encoderWeightsGradient, encoderBiasGradient, latentSums, activeCounts, thresholdGradient);
     }
 
     /** Sums over tokens as a matrix-vector product: one streaming read, faster than the engine's column reduction. */
@@ -291,9 +353,17 @@ final class AnalyticBackprop {
      * @param squaredError      Σ‖r‖² over the batch, or NaN when statistics were not asked for
      * @param outputGradientSum Σ_b ∂L/∂x̂_b {@code [d_in]}
      * @param latentSums        Σ_b f_bi {@code [d_sae]}, or null when neither the penalty nor statistics need it
+     * @param thresholdGradient JumpReLU's threshold gradient {@code [d_sae]}, or null for an SAE without thresholds
      */
     record Backward(Supplier<NDArray> outputGradient, double squaredError, NDArray outputGradientSum,
                     NDArray decoderWeightsGradient, NDArray encoderWeightsGradient, NDArray encoderBiasGradient,
-                    NDArray latentSums, NDArray activeCounts) {
+                    NDArray latentSums, NDArray activeCounts, NDArray thresholdGradient) {
+
+        Backward(Supplier<NDArray> outputGradient, double squaredError, NDArray outputGradientSum,
+                 NDArray decoderWeightsGradient, NDArray encoderWeightsGradient, NDArray encoderBiasGradient,
+                 NDArray latentSums, NDArray activeCounts) {
+            this(outputGradient, squaredError, outputGradientSum, decoderWeightsGradient, encoderWeightsGradient,
+                    encoderBiasGradient, latentSums, activeCounts, null);
+        }
     }
 }

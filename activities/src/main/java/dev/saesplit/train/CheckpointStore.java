@@ -231,7 +231,26 @@ public final class CheckpointStore {
                         requiredLong(state.path("cursor"), "position", stateFile)),
                 Math.toIntExact(requiredLong(state, "batch_size", stateFile)),
                 // absent from checkpoints written before the field existed: their trainers tried it every step
-                state.path("try_sparse_next").asBoolean(true)));
+                state.path("try_sparse_next").asBoolean(true),
+                architectureState(state.path("architecture_state"), stateFile)));
+    }
+
+    /** Written as JSON numbers, which Jackson prints and parses back to the same double. */
+    private static Map<String, Double> architectureState(JsonNode node, Path file) {
+        Map<String, Double> values = new java.util.TreeMap<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return values;
+        }
+        if (!node.isObject()) {
+            throw new ArtifactCorruptException(file, "architecture_state", "not a JSON object");
+        }
+        node.fields().forEachRemaining(field -> {
+            if (!field.getValue().isNumber()) {
+                throw new ArtifactCorruptException(file, "architecture_state." + field.getKey(), "not a number");
+            }
+            values.put(field.getKey(), field.getValue().doubleValue());
+        });
+        return values;
     }
 
     private static List<NamedTensor> tensors(Path file) {
@@ -247,6 +266,8 @@ public final class CheckpointStore {
         state.put("random_state", snapshot.randomState());
         state.put("batch_size", snapshot.batchSize());
         state.put("try_sparse_next", snapshot.trySparseNext());
+        ObjectNode architecture = state.putObject("architecture_state");
+        new java.util.TreeMap<>(snapshot.architectureState()).forEach(architecture::put);
         ObjectNode cursor = state.putObject("cursor");
         cursor.put("epoch", snapshot.cursor().epoch());
         cursor.put("position", snapshot.cursor().position());

@@ -59,6 +59,19 @@ final class FiringTracker {
         return dead;
     }
 
+    /**
+     * Latents silent for more than {@code steps} steps, as SAELens's trainer counts them for the AuxK loss
+     * ({@code n_forward_passes_since_fired > dead_feature_window}).
+     */
+    boolean[] silentForMoreThan(long steps) {
+        float[] since = stepsSinceFired.toFloatArray();
+        boolean[] silent = new boolean[since.length];
+        for (int i = 0; i < since.length; i++) {
+            silent[i] = since[i] > steps;
+        }
+        return silent;
+    }
+
     double deadFraction() {
         return fraction(deadLatents());
     }

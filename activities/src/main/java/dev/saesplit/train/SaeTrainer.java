@@ -31,6 +31,7 @@ public final class SaeTrainer implements AutoCloseable {
     private final Optional<CheckpointStore> checkpoints;
     private final NDManager manager;
     private final SparseAutoencoder sae;
+    private final ArchitectureTraining architectureTraining;
     private final AnalyticBackprop backprop;
     private final AdamOptimizer adam;
     private final FiringTracker firing;
@@ -58,8 +59,10 @@ public final class SaeTrainer implements AutoCloseable {
         this.manager = ComputeDevice.newManager(ComputeDevice.selected());
         try {
             this.sae = SparseAutoencoder.upload(initial, manager);
-            this.backprop = new AnalyticBackprop(sae, data.batchSize(), config.unitNormDecoder(),
-                    config.zeroTargetLatent(), config.stepPath());
+            this.architectureTraining = ArchitectureTraining.of(saeConfig.architecture(), saeConfig.dSae(),
+                    config.deadFeatureWindow());
+            this.backprop = new AnalyticBackprop(sae, architectureTraining, data.batchSize(), config.unitNormDecoder(),
+                    config.zeroTargetLatent(), config.stepPath(), AnalyticBackprop.ENCODER_BLOCK_TOKENS);
             this.adam = new AdamOptimizer(sae, config.adam());
             this.firing = new FiringTracker(sae.manager(), saeConfig.dSae(), data.batchSize(), config.deadLatents());
         } catch (RuntimeException e) {
@@ -98,6 +101,7 @@ public final class SaeTrainer implements AutoCloseable {
                     saved.firing().lastWindowFrequency());
             trainer.random = SplitMix64.fromState(saved.randomState());
             trainer.backprop.trySparseNext(saved.trySparseNext());
+            trainer.architectureTraining.restoreState(saved.architectureState());
             trainer.step = saved.step();
             trainer.tokensSeen = saved.tokensSeen();
             trainer.lastCheckpoint = Optional.of(stored.info());
@@ -134,6 +138,7 @@ public final class SaeTrainer implements AutoCloseable {
         long measuredAtStep = step;
         long tokensBefore = tokensSeen;
         try (NDScope ignored = new NDScope()) {
+            architectureTraining.beforeStep(firing, sae);
             StepTensors tensors = backprop.run(batch, sparsity, report);
             double norm = tensors.gradients().globalNorm();
             if (!Double.isFinite(norm)) {
@@ -193,15 +198,17 @@ public final class SaeTrainer implements AutoCloseable {
     /** Everything a checkpoint holds, as of now: what {@link #resume} needs to continue bit for bit. */
     TrainerSnapshot snapshot() {
         return new TrainerSnapshot(sae.download(), adam.exportMoments(), adam.updates(), firing.exportState(), step,
-                tokensSeen, random.state(), data.cursor(), data.batchSize(), backprop.trySparseNext());
+                tokensSeen, random.state(), data.cursor(), data.batchSize(), backprop.trySparseNext(),
+                architectureTraining.exportState());
     }
 
     /**
-     * Saves the SAE as trained in the SAELens layout, with firing frequencies from the latest window; a latent
-     * forced to zero in training is saved unable to fire.
+     * Saves the SAE as trained in the SAELens layout, in the form SAELens saves it for inference (BatchTopK and
+     * Matryoshka as JumpReLU), with firing frequencies from the latest window; a latent forced to zero in training is
+     * saved unable to fire.
      */
     public void saveSae(Path directory) {
-        SaeWeights weights = currentWeights();
+        SaeWeights weights = architectureTraining.forInference(currentWeights());
         if (config.zeroTargetLatent().isPresent()) {
             weights = weights.withLatentDisabled(config.zeroTargetLatent().getAsInt());
         }

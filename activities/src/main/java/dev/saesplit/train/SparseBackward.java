@@ -31,6 +31,12 @@ final class SparseBackward {
     private final float[] centered;
     private final float[] outputGradient;
     private float[] preGradient = new float[0];
+    private float[] extraPreGradient = new float[0];
+    /** An extra loss's reconstruction, then its output gradient; null without {@link #addExtra}. */
+    private final float[] extraRows;
+    private final float[] zeros;
+    private final NDArray extraDecoderGradientArray;
+    private final NDArray extraEncoderGradientArray;
     private final NDArray decoderGradientArray;
     private final NDArray encoderGradientArray;
     // the small results too are written into arrays kept between steps: a fresh array made from a Java array
@@ -42,6 +48,11 @@ final class SparseBackward {
     private final NDArray tokenSumsArray;
 
     SparseBackward(SparseAutoencoder sae, int batchSize) {
+        this(sae, batchSize, false);
+    }
+
+    /** @param withExtra whether steps add an extra loss's pairs ({@link #addExtra}) */
+    SparseBackward(SparseAutoencoder sae, int batchSize, boolean withExtra) {
         this.sae = sae;
         this.batchSize = batchSize;
         this.dIn = sae.config().dIn();
@@ -56,6 +67,10 @@ final class SparseBackward {
         this.latentSumsArray = manager.zeros(new Shape(dSae));
         this.activeCountsArray = manager.zeros(new Shape(dSae));
         this.tokenSumsArray = manager.zeros(new Shape(dIn));
+        this.extraRows = withExtra ? new float[batchSize * dIn] : null;
+        this.zeros = withExtra ? new float[batchSize * dIn] : null;
+        this.extraDecoderGradientArray = withExtra ? manager.zeros(new Shape(dSae, dIn)) : null;
+        this.extraEncoderGradientArray = withExtra ? manager.zeros(new Shape(dIn, dSae)) : null;
     }
 
     /**
@@ -106,6 +121,70 @@ final class SparseBackward {
         return new AnalyticBackprop.Backward(outputGradientArray, squaredError, tokenSumsArray, decoderGradientArray,
                 encoderGradientArray, encoderBiasGradientArray, withLatentSums ? latentSumsArray : null,
                 activeCountsArray);
+    }
+
+    /**
+     * Adds an extra reconstruction loss over its own pairs to the last {@link #run}'s gradients, as AuxK's:
+     * ê = Σ_{(b,j)} a_bj W_dec,j (no b_dec), loss weight · Σ_b ‖ê_b + r_b‖² / B with the residual r of the main
+     * reconstruction held fixed, so its output gradient is h = weight · (2ê/B + g) and, as for the main pairs,
+     * ∂/∂pre_bj = h_b · W_dec,j, ∂/∂W_dec,j += Σ a_bj h_b, ∂/∂W_enc,·j += Σ ∂/∂pre_bj (x_b − b_dec).
+     */
+    void addExtra(ActiveLatents extra, float weight, AnalyticBackprop.Backward main) {
+        if (extra.pairs() == 0 || weight == 0) {
+            return;
+        }
+        SparseKernels.decodeMinus(extra, decoder, zeros, dIn, extraRows);
+        float scale = 2f / batchSize;
+        for (int i = 0; i < extraRows.length; i++) {
+            extraRows[i] = weight * (extraRows[i] * scale + outputGradient[i]);
+        }
+        if (extraPreGradient.length < extra.pairs()) {
+            extraPreGradient = new float[extra.pairs()];
+        }
+        SparseKernels.sampledProduct(extra, extraRows, decoder, null, dIn, extraPreGradient);
+        SparseKernels.scatterRows(extra, extra.value, extraRows, view(extraDecoderGradientArray), extraPreGradient,
+                centered, view(extraEncoderGradientArray), dIn);
+        main.decoderWeightsGradient().addi(extraDecoderGradientArray);
+        main.encoderWeightsGradient().addi(extraEncoderGradientArray);
+        addToBiasGradient(main, extra.latentSums(extraPreGradient));
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    NDManager manager() {
+        return sae.manager();
+    }
+
+    /**
+     * Per pair of {@code pairs}, the gradient reaching its latent from the last {@link #run}'s reconstruction,
+     * g_b · W_dec,j (before any firing mask).
+     */
+    float[] latentGradientAt(ActiveLatents pairs) {
+        float[] out = new float[pairs.pairs()];
+        SparseKernels.sampledProduct(pairs, outputGradient, decoder, null, dIn, out);
+        return out;
+    }
+
+    /**
+     * Adds a gradient at the pre-activations of {@code pairs} ({@code perPair}) to the last {@link #run}'s encoder
+     * gradients: ∂/∂W_enc,·j += Σ perPair (x_b − b_dec), ∂/∂b_enc,j += Σ perPair.
+     */
+    void addPreGradient(ActiveLatents pairs, float[] perPair, AnalyticBackprop.Backward main) {
+        SparseKernels.scatterRows(pairs, perPair, centered, view(extraDecoderGradientArray), perPair, centered,
+                view(extraEncoderGradientArray), dIn);
+        main.encoderWeightsGradient().addi(extraEncoderGradientArray);
+        addToBiasGradient(main, pairs.latentSums(perPair));
+    }
+
+    private void addToBiasGradient(AnalyticBackprop.Backward main, float[] sums) {
+        float[] biasGradient = new float[dSae];
+        view(main.encoderBiasGradient()).get(0, biasGradient);
+        for (int j = 0; j < dSae; j++) {
+            biasGradient[j] += sums[j];
+        }
+        view(main.encoderBiasGradient()).put(0, biasGradient);
     }
 
     private float[] tokenSums(float[] rows) {

@@ -65,7 +65,7 @@ final class StepMemoryProbe {
                 Integer.toString(settings.dIn()), Integer.toString(settings.dSae()),
                 Integer.toString(settings.batchSize()), Integer.toString(settings.steps()),
                 Integer.toString(settings.warmupSteps()), Integer.toString(settings.maxWarmupSteps()),
-                settings.data().name(), Integer.toString(settings.topK())));
+                settings.data().name(), settings.architecture(), Double.toString(settings.k())));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             StringBuilder output = new StringBuilder();
@@ -114,7 +114,7 @@ final class StepMemoryProbe {
         TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(Integer.parseInt(args[4]),
                 Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]),
                 Integer.parseInt(args[8]), Integer.parseInt(args[9]), TrainingBenchmark.Data.valueOf(args[10]),
-                Integer.parseInt(args[11]));
+                args[11], Double.parseDouble(args[12]));
         TrainingBenchmark.measureGemmGflops(settings.batchSize(), settings.dIn(), settings.dSae()); // loads the engine
         try (SyntheticBatchStream data = new SyntheticBatchStream(settings.dIn(), settings.batchSize(),
                 read(rowsFile))) {

@@ -23,6 +23,9 @@ import java.util.OptionalInt;
  * @param seed                seed of the trainer's own randomness (resampling)
  * @param stepPath            whether the backward pass works on the active latents only (a speed setting:
  *                            both paths train the same SAE up to rounding)
+ * @param deadFeatureWindow   steps without firing after which a latent counts as dead for the AuxK loss of
+ *                            BatchTopK and Matryoshka SAEs (SAELens's {@code dead_feature_window}: dead when silent
+ *                            for more than this many steps)
  */
 public record TrainerConfig(
         long totalSteps,
@@ -39,7 +42,11 @@ public record TrainerConfig(
         int logEvery,
         int checkpointEvery,
         long seed,
-        StepPath stepPath) {
+        StepPath stepPath,
+        int deadFeatureWindow) {
+
+    /** SAELens's {@code dead_feature_window}, in steps. */
+    public static final int DEFAULT_DEAD_FEATURE_WINDOW = 1000;
 
     public TrainerConfig {
         Objects.requireNonNull(adam, "adam");
@@ -55,6 +62,7 @@ public record TrainerConfig(
         require(maxGradientNorm > 0, "maxGradientNorm must be positive, was " + maxGradientNorm);
         require(zeroTargetLatent.orElse(0) >= 0, "zeroTargetLatent must be >= 0");
         require(logEvery >= 1 && checkpointEvery >= 1, "logEvery and checkpointEvery must be >= 1");
+        require(deadFeatureWindow >= 0, "deadFeatureWindow must be >= 0, was " + deadFeatureWindow);
     }
 
     private static void require(boolean condition, String message) {
@@ -87,6 +95,7 @@ public record TrainerConfig(
         b.checkpointEvery = checkpointEvery;
         b.seed = seed;
         b.stepPath = stepPath;
+        b.deadFeatureWindow = deadFeatureWindow;
         return b;
     }
 
@@ -107,6 +116,7 @@ public record TrainerConfig(
         private int checkpointEvery = 500;
         private long seed;
         private StepPath stepPath = StepPath.AUTO;
+        private int deadFeatureWindow = DEFAULT_DEAD_FEATURE_WINDOW;
 
         private Builder(long totalSteps) {
             this.totalSteps = totalSteps;
@@ -128,11 +138,12 @@ public record TrainerConfig(
         public Builder checkpointEvery(int value) { checkpointEvery = value; return this; }
         public Builder seed(long value) { seed = value; return this; }
         public Builder stepPath(StepPath value) { stepPath = value; return this; }
+        public Builder deadFeatureWindow(int value) { deadFeatureWindow = value; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(totalSteps, learningRate, lrWarmupSteps, lrDecaySteps, sparsityCoefficient,
                     l1WarmupSteps, adam, maxGradientNorm, unitNormDecoder, zeroTargetLatent, deadLatents, logEvery,
-                    checkpointEvery, seed, stepPath);
+                    checkpointEvery, seed, stepPath, deadFeatureWindow);
         }
     }
 }

@@ -12,11 +12,12 @@ import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;
 import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.KaimingInitializer;
+import dev.saesplit.sae.MatryoshkaBatchTopKArchitecture;
 import dev.saesplit.sae.SaeArchitecture;
+import dev.saesplit.sae.SaeArchitectures;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.StandardArchitecture;
-import dev.saesplit.sae.TopKArchitecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,6 +45,8 @@ public final class TrainingBenchmark {
     /** L0 has settled when it moved less than this fraction over the last {@link #SETTLED_REPORTS} reports. */
     private static final double SETTLED_CHANGE = 0.05;
     private static final int SETTLED_REPORTS = 4;
+    /** JumpReLU's L0 coefficient here and in the SAELens comparison: SAELens's default {@code l0_coefficient}. */
+    public static final double L0_COEFFICIENT = 1.0;
 
     private TrainingBenchmark() {
     }
@@ -52,18 +55,57 @@ public final class TrainingBenchmark {
     public enum Data { GAUSSIAN, SYNTHETIC }
 
     /**
-     * @param topK              k of a TopK SAE, or 0 for ReLU with the decoder-norm-weighted L1 penalty
+     * @param architecture      {@code relu} (the decoder-norm-weighted L1 penalty), {@code topk}, {@code batchtopk},
+     *                          {@code matryoshka} (BatchTopK with groups at a quarter, half and all of d_sae) or
+     *                          {@code jumprelu}
+     * @param k                 active latents per token of the TopK variants (on average for the batch ones)
      * @param warmupSteps       untimed steps at least; more until L0 settles, at most {@code maxWarmupSteps}
      */
     public record Settings(int dIn, int dSae, int batchSize, int steps, int warmupSteps, int maxWarmupSteps,
-                           Data data, int topK) {
+                           Data data, String architecture, double k) {
 
-        SaeArchitecture architecture() {
-            return topK > 0 ? new TopKArchitecture(topK) : new StandardArchitecture();
+        public static final List<String> ARCHITECTURES = List.of("relu", "topk", "batchtopk", "matryoshka",
+                "jumprelu");
+
+        public Settings {
+            if (!ARCHITECTURES.contains(architecture)) {
+                throw new IllegalArgumentException("architecture must be one of " + ARCHITECTURES + ", was '"
+                        + architecture + "'");
+            }
+            saeArchitecture(architecture, k, dSae); // refuses a k the architecture cannot take
+        }
+
+        SaeArchitecture saeArchitecture() {
+            return saeArchitecture(architecture, k, dSae);
+        }
+
+        private static SaeArchitecture saeArchitecture(String architecture, double k, int dSae) {
+            return switch (architecture) {
+                case "relu" -> SaeArchitectures.forTraining(StandardArchitecture.NAME, k, List.of());
+                case "matryoshka" -> SaeArchitectures.forTraining(MatryoshkaBatchTopKArchitecture.NAME, k,
+                        matryoshkaWidths(dSae));
+                default -> SaeArchitectures.forTraining(architecture, k, List.of());
+            };
+        }
+
+        /** A quarter, half and all of the latents, as distinct widths. */
+        static List<Integer> matryoshkaWidths(int dSae) {
+            return List.of(dSae / 4, dSae / 2, dSae).stream().filter(w -> w > 0).distinct().toList();
+        }
+
+        /** Whether the architecture can take the sparse step (all but Matryoshka can). */
+        boolean sparseStepCovers() {
+            return !architecture.equals("matryoshka");
         }
 
         String describeArchitecture() {
-            return topK > 0 ? "TopK k=" + topK : "ReLU, decoder-norm-weighted L1";
+            return switch (architecture) {
+                case "relu" -> "ReLU, decoder-norm-weighted L1";
+                case "topk" -> "TopK k=" + (int) k;
+                case "batchtopk" -> "BatchTopK k=" + k;
+                case "matryoshka" -> "Matryoshka BatchTopK k=" + k + ", widths " + matryoshkaWidths(dSae);
+                default -> "JumpReLU, step L0";
+            };
         }
     }
 
@@ -116,7 +158,7 @@ public final class TrainingBenchmark {
         try (SyntheticBatchStream data = new SyntheticBatchStream(settings.dIn(), settings.batchSize(), rows)) {
             TrainerConfig config = config(settings, StepPath.AUTO);
             SaeWeights initial = KaimingInitializer.initialize(SaeConfig.of(settings.dIn(), settings.dSae(),
-                    settings.architecture(), "benchmark", "benchmark"), KaimingInitializer.DEFAULT_DECODER_NORM, 1);
+                    settings.saeArchitecture(), "benchmark", "benchmark"), KaimingInitializer.DEFAULT_DECODER_NORM, 1);
             CheckpointStore store = CheckpointStore.at(root);
             MetricsWindow metrics = new MetricsWindow();
             CheckpointInfo settledState;
@@ -192,7 +234,7 @@ public final class TrainingBenchmark {
                 .learningRate(2e-3)
                 .lrWarmupSteps(20)
                 .l1WarmupSteps(20)
-                .sparsityCoefficient(2.0)
+                .sparsityCoefficient(settings.architecture().equals("jumprelu") ? L0_COEFFICIENT : 2.0)
                 .zeroTargetLatent(0)
                 .logEvery(REPORT_EVERY)
                 .deadLatents(DeadLatentPolicy.DEFAULTS.withWindowTokens(10L * settings.batchSize())

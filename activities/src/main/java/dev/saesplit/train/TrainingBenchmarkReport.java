@@ -27,6 +27,10 @@ final class TrainingBenchmarkReport {
         line(out, "", "            L0  density  sparse steps  tokens/s  ms/step  GEMM GFLOP/s     E");
         window(out, "sparse path", r.auto(), s);
         window(out, "dense path", r.dense(), s);
+        if (!s.sparseStepCovers()) {
+            line(out, "", "the sparse step does not cover " + s.architecture() + ": both windows ran the dense step, "
+                    + "and their difference is the machine's");
+        }
         line(out, "speed-up", String.format(Locale.ROOT, "%.2f× (sparse path over dense, same state and data)",
                 r.auto().tokensPerSecond() / r.dense().tokensPerSecond()));
         line(out, "efficiency E", String.format(Locale.ROOT,

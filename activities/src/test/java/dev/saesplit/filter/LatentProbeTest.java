@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.saesplit.sae.ActivationNormalization;
+import dev.saesplit.sae.JumpReLUArchitecture;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeFixtures;
@@ -35,7 +36,9 @@ class LatentProbeTest {
                         ActivationNormalization.NONE),
                 Arguments.of("constant_norm_rescale", new StandardArchitecture(), true,
                         ActivationNormalization.CONSTANT_NORM_RESCALE),
-                Arguments.of("layer_norm topk", new TopKArchitecture(4), false, ActivationNormalization.LAYER_NORM));
+                Arguments.of("layer_norm topk", new TopKArchitecture(4), false, ActivationNormalization.LAYER_NORM),
+                Arguments.of("jumprelu, thresholds of its own per latent", new JumpReLUArchitecture(), true,
+                        ActivationNormalization.NONE));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -46,7 +49,7 @@ class LatentProbeTest {
         SaeConfig config = new SaeConfig(D_IN, D_SAE, architecture, "m", "h", applyBDec, normalization,
                 SaeConfig.FLOAT32, "cpu");
         SaeWeights weights = new SaeWeights(config, random.encoderWeights(), random.encoderBias(),
-                random.decoderWeights(), random.decoderBias());
+                random.decoderWeights(), random.decoderBias(), architecture.hasThreshold() ? thresholds() : null);
         float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 3, 32);
 
         float[] encoded;
@@ -69,5 +72,14 @@ class LatentProbeTest {
         }
         assertEquals(true, active > TOKENS / 2 && active < TOKENS * D_SAE, name + ": a test with " + active
                 + " active latents would not tell a ReLU from the SAE's activation");
+    }
+
+    /** Thresholds from 0 to about 3, some negative pre-activations above them and many positive ones below. */
+    private static float[] thresholds() {
+        float[] values = SaeFixtures.gaussian(D_SAE, 1.5, 33);
+        for (int j = 0; j < D_SAE; j++) {
+            values[j] = Math.abs(values[j]);
+        }
+        return values;
     }
 }

@@ -121,6 +121,62 @@ class HostileSaeFilesTest {
         }
     }
 
+    @Test
+    void aJumpReluSaeWithoutItsThresholdTensorIsRefusedNamingIt() {
+        SaeWeights standard = SaeFixtures.randomSae(4, 8, new StandardArchitecture(), 1);
+        SaeLensFormat.write(dir, standard, new float[8]);
+        rewriteArchitecture("jumprelu");
+
+        for (java.util.function.Consumer<Path> open : List.<java.util.function.Consumer<Path>>of(
+                SaeLensFormat::read, SaeLensFormat::inspect)) {
+            ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> open.accept(dir));
+            assertEquals("tensor 'threshold'", e.item(), e.getMessage());
+            assertTrue(e.getMessage().contains("missing"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aJumpReluThresholdOfAnotherShapeIsRefused() {
+        SaeWeights jumpReLU = SaeFixtures.randomSae(4, 8, new JumpReLUArchitecture(), 1);
+        SaeLensFormat.write(dir, jumpReLU, new float[8]);
+        SaeWeights wider = SaeFixtures.randomSae(4, 9, new JumpReLUArchitecture(), 1);
+        Path other = dir.resolve("wider");
+        SaeLensFormat.write(other, wider, new float[9]);
+        java.util.Map<String, dev.saesplit.sae.safetensors.NamedTensor> tensors =
+                new java.util.LinkedHashMap<>(SafetensorsReader.readAll(dir.resolve(SaeLensFormat.WEIGHTS_FILE)));
+        tensors.put(SaeLensFormat.THRESHOLD,
+                SafetensorsReader.readAll(other.resolve(SaeLensFormat.WEIGHTS_FILE)).get(SaeLensFormat.THRESHOLD));
+        dev.saesplit.sae.safetensors.SafetensorsWriter.write(dir.resolve(SaeLensFormat.WEIGHTS_FILE),
+                List.copyOf(tensors.values()));
+
+        ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> SaeLensFormat.read(dir));
+
+        assertEquals("tensor 'threshold'", e.item(), e.getMessage());
+        assertTrue(e.getMessage().contains("cfg.json implies [8]"), e.getMessage());
+    }
+
+    @Test
+    void aJumpReluBandwidthThatIsNotANumberIsRefusedNamingTheFile() throws IOException {
+        SaeLensFormat.write(dir, SaeFixtures.randomSae(4, 8, new JumpReLUArchitecture(), 1), new float[8]);
+        Path cfg = dir.resolve(SaeLensFormat.CONFIG_FILE);
+        Files.writeString(cfg, Files.readString(cfg).replaceAll("\"jumprelu_bandwidth\" : [0-9.]+",
+                "\"jumprelu_bandwidth\" : \"wide\""));
+
+        ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> SaeLensFormat.read(dir));
+
+        assertEquals(cfg, e.file());
+        assertTrue(e.getMessage().contains("jumprelu_bandwidth"), e.getMessage());
+    }
+
+    private void rewriteArchitecture(String architecture) {
+        try {
+            Path cfg = dir.resolve(SaeLensFormat.CONFIG_FILE);
+            Files.writeString(cfg, Files.readString(cfg).replace("\"standard\"", "\"" + architecture + "\""));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private Path safetensors(String header, int dataBytes) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);

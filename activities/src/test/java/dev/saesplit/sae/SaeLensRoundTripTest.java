@@ -55,12 +55,14 @@ class SaeLensRoundTripTest {
             "topk-rescaled", withConfig(SaeFixtures.randomSae(D_IN, D_SAE, new TopKArchitecture(5, true), 2), true,
                     ActivationNormalization.NONE),
             "constant-norm-no-bdec", withConfig(SaeFixtures.randomSae(D_IN, D_SAE, new StandardArchitecture(), 3),
-                    false, ActivationNormalization.CONSTANT_NORM_RESCALE));
+                    false, ActivationNormalization.CONSTANT_NORM_RESCALE),
+            "jumprelu", withThresholds(SaeFixtures.randomSae(D_IN, D_SAE, new JumpReLUArchitecture(), 4)));
     /** SAEs SAELens builds and saves: architecture, k, rescale, apply_b_dec_to_input, normalize_activations. */
     private static final Map<String, Object[]> THEIRS = Map.of(
             "standard", new Object[] {"standard", 0, false, true, "none"},
             "topk-rescaled", new Object[] {"topk", 6, true, true, "none"},
-            "layer-norm", new Object[] {"standard", 0, false, false, "layer_norm"});
+            "layer-norm", new Object[] {"standard", 0, false, false, "layer_norm"},
+            "jumprelu", new Object[] {"jumprelu", 0, false, true, "none"});
 
     private static Path work;
     private static float[] x;
@@ -114,6 +116,9 @@ class SaeLensRoundTripTest {
                 assertEquals(topK.k(), seen.path("k").asInt());
                 assertEquals(topK.rescaleActsByDecoderNorm(), seen.path("rescale_acts_by_decoder_norm").asBoolean());
             }
+            if (config.architecture() instanceof JumpReLUArchitecture) {
+                assertEquals("JumpReLUSAE", seen.path("class").asText());
+            }
             assertEncodesAs(ours.getValue(), latents(work.resolve("ours-" + name + ".out")), name);
         }
     }
@@ -129,6 +134,7 @@ class SaeLensRoundTripTest {
             assertEquals("gelu-1l", weights.config().modelName(), name);
             assertEquals("blocks.0.hook_mlp_out", weights.config().hookName(), name);
             assertTrue(SaeLensFormat.readSparsity(dir).isEmpty());
+            assertEquals(THEIRS.get(name)[0], weights.config().architecture().name(), name);
             assertEncodesAs(weights, latents(work.resolve("theirs-" + name + ".out")), name);
         }
     }
@@ -194,6 +200,16 @@ class SaeLensRoundTripTest {
         return new SaeWeights(new SaeConfig(c.dIn(), c.dSae(), c.architecture(), c.modelName(), c.hookName(),
                 applyBDec, normalization, SaeConfig.FLOAT32, "cpu"), w.encoderWeights(), w.encoderBias(),
                 w.decoderWeights(), w.decoderBias());
+    }
+
+    /** Thresholds around the pre-activations' scale (about 4 here), so they switch many latents off. */
+    private static SaeWeights withThresholds(SaeWeights w) {
+        float[] thresholds = SaeFixtures.gaussian(w.dSae(), 3, 5);
+        for (int j = 0; j < thresholds.length; j++) {
+            thresholds[j] = Math.abs(thresholds[j]);
+        }
+        return new SaeWeights(w.config(), w.encoderWeights(), w.encoderBias(), w.decoderWeights(), w.decoderBias(),
+                thresholds);
     }
 
     private static Path script() throws URISyntaxException {

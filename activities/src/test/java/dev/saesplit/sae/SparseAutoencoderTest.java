@@ -49,6 +49,49 @@ class SparseAutoencoderTest {
     }
 
     @Test
+    void batchTopKKeepsTheBatchsLargestPositivePreActivationsAcrossTokens() {
+        // k = 1.5 of 6 latents per token on average: int(1.5 · 5) = 7 of the batch's 30 pre-activations survive
+        SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new BatchTopKArchitecture(1.5, false, 0.01, 1.0), 27);
+        float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 28);
+
+        float[] latents = encodeOnDevice(weights, x);
+
+        double[] all = new double[TOKENS * D_SAE];
+        for (int b = 0; b < TOKENS; b++) {
+            System.arraycopy(preActivations(weights, x, b), 0, all, b * D_SAE, D_SAE);
+        }
+        double[] sorted = all.clone();
+        java.util.Arrays.sort(sorted);
+        double seventh = sorted[sorted.length - 7];
+        int kept = 0;
+        for (int p = 0; p < all.length; p++) {
+            double expected = all[p] >= seventh ? Math.max(0, all[p]) : 0;
+            assertEquals(expected, latents[p], 1e-5, "pair " + p);
+            kept += latents[p] > 0 ? 1 : 0;
+        }
+        assertEquals(true, kept > 3 && kept <= 7, kept + " kept");
+    }
+
+    @Test
+    void jumpReluKeepsPreActivationsAboveEachLatentsOwnThreshold() {
+        SaeWeights random = SaeFixtures.randomSae(D_IN, D_SAE, new JumpReLUArchitecture(), 29);
+        float[] threshold = {0f, 0.5f, 1f, 1.5f, 2f, 100f};
+        SaeWeights weights = new SaeWeights(random.config(), random.encoderWeights(), random.encoderBias(),
+                random.decoderWeights(), random.decoderBias(), threshold);
+        float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 30);
+
+        float[] latents = encodeOnDevice(weights, x);
+
+        for (int b = 0; b < TOKENS; b++) {
+            double[] pre = preActivations(weights, x, b);
+            for (int i = 0; i < D_SAE; i++) {
+                double expected = pre[i] > threshold[i] ? Math.max(0, pre[i]) : 0;
+                assertEquals(expected, latents[b * D_SAE + i], 1e-5, "token " + b + " latent " + i);
+            }
+        }
+    }
+
+    @Test
     void downloadReturnsTheUploadedWeightsBitForBit() {
         SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new StandardArchitecture(), 25);
         try (NDManager manager = ComputeDevice.newManager(Device.cpu());

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.data.BatchStream;
+import dev.saesplit.sae.BatchTopKArchitecture;
+import dev.saesplit.sae.JumpReLUArchitecture;
 import dev.saesplit.sae.KaimingInitializer;
+import dev.saesplit.sae.MatryoshkaBatchTopKArchitecture;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeWeights;
@@ -51,7 +54,18 @@ class CheckpointResumeTest {
                 Arguments.of("sparse step, decoder-norm-weighted L1 with resampling", new StandardArchitecture(),
                         base.toBuilder().stepPath(StepPath.SPARSE).build()),
                 Arguments.of("sparse step, topk with zero-target", new TopKArchitecture(4),
-                        base.toBuilder().stepPath(StepPath.SPARSE).zeroTargetLatent(5).build()));
+                        base.toBuilder().stepPath(StepPath.SPARSE).zeroTargetLatent(5).build()),
+                // a dead-latent window of 2 steps, so AuxK and the threshold estimate both act before the checkpoint
+                Arguments.of("batchtopk with AuxK", new BatchTopKArchitecture(3.5),
+                        base.toBuilder().deadFeatureWindow(2).build()),
+                Arguments.of("sparse step, batchtopk with AuxK", new BatchTopKArchitecture(1.5),
+                        base.toBuilder().deadFeatureWindow(2).stepPath(StepPath.SPARSE).build()),
+                Arguments.of("matryoshka batchtopk with AuxK", new MatryoshkaBatchTopKArchitecture(
+                        new BatchTopKArchitecture(3.5), List.of(4, 10, D_SAE)),
+                        base.toBuilder().deadFeatureWindow(2).build()),
+                Arguments.of("jumprelu with the L0 loss warming up", new JumpReLUArchitecture(0.05, 0.1, false), base),
+                Arguments.of("sparse step, jumprelu with the estimator to the input",
+                        new JumpReLUArchitecture(0.05, 0.1, true), base.toBuilder().stepPath(StepPath.SPARSE).build()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -70,6 +84,7 @@ class CheckpointResumeTest {
                      Optional.of(uninterruptedStore))) {
             trainer.run();
             uninterrupted = trainer.currentWeights();
+            trainer.saveSae(dir.resolve("uninterrupted-sae"));
         }
         try (BatchStream stream = InMemoryBatchStream.over(data.rows, D_IN, BATCH, 11);
              SaeTrainer trainer = SaeTrainer.start(config, initial, stream, TrainingListener.NONE,
@@ -84,7 +99,11 @@ class CheckpointResumeTest {
             resumed.run();
 
             assertTrue(resumed.currentWeights().bitwiseEquals(uninterrupted), "weights differ after resume");
+            resumed.saveSae(dir.resolve("resumed-sae"));
         }
+        // the saved SAE too, which for BatchTopK carries the threshold estimate
+        assertArrayEquals(Files.readAllBytes(dir.resolve("uninterrupted-sae").resolve("sae_weights.safetensors")),
+                Files.readAllBytes(dir.resolve("resumed-sae").resolve("sae_weights.safetensors")), "saved SAE");
         Path a = uninterruptedStore.latest().orElseThrow().directory();
         Path b = interruptedStore.latest().orElseThrow().directory();
         for (String file : List.of(CheckpointStore.OPTIMIZER_FILE, CheckpointStore.FIRING_FILE,

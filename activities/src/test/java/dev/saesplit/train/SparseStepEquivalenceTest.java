@@ -10,7 +10,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.saesplit.data.BatchStream;
+import dev.saesplit.sae.BatchTopKArchitecture;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.JumpReLUArchitecture;
 import dev.saesplit.sae.SaeArchitecture;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeFixtures;
@@ -47,7 +49,66 @@ class SparseStepEquivalenceTest {
                 Arguments.of("ReLU, zero-target", new StandardArchitecture(), false, OptionalInt.of(7)),
                 Arguments.of("ReLU, unit-norm decoder", new StandardArchitecture(), true, OptionalInt.empty()),
                 Arguments.of("TopK k=8", new TopKArchitecture(8), false, OptionalInt.empty()),
-                Arguments.of("TopK k=8, zero-target", new TopKArchitecture(8), false, OptionalInt.of(7)));
+                Arguments.of("TopK k=8, zero-target", new TopKArchitecture(8), false, OptionalInt.of(7)),
+                Arguments.of("BatchTopK k=8, rescaled", new BatchTopKArchitecture(8), false, OptionalInt.empty()),
+                Arguments.of("BatchTopK k=8, zero-target", new BatchTopKArchitecture(8.5, false, 0.01, 1.0), false,
+                        OptionalInt.of(7)),
+                Arguments.of("JumpReLU", new JumpReLUArchitecture(0.3, 0.5, false), false, OptionalInt.empty()),
+                Arguments.of("JumpReLU, estimator to the input, zero-target", new JumpReLUArchitecture(0.3, 0.5, true),
+                        false, OptionalInt.of(7)));
+    }
+
+    @ParameterizedTest(name = "jumprelu_ste_to_input={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void jumpReluThresholdGradientIsTheSameOnBothPaths(boolean steToInput) {
+        SaeWeights weights = sparselyFiring(new JumpReLUArchitecture(0.3, 0.5, steToInput), 3);
+        float[] batch = SaeFixtures.gaussian(TOKENS * D_IN, 1.0, 4);
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+             NDScope ignored = new NDScope()) {
+            StepTensors dense = new AnalyticBackprop(sae, TOKENS, false, OptionalInt.empty(), StepPath.DENSE)
+                    .run(batch.clone(), LAMBDA, true);
+            StepTensors sparse = new AnalyticBackprop(sae, TOKENS, false, OptionalInt.empty(), StepPath.SPARSE, BLOCK)
+                    .run(batch.clone(), LAMBDA, true);
+            assertTrue(sparse.sparse());
+            for (int i = 0; i < 5; i++) {
+                assertClose("gradient " + i, dense.gradients().get(i), sparse.gradients().get(i));
+            }
+        }
+    }
+
+    @Test
+    void batchTopKWithAuxKOverDeadLatentsGivesTheSameGradientsAndThresholdOnBothPaths() {
+        SaeWeights weights = sparselyFiring(new BatchTopKArchitecture(8), 3);
+        float[] batch = SaeFixtures.gaussian(TOKENS * D_IN, 1.0, 4);
+        boolean[] dead = new boolean[D_SAE];
+        for (int j = 0; j < D_SAE; j += 4) {
+            dead[j] = true;
+        }
+        StepTensors[] steps = new StepTensors[2];
+        double[] thresholds = new double[2];
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+             NDScope ignored = new NDScope()) {
+            StepPath[] paths = {StepPath.DENSE, StepPath.SPARSE};
+            for (int p = 0; p < 2; p++) {
+                BatchTopKTraining terms = (BatchTopKTraining) ArchitectureTraining.of(weights.config().architecture(),
+                        D_SAE, 1000);
+                terms.restoreState(java.util.Map.of(BatchTopKTraining.TOPK_THRESHOLD, 0.25));
+                terms.deadLatents(dead);
+                steps[p] = new AnalyticBackprop(sae, terms, TOKENS, false, OptionalInt.empty(), paths[p], BLOCK)
+                        .run(batch.clone(), LAMBDA, true);
+                thresholds[p] = terms.topkThreshold();
+            }
+            assertFalse(steps[0].sparse());
+            assertTrue(steps[1].sparse());
+            for (int i = 0; i < 4; i++) {
+                assertClose("gradient " + i, steps[0].gradients().get(i), steps[1].gradients().get(i));
+            }
+            assertArrayEquals(steps[0].activeCounts().toFloatArray(), steps[1].activeCounts().toFloatArray(),
+                    "firing counts, AuxK's pairs not among them");
+            assertEquals(thresholds[0], thresholds[1], 0, "the same selection moves the estimate the same way");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

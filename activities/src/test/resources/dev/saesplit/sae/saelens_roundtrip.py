@@ -9,7 +9,8 @@ import sys
 
 import torch
 from safetensors.torch import load_file, save_file
-from sae_lens import SAE, StandardSAE, StandardSAEConfig, TopKSAE, TopKSAEConfig
+from sae_lens import (SAE, JumpReLUSAE, JumpReLUSAEConfig, StandardSAE, StandardSAEConfig, TopKSAE,
+                      TopKSAEConfig)
 from sae_lens.saes.sae import SAEMetadata
 
 
@@ -44,11 +45,16 @@ def save(job):
                   metadata=SAEMetadata(model_name="gelu-1l", hook_name="blocks.0.hook_mlp_out"))
     if job["architecture"] == "topk":
         sae = TopKSAE(TopKSAEConfig(k=job["k"], rescale_acts_by_decoder_norm=job["rescale"], **common))
+    elif job["architecture"] == "jumprelu":
+        sae = JumpReLUSAE(JumpReLUSAEConfig(**common))
     else:
         sae = StandardSAE(StandardSAEConfig(**common))
     with torch.no_grad():
         for name, parameter in sae.named_parameters():
             parameter.copy_(torch.randn_like(parameter) * (0.3 if name.startswith("W") else 0.1))
+        if job["architecture"] == "jumprelu":
+            # thresholds on the pre-activations' scale, so that some positive ones stay below them
+            sae.threshold.copy_(torch.rand_like(sae.threshold) * 0.6)
     sae.save_model(job["dir"])
     encode(sae, job["x"], job["out"])
 

@@ -77,11 +77,14 @@ public final class BenchCommand implements Callable<Integer> {
         String data;
 
         @Option(names = "--architecture", defaultValue = "relu",
-                description = "relu (decoder-norm-weighted L1) or topk (default: ${DEFAULT-VALUE})")
+                description = "relu (decoder-norm-weighted L1), topk, batchtopk, matryoshka (BatchTopK with groups at "
+                        + "a quarter, half and all of the latents) or jumprelu (default: ${DEFAULT-VALUE})")
         String architecture;
 
-        @Option(names = {"--k", "-k"}, defaultValue = "32", description = "k of --architecture topk (default: ${DEFAULT-VALUE})")
-        int k;
+        @Option(names = {"--k", "-k"}, defaultValue = "32",
+                description = "active latents per token of topk (a whole number), on average of batchtopk and "
+                        + "matryoshka (default: ${DEFAULT-VALUE})")
+        double k;
 
         @Option(names = "--compare-saelens",
                 description = "also time SAELens's SAETrainer.step on the same shape and rows (installs SAELens "
@@ -92,8 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             device.requireUsable();
             OptionChecks options = new OptionChecks(spec);
-            options.requirePositive("--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch, "--steps", steps,
-                    "--k", k);
+            options.requirePositive("--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch, "--steps", steps);
+            options.require(k > 0, "--k must be positive, was " + k);
             options.require(warmupSteps >= 0 && maxWarmupSteps >= warmupSteps,
                     "need 0 <= --warmup-steps <= --max-warmup-steps, was " + warmupSteps + " and " + maxWarmupSteps);
             TrainingBenchmark.Data source = switch (data) {
@@ -102,14 +105,14 @@ public final class BenchCommand implements Callable<Integer> {
                 default -> throw new ParameterException(spec.commandLine(),
                         "--data must be synthetic or gaussian, was '" + data + "'");
             };
-            int topK = switch (architecture) {
-                case "relu" -> 0;
-                case "topk" -> k;
-                default -> throw new ParameterException(spec.commandLine(),
-                        "--architecture must be relu or topk, was '" + architecture + "'");
-            };
-            TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(dIn, shape.dSae, shape.batch, steps,
-                    warmupSteps, maxWarmupSteps, source, topK);
+            TrainingBenchmark.Settings settings;
+            try {
+                settings = new TrainingBenchmark.Settings(dIn, shape.dSae, shape.batch, steps, warmupSteps,
+                        maxWarmupSteps, source, architecture, k);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--architecture " + architecture + ": "
+                        + e.getMessage());
+            }
             Optional<TrainingBenchmark.ReferenceTrainer> reference = compareSaeLens
                     ? Optional.of(new SaeLensTrainingReference()) : Optional.empty();
             spec.commandLine().getOut().println(TrainingBenchmark.run(settings, reference).describe());

@@ -28,8 +28,10 @@ final class SaeLensTrainingReference implements TrainingBenchmark.ReferenceTrain
                         new IllegalStateException("infra/saelens-env.sh printed no python path"));
         String output = run(List.of(python, root.resolve("infra/saelens_train_step.py").toString(), rows.toString(),
                 String.valueOf(settings.dSae()), String.valueOf(settings.batchSize()), String.valueOf(WARMUP_STEPS),
-                String.valueOf(settings.steps()), settings.topK() > 0 ? "topk" : "standard",
-                String.valueOf(settings.topK()), String.valueOf(L1_COEFFICIENT)), 60);
+                String.valueOf(settings.steps()), settings.architecture().equals("relu") ? "standard"
+                        : settings.architecture(), String.valueOf(settings.k()),
+                settings.architecture().equals("jumprelu") ? String.valueOf(TrainingBenchmark.L0_COEFFICIENT)
+                        : String.valueOf(L1_COEFFICIENT)), 60);
         String last = output.lines().reduce((first, second) -> second).orElse("");
         try {
             JsonNode json = new ObjectMapper().readTree(last);

@@ -37,9 +37,18 @@ class BenchTrainCommandTest {
 
     @Test
     void anUnknownArchitectureIsAUsageError() {
-        CliRun run = CliRun.of(Map.of(), "bench", "train", "--architecture", "jumprelu");
+        CliRun run = CliRun.of(Map.of(), "bench", "train", "--architecture", "gated");
 
         assertEquals(2, run.exitCode(), run.out());
-        assertTrue(run.err().contains("--architecture must be relu or topk, was 'jumprelu'"), run.err());
+        assertTrue(run.err().contains("architecture must be one of [relu, topk, batchtopk, matryoshka, jumprelu], "
+                + "was 'gated'"), run.err());
+    }
+
+    @Test
+    void aFractionalKForTopKIsAUsageError() {
+        CliRun run = CliRun.of(Map.of(), "bench", "train", "--architecture", "topk", "--k", "2.5");
+
+        assertEquals(2, run.exitCode(), run.out());
+        assertTrue(run.err().contains("topk needs a whole k >= 1, was 2.5"), run.err());
     }
 }
