@@ -8,7 +8,8 @@ Usage:
       OUT_DIR/synthetic_model and writes OUT_DIR/activations.npy, float32 [tokens, d_in], drawn from it with
       torch seeded by `seed`. Prints {"true_l0": ..., "sae_lens": version, "torch": version}.
   saelens_peer_check.py train PARAMS_JSON
-      params: activations (.npy), batch, steps, lr, lr_warm_up_steps, adam_beta1, adam_beta2, architecture (a name in
+      params: activations (.npy), batch, steps, lr, lr_warm_up_steps, adam_beta1, adam_beta2, dead_feature_window
+      (steps without firing after which a latent counts as dead, for AuxK), architecture (a name in
       SAELens's training registry), d_sae, sae (fields of that architecture's training config besides d_in and
       d_sae), runs: [{seed, initial, out}]. Each run starts from SAELens's own initialisation with torch seeded by
       `seed`, or from the weights in `initial` (a SAELens directory) where given; trains with SAETrainer.fit on batches cut in order from the activations (cycled, whole batches only) on one
@@ -88,7 +89,8 @@ def train(p):
         trainer_cfg = SAETrainerConfig(
             total_training_samples=p["steps"] * p["batch"], train_batch_size_samples=p["batch"],
             lr=p["lr"], lr_end=p["lr"], lr_scheduler_name="constant", lr_warm_up_steps=p["lr_warm_up_steps"],
-            lr_decay_steps=0, adam_beta1=p["adam_beta1"], adam_beta2=p["adam_beta2"], n_checkpoints=0,
+            lr_decay_steps=0, adam_beta1=p["adam_beta1"], adam_beta2=p["adam_beta2"],
+            dead_feature_window=p["dead_feature_window"], n_checkpoints=0,
             checkpoint_path=None, save_final_checkpoint=False, device="cpu", autocast=False,
             logger=LoggingConfig(log_to_wandb=False))
         SAETrainer(cfg=trainer_cfg, sae=sae, data_provider=InOrderBatches(rows, p["batch"])).fit()

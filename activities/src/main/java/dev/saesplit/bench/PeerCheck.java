@@ -54,18 +54,20 @@ public final class PeerCheck {
      *
      * @param features       ground-truth features of the synthetic model
      * @param tokens         rows drawn for training (cycled; whole batches only)
-     * @param l1Coefficient  λ of the decoder-norm-weighted L1 penalty (architectures that use one)
+     * @param l1Coefficient  λ of the decoder-norm-weighted L1 penalty (standard)
+     * @param l0Coefficient  λ of the step L0 penalty (JumpReLU), warmed up over {@code l1WarmupSteps} as well
      * @param k              latents per token (TopK)
      * @param evalSamples    fresh draws every SAE is scored on
      * @param dataSeed       seed of the synthetic model, the training rows, and (+1) the evaluation draws
      */
     public record Settings(int features, int dIn, int dSae, int tokens, int batchSize, int steps, double learningRate,
-                           int lrWarmupSteps, double l1Coefficient, int l1WarmupSteps, int k, int seeds,
+                           int lrWarmupSteps, double l1Coefficient, double l0Coefficient, int l1WarmupSteps, int k,
+                           int seeds,
                            boolean sharedInit, int evalSamples, long dataSeed) {
 
         /** {@code saesplit bench peer}'s defaults. */
-        public static final Settings BENCH = new Settings(256, 64, 256, 262_144, 512, 3_000, 3e-3, 0, 1.0, 300, 4, 3,
-                true, 100_000, 7);
+        public static final Settings BENCH = new Settings(256, 64, 256, 262_144, 512, 3_000, 3e-3, 0, 1.0, 1.0, 300, 4,
+                3, true, 100_000, 7);
 
         public Settings {
             require(features > 0 && dIn > 0 && dSae > 0 && batchSize > 0 && steps > 0 && seeds > 0
@@ -73,7 +75,8 @@ public final class PeerCheck {
                     + "must be positive");
             require(tokens >= batchSize, "tokens (" + tokens + ") must hold at least one batch of " + batchSize);
             require(lrWarmupSteps >= 0 && l1WarmupSteps >= 0, "warm-up steps must be at least 0");
-            require(learningRate > 0 && l1Coefficient >= 0, "learning rate must be positive and λ at least 0");
+            require(learningRate > 0 && l1Coefficient >= 0 && l0Coefficient >= 0,
+                    "learning rate must be positive and λ at least 0");
             require(k <= dSae, "k (" + k + ") must be at most d_sae (" + dSae + ")");
         }
 
@@ -203,7 +206,7 @@ public final class PeerCheck {
             saeLensSeconds += (System.nanoTime() - start) / 1e9;
             start = System.nanoTime();
             for (int seed = 1; seed <= settings.seeds(); seed++) {
-                trainSaesplit(settings, rows, initialWeights(settings, architecture, seed), seed,
+                trainSaesplit(settings, architecture, rows, initialWeights(settings, architecture, seed), seed,
                         saesplitSae(architecture, seed));
             }
             saesplitSeconds += (System.nanoTime() - start) / 1e9;
@@ -249,14 +252,15 @@ public final class PeerCheck {
 
     /**
      * saesplit's trainer at SAELens's settings: constant learning rate after its warm-up, no decay, Adam with torch's
-     * defaults, gradient norm clipped at 1, decoder free (its norm weights the L1 penalty), no resampling.
+     * defaults, gradient norm clipped at 1, decoder free (its norm weights the L1 penalty), no resampling, SAELens's
+     * dead-feature window for AuxK.
      */
-    static TrainerConfig trainerConfig(Settings settings, long seed) {
+    static TrainerConfig trainerConfig(Settings settings, PeerArchitecture architecture, long seed) {
         return TrainerConfig.builder(settings.steps())
                 .learningRate(settings.learningRate())
                 .lrWarmupSteps(settings.lrWarmupSteps())
                 .lrDecaySteps(0)
-                .sparsityCoefficient(settings.l1Coefficient())
+                .sparsityCoefficient(architecture.sparsityCoefficient().applyAsDouble(settings))
                 .l1WarmupSteps(settings.l1WarmupSteps())
                 .adam(AdamSettings.DEFAULTS)
                 .maxGradientNorm(MAX_GRADIENT_NORM)
@@ -266,13 +270,15 @@ public final class PeerCheck {
                 .logEvery(settings.steps())
                 .checkpointEvery(settings.steps())
                 .seed(seed)
+                .deadFeatureWindow(TrainerConfig.DEFAULT_DEAD_FEATURE_WINDOW)
                 .build();
     }
 
-    private static void trainSaesplit(Settings settings, Path rows, SaeWeights initial, long seed, Path out) {
+    private static void trainSaesplit(Settings settings, PeerArchitecture architecture, Path rows, SaeWeights initial,
+                                      long seed, Path out) {
         try (InOrderBatchStream stream = new InOrderBatchStream(NpyActivationSource.open(List.of(rows)),
                 settings.batchSize());
-             SaeTrainer trainer = SaeTrainer.start(trainerConfig(settings, seed), initial, stream,
+             SaeTrainer trainer = SaeTrainer.start(trainerConfig(settings, architecture, seed), initial, stream,
                      TrainingListener.NONE, Optional.empty())) {
             trainer.run();
             trainer.saveSae(out);
@@ -289,6 +295,7 @@ public final class PeerCheck {
         params.put("lr_warm_up_steps", settings.lrWarmupSteps());
         params.put("adam_beta1", AdamSettings.DEFAULTS.beta1());
         params.put("adam_beta2", AdamSettings.DEFAULTS.beta2());
+        params.put("dead_feature_window", TrainerConfig.DEFAULT_DEAD_FEATURE_WINDOW);
         params.put("architecture", architecture.saeLensArchitecture());
         params.put("d_sae", settings.dSae());
         params.put("sae", architecture.saeLensConfig().apply(settings));

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class PeerCheckTest {
 
     /** Small enough for a few seconds of training per SAE on one core. */
-    static final PeerCheck.Settings SMALL = new PeerCheck.Settings(64, 32, 64, 65_536, 256, 1_500, 3e-3, 0, 1.0, 100,
-            2, 2, true, 50_000, 7);
+    static final PeerCheck.Settings SMALL = new PeerCheck.Settings(64, 32, 64, 65_536, 256, 1_500, 3e-3, 0, 1.0, 1.0,
+            100, 2, 2, true, 50_000, 7);
 
     @Test
     void saesplitRecoversTheToolkitsFeaturesWithinTwoHundredthsOfSaeLensOnEveryArchitecture() throws Exception {

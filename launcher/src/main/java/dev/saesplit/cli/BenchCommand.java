@@ -333,6 +333,9 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--l1-coefficient", description = "λ of the L1 penalty, standard (default: ${DEFAULT-VALUE})")
         double l1Coefficient = DEFAULTS.l1Coefficient();
 
+        @Option(names = "--l0-coefficient", description = "λ of the L0 penalty, jumprelu (default: ${DEFAULT-VALUE})")
+        double l0Coefficient = DEFAULTS.l0Coefficient();
+
         @Option(names = "--l1-warmup-steps", description = "linear λ warm-up (default: ${DEFAULT-VALUE})")
         int l1WarmupSteps = DEFAULTS.l1WarmupSteps();
 
@@ -361,14 +364,15 @@ public final class BenchCommand implements Callable<Integer> {
                     + batch);
             options.require(k <= dSae, "--k must be at most --d-sae, was " + k + " and " + dSae);
             options.require(lrWarmupSteps >= 0 && l1WarmupSteps >= 0, "warm-up steps must be at least 0");
-            options.require(learningRate > 0 && l1Coefficient >= 0,
-                    "--lr must be positive and --l1-coefficient at least 0");
+            options.require(learningRate > 0 && l1Coefficient >= 0 && l0Coefficient >= 0,
+                    "--lr must be positive, --l1-coefficient and --l0-coefficient at least 0");
             options.require(architecture == null || PeerArchitecture.names().contains(architecture),
                     "--architecture must be one of " + PeerArchitecture.names() + ", was '" + architecture + "'");
             List<PeerArchitecture> architectures = architecture == null ? PeerArchitecture.ALL
                     : List.of(PeerArchitecture.named(architecture));
             PeerCheck.Settings settings = new PeerCheck.Settings(features, dIn, dSae, tokens, batch, steps,
-                    learningRate, lrWarmupSteps, l1Coefficient, l1WarmupSteps, k, seeds, !ownInit, evalSamples, seed);
+                    learningRate, lrWarmupSteps, l1Coefficient, l0Coefficient, l1WarmupSteps, k, seeds, !ownInit,
+                    evalSamples, seed);
             Path root = ProjectRoot.get();
             Path python = Path.of(ExternalCommand.lastLineShowingErrors(List.of("bash",
                     root.resolve("infra/saelens-env.sh").toString()), Duration.ofMinutes(30)));
