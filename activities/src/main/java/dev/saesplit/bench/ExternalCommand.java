@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A program the benchmarks run (a Python script in the SAELens environment, its installer), one line of output kept. */
+/** A program a benchmark runs (a script in the SAELens environment, its installer), its last output line kept. */
 public final class ExternalCommand {
 
     private ExternalCommand() {
@@ -47,7 +47,8 @@ public final class ExternalCommand {
                         + (showErrors ? "; see its output above" : "; its error output:\n"
                         + tail(Files.readString(errors))));
             }
-            return Files.readString(output, StandardCharsets.UTF_8).lines().reduce((first, second) -> second).orElse("");
+            return Files.readString(output, StandardCharsets.UTF_8).lines().reduce((first, second) -> second)
+                    .orElse("");
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

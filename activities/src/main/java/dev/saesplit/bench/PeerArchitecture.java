@@ -34,8 +34,8 @@ public record PeerArchitecture(String name, Function<PeerCheck.Settings, SaeArch
 
     /** ReLU with the decoder-norm-weighted L1 penalty, its coefficient warmed up linearly from zero on both sides. */
     public static final PeerArchitecture STANDARD = new PeerArchitecture("standard", s -> new StandardArchitecture(),
-            PeerCheck.Settings::l1Coefficient, "standard", s -> fields("l1_coefficient", s.l1Coefficient(), "l1_warm_up_steps", s.l1WarmupSteps(),
-                    "lp_norm", 1.0));
+            PeerCheck.Settings::l1Coefficient, "standard", s -> fields("l1_coefficient", s.l1Coefficient(),
+                    "l1_warm_up_steps", s.l1WarmupSteps(), "lp_norm", 1.0));
 
     /**
      * TopK. saesplit trains it without decoder-norm rescaling and without an auxiliary loss for dead latents, so

@@ -23,11 +23,13 @@ final class PeerCheckReport {
                         + "d_in %d (the toolkit's defaults: Zipfian firing 0.3 .. 0.01, magnitude 1, dictionary bias "
                         + "of norm 1), true L0 %.2f%n", result.versions(), s.features(), s.dIn(), result.trueL0()));
         out.append(format("both sides: %,d drawn rows (seed %d) cut into batches of %d in the same order, d_sae %d, "
-                        + "%,d steps, lr %s after %d warm-up steps (no decay), λ %s (L1) / %s (L0) after %d warm-up steps, k %d, "
+                        + "%,d steps, lr %s after %d warm-up steps (no decay), λ %s (L1) / %s (L0) after %d warm-up "
+                        + "steps, k %d, "
                         + "Adam β %s/%s ε %s, gradient norm clipped at %s; seed i (1..%d) starts %s (Kaiming-uniform "
                         + "decoder rows of norm %s, W_enc = W_decᵀ, biases 0)%n",
                 s.tokens(), s.dataSeed(), s.batchSize(), s.dSae(), s.steps(), s.learningRate(), s.lrWarmupSteps(),
-                s.l1Coefficient(), s.l0Coefficient(), s.l1WarmupSteps(), s.k(), adam.beta1(), adam.beta2(), adam.epsilon(),
+                s.l1Coefficient(), s.l0Coefficient(), s.l1WarmupSteps(), s.k(), adam.beta1(), adam.beta2(),
+                adam.epsilon(),
                 PeerCheck.MAX_GRADIENT_NORM, s.seeds(), s.sharedInit() ? "both sides from the same weights"
                         : "each side from its own draw", PeerCheck.DECODER_INIT_NORM));
         out.append(format("scored by eval_sae_on_synthetic_data on the same %,d fresh draws (seed %d); ± is the "

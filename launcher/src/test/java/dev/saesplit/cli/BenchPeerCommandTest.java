@@ -15,7 +15,8 @@ class BenchPeerCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--architecture|relu|--architecture must be one of [standard, topk, batchtopk, matryoshka_batchtopk, jumprelu], was 'relu'",
+            "--architecture|relu|--architecture must be one of [standard, topk, batchtopk, matryoshka_batchtopk, "
+                    + "jumprelu], was 'relu'",
             "--seeds|0|--seeds must be positive, was 0",
             "--steps|0|--steps must be positive, was 0",
             "--tokens|100|--tokens must hold at least one --batch, was 100 and 512",
