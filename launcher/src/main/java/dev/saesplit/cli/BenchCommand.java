@@ -1,12 +1,18 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.bench.CachingBenchmark;
+import dev.saesplit.bench.ExternalCommand;
+import dev.saesplit.bench.PeerArchitecture;
+import dev.saesplit.bench.PeerCheck;
 import dev.saesplit.bench.StreamedGridBenchmark;
 import dev.saesplit.bench.StreamingBenchmark;
+import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.train.GridBenchmark;
 import dev.saesplit.train.TrainingBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,9 +25,9 @@ import picocli.CommandLine.Spec;
 /** {@code saesplit bench}: measurements of this machine that tell whether training runs as fast as it can. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine trains SAEs, caches activations, streams them and trains rows "
-                + "together.",
+                + "together, and how well its SAEs recover known features against SAELens's.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Cache.class, BenchCommand.Stream.class,
-                BenchCommand.Grid.class})
+                BenchCommand.Grid.class, BenchCommand.Peer.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -277,6 +283,110 @@ public final class BenchCommand implements Callable<Integer> {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                     throw new ParameterException(spec.commandLine(), option + " " + why);
                 }
+            }
+        }
+    }
+
+    /** {@code saesplit bench peer}: feature recovery against SAELens's trainer on SAELens's synthetic data. */
+    @Command(name = "peer", mixinStandardHelpOptions = true,
+            description = {"Draw activations with known features using SAELens's synthetic toolkit, train each "
+                    + "architecture with saesplit's trainer and with SAELens's on the same rows in the same order at "
+                    + "the same settings, and score both with the toolkit's eval_sae_on_synthetic_data.",
+                    "Prints L0, MCC and F1 per side and their difference; PASS where the mean MCC and F1 over the "
+                            + "seeds are within 0.02 of SAELens's on every architecture, else FAIL and exit code 1. "
+                            + "Installs SAELens into a cached environment on first use."})
+    public static final class Peer implements Callable<Integer> {
+
+        private static final PeerCheck.Settings DEFAULTS = PeerCheck.Settings.BENCH;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--architecture", description = "one of ${COMPLETION-CANDIDATES} (default: all)",
+                completionCandidates = ArchitectureNames.class)
+        String architecture;
+
+        @Option(names = "--features", description = "ground-truth features (default: ${DEFAULT-VALUE})")
+        int features = DEFAULTS.features();
+
+        @Option(names = "--d-in", description = "activation width (default: ${DEFAULT-VALUE})")
+        int dIn = DEFAULTS.dIn();
+
+        @Option(names = "--d-sae", description = "latents (default: ${DEFAULT-VALUE})")
+        int dSae = DEFAULTS.dSae();
+
+        @Option(names = "--tokens", description = "rows drawn for training, cycled (default: ${DEFAULT-VALUE})")
+        int tokens = DEFAULTS.tokens();
+
+        @Option(names = "--batch", description = "rows per step (default: ${DEFAULT-VALUE})")
+        int batch = DEFAULTS.batchSize();
+
+        @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
+        int steps = DEFAULTS.steps();
+
+        @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})")
+        double learningRate = DEFAULTS.learningRate();
+
+        @Option(names = "--lr-warmup-steps", description = "linear learning-rate warm-up (default: ${DEFAULT-VALUE})")
+        int lrWarmupSteps = DEFAULTS.lrWarmupSteps();
+
+        @Option(names = "--l1-coefficient", description = "λ of the L1 penalty, standard (default: ${DEFAULT-VALUE})")
+        double l1Coefficient = DEFAULTS.l1Coefficient();
+
+        @Option(names = "--l0-coefficient", description = "λ of the L0 penalty, jumprelu (default: ${DEFAULT-VALUE})")
+        double l0Coefficient = DEFAULTS.l0Coefficient();
+
+        @Option(names = "--l1-warmup-steps", description = "linear λ warm-up (default: ${DEFAULT-VALUE})")
+        int l1WarmupSteps = DEFAULTS.l1WarmupSteps();
+
+        @Option(names = {"--k", "-k"}, description = "latents per token, topk (default: ${DEFAULT-VALUE})")
+        int k = DEFAULTS.k();
+
+        @Option(names = "--seeds", description = "SAEs per side and architecture (default: ${DEFAULT-VALUE})")
+        int seeds = DEFAULTS.seeds();
+
+        @Option(names = "--own-init",
+                description = "each side draws its own initial weights (default: both start from the same draw)")
+        boolean ownInit;
+
+        @Option(names = "--eval-samples", description = "fresh draws each SAE is scored on (default: ${DEFAULT-VALUE})")
+        int evalSamples = DEFAULTS.evalSamples();
+
+        @Option(names = "--seed", description = "seed of the synthetic model and its rows (default: ${DEFAULT-VALUE})")
+        long seed = DEFAULTS.dataSeed();
+
+        @Override
+        public Integer call() {
+            OptionChecks options = new OptionChecks(spec);
+            options.requirePositive("--features", features, "--d-in", dIn, "--d-sae", dSae, "--tokens", tokens,
+                    "--batch", batch, "--steps", steps, "--k", k, "--seeds", seeds, "--eval-samples", evalSamples);
+            options.require(tokens >= batch, "--tokens must hold at least one --batch, was " + tokens + " and "
+                    + batch);
+            options.require(k <= dSae, "--k must be at most --d-sae, was " + k + " and " + dSae);
+            options.require(lrWarmupSteps >= 0 && l1WarmupSteps >= 0, "warm-up steps must be at least 0");
+            options.require(learningRate > 0 && l1Coefficient >= 0 && l0Coefficient >= 0,
+                    "--lr must be positive, --l1-coefficient and --l0-coefficient at least 0");
+            options.require(architecture == null || PeerArchitecture.names().contains(architecture),
+                    "--architecture must be one of " + PeerArchitecture.names() + ", was '" + architecture + "'");
+            List<PeerArchitecture> architectures = architecture == null ? PeerArchitecture.ALL
+                    : List.of(PeerArchitecture.named(architecture));
+            PeerCheck.Settings settings = new PeerCheck.Settings(features, dIn, dSae, tokens, batch, steps,
+                    learningRate, lrWarmupSteps, l1Coefficient, l0Coefficient, l1WarmupSteps, k, seeds, !ownInit,
+                    evalSamples, seed);
+            Path root = ProjectRoot.get();
+            Path python = Path.of(ExternalCommand.lastLineShowingErrors(List.of("bash",
+                    root.resolve("infra/saelens-env.sh").toString()), Duration.ofMinutes(30)));
+            PeerCheck.Result result = PeerCheck.run(settings, architectures, python,
+                    root.resolve("infra/saelens_peer_check.py"));
+            spec.commandLine().getOut().println(result.describe());
+            return result.passes() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+        }
+
+        /** The architectures {@code --architecture} takes, for its help text. */
+        static final class ArchitectureNames implements Iterable<String> {
+            @Override
+            public java.util.Iterator<String> iterator() {
+                return PeerArchitecture.names().iterator();
             }
         }
     }
