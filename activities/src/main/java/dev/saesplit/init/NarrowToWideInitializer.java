@@ -38,6 +38,15 @@ public final class NarrowToWideInitializer {
                 new SplitMix64(seed));
         float[] encoderBias = new float[wide];
         System.arraycopy(narrow.encoderBias(), 0, encoderBias, 0, copied);
-        return new SaeWeights(wideConfig, encoderWeights, encoderBias, decoderWeights, narrow.decoderBias());
+        SaeWeights fresh = new SaeWeights(wideConfig, encoderWeights, encoderBias, decoderWeights,
+                narrow.decoderBias());
+        if (fresh.threshold().isEmpty() || narrow.threshold().isEmpty()) {
+            return fresh; // fresh thresholds (JumpReLU's initial one) where the narrow SAE has none of its own
+        }
+        // a JumpReLU narrow SAE's copied latents keep their own thresholds, so they still fire where they did
+        float[] threshold = fresh.threshold().get();
+        System.arraycopy(narrow.threshold().get(), 0, threshold, 0, copied);
+        return new SaeWeights(wideConfig, encoderWeights, encoderBias, decoderWeights, narrow.decoderBias(),
+                threshold);
     }
 }

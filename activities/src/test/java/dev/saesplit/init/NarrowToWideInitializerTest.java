@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.saesplit.sae.ComputeDevice;
+import dev.saesplit.sae.JumpReLUArchitecture;
 import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeFixtures;
@@ -16,6 +17,7 @@ import dev.saesplit.sae.SaeWeights;
 import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.sae.StandardArchitecture;
 import dev.saesplit.spec.Init;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +63,26 @@ class NarrowToWideInitializerTest {
             assertEquals(0.1, SaeFixtures.norm(wide.decoderRow(latent)), 1e-6, "fresh decoder row norm");
             assertArrayEquals(wide.decoderRow(latent), wide.encoderColumn(latent), "fresh W_enc = W_decᵀ");
             assertEquals(0f, wide.encoderBias(latent));
+        }
+    }
+
+    @Test
+    void aJumpReluNarrowSaesCopiedLatentsKeepTheirThresholdsAndFreshOnesStartAtTheInitialOne() {
+        SaeWeights standard = narrowSae();
+        float[] thresholds = new float[NARROW];
+        for (int latent = 0; latent < NARROW; latent++) {
+            thresholds[latent] = 0.5f + latent;
+        }
+        SaeWeights narrow = new SaeWeights(standard.config().withArchitecture(new JumpReLUArchitecture()),
+                standard.encoderWeights(), standard.encoderBias(), standard.decoderWeights(), standard.decoderBias(),
+                thresholds);
+
+        float[] wide = NarrowToWideInitializer.initialize(narrow, narrow.config().withDSae(WIDE), 0.1, 5)
+                .threshold().orElseThrow();
+
+        assertArrayEquals(thresholds, Arrays.copyOf(wide, NARROW));
+        for (int latent = NARROW; latent < WIDE; latent++) {
+            assertEquals((float) JumpReLUArchitecture.DEFAULT_INIT_THRESHOLD, wide[latent]);
         }
     }
 

@@ -62,9 +62,9 @@ class SpecArtifactsCheckTest {
         SaeLensFormat.write(dir.resolve("narrow"), SaeFixtures.randomSae(4, 8, new StandardArchitecture(), 1),
                 new float[8]);
         Path cfg = dir.resolve("narrow/cfg.json");
-        Files.writeString(cfg, Files.readString(cfg).replace("\"standard\"", "\"jumprelu\""));
+        Files.writeString(cfg, Files.readString(cfg).replace("\"standard\"", "\"gated\""));
 
-        assertTrue(problem(SPEC).message().contains("unknown architecture 'jumprelu'"));
+        assertTrue(problem(SPEC).message().contains("unknown architecture 'gated'"));
     }
 
     @Test
