@@ -68,23 +68,27 @@ public final class SplitEvaluator {
     static Findings evaluate(Subject s, ActivationSource heldOut, SplitCriteria criteria,
                              Optional<HeldOutTruth> truth) {
         float threshold = (float) s.threshold();
-        LatentStatistics first = new LatentStatistics(s.wide().dSae(), threshold);
+        // Every wide latent's firing where positive on every held-out token, read with the reconstruction.
+        LatentStatistics onEveryToken = new LatentStatistics(s.wide().dSae(), threshold);
         ReconstructionStatistics reconstruction = new ReconstructionStatistics(s.wide().dSae(), threshold);
         HeldOutPass.TargetTokensOnly only = s.filtered() ? new HeldOutPass.TargetTokensOnly(s.threshold()) : null;
-        LatentStatistics positive = first;
+        // The mean activation where positive that sets each latent's firing level, on the tokens the wide SAE is
+        // read on: every token, or only the target's for an SAE trained on filtered data.
+        LatentStatistics meansWherePositive = onEveryToken;
         LatentStatistics narrowRates = null;
-        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), first, reconstruction);
+        HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), onEveryToken, reconstruction);
         if (only != null) {
-            positive = new LatentStatistics(s.wide().dSae(), threshold);
+            meansWherePositive = new LatentStatistics(s.wide().dSae(), threshold);
             narrowRates = new LatentStatistics(s.narrow().dSae(), threshold);
-            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), only, positive);
+            HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), only, meansWherePositive);
             HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.narrow(), narrowRates);
         }
-        float[] levels = firingLevels(positive);
-        LatentStatistics behaviour = new LatentStatistics(threshold, levels);
+        float[] levels = firingLevels(meansWherePositive);
+        // Specificity and recall, each latent counted as firing only above its level: what the verdict sorts by.
+        LatentStatistics firingAboveLevels = new LatentStatistics(threshold, levels);
         Optional<GroundTruthFiring> truthFiring = truth.map(t -> new GroundTruthFiring(t, threshold));
         TargetMeans means = only == null ? null : new TargetMeans(threshold, s.wide().dIn(), levels);
-        List<HeldOutPass.Visitor> visitors = new ArrayList<>(List.of(behaviour));
+        List<HeldOutPass.Visitor> visitors = new ArrayList<>(List.of(firingAboveLevels));
         truthFiring.ifPresent(visitors::add);
         if (means != null) {
             visitors.add(means);
@@ -94,13 +98,13 @@ public final class SplitEvaluator {
         OffTargetFiring offTarget = null;
         if (only != null) {
             // The wide SAE reads the quiet tokens here, moved: the shift is what lets it read them at all.
-            offTarget = offTargetFiring(threshold, behaviour, means, levels, criteria);
+            offTarget = offTargetFiring(threshold, firingAboveLevels, means, levels, criteria);
             HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), offTarget);
         }
         float[] targetDirection = s.narrow().decoderRow(s.targetLatent());
         double[] cosines = DecoderCosines.all(s.wide(), targetDirection);
 
-        Sorted sorted = sort(s, behaviour, cosines, narrowRates, offTarget, criteria);
+        Sorted sorted = sort(s, firingAboveLevels, cosines, narrowRates, offTarget, criteria);
         List<SplitReport.Latent> children = sorted.children();
         // The exact verdict follows the target's own ground-truth features into the wide latents in the pass that
         // measures the children, so it costs no pass of its own.
@@ -109,14 +113,15 @@ public final class SplitEvaluator {
                 only == null ? Float.NEGATIVE_INFINITY : threshold));
         SplitReport.SetMeasurements split = measureSet(s, heldOut, only, criteria, children, cosines, levels,
                 sorted.otherFeatures(), featureFiring);
-        SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, behaviour.targetTokens(), behaviour.tokens(),
-                children, sorted.parents(), sorted.setAside(), split);
+        SplitReport.Verdict verdict = BehaviouralVerdict.judge(criteria, firingAboveLevels.targetTokens(),
+                firingAboveLevels.tokens(), children, sorted.parents(), sorted.setAside(), split);
         SplitReport.GroundTruthVerdict exact = truth
                 .map(t -> GroundTruthJudge.judge(s.wide(), s.filtered(), criteria, t, truthFiring.get(), featureFiring.get(),
-                        behaviour, children))
+                        firingAboveLevels, children))
                 .orElse(null);
-        return new Findings(first.tokens(), first.targetTokens(), reconstruction.onAll(), reconstruction.onTarget(),
-                children, sorted.parents(), sorted.nearMisses(), sorted.setAside(), split, verdict, exact, only);
+        return new Findings(onEveryToken.tokens(), onEveryToken.targetTokens(), reconstruction.onAll(),
+                reconstruction.onTarget(), children, sorted.parents(), sorted.nearMisses(), sorted.setAside(), split,
+                verdict, exact, only);
     }
 
     /**
@@ -132,18 +137,19 @@ public final class SplitEvaluator {
      * @param narrowRates the narrow latents' firing, for an SAE trained on filtered data; else null
      * @param offTarget   its latents' firing off the target's tokens, moved to the target's mean; else null
      */
-    private static Sorted sort(Subject s, LatentStatistics behaviour, double[] cosines, LatentStatistics narrowRates,
-                               OffTargetFiring offTarget, SplitCriteria criteria) {
+    private static Sorted sort(Subject s, LatentStatistics firingAboveLevels, double[] cosines,
+                               LatentStatistics narrowRates, OffTargetFiring offTarget, SplitCriteria criteria) {
         List<SplitReport.Latent> children = new ArrayList<>();
         List<SplitReport.Latent> parents = new ArrayList<>();
         List<SplitReport.Latent> others = new ArrayList<>();
         List<SplitReport.Latent> firing = new ArrayList<>();
-        for (int j = 0; j < behaviour.dSae(); j++) {
-            if (j == s.zeroedLatent() || behaviour.fired(j) == 0) {
+        for (int j = 0; j < firingAboveLevels.dSae(); j++) {
+            if (j == s.zeroedLatent() || firingAboveLevels.fired(j) == 0) {
                 continue;
             }
-            SplitReport.Latent latent = new SplitReport.Latent(j, behaviour.specificity(j), behaviour.recall(j),
-                    cosines[j], behaviour.meanActivation(j), behaviour.maxActivation(j), behaviour.frequency(j));
+            SplitReport.Latent latent = new SplitReport.Latent(j, firingAboveLevels.specificity(j),
+                    firingAboveLevels.recall(j), cosines[j], firingAboveLevels.meanActivation(j),
+                    firingAboveLevels.maxActivation(j), firingAboveLevels.frequency(j));
             firing.add(latent);
             boolean specific = latent.specificity() >= criteria.minSpecificity();
             if (specific && latent.recall() >= criteria.maxChildRecall()) {
@@ -155,7 +161,7 @@ public final class SplitEvaluator {
             }
         }
         List<SplitReport.SetAside> setAside = List.of();
-        boolean[] otherFeatures = otherFeatures(behaviour, s.zeroedLatent(), criteria);
+        boolean[] otherFeatures = otherFeatures(firingAboveLevels, s.zeroedLatent(), criteria);
         if (narrowRates != null) {
             FilteredLatentRoles.Roles roles = FilteredLatentRoles.sort(s.wide(), s.narrow(), s.targetLatent(),
                     firing, narrowRates, offTarget, criteria);
@@ -165,7 +171,7 @@ public final class SplitEvaluator {
             others = new ArrayList<>(firing);
             others.removeAll(children);
             others.removeAll(parents);
-            otherFeatures = new boolean[behaviour.dSae()];
+            otherFeatures = new boolean[firingAboveLevels.dSae()];
             for (SplitReport.SetAside latent : setAside) {
                 otherFeatures[latent.latent()] = !latent.why().equals(SplitReport.SetAside.MAGNITUDE);
             }
@@ -186,25 +192,26 @@ public final class SplitEvaluator {
      * Per wide latent, whether it is a latent of another feature: it fires without the target on more than
      * {@code 1 − min_specificity} of its tokens.
      */
-    private static boolean[] otherFeatures(LatentStatistics behaviour, int zeroedLatent, SplitCriteria criteria) {
-        boolean[] others = new boolean[behaviour.dSae()];
+    private static boolean[] otherFeatures(LatentStatistics firingAboveLevels, int zeroedLatent,
+                                           SplitCriteria criteria) {
+        boolean[] others = new boolean[firingAboveLevels.dSae()];
         for (int j = 0; j < others.length; j++) {
-            others[j] = j != zeroedLatent && behaviour.fired(j) > 0
-                    && behaviour.specificity(j) < criteria.minSpecificity();
+            others[j] = j != zeroedLatent && firingAboveLevels.fired(j) > 0
+                    && firingAboveLevels.specificity(j) < criteria.minSpecificity();
         }
         return others;
     }
 
     /** Off-target firing of the latents that fire on enough of the target's tokens to be children. */
-    private static OffTargetFiring offTargetFiring(float threshold, LatentStatistics behaviour, TargetMeans means,
-                                                   float[] levels, SplitCriteria criteria) {
+    private static OffTargetFiring offTargetFiring(float threshold, LatentStatistics firingAboveLevels,
+                                                   TargetMeans means, float[] levels, SplitCriteria criteria) {
         List<Integer> candidates = new ArrayList<>();
-        for (int j = 0; j < behaviour.dSae(); j++) {
-            if (behaviour.fired(j) > 0 && behaviour.recall(j) >= criteria.minRecall()) {
+        for (int j = 0; j < firingAboveLevels.dSae(); j++) {
+            if (firingAboveLevels.fired(j) > 0 && firingAboveLevels.recall(j) >= criteria.minRecall()) {
                 candidates.add(j);
             }
         }
-        candidates.sort(Comparator.comparingDouble(behaviour::recall).reversed());
+        candidates.sort(Comparator.comparingDouble(firingAboveLevels::recall).reversed());
         int[] chosen = candidates.stream().limit(MAX_CHILDREN).mapToInt(Integer::intValue).toArray();
         float[][] offsets = new float[chosen.length][];
         for (int c = 0; c < chosen.length; c++) {
@@ -238,10 +245,10 @@ public final class SplitEvaluator {
      * positive. A latent whose decoder carries the parent fires weakly on every parent token; counting that as
      * firing would blur a child into its siblings and off the target's tokens.
      */
-    private static float[] firingLevels(LatentStatistics positive) {
-        float[] levels = new float[positive.dSae()];
+    private static float[] firingLevels(LatentStatistics meansWherePositive) {
+        float[] levels = new float[meansWherePositive.dSae()];
         for (int j = 0; j < levels.length; j++) {
-            levels[j] = (float) (FIRING_FRACTION * positive.meanActivation(j));
+            levels[j] = (float) (FIRING_FRACTION * meansWherePositive.meanActivation(j));
         }
         return levels;
     }
@@ -266,11 +273,12 @@ public final class SplitEvaluator {
             }
         }
         int[] aligned = alignedList.stream().mapToInt(Integer::intValue).toArray();
-        ChildStatistics second = new ChildStatistics((float) s.threshold(), childIndices, aligned, drive(s),
+        ChildStatistics childrenAsSet = new ChildStatistics((float) s.threshold(), childIndices, aligned, drive(s),
                 otherFeatures, s.narrow().decoderRow(s.targetLatent()), levels,
                 only == null ? 0f : biasReading(s));
         HeldOutPass.run(heldOut, s.narrow(), s.targetLatent(), s.wide(), only, featureFiring.isPresent()
-                ? new HeldOutPass.Visitor[] {second, featureFiring.get()} : new HeldOutPass.Visitor[] {second});
+                ? new HeldOutPass.Visitor[] {childrenAsSet, featureFiring.get()}
+                : new HeldOutPass.Visitor[] {childrenAsSet});
         double[][] cosine = new double[k][k];
         double[][] jaccard = new double[k][k];
         double[][] containment = new double[k][k];
@@ -278,13 +286,14 @@ public final class SplitEvaluator {
             for (int b = 0; b < k; b++) {
                 cosine[a][b] = DecoderCosines.cosine(s.wide().decoderRow(childIndices[a]),
                         s.wide().decoderRow(childIndices[b]));
-                jaccard[a][b] = second.jaccard(a, b);
-                containment[a][b] = second.containment(a, b);
+                jaccard[a][b] = childrenAsSet.jaccard(a, b);
+                containment[a][b] = childrenAsSet.containment(a, b);
             }
         }
         return new SplitReport.SetMeasurements(DistinctChildren.count(jaccard, cosine, containment,
-                criteria.maxChildJaccard(), criteria.maxChildOverlap()), second.coverage(), second.activationCoverage(),
-                second.activationElsewhere(), second.ownActivationCoverage(), second.biasCoverage(), cosine, jaccard, containment,
-                second.contributionExplained(), second.absorption());
+                criteria.maxChildJaccard(), criteria.maxChildOverlap()), childrenAsSet.coverage(),
+                childrenAsSet.activationCoverage(), childrenAsSet.activationElsewhere(),
+                childrenAsSet.ownActivationCoverage(), childrenAsSet.biasCoverage(), cosine, jaccard, containment,
+                childrenAsSet.contributionExplained(), childrenAsSet.absorption());
     }
 }

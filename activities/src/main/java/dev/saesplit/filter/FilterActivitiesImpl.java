@@ -118,7 +118,7 @@ public final class FilterActivitiesImpl implements FilterActivities {
             });
         }
         FilterStatistics stats = JsonArtifacts.read(store.localCopy(ref)
-                .resolve(FilteredDataSelector.STATISTICS_FILE), FilterStatistics.class);
+                .resolve(FilterStatistics.FILE_NAME), FilterStatistics.class);
         metrics.record(experiment, "", 0, Map.of(TOKENS_SCANNED, (double) stats.tokensScanned(),
                 TOKENS_KEPT, (double) stats.tokensKept(), KEPT_FRACTION, stats.keptFraction()));
         if (stats.tokensKept() == 0) {

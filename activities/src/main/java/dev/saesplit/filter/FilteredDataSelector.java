@@ -33,7 +33,6 @@ import java.util.concurrent.Future;
 public final class FilteredDataSelector {
 
     public static final String KEPT_ROWS_FILE = "kept_rows.npy";
-    public static final String STATISTICS_FILE = "filter_stats.json";
 
     private static final int MERGE_BLOCK = 1 << 16;
 
@@ -59,7 +58,7 @@ public final class FilteredDataSelector {
         }
         try {
             List<RangeScan> scans = scanInParallel(source, probe, tokens, parts);
-            ActivationHistogram.Accumulator histogram = new ActivationHistogram.Accumulator(config.bins());
+            HistogramAccumulator histogram = new HistogramAccumulator(config.bins());
             long kept = 0;
             for (RangeScan scan : scans) {
                 histogram.addAll(scan.histogram());
@@ -69,7 +68,7 @@ public final class FilteredDataSelector {
             joinParts(parts, keptRowsFile);
             FilterStatistics statistics = new FilterStatistics(config.threshold(), tokens, kept,
                     tokens == 0 ? 0 : (double) kept / tokens, histogram.snapshot());
-            Path statisticsFile = outputDirectory.resolve(STATISTICS_FILE);
+            Path statisticsFile = outputDirectory.resolve(FilterStatistics.FILE_NAME);
             JsonArtifacts.write(statisticsFile, statistics);
             return new FilterResult(keptRowsFile, statisticsFile, statistics);
         } finally {
@@ -79,7 +78,7 @@ public final class FilteredDataSelector {
         }
     }
 
-    private record RangeScan(long kept, ActivationHistogram.Accumulator histogram) {
+    private record RangeScan(long kept, HistogramAccumulator histogram) {
     }
 
     private List<RangeScan> scanInParallel(ActivationSource source, LatentProbe probe, long tokens, List<Path> parts)
@@ -114,7 +113,7 @@ public final class FilteredDataSelector {
         int rowsPerRead = config.rowsPerRead();
         float[] rows = new float[Math.multiplyExact(rowsPerRead, d)];
         long[] keptRows = new long[rowsPerRead];
-        ActivationHistogram.Accumulator histogram = new ActivationHistogram.Accumulator(config.bins());
+        HistogramAccumulator histogram = new HistogramAccumulator(config.bins());
         float threshold = config.threshold();
         try (NpyWriter writer = NpyWriter.create(part, NpyDtype.INT64)) {
             for (long first = start; first < end; first += rowsPerRead) {

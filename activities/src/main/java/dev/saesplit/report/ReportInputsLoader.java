@@ -5,7 +5,6 @@ import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.evaluate.SplitReport;
 import dev.saesplit.filter.FilterStatistics;
-import dev.saesplit.filter.FilteredDataSelector;
 import dev.saesplit.filter.TokenTargetMetrics;
 import dev.saesplit.sae.SaeLensFormat;
 import dev.saesplit.store.ExperimentStore;
@@ -59,7 +58,7 @@ public final class ReportInputsLoader {
                     trained.get(i).curve(), Optional.ofNullable(efficiency.get(row.runId()))));
         }
         Optional<FilterStatistics> filter = Optional.ofNullable(r.filtered()).map(f -> JsonArtifacts.read(
-                store.localCopy(f.artifact()).resolve(FilteredDataSelector.STATISTICS_FILE),
+                store.localCopy(f.artifact()).resolve(FilterStatistics.FILE_NAME),
                 FilterStatistics.class));
         return new ReportInputs(r.experiment(), new ReportRecords(database).description(r.experiment()),
                 r.narrow().width(), narrowDensity(r), filter,

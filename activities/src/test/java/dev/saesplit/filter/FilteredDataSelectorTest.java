@@ -78,7 +78,7 @@ class FilteredDataSelectorTest {
         }
         assertEquals(inactive, histogram.inactive());
         assertEquals(inFirstBin, histogram.counts()[0]);
-        String json = Files.readString(dir.resolve(FilteredDataSelector.STATISTICS_FILE));
+        String json = Files.readString(dir.resolve(FilterStatistics.FILE_NAME));
         assertTrue(json.contains("\"tokens_kept\" : " + statistics.tokensKept()), json);
     }
 
@@ -92,7 +92,7 @@ class FilteredDataSelectorTest {
         assertEquals(one.statistics().histogram().total(), two.statistics().histogram().total());
         assertArrayEquals(one.statistics().histogram().counts(), two.statistics().histogram().counts());
         try (var files = Files.list(dir.resolve("two"))) {
-            assertEquals(List.of(FilteredDataSelector.STATISTICS_FILE, FilteredDataSelector.KEPT_ROWS_FILE),
+            assertEquals(List.of(FilterStatistics.FILE_NAME, FilteredDataSelector.KEPT_ROWS_FILE),
                     files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no part files are left behind");
         }

@@ -21,7 +21,8 @@ public final class TokenTargetMetrics {
     private TokenTargetMetrics() {
     }
 
-    static Map<String, Double> of(TokenTarget chosen) {
+    /** The metrics the filter records for a target it chose. */
+    public static Map<String, Double> of(TokenTarget chosen) {
         return Map.of(LATENT, (double) chosen.latent(), TOKEN_ID, (double) chosen.tokenId(),
                 MEAN_ACTIVATION, chosen.meanActivation(), SPECIFICITY, chosen.specificity(),
                 TOKEN_ROWS, (double) chosen.tokenRows());

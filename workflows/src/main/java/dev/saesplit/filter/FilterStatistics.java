@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
- * What a filter pass saw: {@code filter_stats.json}.
+ * What a filter pass saw: {@code filter_stats.json}, beside the kept rows in the filter's output; the report reads it.
  *
  * @param threshold     the activation a kept token exceeded
  * @param tokensScanned rows of the source
@@ -15,4 +15,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record FilterStatistics(float threshold, long tokensScanned, long tokensKept, double keptFraction,
                                ActivationHistogram histogram) {
+
+    public static final String FILE_NAME = "filter_stats.json";
 }
