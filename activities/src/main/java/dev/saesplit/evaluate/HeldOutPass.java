@@ -82,10 +82,15 @@ public final class HeldOutPass {
 
     /** {@code [rows, 1]}: 1 where the target fires above {@code threshold}, else 0. */
     private static NDArray firing(NDManager manager, float[] target, double threshold) {
+        return manager.create(targetMask(target, threshold), new Shape(target.length, 1));
+    }
+
+    /** Per row, 1 where the target fires above {@code threshold}, else 0. */
+    static float[] targetMask(float[] target, double threshold) {
         float[] mask = new float[target.length];
         for (int i = 0; i < target.length; i++) {
             mask[i] = target[i] > threshold ? 1f : 0f;
         }
-        return manager.create(mask, new Shape(target.length, 1));
+        return mask;
     }
 }

@@ -43,9 +43,8 @@ final class LatentStatistics implements HeldOutPass.Visitor {
     @Override
     public void block(NDArray x, float[] target, NDArray latents, SparseAutoencoder wide) {
         int rows = target.length;
-        float[] targetMask = new float[rows];
+        float[] targetMask = HeldOutPass.targetMask(target, threshold);
         for (int i = 0; i < rows; i++) {
-            targetMask[i] = target[i] > threshold ? 1f : 0f;
             targetTokens += (long) targetMask[i];
             targetActivationSum += targetMask[i] * target[i];
         }

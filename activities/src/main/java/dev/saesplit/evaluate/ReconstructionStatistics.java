@@ -25,10 +25,7 @@ final class ReconstructionStatistics implements HeldOutPass.Visitor {
     @Override
     public void block(NDArray x, float[] target, NDArray latents, SparseAutoencoder wide) {
         int rows = target.length;
-        float[] targetMask = new float[rows];
-        for (int i = 0; i < rows; i++) {
-            targetMask[i] = target[i] > threshold ? 1f : 0f;
-        }
+        float[] targetMask = HeldOutPass.targetMask(target, threshold);
         NDArray firing = latents.gt(0).toType(DataType.FLOAT32, false);
         NDArray error = x.sub(wide.decode(latents)).square().sum(new int[] {1});
         all.add(x.getManager().ones(new Shape(1, rows)), x, error, firing);

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param auxLossCoefficient     weight of the AuxK loss that revives dead latents ({@code aux_loss_coefficient})
  */
 public record BatchTopKArchitecture(double k, boolean rescaleActsByDecoderNorm, double topkThresholdLr,
-                                    double auxLossCoefficient) implements SaeArchitecture {
+                                    double auxLossCoefficient) implements SelectingArchitecture {
 
     public static final String NAME = "batchtopk";
     public static final double DEFAULT_TOPK_THRESHOLD_LR = 0.01;
@@ -47,16 +47,6 @@ public record BatchTopKArchitecture(double k, boolean rescaleActsByDecoderNorm, 
         return NAME;
     }
 
-    @Override
-    public boolean scalesByDecoderNorm() {
-        return rescaleActsByDecoderNorm;
-    }
-
-    @Override
-    public boolean latentsIndependent() {
-        return false;
-    }
-
     /** Latents kept for a batch of {@code tokens}: SAELens's {@code int(k · tokens)}. */
     public int kept(long tokens) {
         return (int) (k * tokens);
@@ -81,11 +71,6 @@ public record BatchTopKArchitecture(double k, boolean rescaleActsByDecoderNorm, 
     @Override
     public float latentActivation(double[] preActivations, int latent) {
         return TopKArchitecture.amongLargest(preActivations, latent, kept(1));
-    }
-
-    @Override
-    public boolean usesSparsityPenalty() {
-        return false;
     }
 
     @Override

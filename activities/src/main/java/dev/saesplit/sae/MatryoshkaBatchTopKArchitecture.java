@@ -16,7 +16,7 @@ import java.util.List;
  * @param matryoshkaWidths the prefix widths, strictly increasing, the last one d_sae
  */
 public record MatryoshkaBatchTopKArchitecture(BatchTopKArchitecture batchTopK, List<Integer> matryoshkaWidths)
-        implements SaeArchitecture {
+        implements SelectingArchitecture {
 
     public static final String NAME = "matryoshka_batchtopk";
 
@@ -57,18 +57,8 @@ public record MatryoshkaBatchTopKArchitecture(BatchTopKArchitecture batchTopK, L
     }
 
     @Override
-    public boolean latentsIndependent() {
-        return false;
-    }
-
-    @Override
-    public boolean scalesByDecoderNorm() {
-        return batchTopK.scalesByDecoderNorm();
-    }
-
-    @Override
-    public boolean usesSparsityPenalty() {
-        return false;
+    public boolean rescaleActsByDecoderNorm() {
+        return batchTopK.rescaleActsByDecoderNorm();
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
  * {@code rescale_acts_by_decoder_norm} (SAELens), pre-activations are multiplied by their decoder row's norm before
  * the selection and latents divided by it before decoding; the trainer here trains without it.
  */
-public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implements SaeArchitecture {
+public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implements SelectingArchitecture {
 
     public static final String NAME = "topk";
     private static final ThreadScratch ROW = new ThreadScratch();
@@ -26,16 +26,6 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
     /** Without decoder-norm rescaling, as the trainer trains it. */
     public TopKArchitecture(int k) {
         this(k, false);
-    }
-
-    @Override
-    public boolean scalesByDecoderNorm() {
-        return rescaleActsByDecoderNorm;
-    }
-
-    @Override
-    public boolean latentsIndependent() {
-        return false;
     }
 
     @Override
@@ -134,11 +124,6 @@ public record TopKArchitecture(int k, boolean rescaleActsByDecoderNorm) implemen
         for (int j = 0; j < keep; j++) {
             values[at + j] = Math.max(values[at + j], 0f);
         }
-    }
-
-    @Override
-    public boolean usesSparsityPenalty() {
-        return false;
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  * reconstruct the (detached) residual. Saved as a JumpReLU SAE with that threshold for every latent and the decoder
  * norms folded into the weights.
  */
-class BatchTopKTraining implements ArchitectureTraining {
+class BatchTopKTraining implements PairSelectingTraining {
 
     static final String TOPK_THRESHOLD = "topk_threshold";
     private static final int[] FEATURE_AXIS = {1};
@@ -96,11 +96,6 @@ class BatchTopKTraining implements ArchitectureTraining {
         NDArray flat = Activation.relu(hiddenPre).reshape(-1);
         int keep = (int) Math.min(architecture.kept(pre.getShape().get(0)), flat.size());
         return flat.topK(keep, 0, true, false);
-    }
-
-    @Override
-    public boolean sparseCovers() {
-        return true;
     }
 
     /**

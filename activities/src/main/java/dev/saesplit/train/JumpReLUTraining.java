@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
  * {@code jumprelu_ste_to_input} the pre-activations get the negation of those terms as well. SAELens's
  * {@code pre_act_loss_coefficient} (off by default) is not offered.
  */
-final class JumpReLUTraining implements ArchitectureTraining {
+final class JumpReLUTraining implements PairSelectingTraining {
 
     private static final int[] TOKEN_AXIS = {0};
 
@@ -27,11 +27,6 @@ final class JumpReLUTraining implements ArchitectureTraining {
 
     JumpReLUTraining(JumpReLUArchitecture architecture) {
         this.architecture = architecture;
-    }
-
-    @Override
-    public boolean sparseCovers() {
-        return true;
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A spec's YAML composed once into Jackson's tree, with the location of every field recorded on the way.
@@ -124,27 +125,23 @@ record YamlTree(JsonNode root, YamlLocations locations) {
 
         @Override
         protected Node composeSequenceNode(String anchor) {
-            enter();
-            try {
-                return super.composeSequenceNode(anchor);
-            } finally {
-                depth--;
-            }
+            return nested(() -> super.composeSequenceNode(anchor));
         }
 
         @Override
         protected Node composeMappingNode(String anchor) {
-            enter();
-            try {
-                return super.composeMappingNode(anchor);
-            } finally {
-                depth--;
-            }
+            return nested(() -> super.composeMappingNode(anchor));
         }
 
-        private void enter() {
+        /** Composes one level deeper, refusing the level past {@code MAX_DEPTH} before reading it. */
+        private Node nested(Supplier<Node> compose) {
             if (++depth > MAX_DEPTH) {
                 throw new TooDeep(parser.peekEvent().getStartMark());
+            }
+            try {
+                return compose.get();
+            } finally {
+                depth--;
             }
         }
     }

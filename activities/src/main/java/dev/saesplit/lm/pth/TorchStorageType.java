@@ -1,6 +1,7 @@
 package dev.saesplit.lm.pth;
 
-import dev.saesplit.sae.safetensors.TensorDtype;
+import dev.saesplit.data.npy.Bfloat16;
+import dev.saesplit.data.npy.Float16;
 import java.nio.ByteBuffer;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.PickleException;
@@ -11,74 +12,31 @@ import net.razorvine.pickle.PickleException;
  * element of that storage as a float.
  */
 enum TorchStorageType implements IObjectConstructor {
-    FLOAT("FloatStorage", 4) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return bytes.getFloat(4 * index);
-        }
-    },
-    DOUBLE("DoubleStorage", 8) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return (float) bytes.getDouble(8 * index);
-        }
-    },
-    HALF("HalfStorage", 2) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return TensorDtype.halfToFloat(bytes.getShort(2 * index));
-        }
-    },
-    BFLOAT16("BFloat16Storage", 2) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            // bfloat16 is the upper half of a float32.
-            return Float.intBitsToFloat((bytes.getShort(2 * index) & 0xFFFF) << 16);
-        }
-    },
-    LONG("LongStorage", 8) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return bytes.getLong(8 * index);
-        }
-    },
-    INT("IntStorage", 4) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return bytes.getInt(4 * index);
-        }
-    },
-    BOOL("BoolStorage", 1) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return bytes.get(index) != 0 ? 1f : 0f;
-        }
-    },
-    SHORT("ShortStorage", 2) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return bytes.getShort(2 * index);
-        }
-    },
-    CHAR("CharStorage", 1) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return bytes.get(index);
-        }
-    },
-    BYTE("ByteStorage", 1) {
-        @Override
-        float read(ByteBuffer bytes, int index) {
-            return bytes.get(index) & 0xFF;
-        }
-    };
+    FLOAT("FloatStorage", 4, ByteBuffer::getFloat),
+    DOUBLE("DoubleStorage", 8, (bytes, at) -> (float) bytes.getDouble(at)),
+    HALF("HalfStorage", 2, (bytes, at) -> Float16.toFloat(bytes.getShort(at))),
+    BFLOAT16("BFloat16Storage", 2, (bytes, at) -> Bfloat16.toFloat(bytes.getShort(at))),
+    LONG("LongStorage", 8, (bytes, at) -> bytes.getLong(at)),
+    INT("IntStorage", 4, (bytes, at) -> bytes.getInt(at)),
+    BOOL("BoolStorage", 1, (bytes, at) -> bytes.get(at) != 0 ? 1f : 0f),
+    SHORT("ShortStorage", 2, (bytes, at) -> bytes.getShort(at)),
+    CHAR("CharStorage", 1, (bytes, at) -> bytes.get(at)),
+    BYTE("ByteStorage", 1, (bytes, at) -> bytes.get(at) & 0xFF);
+
+    /** One element at byte offset {@code at}, widened to float. */
+    @FunctionalInterface
+    private interface ElementReader {
+        float read(ByteBuffer bytes, int at);
+    }
 
     private final String className;
     private final int elementBytes;
+    private final ElementReader element;
 
-    TorchStorageType(String className, int elementBytes) {
+    TorchStorageType(String className, int elementBytes, ElementReader element) {
         this.className = className;
         this.elementBytes = elementBytes;
+        this.element = element;
     }
 
     /** The class name after {@code torch.}, as the pickle's GLOBAL opcode spells it. */
@@ -91,7 +49,9 @@ enum TorchStorageType implements IObjectConstructor {
     }
 
     /** Element {@code index} of a storage whose bytes are {@code bytes}, in the archive's byte order. */
-    abstract float read(ByteBuffer bytes, int index);
+    float read(ByteBuffer bytes, int index) {
+        return element.read(bytes, elementBytes * index);
+    }
 
     /** Storage classes appear in the pickle only as references inside persistent ids, never called. */
     @Override

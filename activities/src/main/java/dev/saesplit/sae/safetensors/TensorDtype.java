@@ -1,5 +1,7 @@
 package dev.saesplit.sae.safetensors;
 
+import dev.saesplit.data.npy.Bfloat16;
+import dev.saesplit.data.npy.Float16;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -15,7 +17,7 @@ public enum TensorDtype {
         @Override
         void decode(ByteBuffer src, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
-                dst[i] = halfToFloat(src.getShort(2 * i));
+                dst[i] = Float16.toFloat(src.getShort(2 * i));
             }
         }
     },
@@ -23,8 +25,7 @@ public enum TensorDtype {
         @Override
         void decode(ByteBuffer src, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
-                // bfloat16 is the upper half of a float32.
-                dst[i] = Float.intBitsToFloat((src.getShort(2 * i) & 0xFFFF) << 16);
+                dst[i] = Bfloat16.toFloat(src.getShort(2 * i));
             }
         }
     };
@@ -51,21 +52,5 @@ public enum TensorDtype {
             }
         }
         return Optional.empty();
-    }
-
-    /** IEEE 754 binary16 to float, subnormals and specials included. */
-    public static float halfToFloat(short half) {
-        int bits = half & 0xFFFF;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1F;
-        int mantissa = bits & 0x3FF;
-        if (exponent == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
-        }
-        if (exponent == 0) {
-            float magnitude = mantissa * 0x1.0p-24f;
-            return sign == 0 ? magnitude : -magnitude;
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 }
