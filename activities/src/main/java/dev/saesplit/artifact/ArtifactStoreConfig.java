@@ -1,7 +1,6 @@
 package dev.saesplit.artifact;
 
 import dev.saesplit.text.Redaction;
-import dev.saesplit.track.MlflowCredentials;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package dev.saesplit.track;
 
+import dev.saesplit.artifact.MlflowCredentials;
 import dev.saesplit.text.Redaction;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;

@@ -7,7 +7,7 @@ import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.track.MlflowBackend;
-import dev.saesplit.track.MlflowCredentials;
+import dev.saesplit.artifact.MlflowCredentials;
 import dev.saesplit.track.TrackingSync;
 import dev.saesplit.track.TrackingSyncLoop;
 import io.temporal.client.WorkflowClient;

@@ -1,7 +1,8 @@
-package dev.saesplit.track;
+package dev.saesplit.artifact;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.saesplit.text.Redaction;
+import dev.saesplit.track.MlflowBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.saesplit.track;
+package dev.saesplit.artifact;
 
 import dev.saesplit.text.Redaction;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
@@ -42,7 +42,7 @@ public final class MlflowCredentials {
     }
 
     /** The credentials for the MLflow Java client talking to {@code trackingUri}. */
-    BasicMlflowHostCreds hostCreds(String trackingUri) {
+    public BasicMlflowHostCreds hostCreds(String trackingUri) {
         if (token != null) {
             return new BasicMlflowHostCreds(trackingUri, token);
         }
