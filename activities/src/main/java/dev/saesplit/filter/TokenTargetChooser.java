@@ -2,11 +2,11 @@ package dev.saesplit.filter;
 
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.RowTokens;
+import dev.saesplit.lm.tokens.SingleToken;
 import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.sae.EncodedRows;
 import dev.saesplit.sae.SaeWeights;
 
-import java.util.Optional;
 
 /**
  * Chooses the narrow latent for a token ({@code target_latent: {token: "-"}}): every latent's mean activation over
@@ -29,30 +29,10 @@ public final class TokenTargetChooser {
      */
     public static int tokenId(Tokenizer tokenizer, String token) {
         int[] ids = tokenizer.encode(token);
-        problem(tokenizer, token, ids).ifPresent(problem -> {
+        SingleToken.problem(tokenizer, token, ids).ifPresent(problem -> {
             throw new TargetLatentException("target_latent.token " + problem);
         });
         return ids[0];
-    }
-
-    /**
-     * What is wrong with {@code token} as a target, without the field's name (validation reports it at the field);
-     * empty when it is one token of {@code tokenizer}.
-     */
-    public static Optional<String> notOneToken(Tokenizer tokenizer, String token) {
-        return problem(tokenizer, token, tokenizer.encode(token));
-    }
-
-    private static Optional<String> problem(Tokenizer tokenizer, String token, int[] ids) {
-        if (ids.length == 1 && tokenizer.tokenText(ids[0]).equals(token)) {
-            return Optional.empty();
-        }
-        StringBuilder pieces = new StringBuilder();
-        for (int id : ids) {
-            pieces.append(pieces.isEmpty() ? "" : ", ").append('"').append(tokenizer.tokenText(id)).append('"');
-        }
-        return Optional.of("\"" + token + "\" is not one token of the model's vocabulary: it encodes as " + ids.length
-                + " token(s) [" + pieces + "]");
     }
 
     /**

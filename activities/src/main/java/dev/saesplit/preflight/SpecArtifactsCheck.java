@@ -3,7 +3,7 @@ package dev.saesplit.preflight;
 import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.npy.NpyActivationSource;
 import dev.saesplit.data.synthetic.GroundTruth;
-import dev.saesplit.filter.TokenTargetChooser;
+import dev.saesplit.lm.tokens.SingleToken;
 import dev.saesplit.lm.tokens.Tokenizer;
 import dev.saesplit.lm.tokens.Tokenizers;
 import dev.saesplit.pipeline.BadInput;
@@ -66,7 +66,7 @@ public final class SpecArtifactsCheck implements SpecCheck {
             return;
         }
         try (tokenizer) {
-            TokenTargetChooser.notOneToken(tokenizer, token)
+            SingleToken.problem(tokenizer, token)
                     .ifPresent(problem -> problems.report("target_latent.token", problem));
         }
     }
