@@ -1,6 +1,8 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.stack.AirflowServer;
+import dev.saesplit.stack.LocalPostgres;
+import dev.saesplit.stack.LocalStackLease;
 import dev.saesplit.stack.MlflowServer;
 import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.stack.PythonEnvironment;
@@ -8,8 +10,6 @@ import dev.saesplit.stack.ServerProcess;
 import dev.saesplit.stack.ServiceChecks;
 import dev.saesplit.stack.TemporalServer;
 import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalPostgres;
-import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.text.Redaction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;

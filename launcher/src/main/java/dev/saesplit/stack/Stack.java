@@ -4,7 +4,6 @@ import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.ArtifactStoreConfig;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.track.MlflowBackend;
 import dev.saesplit.track.MlflowCredentials;

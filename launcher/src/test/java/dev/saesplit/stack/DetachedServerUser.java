@@ -1,7 +1,5 @@
 package dev.saesplit.stack;
 
-import dev.saesplit.store.LocalStackLease;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

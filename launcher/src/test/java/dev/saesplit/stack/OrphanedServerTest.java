@@ -1,6 +1,5 @@
 package dev.saesplit.stack;
 
-import dev.saesplit.store.LocalStackLease;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
