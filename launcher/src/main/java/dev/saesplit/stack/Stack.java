@@ -73,7 +73,7 @@ public final class Stack implements AutoCloseable {
             String address = environment.getOrDefault("TEMPORAL_ADDRESS", "").trim();
             if (address.isEmpty()) {
                 // Detached: other commands may attach to it, and one killed outright must not take it along.
-                lease.onLastRelease("temporal", () -> TemporalServer.stopDetached(stateDir));
+                lease.onLastRelease("temporal", () -> StackServer.Name.TEMPORAL.stopDetached(stateDir));
                 temporal = lease.exclusively(() -> TemporalServer.startOrAttach(stateDir,
                         new PythonEnvironment(ProjectRoot.get()), true));
             } else {
