@@ -2,6 +2,8 @@ package dev.saesplit.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.saesplit.stack.LocalPostgres;
+import dev.saesplit.stack.LocalStackLease;
 import dev.saesplit.text.Redaction;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;

@@ -1,5 +1,8 @@
 package dev.saesplit.store;
 
+import dev.saesplit.stack.LocalPostgres;
+import dev.saesplit.stack.LocalSecrets;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +40,7 @@ public record DatabaseConfig(Optional<String> externalUrl, String user, String p
     /**
      * Where the PostgreSQL binaries are unpacked: one directory per user (shared by that user's state
      * directories), readable by all so an unprivileged server user can run them, and checked to belong to the
-     * user and be writable by no one else before anything in it runs (see {@link PostgresBinaries}).
+     * user and be writable by no one else before anything in it runs (see {@code stack.PostgresBinaries}).
      */
     public static Path binaryCache() {
         return Path.of(System.getProperty("java.io.tmpdir"), "saesplit-postgres-" + LocalSecrets.currentUid());

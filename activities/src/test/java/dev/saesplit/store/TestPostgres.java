@@ -1,5 +1,6 @@
 package dev.saesplit.store;
 
+import dev.saesplit.stack.LocalPostgres;
 import org.apache.commons.io.file.PathUtils;
 
 import java.io.IOException;

@@ -28,15 +28,24 @@ import picocli.CommandLine.Spec;
                 + "together, and how well its SAEs recover known features against SAELens's.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Cache.class, BenchCommand.Stream.class,
                 BenchCommand.Grid.class, BenchCommand.Peer.class})
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand extends CommandGroup {
 
-    @Spec
-    CommandSpec spec;
+    /** What every bench subcommand does with its options and its measurement: checks them, prints one report. */
+    abstract static class Measurement implements Callable<Integer> {
 
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return CommandLine.ExitCode.USAGE;
+        @Spec
+        CommandSpec spec;
+
+        /** Checks of this subcommand's options that end it with a usage error. */
+        OptionChecks options() {
+            return new OptionChecks(spec);
+        }
+
+        /** Prints {@code report} as this subcommand's output; the measurement is done. */
+        int printed(String report) {
+            spec.commandLine().getOut().println(report);
+            return CommandLine.ExitCode.OK;
+        }
     }
 
     /** {@code saesplit bench train}: training speed on both step paths, E, memory, and optionally SAELens. */
@@ -45,13 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "from the same state, and compare with this machine's fp32 matrix-multiply rate.",
                     "E = tokens/s × 12·d_in·d_sae / GEMM rate; the device comes from --device, -Dsaesplit.device "
                             + "or SAESPLIT_DEVICE (default cpu)."})
-    public static final class Train implements Callable<Integer> {
+    public static final class Train extends Measurement {
 
         @picocli.CommandLine.Mixin
         DeviceOption device;
-
-        @Spec
-        CommandSpec spec;
 
         @Option(names = "--d-in", defaultValue = "512", description = "activation width (default: ${DEFAULT-VALUE})")
         int dIn;
@@ -94,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             device.requireUsable();
-            OptionChecks options = new OptionChecks(spec);
+            OptionChecks options = options();
             options.requirePositive("--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch, "--steps", steps);
             options.require(k > 0, "--k must be positive, was " + k);
             options.require(warmupSteps >= 0 && maxWarmupSteps >= warmupSteps,
@@ -115,8 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Optional<TrainingBenchmark.ReferenceTrainer> reference = compareSaeLens
                     ? Optional.of(new SaeLensTrainingReference()) : Optional.empty();
-            spec.commandLine().getOut().println(TrainingBenchmark.run(settings, reference).describe());
-            return CommandLine.ExitCode.OK;
+            return printed(TrainingBenchmark.run(settings, reference).describe());
         }
     }
 
@@ -127,13 +132,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "matrix-multiply rate.",
                     "ratio = tokens/s × forward FLOPs per token / GEMM rate; the device comes from "
                             + "--device, -Dsaesplit.device or SAESPLIT_DEVICE (default cpu)."})
-    public static final class Cache implements Callable<Integer> {
+    public static final class Cache extends Measurement {
 
         @picocli.CommandLine.Mixin
         DeviceOption device;
-
-        @Spec
-        CommandSpec spec;
 
         @Option(names = "--contexts", defaultValue = "256", description = "timed contexts (default: ${DEFAULT-VALUE})")
         int contexts;
@@ -153,13 +155,11 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             device.requireUsable();
-            OptionChecks options = new OptionChecks(spec);
+            OptionChecks options = options();
             options.requirePositive("--contexts", contexts, "--context-size", contextSize, "--batch", batch);
             options.require(contextSize <= 1024 && warmupBatches >= 0,
                     "--context-size must be at most gelu-1l's n_ctx 1024 and --warmup-batches at least 0");
-            spec.commandLine().getOut().println(CachingBenchmark.run(contexts, contextSize, batch, warmupBatches)
-                    .describe());
-            return CommandLine.ExitCode.OK;
+            return printed(CachingBenchmark.run(contexts, contextSize, batch, warmupBatches).describe());
         }
     }
     /** {@code saesplit bench stream}: training from activations streamed from the model against from a cache. */
@@ -168,10 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "blocks.0.hook_mlp_out, check the rows are equal, and train an SAE from each for the same steps: "
                     + "tokens/s over one epoch from the cache and from the stream, in one run.",
                     "The device comes from -Dsaesplit.device or SAESPLIT_DEVICE (default cpu)."})
-    public static final class Stream implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
+    public static final class Stream extends Measurement {
 
         @picocli.CommandLine.Mixin
         ModelContextsOptions model;
@@ -181,11 +178,10 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            new OptionChecks(spec).requirePositive("--d-sae", shape.dSae, "--batch", shape.batch);
+            options().requirePositive("--d-sae", shape.dSae, "--batch", shape.batch);
             model.requireValid(shape.batch);
-            spec.commandLine().getOut().println(StreamingBenchmark.run(model.contexts, model.contextSize,
-                    model.forwardBatch, shape.dSae, shape.batch).describe());
-            return CommandLine.ExitCode.OK;
+            return printed(StreamingBenchmark.run(model.contexts, model.contextSize, model.forwardBatch, shape.dSae,
+                    shape.batch).describe());
         }
     }
 
@@ -199,10 +195,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "With --from-model, writes a random model of gelu-1l's shape, its stream and its cache of the "
                             + "same --contexts (as bench stream does) and trains one epoch of them: the rows together "
                             + "from the stream, one by one from the cache; prints the forward passes each ran."})
-    public static final class Grid implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
+    public static final class Grid extends Measurement {
 
         @Option(names = "--rows", defaultValue = "3", description = "SAEs trained (default: ${DEFAULT-VALUE})")
         int rows;
@@ -242,7 +235,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws java.io.IOException {
-            OptionChecks options = new OptionChecks(spec);
+            OptionChecks options = options();
             options.requirePositive("--rows", rows, "--d-in", dIn, "--d-sae", shape.dSae, "--batch", shape.batch,
                     "--steps", steps, "--tokens", tokens);
             options.require(warmupSteps >= 0, "--warmup-steps must be at least 0");
@@ -253,19 +246,17 @@ public final class BenchCommand implements Callable<Integer> {
             GridBenchmark.Settings settings = new GridBenchmark.Settings(rows, shape.dSae, shape.batch, steps,
                     warmupSteps);
             if (activations != null) {
-                spec.commandLine().getOut().println(GridBenchmark.run(settings, activations,
+                return printed(GridBenchmark.run(settings, activations,
                         oneByOneActivations == null ? activations : oneByOneActivations).describe());
-                return CommandLine.ExitCode.OK;
             }
             Path root = TrainingBenchmark.temporaryDirectory();
             try {
                 Path cache = GridBenchmark.writeSyntheticCache(Files.createDirectory(root.resolve("cache")), dIn,
                         shape.dSae, tokens);
-                spec.commandLine().getOut().println(GridBenchmark.run(settings, cache).describe());
+                return printed(GridBenchmark.run(settings, cache).describe());
             } finally {
                 TrainingBenchmark.deleteQuietly(root);
             }
-            return CommandLine.ExitCode.OK;
         }
 
         private int fromModel() {
@@ -273,9 +264,8 @@ public final class BenchCommand implements Callable<Integer> {
                     "does not apply with --from-model, which trains one epoch of --contexts of the model's "
                             + "activations (width 512)");
             model.requireValid(shape.batch);
-            spec.commandLine().getOut().println(StreamedGridBenchmark.run(model.contexts, model.contextSize,
-                    model.forwardBatch, rows, shape.dSae, shape.batch, warmupSteps).describe());
-            return CommandLine.ExitCode.OK;
+            return printed(StreamedGridBenchmark.run(model.contexts, model.contextSize, model.forwardBatch, rows,
+                    shape.dSae, shape.batch, warmupSteps).describe());
         }
 
         private void refuse(String[] options, String why) {
@@ -295,12 +285,9 @@ public final class BenchCommand implements Callable<Integer> {
                     "Prints L0, MCC and F1 per side and their difference; PASS where the mean MCC and F1 over the "
                             + "seeds are within 0.02 of SAELens's on every architecture, else FAIL and exit code 1. "
                             + "Installs SAELens into a cached environment on first use."})
-    public static final class Peer implements Callable<Integer> {
+    public static final class Peer extends Measurement {
 
         private static final PeerCheck.Settings DEFAULTS = PeerCheck.Settings.BENCH;
-
-        @Spec
-        CommandSpec spec;
 
         @Option(names = "--architecture", description = "one of ${COMPLETION-CANDIDATES} (default: all)",
                 completionCandidates = ArchitectureNames.class)
@@ -357,7 +344,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            OptionChecks options = new OptionChecks(spec);
+            OptionChecks options = options();
             options.requirePositive("--features", features, "--d-in", dIn, "--d-sae", dSae, "--tokens", tokens,
                     "--batch", batch, "--steps", steps, "--k", k, "--seeds", seeds, "--eval-samples", evalSamples);
             options.require(tokens >= batch, "--tokens must hold at least one --batch, was " + tokens + " and "
@@ -378,7 +365,7 @@ public final class BenchCommand implements Callable<Integer> {
                     root.resolve("infra/saelens-env.sh").toString()), Duration.ofMinutes(30)));
             PeerCheck.Result result = PeerCheck.run(settings, architectures, python,
                     root.resolve("infra/saelens_peer_check.py"));
-            spec.commandLine().getOut().println(result.describe());
+            printed(result.describe());
             return result.passes() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
         }
 

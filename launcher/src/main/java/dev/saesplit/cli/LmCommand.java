@@ -22,19 +22,10 @@ import java.util.concurrent.Callable;
 @Command(name = "lm", mixinStandardHelpOptions = true,
         description = "Train small language models here, for studies on real text.",
         subcommands = {LmCommand.Train.class})
-final class LmCommand implements Callable<Integer> {
+final class LmCommand extends CommandGroup {
 
     @ParentCommand
     SaesplitCommand saesplit;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec command;
-
-    @Override
-    public Integer call() {
-        command.commandLine().usage(command.commandLine().getOut());
-        return CommandLine.ExitCode.USAGE;
-    }
 
     /** {@code saesplit lm train SPEC}: trains (or finds trained) the model a spec describes, in this process. */
     @Command(name = "train", mixinStandardHelpOptions = true,

@@ -1,15 +1,16 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.stack.AirflowServer;
+import dev.saesplit.stack.LocalPostgres;
+import dev.saesplit.stack.LocalStackLease;
 import dev.saesplit.stack.MlflowServer;
 import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.stack.PythonEnvironment;
 import dev.saesplit.stack.ServerProcess;
 import dev.saesplit.stack.ServiceChecks;
+import dev.saesplit.stack.StackServer;
 import dev.saesplit.stack.TemporalServer;
 import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalPostgres;
-import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.text.Redaction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -92,13 +93,13 @@ final class StackCommand {
             DatabaseConfig config = config();
             PrintWriter out = out();
             // MLflow only receives what the outbox keeps until it is back: stopping it never loses anything.
-            out.println(MlflowServer.stopDetached(stateDir())
+            out.println(StackServer.Name.MLFLOW.stopDetached(stateDir())
                     ? "MLflow      stopped" : "MLflow      was not running from this state directory");
-            if (AirflowServer.stopDetached(stateDir())) {
+            if (StackServer.Name.AIRFLOW.stopDetached(stateDir())) {
                 out.println("Airflow     stopped");
             }
             List<Long> users = LocalStackLease.unpinAndStopIfUnused(stateDir(), () -> {
-                out.println(TemporalServer.stopDetached(stateDir())
+                out.println(StackServer.Name.TEMPORAL.stopDetached(stateDir())
                         ? "Temporal    stopped" : "Temporal    was not running from this state directory");
                 out.println(LocalPostgres.stopIfRunning(config.localDataDir(), DatabaseConfig.binaryCache())
                         ? "PostgreSQL  stopped" : "PostgreSQL  was not running");
@@ -140,15 +141,15 @@ final class StackCommand {
                     + (LocalStackLease.pinned(stateDir()) ? "  (pinned by 'stack up')" : ""));
             out.println(ServerProcess.accepts(TemporalServer.DEV_PORT)
                     ? "Temporal    running on 127.0.0.1:" + TemporalServer.DEV_PORT + "  (Web UI http://127.0.0.1:"
-                    + TemporalServer.DEV_UI_PORT + ")" + owner(TemporalServer.runsDetached(stateDir()))
+                    + TemporalServer.DEV_UI_PORT + ")" + owner(StackServer.Name.TEMPORAL.runsDetached(stateDir()))
                     : "Temporal    stopped (run starts it on demand)");
             out.println(ServerProcess.accepts(MlflowServer.DEV_PORT)
                     ? "MLflow      running on http://127.0.0.1:" + MlflowServer.DEV_PORT
-                    + owner(MlflowServer.runsDetached(stateDir()))
+                    + owner(StackServer.Name.MLFLOW.runsDetached(stateDir()))
                     : "MLflow      stopped (run starts it, and leaves it running for its UI)");
             if (ServerProcess.accepts(AirflowServer.DEV_PORT)) {
                 out.println("Airflow     running on http://127.0.0.1:" + AirflowServer.DEV_PORT
-                        + owner(AirflowServer.runsDetached(stateDir())));
+                        + owner(StackServer.Name.AIRFLOW.runsDetached(stateDir())));
             }
             out.flush();
             return SaesplitCommand.OK;

@@ -22,11 +22,10 @@ import java.util.Optional;
  * saesplit's DAGs from {@code infra/airflow/dags}, on 127.0.0.1 only. Standalone creates the user {@code admin}
  * and writes its generated password to {@link #passwordFile(Path)}.
  */
-public final class AirflowServer implements AutoCloseable {
+public final class AirflowServer extends StackServer {
 
     public static final int DEV_PORT = 8280;
     public static final String ADMIN = "admin";
-    private static final String NAME = "airflow";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The API server's port and the two log servers' (the defaults, 8793 and 8794, clash between instances). */
@@ -36,12 +35,11 @@ public final class AirflowServer implements AutoCloseable {
 
     private final URI url;
     private final AirflowCredentials credentials;
-    private final ServerProcess process;
 
     private AirflowServer(URI url, AirflowCredentials credentials, ServerProcess process) {
+        super(process);
         this.url = url;
         this.credentials = credentials;
-        this.process = process;
     }
 
     /** The Airflow {@code AIRFLOW_URL} names, if it names one. */
@@ -81,7 +79,7 @@ public final class AirflowServer implements AutoCloseable {
      */
     public static AirflowServer start(Path stateDir, Path root, Ports ports, boolean detached,
                                       Map<String, String> taskEnvironment) {
-        Path bin = PythonEnvironment.named(root, NAME).binDirectory();
+        Path bin = PythonEnvironment.named(root, "airflow").binDirectory();
         Path home = home(stateDir);
         URI url = uri(ports.api());
         Map<String, String> environment = new HashMap<>(taskEnvironment);
@@ -109,18 +107,10 @@ public final class AirflowServer implements AutoCloseable {
             throw new IllegalStateException("cannot create " + home + ": " + e.getMessage(), e);
         }
         AirflowClient probe = AirflowClient.connect(url, new AirflowCredentials(ADMIN, ""));
-        ServerProcess process = ServerProcess.launch(NAME, List.of(bin.resolve("airflow").toString(), "standalone"),
-                environment, stateDir, detached, () -> probe.healthy() && Files.isRegularFile(passwordFile(stateDir)),
-                Duration.ofSeconds(240));
+        ServerProcess process = ServerProcess.launch(Name.AIRFLOW.file(),
+                List.of(bin.resolve("airflow").toString(), "standalone"), environment, stateDir, detached,
+                () -> probe.healthy() && Files.isRegularFile(passwordFile(stateDir)), Duration.ofSeconds(240));
         return new AirflowServer(url, adminOf(stateDir), process);
-    }
-
-    public static boolean stopDetached(Path stateDir) {
-        return ServerProcess.stopDetached(NAME, stateDir);
-    }
-
-    public static boolean runsDetached(Path stateDir) {
-        return ServerProcess.detachedRunning(NAME, stateDir);
     }
 
     /** Where standalone writes the generated password of {@code admin} (JSON: user to password). */
@@ -139,14 +129,6 @@ public final class AirflowServer implements AutoCloseable {
     /** A client of this server, signed in as its credentials' user. */
     public AirflowClient client() {
         return AirflowClient.connect(url, credentials);
-    }
-
-    /** Stops the server if this instance started it tied to this process. */
-    @Override
-    public void close() {
-        if (process != null) {
-            process.close();
-        }
     }
 
     private static AirflowCredentials adminOf(Path stateDir) {

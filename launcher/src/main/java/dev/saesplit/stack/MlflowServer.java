@@ -15,18 +15,16 @@ import java.util.Map;
  * stack's port, or {@code mlflow server} from the project's Python environment with its backend store (SQLite)
  * and artifacts under the state directory, serving artifacts through its HTTP proxy.
  */
-public final class MlflowServer implements AutoCloseable {
+public final class MlflowServer extends StackServer {
 
     public static final int DEV_PORT = 5000;
-    private static final String NAME = "mlflow";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String trackingUri;
-    private final ServerProcess process;
 
     private MlflowServer(String trackingUri, ServerProcess process) {
+        super(process);
         this.trackingUri = trackingUri;
-        this.process = process;
     }
 
     /** The server the environment names, else the dev server (attached to, or started detached). */
@@ -61,30 +59,14 @@ public final class MlflowServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + data + ": " + e.getMessage(), e);
         }
-        ServerProcess process = ServerProcess.launch(NAME, command, stateDir, detached, () -> healthy(uri),
-                Duration.ofSeconds(120));
+        ServerProcess process = ServerProcess.launch(Name.MLFLOW.file(), command, stateDir, detached,
+                () -> healthy(uri), Duration.ofSeconds(120));
         return new MlflowServer(uri, process);
-    }
-
-    public static boolean stopDetached(Path stateDir) {
-        return ServerProcess.stopDetached(NAME, stateDir);
-    }
-
-    public static boolean runsDetached(Path stateDir) {
-        return ServerProcess.detachedRunning(NAME, stateDir);
     }
 
     /** The tracking URI clients use, e.g. {@code http://127.0.0.1:5000}. */
     public String trackingUri() {
         return trackingUri;
-    }
-
-    /** Stops the server if this instance started it tied to this process. */
-    @Override
-    public void close() {
-        if (process != null) {
-            process.close();
-        }
     }
 
     static boolean healthy(String uri) {

@@ -87,9 +87,8 @@ public final class ServiceChecks {
         DatabaseConfig config = DatabaseConfig.fromEnvironment(environment);
         if (config.externalUrl().isEmpty()) {
             Path data = config.localDataDir().toAbsolutePath();
-            return line("PostgreSQL", "local server, data in " + data, dev.saesplit.store.LocalPostgres
-                    .runningPort(config.localDataDir()).map(port -> "running on 127.0.0.1:" + port)
-                    .orElse("stopped (commands start it on demand)"));
+            return line("PostgreSQL", "local server, data in " + data, LocalPostgres.runningPort(config.localDataDir())
+                    .map(port -> "running on 127.0.0.1:" + port).orElse("stopped (commands start it on demand)"));
         }
         String url = config.externalUrl().get();
         Redaction.registerSecret(config.password());

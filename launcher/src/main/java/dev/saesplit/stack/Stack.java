@@ -4,7 +4,6 @@ import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.ArtifactStoreConfig;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalStackLease;
 import dev.saesplit.pipeline.TaskQueues;
 import dev.saesplit.track.MlflowBackend;
 import dev.saesplit.artifact.MlflowCredentials;
@@ -74,7 +73,7 @@ public final class Stack implements AutoCloseable {
             String address = environment.getOrDefault("TEMPORAL_ADDRESS", "").trim();
             if (address.isEmpty()) {
                 // Detached: other commands may attach to it, and one killed outright must not take it along.
-                lease.onLastRelease("temporal", () -> TemporalServer.stopDetached(stateDir));
+                lease.onLastRelease("temporal", () -> StackServer.Name.TEMPORAL.stopDetached(stateDir));
                 temporal = lease.exclusively(() -> TemporalServer.startOrAttach(stateDir,
                         new PythonEnvironment(ProjectRoot.get()), true));
             } else {

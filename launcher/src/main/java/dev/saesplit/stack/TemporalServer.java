@@ -14,21 +14,19 @@ import java.util.Optional;
  * port, or the Temporal CLI's dev server started here (its history in a SQLite file in the state directory, so
  * executions survive restarts). Closing stops only a server this instance started for itself.
  */
-public final class TemporalServer implements AutoCloseable {
+public final class TemporalServer extends StackServer {
 
     public static final int DEV_PORT = 7233;
     public static final int DEV_UI_PORT = 8233;
     public static final String NAMESPACE = "default";
-    private static final String NAME = "temporal";
 
     private final String address;
     private final Optional<String> uiAddress;
-    private final ServerProcess process;
 
     private TemporalServer(String address, Optional<String> uiAddress, ServerProcess process) {
+        super(process);
         this.address = address;
         this.uiAddress = uiAddress;
-        this.process = process;
     }
 
     /** The server at {@code address}, which must already run. */
@@ -60,18 +58,9 @@ public final class TemporalServer implements AutoCloseable {
                 "--db-filename", stateDir.resolve("temporal.db").toString(), "--sqlite-pragma", "journal_mode=wal",
                 "--sqlite-pragma", "synchronous=normal", "--log-level", "warn");
         String address = address(port);
-        ServerProcess process = ServerProcess.launch(NAME, command, stateDir, detached, () -> ready(address),
-                Duration.ofSeconds(90));
+        ServerProcess process = ServerProcess.launch(Name.TEMPORAL.file(), command, stateDir, detached,
+                () -> ready(address), Duration.ofSeconds(90));
         return new TemporalServer(address, Optional.of(ui(uiPort)), process);
-    }
-
-    /** Stops a detached dev server started on {@code stateDir}; false if none was running. */
-    public static boolean stopDetached(Path stateDir) {
-        return ServerProcess.stopDetached(NAME, stateDir);
-    }
-
-    public static boolean runsDetached(Path stateDir) {
-        return ServerProcess.detachedRunning(NAME, stateDir);
     }
 
     public String address() {
@@ -81,13 +70,6 @@ public final class TemporalServer implements AutoCloseable {
     /** The Web UI's address, when saesplit knows it. */
     public Optional<String> uiAddress() {
         return uiAddress;
-    }
-
-    @Override
-    public void close() {
-        if (process != null) {
-            process.close();
-        }
     }
 
     /** Whether the server answers for its namespace (it registers the namespace after opening the port). */

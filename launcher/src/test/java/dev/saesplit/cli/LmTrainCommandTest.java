@@ -3,9 +3,9 @@ package dev.saesplit.cli;
 import dev.saesplit.stack.TestServices;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.lm.train.PythonStdlib;
+import dev.saesplit.stack.LocalPostgres;
+import dev.saesplit.stack.LocalStackLease;
 import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalPostgres;
-import dev.saesplit.store.LocalStackLease;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

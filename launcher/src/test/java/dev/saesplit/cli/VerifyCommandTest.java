@@ -4,10 +4,10 @@ import dev.saesplit.stack.TestServices;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.pipeline.ArtifactRef;
+import dev.saesplit.stack.LocalPostgres;
+import dev.saesplit.stack.LocalStackLease;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalPostgres;
-import dev.saesplit.store.LocalStackLease;
 import org.junit.jupiter.api.Test;
 
 import java.io.RandomAccessFile;

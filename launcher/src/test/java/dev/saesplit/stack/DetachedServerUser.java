@@ -1,7 +1,5 @@
 package dev.saesplit.stack;
 
-import dev.saesplit.store.LocalStackLease;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,7 @@ public final class DetachedServerUser {
     public static void main(String[] args) throws Exception {
         Path state = Path.of(args[0]);
         try (LocalStackLease lease = LocalStackLease.acquire(state)) {
-            lease.onLastRelease("temporal", () -> TemporalServer.stopDetached(state));
+            lease.onLastRelease("temporal", () -> StackServer.Name.TEMPORAL.stopDetached(state));
             ServerProcess.launch("temporal", List.of("sleep", "600"), state, true, () -> true, Duration.ofSeconds(10));
             System.out.println("ready " + java.nio.file.Files.readString(state.resolve("temporal.pid")).trim());
             System.out.flush();

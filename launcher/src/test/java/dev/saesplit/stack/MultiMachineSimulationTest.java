@@ -12,7 +12,6 @@ import dev.saesplit.spec.SpecParser;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.ExperimentStore;
-import dev.saesplit.store.LocalPostgres;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.table.RunTableRow;
 import dev.saesplit.table.SplitOutcome;

@@ -1,6 +1,5 @@
 package dev.saesplit.stack;
 
-import dev.saesplit.store.LocalStackLease;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,8 @@ class OrphanedServerTest {
         try (LocalStackLease next = LocalStackLease.acquire(state)) {
             assertEquals(List.of(ProcessHandle.current().pid()), LocalStackLease.liveUsers(state),
                     "the killed command's claim is recognised as dead");
-            next.onLastRelease("temporal", () -> TemporalServer.stopDetached(state)); // as Stack does on attach
+            // as Stack does on attach
+            next.onLastRelease("temporal", () -> StackServer.Name.TEMPORAL.stopDetached(state));
         }
 
         assertTrue(server.onExit().get(30, TimeUnit.SECONDS) != null);

@@ -5,7 +5,6 @@ import dev.saesplit.spec.SpecParser;
 import dev.saesplit.store.Database;
 import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.ExperimentStore;
-import dev.saesplit.store.LocalPostgres;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
 import dev.saesplit.table.RunStatus;

@@ -1,8 +1,6 @@
 package dev.saesplit.stack;
 
 import dev.saesplit.store.DatabaseConfig;
-import dev.saesplit.store.LocalPostgres;
-import dev.saesplit.store.LocalStackLease;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;

@@ -1,4 +1,6 @@
-package dev.saesplit.store;
+package dev.saesplit.stack;
+
+import dev.saesplit.store.DatabaseUnavailableException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,7 @@ import java.util.Set;
  * 0600) and the directories saesplit runs programs from. Each is checked before use, so a file another local
  * user planted or can write is refused with a message that names it, never trusted.
  */
-final class LocalSecrets {
+public final class LocalSecrets {
 
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS_WRITE =
             EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
@@ -102,7 +104,8 @@ final class LocalSecrets {
         }
     }
 
-    static int currentUid() {
+    /** The uid of the user running saesplit, which owns every file saesplit trusts. */
+    public static int currentUid() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {

@@ -1,6 +1,7 @@
-package dev.saesplit.store;
+package dev.saesplit.stack;
 
 import dev.saesplit.artifact.StagedDirectory;
+import dev.saesplit.store.DatabaseUnavailableException;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;

@@ -1,4 +1,7 @@
-package dev.saesplit.store;
+package dev.saesplit.stack;
+
+import dev.saesplit.store.Database;
+import dev.saesplit.store.DatabaseConfig;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.saesplit.store;
+package dev.saesplit.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
-package dev.saesplit.store;
+package dev.saesplit.stack;
 
+import dev.saesplit.store.Database;
+import dev.saesplit.store.DatabaseConfig;
+import dev.saesplit.store.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,6 @@
-package dev.saesplit.store;
+package dev.saesplit.stack;
+
+import dev.saesplit.store.DatabaseUnavailableException;
 
 import java.io.IOException;
 import java.net.InetAddress;
