@@ -98,13 +98,10 @@ class ModelActivationCacheTest {
                     }
                 }));
         assertEquals("worker killed", crash.getMessage());
-        ModelActivationCache resumed = cache();
-        List<CacheShard> shards = resumed.write(work, manager, CachingListener.NONE);
-        Path finished = Files.createDirectories(dir.resolve("resumed"));
-        ModelActivationCache.finish(work, finished, description(), shards);
+        ModelActivationCache resumed = writeAndFinish(work, dir.resolve("resumed"));
 
         assertEquals(CONTEXTS - 18, resumed.contextsForwarded(), "shards 0-2 (18 contexts) are not run again");
-        assertSameFiles(uninterrupted, finished);
+        assertSameFiles(uninterrupted, dir.resolve("resumed"));
     }
 
     @Test
@@ -114,13 +111,10 @@ class ModelActivationCacheTest {
         cache().write(work, manager, CachingListener.NONE);
         flipAByte(work.resolve("shard-00004.activations.npy"));
 
-        ModelActivationCache repaired = cache();
-        List<CacheShard> shards = repaired.write(work, manager, CachingListener.NONE);
-        Path finished = Files.createDirectories(dir.resolve("repaired"));
-        ModelActivationCache.finish(work, finished, description(), shards);
+        ModelActivationCache repaired = writeAndFinish(work, dir.resolve("repaired"));
 
         assertEquals(CONTEXTS - 24, repaired.contextsForwarded(), "shards 0-3 are intact and kept");
-        assertSameFiles(uninterrupted, finished);
+        assertSameFiles(uninterrupted, dir.resolve("repaired"));
     }
 
     @Test
@@ -168,12 +162,21 @@ class ModelActivationCacheTest {
                 + "dataset makes only "), e.getMessage());
     }
 
+    /** Writes the whole cache into {@code target}, working in a fresh folder beside it; returns {@code target}. */
     private Path writeFinished(Path target) throws IOException {
-        Path work = Files.createDirectories(target.resolveSibling(target.getFileName() + "-work"));
-        List<CacheShard> shards = cache().write(work, manager, CachingListener.NONE);
-        Files.createDirectories(target);
-        ModelActivationCache.finish(work, target, description(), shards);
+        writeAndFinish(Files.createDirectories(target.resolveSibling(target.getFileName() + "-work")), target);
         return target;
+    }
+
+    /**
+     * Writes the cache in {@code work}, resuming or repairing what is there, and finishes it into {@code target};
+     * returns the writer, which counts the contexts it ran through the model.
+     */
+    private ModelActivationCache writeAndFinish(Path work, Path target) throws IOException {
+        ModelActivationCache cache = cache();
+        List<CacheShard> shards = cache.write(work, manager, CachingListener.NONE);
+        ModelActivationCache.finish(work, Files.createDirectories(target), description(), shards);
+        return cache;
     }
 
     private ModelActivationCache cache() {

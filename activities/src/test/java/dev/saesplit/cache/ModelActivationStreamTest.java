@@ -6,13 +6,11 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
-import dev.saesplit.lm.PublishedLayoutFixture;
 import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.spec.ActivationSourceSpec;
 import dev.saesplit.spec.WeightProcessing;
 import dev.saesplit.store.ClosedAfterEach;
-import dev.saesplit.store.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
+import static dev.saesplit.cache.CachingWorkspace.CONTEXTS;
+import static dev.saesplit.cache.CachingWorkspace.TOKENS;
 import static dev.saesplit.cache.FixtureModelSpec.streamed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,21 +35,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModelActivationStreamTest {
 
-    private static final long CONTEXTS = 30;
-    private static final long TOKENS = CONTEXTS * FixtureModelSpec.CONTEXT;
-    /** Shards of 8 contexts: forward batches of 8 contexts each start a shard, as the stream's do. */
-    private static final long SHARD_BYTES = 8 * 16 * 64 * 4;
-
     @RegisterExtension
     final ClosedAfterEach opened = new ClosedAfterEach();
-    private final Database database = opened.freshDatabase();
-    private final ArtifactStore store = opened.freshStore(database);
+    private final CachingWorkspace workspace = new CachingWorkspace(opened);
 
     @Test
     void everyStreamedRowIsBitwiseTheCachedRowWithTheSameTokenContextAndPosition() {
         for (String hook : new String[]{"blocks.0.hook_mlp_out", "blocks.1.hook_resid_post"}) {
             ActivationSourceSpec.Model spec = FixtureModelSpec.of(hook, TOKENS, 8);
-            ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+            ActivationActivitiesImpl activities = workspace.activities();
             ActivationsRef cached = activities.ensureActivations("cached", spec);
             ActivationsRef streamed = activities.ensureActivations("streamed", streamed(spec));
 
@@ -84,13 +78,9 @@ class ModelActivationStreamTest {
 
     @Test
     void aProcessedModelInThePublishedLayoutStreamsTheRowsItsCacheHolds() throws IOException {
-        Path published = PublishedLayoutFixture.write(store.root().resolve("published"));
-        ActivationSourceSpec.Model fixture = FixtureModelSpec.mlpOut(TOKENS);
-        ActivationSourceSpec.Model spec = new ActivationSourceSpec.Model(fixture.model(), published,
-                fixture.tokenizer(), fixture.dataset(), fixture.datasetPath(), fixture.hook(), fixture.contextSize(),
-                fixture.prependBos(), fixture.splitRows(), fixture.tokens(), fixture.batchSize())
+        ActivationSourceSpec.Model spec = workspace.publishedLayoutSpec()
                 .withWeightProcessing(WeightProcessing.FROM_PRETRAINED);
-        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationActivitiesImpl activities = workspace.activities();
 
         ActivationsRef cached = activities.ensureActivations("cached", spec);
         ActivationsRef streamed = activities.ensureActivations("streamed", streamed(spec));
@@ -103,7 +93,7 @@ class ModelActivationStreamTest {
 
     @Test
     void aStreamStoresTokensNotActivationsIsReusedAndRunsEachForwardBatchOnceWhenReadInOrder() throws IOException {
-        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationActivitiesImpl activities = workspace.activities();
         ActivationsRef first = activities.ensureActivations("first", streamed(FixtureModelSpec.mlpOut(TOKENS)));
         ActivationsRef second = activities.ensureActivations("second", streamed(FixtureModelSpec.mlpOut(TOKENS)));
 
@@ -129,10 +119,10 @@ class ModelActivationStreamTest {
 
     @Test
     void aCopyOfTheStreamOnAnotherMachineRunsItsOwnCopyOfTheWeightsAndRefusesAlteredOnes() throws IOException {
-        ActivationsRef streamed = new ActivationActivitiesImpl(store, SHARD_BYTES).ensureActivations("streamed",
+        ActivationsRef streamed = workspace.activities().ensureActivations("streamed",
                 streamed(FixtureModelSpec.mlpOut(TOKENS)));
         Path original = ArtifactStore.directory(streamed.artifact());
-        Path copy = store.root().resolve("elsewhere");
+        Path copy = workspace.store.root().resolve("elsewhere");
         try (Stream<Path> files = Files.walk(original)) {
             for (Path file : files.toList()) {
                 Files.copy(file, copy.resolve(original.relativize(file).toString()));
@@ -154,7 +144,7 @@ class ModelActivationStreamTest {
 
     @Test
     void aBufferTooLargeForOneArrayIsABadInputNamingTheField() {
-        ActivationsRef streamed = new ActivationActivitiesImpl(store, SHARD_BYTES).ensureActivations("streamed",
+        ActivationsRef streamed = workspace.activities().ensureActivations("streamed",
                 FixtureModelSpec.mlpOut(TOKENS).withStreaming(new ActivationSourceSpec.Streaming(1L << 26)));
 
         try (ModelActivationStream stream = ModelActivationStream.open(ArtifactStore.directory(streamed.artifact()))) {

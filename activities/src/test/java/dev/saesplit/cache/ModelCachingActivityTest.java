@@ -9,7 +9,6 @@ import dev.saesplit.data.cache.CacheManifest;
 import dev.saesplit.data.cache.CacheVerification;
 import dev.saesplit.data.cache.ModelProvenance;
 import dev.saesplit.lm.ModelSourceException;
-import dev.saesplit.lm.PublishedLayoutFixture;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.spec.ActivationSourceSpec;
@@ -30,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.saesplit.cache.CachingWorkspace.SHARD_BYTES;
+import static dev.saesplit.cache.CachingWorkspace.TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,17 +41,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModelCachingActivityTest {
 
-    private static final long TOKENS = 30 * FixtureModelSpec.CONTEXT;
-    private static final long SHARD_BYTES = 8 * 16 * 64 * 4;
-
     @RegisterExtension
     final ClosedAfterEach opened = new ClosedAfterEach();
-    private final Database database = opened.freshDatabase();
-    private final ArtifactStore store = opened.freshStore(database);
+    private final CachingWorkspace workspace = new CachingWorkspace(opened);
 
     @Test
     void aSecondExperimentWithTheSameSourceReusesTheCacheWithoutRunningTheModel() {
-        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationActivitiesImpl activities = workspace.activities();
         ActivationsRef first = activities.ensureActivations("first", FixtureModelSpec.mlpOut(TOKENS));
         assertEquals(30, activities.contextsForwarded());
 
@@ -76,8 +73,8 @@ class ModelCachingActivityTest {
         Path trainer = TestPostgres.stateDir();
         Path reader = TestPostgres.stateDir();
         try {
-            ArtifactStore trainedOn = new ArtifactStore(trainer, database.dataSource(), new SharedDirectory(shared),
-                    1L << 30);
+            ArtifactStore trainedOn = new ArtifactStore(trainer, workspace.database.dataSource(),
+                    new SharedDirectory(shared), 1L << 30);
             ArtifactRef lm = trainedOn.getOrProduce("lm", "fixture", new Provenance("lm", "test", ""), dir -> {
                 for (Path file : List.of(FixtureModelSpec.resource("lm/tl-safetensors/config.json"),
                         FixtureModelSpec.resource("lm/tl-safetensors/model.safetensors"),
@@ -91,15 +88,15 @@ class ModelCachingActivityTest {
                     given.splitRows(), given.tokens(), given.batchSize()).withTrainedModel(lm);
             TestPostgres.deleteQuietly(trainer);
 
-            ArtifactStore elsewhere = new ArtifactStore(reader, database.dataSource(), new SharedDirectory(shared),
-                    1L << 30);
+            ArtifactStore elsewhere = new ArtifactStore(reader, workspace.database.dataSource(),
+                    new SharedDirectory(shared), 1L << 30);
             ActivationActivitiesImpl reading = new ActivationActivitiesImpl(elsewhere, SHARD_BYTES);
             ActivationsRef cached = reading.ensureActivations("elsewhere", trained);
             assertEquals(30, reading.contextsForwarded(), "the reading machine ran the model itself");
             ActivationsRef direct;
             try (Database own = Database.open(TestPostgres.freshDatabase())) {
-                direct = new ActivationActivitiesImpl(new ArtifactStore(store.root(), own.dataSource()), SHARD_BYTES)
-                        .ensureActivations("direct", given);
+                direct = new ActivationActivitiesImpl(new ArtifactStore(workspace.store.root(), own.dataSource()),
+                        SHARD_BYTES).ensureActivations("direct", given);
             }
 
             assertEquals(direct.artifact().key(), cached.artifact().key(),
@@ -114,7 +111,7 @@ class ModelCachingActivityTest {
 
     @Test
     void twoExperimentsNeedingTheSameActivationsAtOnceCacheThemOnce() throws Exception {
-        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationActivitiesImpl activities = workspace.activities();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<ActivationsRef> first = pool.submit(() -> activities.ensureActivations("first",
@@ -136,10 +133,10 @@ class ModelCachingActivityTest {
 
     @Test
     void aFinishedShardThatFailsItsChecksumIsRebuiltBeforeTheCacheIsReused() throws Exception {
-        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationActivitiesImpl activities = workspace.activities();
         ActivationsRef original = activities.ensureActivations("first", FixtureModelSpec.mlpOut(TOKENS));
         Path dir = ArtifactStore.directory(original.artifact());
-        Path copy = Files.createDirectories(store.root().resolve("copy"));
+        Path copy = Files.createDirectories(workspace.store.root().resolve("copy"));
         try (var files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 Files.copy(file, copy.resolve(file.getFileName()));
@@ -158,7 +155,7 @@ class ModelCachingActivityTest {
 
     @Test
     void theCacheDtypeIsPartOfTheKeyAndAHalfCacheHoldsTheFloat32ActivationsRounded() {
-        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationActivitiesImpl activities = workspace.activities();
         ActivationSourceSpec.Model spec = FixtureModelSpec.mlpOut(TOKENS);
         ActivationsRef float32 = activities.ensureActivations("float32", spec);
         ActivationsRef float16 = activities.ensureActivations("float16", spec.withCacheDtype(CacheDtype.FLOAT16));
@@ -194,12 +191,8 @@ class ModelCachingActivityTest {
     @Test
     void aModelInThePublishedLayoutCachesRecordingTheFilledBiasAndItsWeightProcessingWhichIsPartOfTheKey()
             throws Exception {
-        Path published = PublishedLayoutFixture.write(store.root().resolve("published"));
-        ActivationSourceSpec.Model spec = FixtureModelSpec.mlpOut(TOKENS);
-        ActivationSourceSpec.Model unprocessed = new ActivationSourceSpec.Model(spec.model(), published,
-                spec.tokenizer(), spec.dataset(), spec.datasetPath(), spec.hook(), spec.contextSize(),
-                spec.prependBos(), spec.splitRows(), spec.tokens(), spec.batchSize());
-        ActivationActivitiesImpl activities = new ActivationActivitiesImpl(store, SHARD_BYTES);
+        ActivationSourceSpec.Model unprocessed = workspace.publishedLayoutSpec();
+        ActivationActivitiesImpl activities = workspace.activities();
 
         ActivationsRef none = activities.ensureActivations("none", unprocessed);
         ActivationsRef processed = activities.ensureActivations("processed",
@@ -223,7 +216,7 @@ class ModelCachingActivityTest {
                 "c4-code-tokenized-2b", null, fixture.hook(), 128, true, false, TOKENS, 8);
 
         ModelSourceException e = assertThrows(ModelSourceException.class,
-                () -> new ActivationActivitiesImpl(store).ensureActivations("study", noWeights));
+                () -> new ActivationActivitiesImpl(workspace.store).ensureActivations("study", noWeights));
 
         assertTrue(e.getMessage().startsWith("activations.weights: not set; saesplit downloads nothing"),
                 e.getMessage());
@@ -232,7 +225,7 @@ class ModelCachingActivityTest {
     @Test
     void aHookTheModelLacksFailsNamingTheField() {
         ModelSourceException e = assertThrows(ModelSourceException.class,
-                () -> new ActivationActivitiesImpl(store).ensureActivations("study",
+                () -> new ActivationActivitiesImpl(workspace.store).ensureActivations("study",
                         FixtureModelSpec.of("blocks.5.hook_mlp_out", TOKENS, 8)));
 
         assertTrue(e.getMessage().startsWith("activations.hook: "), e.getMessage());

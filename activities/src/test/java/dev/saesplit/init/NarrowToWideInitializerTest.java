@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.sae.JumpReLUArchitecture;
 import dev.saesplit.sae.KaimingInitializer;
 import dev.saesplit.sae.SaeConfig;
 import dev.saesplit.sae.SaeFixtures;
 import dev.saesplit.sae.SaeWeights;
-import dev.saesplit.sae.SparseAutoencoder;
 import dev.saesplit.sae.StandardArchitecture;
 import dev.saesplit.spec.Init;
 import java.util.Arrays;
@@ -39,8 +33,8 @@ class NarrowToWideInitializerTest {
         SaeWeights silenced = withFreshEncodersZeroed(wide, NARROW);
         float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1.0, 4);
 
-        float[] narrowReconstruction = reconstruct(narrow, x);
-        float[] wideReconstruction = reconstruct(silenced, x);
+        float[] narrowReconstruction = SaeFixtures.reconstructOnCpu(narrow, x);
+        float[] wideReconstruction = SaeFixtures.reconstructOnCpu(silenced, x);
 
         for (int i = 0; i < x.length; i++) {
             assertEquals(narrowReconstruction[i], wideReconstruction[i], 1e-4, "reconstruction entry " + i);
@@ -112,14 +106,5 @@ class NarrowToWideInitializerTest {
             }
         }
         return new SaeWeights(wide.config(), encoder, wide.encoderBias(), wide.decoderWeights(), wide.decoderBias());
-    }
-
-    private static float[] reconstruct(SaeWeights weights, float[] x) {
-        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
-             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
-             NDArray input = manager.create(x, new Shape(TOKENS, D_IN));
-             NDArray output = sae.reconstruct(input)) {
-            return output.toFloatArray();
-        }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -113,12 +114,7 @@ class HostileSaeFilesTest {
         SaeLensFormat.write(dir, new SaeWeights(random.config(), random.encoderWeights().clone(), bEnc,
                 random.decoderWeights().clone(), random.decoderBias().clone()), new float[8]);
 
-        for (java.util.function.Consumer<Path> open : List.<java.util.function.Consumer<Path>>of(
-                SaeLensFormat::read, SaeLensFormat::inspect)) {
-            ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> open.accept(dir));
-            assertEquals("tensor 'b_enc'", e.item(), e.getMessage());
-            assertTrue(e.getMessage().contains("Infinity at element 2"), e.getMessage());
-        }
+        assertReadingAndInspectingRefuse("tensor 'b_enc'", "Infinity at element 2");
     }
 
     @Test
@@ -127,12 +123,7 @@ class HostileSaeFilesTest {
         SaeLensFormat.write(dir, standard, new float[8]);
         rewriteArchitecture("jumprelu");
 
-        for (java.util.function.Consumer<Path> open : List.<java.util.function.Consumer<Path>>of(
-                SaeLensFormat::read, SaeLensFormat::inspect)) {
-            ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> open.accept(dir));
-            assertEquals("tensor 'threshold'", e.item(), e.getMessage());
-            assertTrue(e.getMessage().contains("missing"), e.getMessage());
-        }
+        assertReadingAndInspectingRefuse("tensor 'threshold'", "missing");
     }
 
     @Test
@@ -166,6 +157,15 @@ class HostileSaeFilesTest {
 
         assertEquals(cfg, e.file());
         assertTrue(e.getMessage().contains("jumprelu_bandwidth"), e.getMessage());
+    }
+
+    /** Reading and inspecting the SAE in {@link #dir} both refuse it, naming {@code item} and saying {@code what}. */
+    private void assertReadingAndInspectingRefuse(String item, String what) {
+        for (Consumer<Path> open : List.<Consumer<Path>>of(SaeLensFormat::read, SaeLensFormat::inspect)) {
+            ArtifactCorruptException e = assertThrows(ArtifactCorruptException.class, () -> open.accept(dir));
+            assertEquals(item, e.item(), e.getMessage());
+            assertTrue(e.getMessage().contains(what), e.getMessage());
+        }
     }
 
     private void rewriteArchitecture(String architecture) {

@@ -1,7 +1,17 @@
 package dev.saesplit.sae;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.saesplit.random.SplitMix64;
-/** Small SAEs, seeded data and vector arithmetic shared by the SAE, init and train tests. */
+
+import java.util.function.BiFunction;
+
+/**
+ * Small SAEs, seeded data, vector arithmetic and SAEs run on the CPU over plain rows, shared by the SAE, init and
+ * train tests.
+ */
 public final class SaeFixtures {
 
     private SaeFixtures() {
@@ -22,6 +32,27 @@ public final class SaeFixtures {
             values[i] = (float) (scale * random.nextGaussian());
         }
         return values;
+    }
+
+    /** The latents {@code weights} give {@code rows} (row-major, {@code d_in} wide), computed on the CPU. */
+    public static float[] encodeOnCpu(SaeWeights weights, float[] rows) {
+        return onCpu(weights, rows, SparseAutoencoder::encode);
+    }
+
+    /** The reconstructions {@code weights} give {@code rows} (row-major, {@code d_in} wide), computed on the CPU. */
+    public static float[] reconstructOnCpu(SaeWeights weights, float[] rows) {
+        return onCpu(weights, rows, SparseAutoencoder::reconstruct);
+    }
+
+    private static float[] onCpu(SaeWeights weights, float[] rows,
+                                 BiFunction<SparseAutoencoder, NDArray, NDArray> step) {
+        int dIn = weights.config().dIn();
+        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
+             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
+             NDArray input = manager.create(rows, new Shape(rows.length / dIn, dIn));
+             NDArray output = step.apply(sae, input)) {
+            return output.toFloatArray();
+        }
     }
 
     public static double dot(float[] a, float[] b) {

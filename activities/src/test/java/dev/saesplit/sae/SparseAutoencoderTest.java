@@ -3,9 +3,7 @@ package dev.saesplit.sae;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
 class SparseAutoencoderTest {
@@ -19,7 +17,7 @@ class SparseAutoencoderTest {
         SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new StandardArchitecture(), 21);
         float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 22);
 
-        float[] latents = encodeOnDevice(weights, x);
+        float[] latents = SaeFixtures.encodeOnCpu(weights, x);
 
         for (int b = 0; b < TOKENS; b++) {
             double[] pre = preActivations(weights, x, b);
@@ -34,7 +32,7 @@ class SparseAutoencoderTest {
         SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new TopKArchitecture(2), 23);
         float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 24);
 
-        float[] latents = encodeOnDevice(weights, x);
+        float[] latents = SaeFixtures.encodeOnCpu(weights, x);
 
         for (int b = 0; b < TOKENS; b++) {
             double[] pre = preActivations(weights, x, b);
@@ -54,7 +52,7 @@ class SparseAutoencoderTest {
         SaeWeights weights = SaeFixtures.randomSae(D_IN, D_SAE, new BatchTopKArchitecture(1.5, false, 0.01, 1.0), 27);
         float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 28);
 
-        float[] latents = encodeOnDevice(weights, x);
+        float[] latents = SaeFixtures.encodeOnCpu(weights, x);
 
         double[] all = new double[TOKENS * D_SAE];
         for (int b = 0; b < TOKENS; b++) {
@@ -80,7 +78,7 @@ class SparseAutoencoderTest {
                 random.decoderWeights(), random.decoderBias(), threshold);
         float[] x = SaeFixtures.gaussian(TOKENS * D_IN, 1, 30);
 
-        float[] latents = encodeOnDevice(weights, x);
+        float[] latents = SaeFixtures.encodeOnCpu(weights, x);
 
         for (int b = 0; b < TOKENS; b++) {
             double[] pre = preActivations(weights, x, b);
@@ -131,15 +129,6 @@ class SparseAutoencoderTest {
             sum += (double) matrix[row * D_IN + i] * matrix[row * D_IN + i];
         }
         return sum;
-    }
-
-    private static float[] encodeOnDevice(SaeWeights weights, float[] x) {
-        try (NDManager manager = ComputeDevice.newManager(Device.cpu());
-             SparseAutoencoder sae = SparseAutoencoder.upload(weights, manager);
-             NDArray input = manager.create(x, new Shape(TOKENS, D_IN));
-             NDArray latents = sae.encode(input)) {
-            return latents.toFloatArray();
-        }
     }
 
     private static double[] preActivations(SaeWeights weights, float[] x, int token) {

@@ -3,20 +3,18 @@ package dev.saesplit.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainingScheduleTest {
 
     private final TrainingSchedule schedule = new TrainingSchedule(TrainerConfig.builder(100).learningRate(1.0)
             .lrWarmupSteps(10).lrDecaySteps(20).sparsityCoefficient(4.0).l1WarmupSteps(20).build());
 
-    @Test
-    void learningRateWarmsUpLinearlyHoldsThenDecaysToZeroOverTheLastDecaySteps() {
-        assertEquals(0.1, schedule.learningRate(0), 1e-12);
-        assertEquals(1.0, schedule.learningRate(9), 1e-12);
-        assertEquals(1.0, schedule.learningRate(79), 1e-12);
-        assertEquals(1.0, schedule.learningRate(80), 1e-12);
-        assertEquals(0.5, schedule.learningRate(90), 1e-12);
-        assertEquals(0.05, schedule.learningRate(99), 1e-12);
+    @ParameterizedTest(name = "step {0}: {1}")
+    @CsvSource({"0, 0.1", "9, 1.0", "79, 1.0", "80, 1.0", "90, 0.5", "99, 0.05"})
+    void learningRateWarmsUpLinearlyHoldsThenDecaysToZeroOverTheLastDecaySteps(int step, double rate) {
+        assertEquals(rate, schedule.learningRate(step), 1e-12);
     }
 
     @Test
@@ -28,12 +26,10 @@ class TrainingScheduleTest {
         assertEquals(1.0, constant.learningRate(99), 1e-12);
     }
 
-    @Test
-    void sparsityCoefficientStartsAtZeroAndReachesItsValueAfterTheWarmUpAsSaeLensCoefficientScheduler() {
-        assertEquals(0.0, schedule.sparsityCoefficient(0), 1e-12);
-        assertEquals(2.0, schedule.sparsityCoefficient(10), 1e-12);
-        assertEquals(3.8, schedule.sparsityCoefficient(19), 1e-12);
-        assertEquals(4.0, schedule.sparsityCoefficient(20), 1e-12);
-        assertEquals(4.0, schedule.sparsityCoefficient(99), 1e-12);
+    @ParameterizedTest(name = "step {0}: {1}")
+    @CsvSource({"0, 0.0", "10, 2.0", "19, 3.8", "20, 4.0", "99, 4.0"})
+    void sparsityCoefficientStartsAtZeroAndReachesItsValueAfterTheWarmUpAsSaeLensCoefficientScheduler(int step,
+            double coefficient) {
+        assertEquals(coefficient, schedule.sparsityCoefficient(step), 1e-12);
     }
 }

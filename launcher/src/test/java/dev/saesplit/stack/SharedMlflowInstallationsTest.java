@@ -7,6 +7,7 @@ import dev.saesplit.store.DatabaseConfig;
 import dev.saesplit.store.ExperimentStore;
 import dev.saesplit.store.MetricsRecorder;
 import dev.saesplit.store.RunStateRecorder;
+import dev.saesplit.store.SubmittedExperiments;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.track.MlflowBackend;
 import dev.saesplit.track.TrackingContext;
@@ -38,14 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  */
 class SharedMlflowInstallationsTest {
 
-    private static final String SPEC = """
-            name: %s
-            activations: {source: synthetic, d_in: 16, features: 32, parents: 2, tokens: 10k}
-            narrow_sae: {width: 8, tokens: 10k}
-            target_latent: 3
-            runs:
-              - {id: a, width: 32, seed: 1, init: random, normalised: true, data: all, loss: standard, tokens: 10k}
-            """;
     private static final List<Long> STEPS = List.of(0L, 1L, 2L, 3L, 4L);
 
     private static Path home;
@@ -129,7 +122,7 @@ class SharedMlflowInstallationsTest {
 
     /** Submits the experiment, records row a's loss curve (offset + step / 10) and delivers it. */
     private static void runAndSync(Database database, String experiment, double offset) throws Exception {
-        String yaml = SPEC.formatted(experiment);
+        String yaml = SubmittedExperiments.oneRowSpec(experiment);
         new ExperimentStore(database.dataSource()).submit(SpecParser.parse(yaml, "s.yaml", Path.of(".")), yaml, "s");
         RunStateRecorder states = new RunStateRecorder(database.dataSource());
         states.experimentStatus(experiment, RunStatus.RUNNING, "saesplit/" + experiment);

@@ -10,14 +10,12 @@ import dev.saesplit.spec.ArchitectureSpec;
 import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.TrainRequest;
-import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static dev.saesplit.experiment.RunningPipeline.spec;
@@ -208,10 +206,7 @@ class ExperimentWorkflowTest {
 
     @Test
     void aRowAnswersItsStageToQueriesAndLeavesTrainingProgressToHeartbeats() throws Exception {
-        fake.blockedRow = "a";
-        ExperimentWorkflow workflow = experiment(SPEC);
-        WorkflowClient.start(workflow::run, spec(SPEC));
-        assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
+        ExperimentWorkflow workflow = pipeline.startHolding("a", SPEC);
         SplitRunWorkflow row = pipeline.client().newWorkflowStub(SplitRunWorkflow.class,
                 WorkflowIds.run("wiring", "a"));
 
@@ -222,10 +217,7 @@ class ExperimentWorkflowTest {
 
     @Test
     void cancellingOneRowRecordsItCancelledAndTheOthersFinish() throws Exception {
-        fake.blockedRow = "a";
-        ExperimentWorkflow workflow = experiment(SPEC);
-        WorkflowClient.start(workflow::run, spec(SPEC));
-        assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
+        pipeline.startHolding("a", SPEC);
 
         pipeline.client().newUntypedWorkflowStub(WorkflowIds.run("wiring", "a")).cancel();
         ExperimentResult result = pipeline.client().newUntypedWorkflowStub(WorkflowIds.experiment("wiring"))

@@ -7,7 +7,6 @@ import dev.saesplit.spec.SpecValidationException;
 import dev.saesplit.table.RunStatus;
 import dev.saesplit.train.GroupTrainRequest;
 import dev.saesplit.train.TrainRequest;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static dev.saesplit.experiment.RunningPipeline.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,10 +90,8 @@ class RowsTrainedTogetherTest {
     @Test
     @org.junit.jupiter.api.Timeout(120)
     void cancellingTheExperimentWhileItsGroupTrainsCancelsTheGroupsRows() throws Exception {
-        fake.blockedRow = "a";
         String oneGroup = SPEC.replace("data: filtered", "data: all").replace("loss: zero-target", "loss: standard");
-        WorkflowClient.start(experiment()::run, spec(oneGroup));
-        assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS));
+        pipeline.startHolding("a", oneGroup);
 
         WorkflowStub stub = pipeline.client().newUntypedWorkflowStub(WorkflowIds.experiment("wiring"));
         stub.cancel();

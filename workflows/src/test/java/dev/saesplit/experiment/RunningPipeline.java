@@ -13,6 +13,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A test server running {@link FakePipeline}'s stand-ins (its {@code Training} on the gpu queue) for each test, and
@@ -44,6 +47,18 @@ final class RunningPipeline implements BeforeEachCallback, AfterEachCallback {
                 .setWorkflowId(WorkflowIds.experiment(spec(yaml).name()))
                 .setTaskQueue(TaskQueues.CPU)
                 .build());
+    }
+
+    /**
+     * Starts the experiment {@code yaml} names with row {@code row} held inside training, and returns once the row is
+     * there; the hold ends when the test does, or earlier through {@link FakePipeline#release}.
+     */
+    ExperimentWorkflow startHolding(String row, String yaml) throws SpecValidationException, InterruptedException {
+        fake.blockedRow = row;
+        ExperimentWorkflow workflow = experiment(yaml);
+        WorkflowClient.start(workflow::run, spec(yaml));
+        assertTrue(fake.blockedRowEntered.await(30, TimeUnit.SECONDS), "row " + row + " never reached training");
+        return workflow;
     }
 
     static ExperimentSpec spec(String yaml) throws SpecValidationException {

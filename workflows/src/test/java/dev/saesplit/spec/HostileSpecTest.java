@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.saesplit.spec.SpecFixtures.singleProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,17 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(10)
 class HostileSpecTest {
 
-    private static final String VALID = """
-            name: tiny
-            activations:
-              source: synthetic
-              d_in: 16
-              features: 32
-              parents: 2
-              tokens: 10k
-            narrow_sae:
-              width: 8
-              tokens: &budget 10k
+    /** The base spec with the narrow SAE's token budget anchored, so that a row can alias it. */
+    private static final String VALID = SpecFixtures.HEAD.replace("  width: 8\n  tokens: 10k\n",
+            "  width: 8\n  tokens: &budget 10k\n") + """
             target_latent: 3
             runs:
               - id: a
@@ -78,7 +71,7 @@ class HostileSpecTest {
 
     @Test
     void aDuplicateKeyIsAnErrorAtItsSecondOccurrence() {
-        SpecProblem problem = single(VALID.replace("    seed: 2\n", "    seed: 2\n    seed: 3\n"));
+        SpecProblem problem = singleProblem(VALID.replace("    seed: 2\n", "    seed: 2\n    seed: 3\n"));
 
         assertEquals("spec.yaml:23:5: runs[1].seed: duplicate key 'seed' (first at line 22); YAML would silently "
                 + "keep only the last", problem.toString());
@@ -86,12 +79,12 @@ class HostileSpecTest {
 
     @Test
     void aDuplicateTopLevelKeyIsAnError() {
-        assertEquals("name", single(VALID + "name: other\n").field());
+        assertEquals("name", singleProblem(VALID + "name: other\n").field());
     }
 
     @Test
     void aSecondDocumentIsAnErrorNotIgnored() {
-        SpecProblem problem = single(VALID + "---\nname: other\n");
+        SpecProblem problem = singleProblem(VALID + "---\nname: other\n");
 
         assertEquals(27, problem.line());
         assertTrue(problem.message().contains("second YAML document"), problem.message());
@@ -112,15 +105,14 @@ class HostileSpecTest {
     void anEmptyProbeTokenIsRejected() {
         String yaml = VALID + "split:\n  probes:\n    - {prompt: multi-millionaire, token: '', expect: dominant-child}\n";
 
-        assertEquals("split.probes[0].token", single(yaml).field());
+        assertEquals("split.probes[0].token", singleProblem(yaml).field());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"99999999999B", "10000000000001", "20000000000k", "1e400",
             "100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"})
     void tokenCountsBeyondTenToTheThirteenAreRejectedSaying(String tokens) {
-        SpecProblem problem = single(VALID.replace("tokens: 10k\n            runs", "tokens: " + tokens + "\nruns")
-                .replace("  - id: b", "  - id: b").replace("    tokens: 10k\n", "    tokens: " + tokens + "\n"));
+        SpecProblem problem = singleProblem(VALID.replace("    tokens: 10k\n", "    tokens: " + tokens + "\n"));
 
         assertEquals("runs[1].tokens", problem.field());
         assertTrue(problem.message().contains("at most 10^13 tokens") || problem.message().contains("token count"),
@@ -129,7 +121,7 @@ class HostileSpecTest {
 
     @Test
     void aSpellingPastTheBoundSaysTheBound() {
-        SpecProblem problem = single(VALID.replace("    tokens: 10k\n", "    tokens: 99999999999B\n"));
+        SpecProblem problem = singleProblem(VALID.replace("    tokens: 10k\n", "    tokens: 99999999999B\n"));
 
         assertEquals("must be at least 1 and at most 10^13 tokens (10000000000000), got \"99999999999B\"",
                 problem.message());
@@ -143,7 +135,7 @@ class HostileSpecTest {
             bomb.append(String.join(", ", java.util.Collections.nCopies(10, "*l" + (level - 1)))).append("]\n");
         }
 
-        SpecProblem problem = single(VALID + bomb);
+        SpecProblem problem = singleProblem(VALID + bomb);
 
         assertTrue(problem.message().contains("more than " + YamlTree.MAX_VALUES + " values"), problem.message());
         assertTrue(problem.line() > 0, problem.toString());
@@ -151,7 +143,7 @@ class HostileSpecTest {
 
     @Test
     void anAliasInsideItsOwnAnchorIsRejected() {
-        SpecProblem problem = single(VALID + "description: &loop [a, *loop]\n");
+        SpecProblem problem = singleProblem(VALID + "description: &loop [a, *loop]\n");
 
         assertTrue(problem.message().contains("contains it"), problem.message());
     }
@@ -173,21 +165,22 @@ class HostileSpecTest {
 
     @Test
     void blockStyleRowErrorsCarryTheRowsPath() {
-        SpecProblem problem = single(VALID.replace("    width: 32\n    seed: 2", "    width: -1\n    seed: 2"));
+        SpecProblem problem = singleProblem(
+                VALID.replace("    width: 32\n    seed: 2", "    width: -1\n    seed: 2"));
 
         assertEquals("spec.yaml:21:5: runs[1].width: must be in [1, 16777216], got -1", problem.toString());
     }
 
     @Test
     void aMissingTopLevelFieldIsLocatedAtTheDocumentStart() {
-        SpecProblem problem = single(VALID.replace("target_latent: 3\n", ""));
+        SpecProblem problem = singleProblem(VALID.replace("target_latent: 3\n", ""));
 
         assertEquals("spec.yaml:1:1: target_latent: required field is missing", problem.toString());
     }
 
     @Test
     void aControlCharacterIsLocatedWhereItIs() {
-        SpecProblem problem = single(VALID.replace("source: synthetic", "source: syn\u0007thetic"));
+        SpecProblem problem = singleProblem(VALID.replace("source: synthetic", "source: syn\u0007thetic"));
 
         assertEquals(3, problem.line());
         assertEquals(14, problem.column());
@@ -211,7 +204,7 @@ class HostileSpecTest {
 
     @Test
     void aNulCharacterInAPathIsAProblemNotACrash() {
-        SpecProblem problem = single(VALID.replace("  width: 8\n  tokens: &budget 10k\n",
+        SpecProblem problem = singleProblem(VALID.replace("  width: 8\n  tokens: &budget 10k\n",
                 "  path: \"narrow\\0sae\"\n  tokens: &budget 10k\n"));
 
         assertEquals("narrow_sae.path", problem.field());
@@ -222,7 +215,7 @@ class HostileSpecTest {
     void anSaePathThatIsAFileOrADeviceIsRejected(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("file.txt"), "not an SAE");
         for (String path : List.of("file.txt", "/dev/null")) {
-            SpecProblem problem = single(withNarrowPath(path), dir);
+            SpecProblem problem = singleProblem(withNarrowPath(path), dir);
 
             assertEquals("narrow_sae.path", problem.field());
             assertTrue(problem.message().contains(" is neither"), problem.message());
@@ -233,22 +226,17 @@ class HostileSpecTest {
     void anSaeDirectoryNeedsWeightsAndAWholeNumberDSae(@TempDir Path dir) throws IOException {
         Path sae = Files.createDirectories(dir.resolve("sae"));
         Files.writeString(sae.resolve("cfg.json"), "{\"d_in\": 16, \"d_sae\": 8}");
-        assertTrue(single(withNarrowPath("sae"), dir).message().contains("sae_weights.safetensors"));
+        assertTrue(singleProblem(withNarrowPath("sae"), dir).message().contains("sae_weights.safetensors"));
 
         Files.createFile(sae.resolve("sae_weights.safetensors"));
         Files.writeString(sae.resolve("cfg.json"), "{\"d_in\": 16, \"d_sae\": 32.9}");
-        assertTrue(single(withNarrowPath("sae"), dir).message().contains("no positive whole-number d_sae (got 32.9)"));
+        assertTrue(singleProblem(withNarrowPath("sae"), dir).message()
+                .contains("no positive whole-number d_sae (got 32.9)"));
     }
 
     @Test
     void modelWeightsMustBeAFileOrADirectoryNeverADevice(@TempDir Path dir) {
-        String yaml = VALID.replace("""
-                  source: synthetic
-                  d_in: 16
-                  features: 32
-                  parents: 2
-                  tokens: 10k
-                """, """
+        String yaml = VALID.replace(SpecFixtures.SYNTHETIC_ACTIVATIONS, """
                   source: model
                   model: gelu-1l
                   weights: /dev/zero
@@ -257,7 +245,7 @@ class HostileSpecTest {
                   tokens: 10k
                 """);
 
-        SpecProblem problem = single(yaml, dir);
+        SpecProblem problem = singleProblem(yaml, dir);
 
         assertEquals("activations.weights", problem.field());
         assertTrue(problem.message().contains("not a regular file"), problem.message());
@@ -297,7 +285,8 @@ class HostileSpecTest {
     @Test
     void aLargeScalarUnderTheCapParsesQuickly() {
         long start = System.nanoTime();
-        SpecProblem problem = single(VALID + "description: [" + "x".repeat(SpecParser.MAX_SPEC_BYTES - 1000) + "]\n");
+        SpecProblem problem = singleProblem(
+                VALID + "description: [" + "x".repeat(SpecParser.MAX_SPEC_BYTES - 1000) + "]\n");
 
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "took too long");
         assertEquals("description", problem.field());
@@ -305,7 +294,7 @@ class HostileSpecTest {
 
     @Test
     void anUnsupportedTagIsRefused() {
-        SpecProblem problem = single(VALID.replace("name: tiny", "name: !custom tiny"));
+        SpecProblem problem = singleProblem(VALID.replace("name: tiny", "name: !custom tiny"));
 
         assertEquals("name", problem.field());
         assertTrue(problem.message().contains("is not supported"), problem.message());
@@ -313,7 +302,7 @@ class HostileSpecTest {
 
     @Test
     void nestingTooDeepIsLocatedWhereItStarts() {
-        SpecProblem problem = single(VALID + "description: " + "[".repeat(500) + "]".repeat(500) + "\n");
+        SpecProblem problem = singleProblem(VALID + "description: " + "[".repeat(500) + "]".repeat(500) + "\n");
 
         assertEquals(27, problem.line());
         assertTrue(problem.message().contains("nest deeper than " + YamlTree.MAX_DEPTH), problem.message());
@@ -325,17 +314,6 @@ class HostileSpecTest {
 
     private static ExperimentSpec parse(String yaml) throws SpecValidationException {
         return SpecParser.parse(yaml, "spec.yaml", Path.of("."));
-    }
-
-    private static SpecProblem single(String yaml) {
-        return single(yaml, Path.of("."));
-    }
-
-    private static SpecProblem single(String yaml, Path base) {
-        SpecValidationException e = assertThrows(SpecValidationException.class,
-                () -> SpecParser.parse(yaml, "spec.yaml", base));
-        assertEquals(1, e.problems().size(), e.getMessage());
-        return e.problems().get(0);
     }
 
     private static List<String> fields(SpecValidationException e) {

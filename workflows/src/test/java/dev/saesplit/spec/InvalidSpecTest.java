@@ -18,17 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InvalidSpecTest {
 
-    private static final String VALID = """
-            name: tiny
-            activations:
-              source: synthetic
-              d_in: 16
-              features: 32
-              parents: 2
-              tokens: 10k
-            narrow_sae:
-              width: 8
-              tokens: 10k
+    private static final String VALID = SpecFixtures.HEAD + """
             target_latent: 3
             filter_threshold: 2.0
             training:
@@ -65,11 +55,7 @@ class InvalidSpecTest {
             17     | '  - {id: a, width: 32, seed: 2, init: random, normalised: false, data: all, loss: standard, tokens: 10k}' | spec.yaml:17:6: runs[1].id: duplicate run id "a" (first used by runs[0])
             """)
     void aBadFieldIsNamedWithItsLocation(int line, String replacement, String expected) {
-        SpecValidationException e = assertThrows(SpecValidationException.class,
-                () -> SpecParser.parse(replaceLine(line, replacement), "spec.yaml", Path.of(".")));
-
-        assertEquals(1, e.problems().size(), e.getMessage());
-        assertEquals(expected, e.problems().get(0).toString());
+        assertEquals(expected, SpecFixtures.singleProblem(replaceLine(line, replacement)).toString());
     }
 
     @Test
@@ -100,13 +86,7 @@ class InvalidSpecTest {
     void aMissingNpyFileIsNamedRelativeToTheSpec(@TempDir Path dir) throws Exception {
         Files.createFile(dir.resolve("present.npy"));
         Path spec = dir.resolve("npy.yaml");
-        Files.writeString(spec, VALID.replace("""
-                  source: synthetic
-                  d_in: 16
-                  features: 32
-                  parents: 2
-                  tokens: 10k
-                """, """
+        Files.writeString(spec, VALID.replace(SpecFixtures.SYNTHETIC_ACTIVATIONS, """
                   source: npy
                   files: [present.npy, absent.npy]
                 """));

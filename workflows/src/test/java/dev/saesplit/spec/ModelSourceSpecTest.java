@@ -17,12 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelSourceSpecTest {
 
     private static String spec(String activations) {
-        return "name: lm\nactivations:\n" + activations + """
-                narrow_sae: {width: 8, tokens: 1k}
-                target_latent: 3
-                runs:
-                  - {id: a, width: 16, seed: 1, init: random, normalised: true, data: all, tokens: 1k}
-                """;
+        return SpecFixtures.oneRowOver(activations, "3");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.saesplit.spec.SpecFixtures.HEAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,18 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NarrowOnlySpecTest {
 
-    private static final String HEAD = """
-            name: own-data
-            activations:
-              source: synthetic
-              d_in: 16
-              features: 32
-              parents: 2
-              tokens: 10k
-            narrow_sae:
-              width: 8
-              tokens: 10k
-            """;
     private static final String ROWS = """
             runs:
               - {id: a, width: 32, seed: 1, init: narrow, normalised: true, data: all, tokens: 10k}

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.saesplit.spec.SpecFixtures.oneRowOver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,15 +27,6 @@ class TrainedModelSourceSpecTest {
             dataset: {source: python-stdlib}
             """;
 
-    private static String spec(String activations, String target) {
-        return "name: hyphen\nactivations:\n" + activations + """
-                narrow_sae: {width: 8, tokens: 1k}
-                target_latent: %s
-                runs:
-                  - {id: a, width: 16, seed: 1, init: random, normalised: true, data: all, tokens: 1k}
-                """.formatted(target);
-    }
-
     private static final String TRAINED = """
               source: model
               model: {train: models/lm.yaml}
@@ -49,7 +41,7 @@ class TrainedModelSourceSpecTest {
         Files.createDirectories(dir.resolve("models"));
         Files.writeString(dir.resolve("models/lm.yaml"), LM);
 
-        ExperimentSpec parsed = SpecParser.parse(spec(TRAINED, "{token: \"-\"}"), "x.yaml", dir);
+        ExperimentSpec parsed = SpecParser.parse(oneRowOver(TRAINED, "{token: \"-\"}"), "x.yaml", dir);
 
         ActivationSourceSpec.Model model = assertInstanceOf(ActivationSourceSpec.Model.class, parsed.activations());
         assertEquals("tiny-lm", model.model(), "the trained model's name labels the activations");
@@ -81,7 +73,7 @@ class TrainedModelSourceSpecTest {
         Files.createDirectories(dir.resolve("texts"));
         Files.writeString(dir.resolve("tokenizer.json"), "{}");
 
-        ExperimentSpec parsed = SpecParser.parse(spec("""
+        ExperimentSpec parsed = SpecParser.parse(oneRowOver("""
                   source: model
                   model: tiny
                   weights: .
@@ -102,7 +94,7 @@ class TrainedModelSourceSpecTest {
         Files.createDirectories(dir.resolve("models"));
         Files.writeString(dir.resolve("models/lm.yaml"), LM.replace("heads: 2", "heads: 5"));
 
-        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec("""
+        SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(oneRowOver("""
                   source: model
                   model: {train: models/lm.yaml}
                   weights: elsewhere
@@ -126,7 +118,7 @@ class TrainedModelSourceSpecTest {
         Files.writeString(dir.resolve("models/lm.yaml"), LM);
 
         SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(
-                spec(TRAINED.replace("context_size: 32", "context_size: 64"), "{token: \"-\"}"), "x.yaml", dir));
+                oneRowOver(TRAINED.replace("context_size: 32", "context_size: 64"), "{token: \"-\"}"), "x.yaml", dir));
 
         assertTrue(e.getMessage().contains("activations.context_size: 64 is longer than the trained model's n_ctx 32"),
                 e.getMessage());
@@ -135,7 +127,7 @@ class TrainedModelSourceSpecTest {
     @Test
     void aTokenTargetNeedsALanguageModelSource(@TempDir Path dir) {
         SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(
-                spec("  source: npy\n  files: [a.npy]\n", "{token: \"-\"}"), "x.yaml", dir));
+                oneRowOver("  source: npy\n  files: [a.npy]\n", "{token: \"-\"}"), "x.yaml", dir));
 
         assertTrue(e.getMessage().contains("target_latent: {token: ...} names a token of a language model's "
                 + "vocabulary, which only a source: model has"), e.getMessage());

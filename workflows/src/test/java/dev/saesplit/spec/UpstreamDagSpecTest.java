@@ -16,13 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UpstreamDagSpecTest {
 
     private static String spec(String activations) {
-        return "name: lm\nactivations:\n  source: model\n  model: tiny\n  hook: blocks.0.hook_mlp_out\n  tokens: 1k\n"
-                + activations + """
-                narrow_sae: {width: 8, tokens: 1k}
-                target_latent: 3
-                runs:
-                  - {id: a, width: 16, seed: 1, init: random, normalised: true, data: all, tokens: 1k}
-                """;
+        return SpecFixtures.oneRowOver("  source: model\n  model: tiny\n  hook: blocks.0.hook_mlp_out\n  tokens: 1k\n"
+                + activations, "3");
     }
 
     @Test

@@ -1,24 +1,25 @@
 package dev.saesplit.text;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class TextSafetyTest {
 
-    @Test
-    void passwordsInUrlsAndQueryStringsAreMaskedAndTheRestKept() {
-        assertEquals("cannot connect to jdbc:postgresql://db.lab:5432/sae?user=me&password=***&ssl=true",
-                Redaction.redact("cannot connect to jdbc:postgresql://db.lab:5432/sae?user=me&password=hunter2&ssl=true"));
-        assertEquals("cannot reach MLflow at https://alice:***@mlflow.lab/ to log",
-                Redaction.redact("cannot reach MLflow at https://alice:s3cr3t@mlflow.lab/ to log"));
-        assertEquals("https://mlflow.lab/api?token=***&run=7",
-                Redaction.redact("https://mlflow.lab/api?token=abc.def&run=7"));
-        assertEquals("s3://bucket/a?X-Amz-Signature=***",
-                Redaction.redact("s3://bucket/a?X-Amz-Signature=0123abcd"));
-        assertEquals("environment: PGPASSWORD=*** SAESPLIT_DB_PASSWORD=*** PATH=/usr/bin",
-                Redaction.redact("environment: PGPASSWORD=pw1234567 SAESPLIT_DB_PASSWORD=x PATH=/usr/bin"));
-        assertEquals("http://mlflow.lab:5000/#/experiments/3", Redaction.redact("http://mlflow.lab:5000/#/experiments/3"));
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            # text                                                                                | as redacted
+            cannot connect to jdbc:postgresql://db.lab:5432/sae?user=me&password=hunter2&ssl=true | cannot connect to jdbc:postgresql://db.lab:5432/sae?user=me&password=***&ssl=true
+            cannot reach MLflow at https://alice:s3cr3t@mlflow.lab/ to log                        | cannot reach MLflow at https://alice:***@mlflow.lab/ to log
+            https://mlflow.lab/api?token=abc.def&run=7                                            | https://mlflow.lab/api?token=***&run=7
+            s3://bucket/a?X-Amz-Signature=0123abcd                                                | s3://bucket/a?X-Amz-Signature=***
+            environment: PGPASSWORD=pw1234567 SAESPLIT_DB_PASSWORD=x PATH=/usr/bin                | environment: PGPASSWORD=*** SAESPLIT_DB_PASSWORD=*** PATH=/usr/bin
+            http://mlflow.lab:5000/#/experiments/3                                                | http://mlflow.lab:5000/#/experiments/3
+            """)
+    void passwordsInUrlsAndQueryStringsAreMaskedAndTheRestKept(String text, String redacted) {
+        assertEquals(redacted, Redaction.redact(text));
     }
 
     @Test
@@ -30,12 +31,14 @@ class TextSafetyTest {
         }
     }
 
-    @Test
-    void credentialSyntaxIsMaskedWhateverTheNameStyle() {
-        assertEquals("MLFLOW_TRACKING_TOKEN: *** db_password: *** api-key=*** TOKEN=***",
-                Redaction.redact("MLFLOW_TRACKING_TOKEN: tok123456 db_password: hunter22 api-key=k-998877 TOKEN=t0"));
-        assertEquals("Authorization: Basic *** and Bearer ***",
-                Redaction.redact("Authorization: Basic bGFiOnB3LTk4NzY1NDMyMQ== and Bearer eyJhbGciOiJIUzI1NiJ9.e30"));
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            # text                                                                            | as redacted
+            MLFLOW_TRACKING_TOKEN: tok123456 db_password: hunter22 api-key=k-998877 TOKEN=t0  | MLFLOW_TRACKING_TOKEN: *** db_password: *** api-key=*** TOKEN=***
+            Authorization: Basic bGFiOnB3LTk4NzY1NDMyMQ== and Bearer eyJhbGciOiJIUzI1NiJ9.e30 | Authorization: Basic *** and Bearer ***
+            """)
+    void credentialSyntaxIsMaskedWhateverTheNameStyle(String text, String redacted) {
+        assertEquals(redacted, Redaction.redact(text));
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.saesplit.data.npy;
 import dev.saesplit.data.ActivationFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -109,42 +111,22 @@ class NpyActivationSourceTest {
         }
     }
 
-    @Test
-    void float64IsRejectedNamingTheFileAndDtype() throws IOException {
-        Path file = NpyTestFiles.write(dir.resolve("f64.npy"), 1, dict("<f8", false, "(1, 2)"), new byte[16]);
-        assertRejected(file, "dtype '<f8' is not supported");
-    }
-
-    @Test
-    void int32IsRejectedAsNotAnActivationDtype() throws IOException {
-        Path file = NpyTestFiles.write(dir.resolve("ints.npy"), 1, dict("<i4", false, "(1, 2)"), new byte[8]);
-        assertRejected(file, "dtype int32 is not supported here");
-    }
-
-    @Test
-    void bigEndianIsRejected() throws IOException {
-        Path file = NpyTestFiles.write(dir.resolve("be.npy"), 1, dict(">f4", false, "(1, 2)"), new byte[8]);
-        assertRejected(file, "big-endian");
-    }
-
-    @Test
-    void fortranOrderIsRejected() throws IOException {
-        Path file = NpyTestFiles.write(dir.resolve("fortran.npy"), 1, dict("<f4", true, "(2, 2)"), new byte[16]);
-        assertRejected(file, "Fortran-order");
-    }
-
-    @Test
-    void rankOtherThanTwoIsRejected() throws IOException {
-        Path vector = NpyTestFiles.write(dir.resolve("vector.npy"), 1, dict("<f4", false, "(4,)"), new byte[16]);
-        Path cube = NpyTestFiles.write(dir.resolve("cube.npy"), 1, dict("<f4", false, "(1, 2, 2)"), new byte[16]);
-        assertRejected(vector, "rank 1");
-        assertRejected(cube, "rank 3");
-    }
-
-    @Test
-    void truncatedDataIsRejected() throws IOException {
-        Path file = NpyTestFiles.write(dir.resolve("short.npy"), 1, dict("<f4", false, "(3, 2)"), new byte[20]);
-        assertRejected(file, "truncated");
+    @ParameterizedTest(name = "{0}: {5}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            # file          | header dtype | Fortran order | shape     | data bytes | the problem named
+            float64         | <f8          | false         | (1, 2)    | 16         | dtype '<f8' is not supported
+            int32           | <i4          | false         | (1, 2)    | 8          | dtype int32 is not supported here
+            big-endian      | >f4          | false         | (1, 2)    | 8          | big-endian
+            fortran-order   | <f4          | true          | (2, 2)    | 16         | Fortran-order
+            vector          | <f4          | false         | (4,)      | 16         | rank 1
+            cube            | <f4          | false         | (1, 2, 2) | 16         | rank 3
+            truncated       | <f4          | false         | (3, 2)    | 20         | truncated
+            """)
+    void aFileThatIsNotATableOfFloatsIsRejectedNamingTheFileAndWhy(String name, String dtype, boolean fortranOrder,
+            String shape, int dataBytes, String problem) throws IOException {
+        Path file = NpyTestFiles.write(dir.resolve(name + ".npy"), 1, dict(dtype, fortranOrder, shape),
+                new byte[dataBytes]);
+        assertRejected(file, problem);
     }
 
     @Test
