@@ -6,7 +6,7 @@ import dev.saesplit.lm.dataset.ContextSettings;
 import dev.saesplit.lm.dataset.DocumentSources;
 import dev.saesplit.lm.dataset.TokenDocuments;
 import dev.saesplit.lm.tokens.Tokenizer;
-import dev.saesplit.lm.train.CorpusDocuments;
+import dev.saesplit.lm.dataset.CorpusDocuments;
 import dev.saesplit.lm.tokens.Tokenizers;
 import dev.saesplit.spec.ActivationSourceSpec;
 

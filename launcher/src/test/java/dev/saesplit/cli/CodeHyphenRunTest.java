@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saesplit.filter.TokenTargetChooser;
 import dev.saesplit.lm.tokens.CutVocabulary;
 import dev.saesplit.lm.tokens.CutVocabularyTokenizer;
-import dev.saesplit.lm.train.PythonStdlib;
+import dev.saesplit.lm.dataset.PythonStdlib;
 import dev.saesplit.stack.TestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

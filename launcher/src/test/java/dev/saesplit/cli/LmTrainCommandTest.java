@@ -2,7 +2,7 @@ package dev.saesplit.cli;
 
 import dev.saesplit.stack.TestServices;
 import dev.saesplit.lm.TransformerWeights;
-import dev.saesplit.lm.train.PythonStdlib;
+import dev.saesplit.lm.dataset.PythonStdlib;
 import dev.saesplit.stack.LocalPostgres;
 import dev.saesplit.stack.LocalStackLease;
 import dev.saesplit.store.DatabaseConfig;

@@ -4,7 +4,7 @@ import dev.saesplit.stack.TestServices;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.experiment.ExperimentResult;
 import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
-import dev.saesplit.lm.train.PythonStdlib;
+import dev.saesplit.lm.dataset.PythonStdlib;
 import dev.saesplit.pipeline.CachingProgress;
 import dev.saesplit.pipeline.ScanProgress;
 import dev.saesplit.pipeline.TaskQueues;

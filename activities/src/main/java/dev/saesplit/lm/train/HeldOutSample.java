@@ -1,5 +1,7 @@
 package dev.saesplit.lm.train;
 
+import dev.saesplit.lm.dataset.CorpusException;
+
 /**
  * The held-out contexts a held-out loss is measured on: at most {@code limit}, spread evenly over the held-out
  * stream so every held-out document can contribute, the same ones at every evaluation.

@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import dev.saesplit.data.SeededPermutation;
 import dev.saesplit.lm.TransformerConfig;
 import dev.saesplit.lm.TransformerWeights;
+import dev.saesplit.lm.dataset.CorpusException;
 import dev.saesplit.random.SplitMix64;
 import dev.saesplit.sae.safetensors.NamedTensor;
 import dev.saesplit.spec.LanguageModelSpec.Training;

@@ -1,6 +1,7 @@
 package dev.saesplit.lm.train;
 
-import dev.saesplit.digest.Sha256;
+import dev.saesplit.lm.dataset.CorpusDocuments;
+import dev.saesplit.lm.dataset.CorpusException;
 import dev.saesplit.lm.dataset.DocumentFormatException;
 import dev.saesplit.lm.dataset.DocumentPosition;
 import dev.saesplit.lm.dataset.DocumentSegment;
@@ -9,19 +10,14 @@ import dev.saesplit.lm.dataset.TextFileDocuments;
 import dev.saesplit.lm.tokens.CutVocabulary;
 import dev.saesplit.lm.tokens.Gpt2BpeTokenizer;
 import dev.saesplit.spec.LanguageModelSpec.Corpus;
-import dev.saesplit.spec.LanguageModelSpec.Source;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * A corpus of text and code files, tokenized with GPT-2's BPE and split into training and held-out documents.
- * A document is held out when a hash of its path relative to the corpus folder falls below the held-out fraction:
- * the split is the same on every run and machine, and a file keeps its side when others are added or removed.
- * The vocabulary cut is counted on the training documents only, so nothing of the held-out text leaks into it.
+ * A corpus of text and code files, tokenized with GPT-2's BPE and split into training and held-out documents as
+ * {@link CorpusDocuments#heldOut} splits it. The vocabulary cut is counted on the training documents only, so
+ * nothing of the held-out text leaks into it.
  */
 final class TrainingCorpus {
 
@@ -39,16 +35,8 @@ final class TrainingCorpus {
 
     /** Finds the documents the spec names; they are read and tokenized on first use. */
     static TrainingCorpus open(Corpus spec) {
-        boolean stdlib = spec.source() == Source.PYTHON_STDLIB;
-        Path root = stdlib ? PythonStdlib.locate() : spec.path();
-        Set<String> excluded = stdlib ? PythonStdlib.EXCLUDED_FOLDERS : Set.of();
-        String field = stdlib ? "source" : "path";
-        try {
-            return new TrainingCorpus(new TextFileDocuments(root, new HashSet<>(spec.extensions()), excluded,
-                    new Gpt2BpeTokenizer()), spec.heldOut(), field);
-        } catch (DocumentFormatException e) {
-            throw new CorpusException(field, e.getMessage(), e);
-        }
+        return new TrainingCorpus(CorpusDocuments.open(spec, new Gpt2BpeTokenizer()), spec.heldOut(),
+                CorpusDocuments.field(spec));
     }
 
     private void load() {
@@ -74,26 +62,13 @@ final class TrainingCorpus {
         } catch (DocumentFormatException e) {
             throw new CorpusException(field, e.getMessage(), e);
         }
+        boolean[] heldOutDocument = CorpusDocuments.heldOut(documents, heldOutFraction);
         List<int[]> train = new ArrayList<>();
         List<int[]> held = new ArrayList<>();
-        int first = -1;
-        double lowest = 2;
         for (int d = 0; d < all.length; d++) {
-            if (all[d] == null) {
-                continue; // an empty file
+            if (all[d] != null) { // null: an empty file
+                (heldOutDocument[d] ? held : train).add(all[d]);
             }
-            double position = splitPosition(documents.relativeName(d));
-            (position < heldOutFraction ? held : train).add(all[d]);
-            if (position < lowest) {
-                lowest = position;
-                first = d;
-            }
-        }
-        if (held.isEmpty() && train.size() > 1) {
-            // Too few documents for the fraction to select one: hold out the one the hash puts first.
-            int[] chosen = all[first];
-            train.removeIf(d -> d == chosen);
-            held.add(chosen);
         }
         if (train.isEmpty() || held.isEmpty()) {
             throw new CorpusException(field, documents.describe(0) + ": the corpus holds " + (train.size()
@@ -101,12 +76,6 @@ final class TrainingCorpus {
         }
         training = train;
         heldOut = held;
-    }
-
-    /** Uniform in [0, 1), fixed by the document's relative path. */
-    static double splitPosition(String relativeName) {
-        String hash = Sha256.ofText(relativeName);
-        return (Long.parseUnsignedLong(hash.substring(0, 13), 16)) / (double) (1L << 52);
     }
 
     /** Stable across runs and machines: the files' names, sizes and contents, the tokenizer and the split. */

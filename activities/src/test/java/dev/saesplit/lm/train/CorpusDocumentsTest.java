@@ -1,9 +1,12 @@
 package dev.saesplit.lm.train;
 
+import dev.saesplit.lm.dataset.CorpusDocuments;
 import dev.saesplit.lm.dataset.DocumentPosition;
 import dev.saesplit.lm.dataset.DocumentSegment;
 import dev.saesplit.lm.dataset.DocumentSegments;
+import dev.saesplit.lm.dataset.PythonStdlib;
 import dev.saesplit.lm.dataset.TextFileDocuments;
+import dev.saesplit.lm.dataset.TextFolders;
 import dev.saesplit.lm.dataset.TokenDocuments;
 import dev.saesplit.lm.tokens.Gpt2BpeTokenizer;
 import dev.saesplit.spec.LanguageModelSpec;
@@ -56,7 +59,7 @@ class CorpusDocumentsTest {
         assertTrue(trained.heldOutDocuments() > 3, "some held out: " + trained.heldOutDocuments());
         TextFileDocuments all = new TextFileDocuments(temp, Set.of(".txt"), new Gpt2BpeTokenizer());
         for (DocumentSegment segment : read) {
-            double position = TrainingCorpus.splitPosition(all.relativeName(segment.document()));
+            double position = CorpusDocuments.splitPosition(all.relativeName(segment.document()));
             assertTrue(position >= 0.25, "document " + segment.document() + " is a training document");
         }
     }
@@ -88,13 +91,13 @@ class CorpusDocumentsTest {
         for (DocumentSegment segment : first) {
             seen.add(segment.document());
             String name = all.relativeName(segment.document());
-            assertTrue(TrainingCorpus.splitPosition(name) >= 0.05, name + " is not held out");
+            assertTrue(CorpusDocuments.splitPosition(name) >= 0.05, name + " is not held out");
             assertFalse(name.startsWith("test/") || name.contains("/tests/"), name);
         }
         long last = first.get(first.size() - 1).document();
         long skipped = 0;
         for (long d = 0; d <= last; d++) {
-            boolean heldOut = TrainingCorpus.splitPosition(all.relativeName(d)) < 0.05;
+            boolean heldOut = CorpusDocuments.splitPosition(all.relativeName(d)) < 0.05;
             assertEquals(!heldOut && all.fileSize(d) > 0, seen.contains(d), all.relativeName(d));
             skipped += heldOut ? 1 : 0;
         }

@@ -1,5 +1,6 @@
 package dev.saesplit.lm.train;
 
+import dev.saesplit.lm.dataset.PythonStdlib;
 import dev.saesplit.spec.LanguageModelSpec;
 
 import java.util.List;

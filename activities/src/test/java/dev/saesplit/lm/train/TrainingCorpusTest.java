@@ -1,5 +1,9 @@
 package dev.saesplit.lm.train;
 
+import dev.saesplit.lm.dataset.CorpusDocuments;
+import dev.saesplit.lm.dataset.CorpusException;
+import dev.saesplit.lm.dataset.PythonStdlib;
+import dev.saesplit.lm.dataset.TextFolders;
 import dev.saesplit.spec.LanguageModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +34,7 @@ class TrainingCorpusTest {
     @Test
     void aDocumentIsHeldOutByAHashOfItsPathSoTheSplitIsFixedAndSurvivesNewFiles() throws Exception {
         writeDocuments(40);
-        long expected = IntStream.range(0, 40).filter(i -> TrainingCorpus.splitPosition("doc" + i + ".txt") < 0.25)
+        long expected = IntStream.range(0, 40).filter(i -> CorpusDocuments.splitPosition("doc" + i + ".txt") < 0.25)
                 .count();
 
         TrainingCorpus corpus = TrainingCorpus.open(folder(0.25));
@@ -40,7 +44,7 @@ class TrainingCorpusTest {
 
         String before = corpus.identity();
         Files.writeString(temp.resolve("extra.txt"), "a new document");
-        boolean extraHeldOut = TrainingCorpus.splitPosition("extra.txt") < 0.25;
+        boolean extraHeldOut = CorpusDocuments.splitPosition("extra.txt") < 0.25;
         TrainingCorpus grown = TrainingCorpus.open(folder(0.25));
         assertEquals(expected + (extraHeldOut ? 1 : 0), grown.heldOutDocuments());
         assertNotEquals(before, grown.identity(), "the content key sees the new file");

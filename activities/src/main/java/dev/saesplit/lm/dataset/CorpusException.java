@@ -1,4 +1,4 @@
-package dev.saesplit.lm.train;
+package dev.saesplit.lm.dataset;
 
 import dev.saesplit.pipeline.BadInput;
 

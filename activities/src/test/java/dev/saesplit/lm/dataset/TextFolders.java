@@ -1,4 +1,4 @@
-package dev.saesplit.lm.train;
+package dev.saesplit.lm.dataset;
 
 import dev.saesplit.spec.LanguageModelSpec;
 
@@ -8,18 +8,18 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /** Small folder corpora for the corpus tests: {@code doc<i>.txt} files and the spec that reads them. */
-final class TextFolders {
+public final class TextFolders {
 
     private TextFolders() {
     }
 
     /** A folder corpus of {@code .txt} files holding out {@code heldOut} of them. */
-    static LanguageModelSpec.Corpus corpus(Path folder, double heldOut) {
+    public static LanguageModelSpec.Corpus corpus(Path folder, double heldOut) {
         return new LanguageModelSpec.Corpus(LanguageModelSpec.Source.FOLDER, folder, List.of(".txt"), heldOut);
     }
 
     /** Writes {@code doc0.txt} … with the text {@code text} gives each index. */
-    static void write(Path folder, int count, IntFunction<String> text) throws Exception {
+    public static void write(Path folder, int count, IntFunction<String> text) throws Exception {
         for (int i = 0; i < count; i++) {
             Files.writeString(folder.resolve("doc" + i + ".txt"), text.apply(i));
         }

@@ -1,4 +1,4 @@
-package dev.saesplit.lm.train;
+package dev.saesplit.lm.dataset;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
