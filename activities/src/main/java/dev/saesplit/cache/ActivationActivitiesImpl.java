@@ -7,6 +7,7 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.data.stream.ModelActivationStream;
 import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;

@@ -8,6 +8,7 @@ import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheVerification;
 import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.data.stream.ModelActivationStream;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,6 +6,8 @@ import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.stream.ModelActivationStream;
+import dev.saesplit.data.stream.StreamDescriptor;
 import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.spec.ActivationSourceSpec;
