@@ -3,6 +3,7 @@ package dev.saesplit.cache;
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;

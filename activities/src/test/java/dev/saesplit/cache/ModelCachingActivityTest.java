@@ -3,6 +3,7 @@ package dev.saesplit.cache;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.artifact.SharedDirectory;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheManifest;

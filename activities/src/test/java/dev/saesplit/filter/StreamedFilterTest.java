@@ -78,6 +78,6 @@ class StreamedFilterTest {
     }
 
     private static Path keptRows(FilteredDataRef ref) {
-        return ArtifactStore.directory(ref.artifact()).resolve(FilteredDataSelector.KEPT_ROWS_FILE);
+        return ArtifactStore.directory(ref.artifact()).resolve(FilteredDataRef.KEPT_ROWS_FILE);
     }
 }

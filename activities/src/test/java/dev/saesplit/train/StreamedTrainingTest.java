@@ -2,7 +2,7 @@ package dev.saesplit.train;
 
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.cache.ActivationActivitiesImpl;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.cache.FixtureModelSpec;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
