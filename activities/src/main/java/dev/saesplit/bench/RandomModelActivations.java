@@ -1,8 +1,8 @@
 package dev.saesplit.bench;
 
 import ai.djl.ndarray.NDManager;
-import dev.saesplit.cache.CachingListener;
-import dev.saesplit.cache.ModelActivationCache;
+import dev.saesplit.activations.CachingListener;
+import dev.saesplit.activations.ModelActivationCache;
 import dev.saesplit.data.stream.ModelActivationStream;
 import dev.saesplit.data.stream.StreamDescriptor;
 import dev.saesplit.data.ActivationSource;

@@ -44,7 +44,7 @@ class StageImportsTest {
         Map<String, List<String>> stages = new LinkedHashMap<>();
         stages.put("upstream", List.of("upstream"));
         stages.put("language model", List.of("lm.train"));
-        stages.put("cache", List.of("cache"));
+        stages.put("activations", List.of("activations"));
         stages.put("filter", List.of("filter"));
         stages.put("init", List.of("init"));
         stages.put("train", List.of("train"));
