@@ -1,8 +1,8 @@
 package dev.saesplit.bench;
 
 import ai.djl.ndarray.NDManager;
-import dev.saesplit.cache.CachingListener;
-import dev.saesplit.cache.ModelActivationCache;
+import dev.saesplit.activations.CachingListener;
+import dev.saesplit.activations.ModelActivationCache;
 import dev.saesplit.lm.ActivationFunction;
 import dev.saesplit.lm.HookPoint;
 import dev.saesplit.lm.Normalization;

@@ -1,10 +1,10 @@
 package dev.saesplit.bench;
 
 import ai.djl.ndarray.NDManager;
-import dev.saesplit.cache.CachingListener;
-import dev.saesplit.cache.ModelActivationCache;
-import dev.saesplit.cache.ModelActivationStream;
-import dev.saesplit.cache.StreamDescriptor;
+import dev.saesplit.activations.CachingListener;
+import dev.saesplit.activations.ModelActivationCache;
+import dev.saesplit.data.stream.ModelActivationStream;
+import dev.saesplit.data.stream.StreamDescriptor;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.CacheDescription;

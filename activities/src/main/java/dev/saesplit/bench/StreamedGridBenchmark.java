@@ -1,6 +1,6 @@
 package dev.saesplit.bench;
 
-import dev.saesplit.cache.ModelActivationStream;
+import dev.saesplit.data.stream.ModelActivationStream;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.sae.ComputeDevice;
 import dev.saesplit.train.GridBenchmark;

@@ -1,6 +1,6 @@
 package dev.saesplit.bench;
 
-import dev.saesplit.cache.ModelActivationStream;
+import dev.saesplit.data.stream.ModelActivationStream;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.ShuffledBatchStream;

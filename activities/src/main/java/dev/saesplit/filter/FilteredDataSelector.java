@@ -1,10 +1,12 @@
 package dev.saesplit.filter;
 
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.FilteredActivationSource;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
+import dev.saesplit.pipeline.FilteredDataRef;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +34,6 @@ import java.util.concurrent.Future;
  */
 public final class FilteredDataSelector {
 
-    public static final String KEPT_ROWS_FILE = "kept_rows.npy";
-
     private static final int MERGE_BLOCK = 1 << 16;
 
     private final FilterConfig config;
@@ -54,7 +54,7 @@ public final class FilteredDataSelector {
         int ranges = (int) Math.max(1, Math.min(threads, tokens / config.rowsPerRead()));
         List<Path> parts = new ArrayList<>(ranges);
         for (int r = 0; r < ranges; r++) {
-            parts.add(outputDirectory.resolve(KEPT_ROWS_FILE + ".part-" + r + ".tmp"));
+            parts.add(outputDirectory.resolve(FilteredDataRef.KEPT_ROWS_FILE + ".part-" + r + ".tmp"));
         }
         try {
             List<RangeScan> scans = scanInParallel(source, probe, tokens, parts);
@@ -64,7 +64,7 @@ public final class FilteredDataSelector {
                 histogram.addAll(scan.histogram());
                 kept += scan.kept();
             }
-            Path keptRowsFile = outputDirectory.resolve(KEPT_ROWS_FILE);
+            Path keptRowsFile = outputDirectory.resolve(FilteredDataRef.KEPT_ROWS_FILE);
             joinParts(parts, keptRowsFile);
             FilterStatistics statistics = new FilterStatistics(config.threshold(), tokens, kept,
                     tokens == 0 ? 0 : (double) kept / tokens, histogram.snapshot());

@@ -1,14 +1,13 @@
 package dev.saesplit.read;
 
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.cache.ActivationSources;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.RowRangeSource;
 import dev.saesplit.data.ShuffleConfig;
 import dev.saesplit.data.TokenedActivationSource;
-import dev.saesplit.filter.FilteredActivationSource;
-import dev.saesplit.filter.FilteredDataSelector;
+import dev.saesplit.data.FilteredActivationSource;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.ArtifactRef;
 import dev.saesplit.pipeline.FilteredDataRef;
@@ -87,6 +86,6 @@ public final class StageInputs {
     /** The rows of {@code trainingRows} kept by the filter output in {@code filteredDirectory}. */
     public static ActivationSource filteredRows(ActivationSource trainingRows, Path filteredDirectory) {
         return FilteredActivationSource.open(trainingRows,
-                filteredDirectory.resolve(FilteredDataSelector.KEPT_ROWS_FILE));
+                filteredDirectory.resolve(FilteredDataRef.KEPT_ROWS_FILE));
     }
 }

@@ -6,7 +6,7 @@ import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.HierarchyParent;
 import dev.saesplit.filter.FilterConfig;
 import dev.saesplit.filter.FilterResult;
-import dev.saesplit.filter.FilteredActivationSource;
+import dev.saesplit.data.FilteredActivationSource;
 import dev.saesplit.filter.FilteredDataSelector;
 import dev.saesplit.filter.LatentProbe;
 import dev.saesplit.sae.DecoderCosines;

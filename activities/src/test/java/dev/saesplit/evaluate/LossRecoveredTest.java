@@ -1,7 +1,7 @@
 package dev.saesplit.evaluate;
 
 import ai.djl.ndarray.NDManager;
-import dev.saesplit.cache.FixtureModelSpec;
+import dev.saesplit.activations.FixtureModelSpec;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.lm.LanguageModel;
 import dev.saesplit.lm.dataset.ContextStream;

@@ -2,10 +2,12 @@ package dev.saesplit.filter;
 
 import dev.saesplit.data.ActivationFormatException;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.FilteredActivationSource;
 import dev.saesplit.data.FiniteCheckingSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.InMemoryActivationSource;
 import dev.saesplit.data.ReadCountingSource;
+import dev.saesplit.pipeline.FilteredDataRef;
 import dev.saesplit.random.SplitMix64;
 import dev.saesplit.data.npy.NpyActivationSource;
 import dev.saesplit.data.npy.NpyDtype;
@@ -92,7 +94,7 @@ class FilteredDataSelectorTest {
         assertEquals(one.statistics().histogram().total(), two.statistics().histogram().total());
         assertArrayEquals(one.statistics().histogram().counts(), two.statistics().histogram().counts());
         try (var files = Files.list(dir.resolve("two"))) {
-            assertEquals(List.of(FilterStatistics.FILE_NAME, FilteredDataSelector.KEPT_ROWS_FILE),
+            assertEquals(List.of(FilterStatistics.FILE_NAME, FilteredDataRef.KEPT_ROWS_FILE),
                     files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no part files are left behind");
         }

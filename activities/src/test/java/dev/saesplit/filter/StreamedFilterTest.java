@@ -1,8 +1,8 @@
 package dev.saesplit.filter;
 
+import dev.saesplit.activations.ActivationActivitiesImpl;
+import dev.saesplit.activations.FixtureModelSpec;
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.cache.ActivationActivitiesImpl;
-import dev.saesplit.cache.FixtureModelSpec;
 import dev.saesplit.init.InitActivitiesImpl;
 import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.ActivationsRef;
@@ -78,6 +78,6 @@ class StreamedFilterTest {
     }
 
     private static Path keptRows(FilteredDataRef ref) {
-        return ArtifactStore.directory(ref.artifact()).resolve(FilteredDataSelector.KEPT_ROWS_FILE);
+        return ArtifactStore.directory(ref.artifact()).resolve(FilteredDataRef.KEPT_ROWS_FILE);
     }
 }

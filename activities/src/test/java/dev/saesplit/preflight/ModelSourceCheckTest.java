@@ -1,6 +1,6 @@
 package dev.saesplit.preflight;
 
-import dev.saesplit.cache.FixtureModelSpec;
+import dev.saesplit.activations.FixtureModelSpec;
 import dev.saesplit.lm.ModelCopies;
 import dev.saesplit.lm.PublishedLayoutFixture;
 import dev.saesplit.spec.ActivationSourceSpec;

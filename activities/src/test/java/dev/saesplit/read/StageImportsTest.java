@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The stages read one another's outputs through the reading layer ({@link StageInputs}) and through each stage's
  * contract: its package in the workflows module, which holds its activity interface, requests, results and the
  * records of the files it writes for other stages. No stage's code here names a class of another stage's
- * implementation, so a change inside one stage reaches the others only through what it declares.
+ * implementation, so a change inside one stage reaches the others only through what it declares. The layers
+ * beneath the stages (the formats, the reading layer, the model, the store, ...) name no stage's implementation at
+ * all: they are what the stages are built on.
  */
 class StageImportsTest {
 
@@ -38,13 +41,17 @@ class StageImportsTest {
     private static final Path CONTRACTS = Path.of("../workflows/src/main/java");
     /** A class named by its package: in an import, a static import, or written out in the code. */
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.saesplit((?:\\.[a-z]\\w*)+)\\.([A-Z]\\w*|\\*)");
+    /** The packages that may name any stage's implementation, as the launcher does: benchmarks across stages. */
+    private static final Set<String> ACROSS_STAGES = Set.of("bench");
+    /** A name that is no stage's, for the packages beneath them all. */
+    private static final String BENEATH = "beneath the stages";
     private static final Pattern PACKAGE_LINE = Pattern.compile("(?m)^package [\\w.]+;");
 
     private static Map<String, List<String>> stages() {
         Map<String, List<String>> stages = new LinkedHashMap<>();
         stages.put("upstream", List.of("upstream"));
         stages.put("language model", List.of("lm.train"));
-        stages.put("cache", List.of("cache"));
+        stages.put("activations", List.of("activations"));
         stages.put("filter", List.of("filter"));
         stages.put("init", List.of("init"));
         stages.put("train", List.of("train"));
@@ -78,6 +85,42 @@ class StageImportsTest {
             }
         }
         assertEquals(List.of(), crossings);
+    }
+
+    @Test
+    void noPackageBeneathTheStagesNamesAStagesImplementation() throws IOException {
+        List<String> beneath = packagesBeneathTheStages();
+        assertTrue(beneath.containsAll(List.of("artifact", "data", "data.cache", "data.stream", "lm", "lm.dataset", "read", "sae",
+                "store", "worker")), "the packages beneath the stages: " + beneath);
+        List<String> crossings = new ArrayList<>();
+        for (String pkg : beneath) {
+            try (Stream<Path> files = Files.list(IMPLEMENTATIONS.resolve(directoryOf(pkg)))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                    for (String crossing : crossings(BENEATH, Files.readString(file))) {
+                        crossings.add(IMPLEMENTATIONS.relativize(file) + " names " + crossing);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), crossings);
+    }
+
+    @Test
+    void beneathTheStagesOnlyContractsMayBeNamed() {
+        String source = """
+                package dev.saesplit.read;
+
+                import dev.saesplit.filter.FilterStatistics;
+                import dev.saesplit.filter.FilteredDataSelector;
+                import dev.saesplit.data.ActivationSource;
+
+                class Example {
+                    dev.saesplit.lm.train.LanguageModelTrainer trainer;
+                }
+                """;
+        assertEquals(List.of("dev.saesplit.filter.FilteredDataSelector (filter)",
+                        "dev.saesplit.lm.train.LanguageModelTrainer (language model)"),
+                crossings(BENEATH, source));
     }
 
     @Test
@@ -139,6 +182,21 @@ class StageImportsTest {
                         .map(p -> Map.entry(p.length(), s.getKey())))
                 .max(Comparator.comparingInt(Map.Entry::getKey))
                 .map(Map.Entry::getValue);
+    }
+
+    /**
+     * The packages of this module, holding sources, that belong to no stage and do not benchmark across them: the
+     * formats, the reading layer, the model, the store and the rest the stages are built on.
+     */
+    private static List<String> packagesBeneathTheStages() throws IOException {
+        Path root = IMPLEMENTATIONS.resolve("dev/saesplit");
+        try (Stream<Path> dirs = Files.walk(root)) {
+            return dirs.filter(Files::isDirectory).filter(StageImportsTest::hasSources)
+                    .map(d -> root.relativize(d).toString().replace(d.getFileSystem().getSeparator(), "."))
+                    .filter(pkg -> !pkg.isEmpty() && stageOf(pkg).isEmpty()
+                            && ACROSS_STAGES.stream().noneMatch(a -> pkg.equals(a) || pkg.startsWith(a + ".")))
+                    .sorted().toList();
+        }
     }
 
     private static Path directoryOf(String pkg) {

@@ -1,9 +1,9 @@
 package dev.saesplit.train;
 
+import dev.saesplit.activations.ActivationActivitiesImpl;
+import dev.saesplit.activations.FixtureModelSpec;
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.cache.ActivationActivitiesImpl;
-import dev.saesplit.cache.ActivationSources;
-import dev.saesplit.cache.FixtureModelSpec;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.data.ActivationSource;
 import dev.saesplit.data.HeldOutSplit;
 import dev.saesplit.data.ShuffleConfig;

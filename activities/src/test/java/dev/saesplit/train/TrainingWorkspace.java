@@ -1,8 +1,8 @@
 package dev.saesplit.train;
 
+import dev.saesplit.activations.ActivationActivitiesImpl;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.SharedStorage;
-import dev.saesplit.cache.ActivationActivitiesImpl;
 import dev.saesplit.init.InitActivitiesImpl;
 import dev.saesplit.init.InitRequest;
 import dev.saesplit.pipeline.ActivationsRef;

@@ -1,7 +1,7 @@
 package dev.saesplit.stack;
 
+import dev.saesplit.activations.ActivationActivitiesImpl;
 import dev.saesplit.artifact.ArtifactStore;
-import dev.saesplit.cache.ActivationActivitiesImpl;
 import dev.saesplit.evaluate.EvaluationActivitiesImpl;
 import dev.saesplit.experiment.ExperimentWorkflowImpl;
 import dev.saesplit.filter.FilterActivitiesImpl;

@@ -1,6 +1,6 @@
 package dev.saesplit.cli;
 
-import dev.saesplit.cache.ActivationActivities;
+import dev.saesplit.activations.ActivationActivities;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.pipeline.CachingProgress;
 import dev.saesplit.spec.ActivationSourceSpec;

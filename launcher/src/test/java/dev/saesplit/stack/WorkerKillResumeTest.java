@@ -139,7 +139,7 @@ class WorkerKillResumeTest {
         SaeRef initial;
         try (Database database = Database.open(DatabaseConfig.local(home))) {
             ArtifactRef activations = artifact(database, "activations", "");
-            try (var source = dev.saesplit.cache.ActivationSources.open(ArtifactStore.directory(activations))) {
+            try (var source = dev.saesplit.data.ActivationSources.open(ArtifactStore.directory(activations))) {
                 data = new ActivationsRef(activations, source.dIn(), source.tokens(), "synthetic", "hierarchy");
             }
             initial = new SaeRef(artifact(database, "init", row.id()), data.dIn(), row.width());

@@ -1,6 +1,6 @@
 package dev.saesplit.experiment;
 
-import dev.saesplit.cache.ActivationActivities;
+import dev.saesplit.activations.ActivationActivities;
 import dev.saesplit.filter.FilterActivities;
 import dev.saesplit.init.InitActivities;
 import dev.saesplit.init.InitRequest;

@@ -10,6 +10,9 @@ package dev.saesplit.pipeline;
  */
 public record FilteredDataRef(ArtifactRef artifact, int targetLatent, long scanned, long kept) {
 
+    /** The kept rows' indices in the artifact's directory: an int64 {@code .npy} array, ascending. */
+    public static final String KEPT_ROWS_FILE = "kept_rows.npy";
+
     public double keptFraction() {
         return scanned == 0 ? 0 : (double) kept / scanned;
     }

@@ -1,6 +1,6 @@
 package dev.saesplit.experiment;
 
-import dev.saesplit.cache.ActivationActivities;
+import dev.saesplit.activations.ActivationActivities;
 import dev.saesplit.evaluate.EvaluationActivities;
 import dev.saesplit.evaluate.EvaluationRequest;
 import dev.saesplit.evaluate.EvaluationResult;

@@ -1,4 +1,4 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 /** Hears a model-activation cache being written: progress for heartbeats, and a chance to stop between batches. */
 public interface CachingListener {

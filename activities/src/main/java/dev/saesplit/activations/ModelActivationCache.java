@@ -1,13 +1,12 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheWriter;
 import dev.saesplit.data.cache.CacheDescription;
 import dev.saesplit.data.cache.CacheShard;
 import dev.saesplit.data.cache.CacheShardWriter;
+import dev.saesplit.data.stream.ForwardPass;
 import dev.saesplit.lm.HookPoint;
 import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.lm.Transformer;
@@ -192,27 +191,9 @@ public final class ModelActivationCache {
                 contexts[row] = batch[c].index();
             }
         }
-        float[] activations = forward(model, hook, ids, batch.length, contextSize, batch[0].index(), manager);
+        float[] activations = ForwardPass.activations(model, hook, ids, batch.length, contextSize, batch[0].index(), manager);
         writer.append(activations, ids, positions, contexts, 0, rows);
         contextsForwarded += batch.length;
-    }
-
-    /**
-     * The activations at {@code hook} of {@code contexts} consecutive contexts whose token ids are {@code ids}
-     * (row-major {@code [contexts, contextSize]}), the first being context {@code firstContext}: one forward pass,
-     * in a sub-manager of {@code manager}. Caches and streams both compute rows here, so a stream that forwards
-     * the same batches as a cache gives the cache's rows bit for bit.
-     */
-    static float[] forward(Transformer model, HookPoint hook, int[] ids, int contexts, int contextSize,
-                           long firstContext, NDManager manager) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray tokens = scope.create(ids, new Shape(contexts, contextSize));
-            return model.activations(tokens, hook).toFloatArray();
-        } catch (IllegalArgumentException e) {
-            throw new ModelSourceException("dataset", "contexts " + firstContext + " to "
-                    + (firstContext + contexts - 1) + " cannot be run through the model: " + e.getMessage()
-                    + " (is the dataset tokenized with the model's vocabulary?)");
-        }
     }
 
     private TokenContext[] take(ContextStream stream, int count, long firstIndex) {

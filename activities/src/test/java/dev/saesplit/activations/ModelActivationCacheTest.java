@@ -1,4 +1,4 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

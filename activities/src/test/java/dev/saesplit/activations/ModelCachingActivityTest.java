@@ -1,8 +1,9 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.artifact.SharedDirectory;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheManifest;
@@ -29,8 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.saesplit.cache.CachingWorkspace.SHARD_BYTES;
-import static dev.saesplit.cache.CachingWorkspace.TOKENS;
+import static dev.saesplit.activations.CachingWorkspace.SHARD_BYTES;
+import static dev.saesplit.activations.CachingWorkspace.TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

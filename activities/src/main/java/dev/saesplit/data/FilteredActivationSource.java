@@ -1,8 +1,5 @@
-package dev.saesplit.filter;
+package dev.saesplit.data;
 
-import dev.saesplit.data.ActivationFormatException;
-import dev.saesplit.data.ActivationSource;
-import dev.saesplit.data.RowProvenance;
 import dev.saesplit.data.npy.MappedNpyArray;
 import dev.saesplit.data.npy.NpyDtype;
 

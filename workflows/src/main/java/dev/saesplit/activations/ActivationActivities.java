@@ -1,4 +1,4 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.spec.ActivationSourceSpec;

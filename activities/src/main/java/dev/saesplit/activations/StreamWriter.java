@@ -1,9 +1,10 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ModelProvenance;
 import dev.saesplit.data.npy.NpyDtype;
 import dev.saesplit.data.npy.NpyWriter;
+import dev.saesplit.data.stream.StreamDescriptor;
 import dev.saesplit.lm.LanguageModel;
 import dev.saesplit.lm.TransformerWeights;
 import dev.saesplit.lm.dataset.ContextCursor;

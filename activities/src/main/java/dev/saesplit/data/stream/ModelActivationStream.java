@@ -1,4 +1,4 @@
-package dev.saesplit.cache;
+package dev.saesplit.data.stream;
 
 import ai.djl.ndarray.NDManager;
 import dev.saesplit.artifact.ArtifactCorruptException;
@@ -202,7 +202,7 @@ public final class ModelActivationStream implements TokenedActivationSource, Row
         tokens.readInts(first, contexts, ids, 0);
         loadModel();
         long start = System.nanoTime();
-        rows = ModelActivationCache.forward(model, hook, ids, contexts, contextSize, first, manager);
+        rows = ForwardPass.activations(model, hook, ids, contexts, contextSize, first, manager);
         forwardNanos += System.nanoTime() - start;
         contextsForwarded += contexts;
         recent.put(batch, rows);

@@ -1,11 +1,14 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 import dev.saesplit.artifact.ArtifactCorruptException;
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.data.RowTokens;
 import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
+import dev.saesplit.data.stream.ModelActivationStream;
+import dev.saesplit.data.stream.StreamDescriptor;
 import dev.saesplit.lm.ModelSourceException;
 import dev.saesplit.pipeline.ActivationsRef;
 import dev.saesplit.spec.ActivationSourceSpec;
@@ -19,9 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import static dev.saesplit.cache.CachingWorkspace.CONTEXTS;
-import static dev.saesplit.cache.CachingWorkspace.TOKENS;
-import static dev.saesplit.cache.FixtureModelSpec.streamed;
+import static dev.saesplit.activations.CachingWorkspace.CONTEXTS;
+import static dev.saesplit.activations.CachingWorkspace.TOKENS;
+import static dev.saesplit.activations.FixtureModelSpec.streamed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

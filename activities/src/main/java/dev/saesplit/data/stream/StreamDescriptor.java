@@ -1,4 +1,4 @@
-package dev.saesplit.cache;
+package dev.saesplit.data.stream;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -33,7 +33,7 @@ public record StreamDescriptor(int formatVersion, String model, String hook, int
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "stream.json";
     public static final String TOKENS_FILE = "tokens.npy";
-    static final String MODEL_DIRECTORY = "model";
+    public static final String MODEL_DIRECTORY = "model";
 
     long totalTokens() {
         return contexts * contextSize;

@@ -1,4 +1,4 @@
-package dev.saesplit.cache;
+package dev.saesplit.data.npy;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

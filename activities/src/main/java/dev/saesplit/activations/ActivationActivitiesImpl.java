@@ -1,12 +1,15 @@
-package dev.saesplit.cache;
+package dev.saesplit.activations;
 
 import dev.saesplit.artifact.ArtifactStore;
 import dev.saesplit.artifact.OutputKey;
 import dev.saesplit.artifact.Provenance;
 import dev.saesplit.data.ActivationSource;
+import dev.saesplit.data.ActivationSources;
 import dev.saesplit.data.JsonArtifacts;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.data.npy.NpyFileList;
+import dev.saesplit.data.stream.ModelActivationStream;
 import dev.saesplit.data.synthetic.GroundTruth;
 import dev.saesplit.data.synthetic.SyntheticHierarchy;
 import dev.saesplit.data.synthetic.SyntheticHierarchyConfig;

@@ -1,13 +1,11 @@
-package dev.saesplit.cache;
+package dev.saesplit.data;
 
 import dev.saesplit.artifact.ArtifactCorruptException;
-import dev.saesplit.data.ActivationSource;
-import dev.saesplit.data.JsonArtifacts;
-import dev.saesplit.data.ShuffleConfig;
-import dev.saesplit.data.TokenedActivationSource;
 import dev.saesplit.data.cache.ActivationCacheReader;
 import dev.saesplit.data.cache.CacheVerification;
 import dev.saesplit.data.npy.NpyActivationSource;
+import dev.saesplit.data.npy.NpyFileList;
+import dev.saesplit.data.stream.ModelActivationStream;
 
 import java.io.IOException;
 import java.nio.file.Files;
