@@ -28,7 +28,7 @@ import java.util.function.LongFunction;
 /**
  * One run, two ways to train the same rows: together from one stream (each batch read once, every row stepped on
  * it, as {@code training.shared_stream} trains them) and one by one, each row reading the activations itself. Both
- * read whatever {@link ActivationSources#open} opens, so the one-pass side reads a stream wherever the activations
+ * read whatever {@link dev.saesplit.data.ActivationSources#open} opens, so the one-pass side reads a stream wherever the activations
  * artifact is one. Figures are rows × tokens / s; their ratio, taken in one run, is what the machine's noise leaves
  * comparable.
  */
