@@ -3,9 +3,6 @@ package dev.saesplit.stack;
 import dev.saesplit.store.DatabaseUnavailableException;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -173,7 +170,7 @@ public final class LocalPostgres implements AutoCloseable {
             long pid = Long.parseLong(lines.get(0).trim());
             int port = Integer.parseInt(lines.get(3).trim());
             boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            return alive && accepts(port) ? Optional.of(port) : Optional.empty();
+            return alive && LoopbackPorts.accepts(port) ? Optional.of(port) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no pid file, or a stale one from a crash: nothing running
         }
@@ -332,17 +329,9 @@ public final class LocalPostgres implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
     }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        try {
+            return LoopbackPorts.free();
         } catch (IOException e) {
             throw new DatabaseUnavailableException("no free TCP port on 127.0.0.1 for PostgreSQL", e);
         }

@@ -3,10 +3,10 @@ package dev.saesplit.cli;
 import dev.saesplit.stack.AirflowServer;
 import dev.saesplit.stack.LocalPostgres;
 import dev.saesplit.stack.LocalStackLease;
+import dev.saesplit.stack.LoopbackPorts;
 import dev.saesplit.stack.MlflowServer;
 import dev.saesplit.stack.ProjectRoot;
 import dev.saesplit.stack.PythonEnvironment;
-import dev.saesplit.stack.ServerProcess;
 import dev.saesplit.stack.ServiceChecks;
 import dev.saesplit.stack.StackServer;
 import dev.saesplit.stack.TemporalServer;
@@ -139,15 +139,15 @@ final class StackCommand {
             out.println("Users       " + (users.isEmpty() ? "none" : users.stream().map(String::valueOf)
                     .collect(Collectors.joining(", ", "saesplit pid ", "")))
                     + (LocalStackLease.pinned(stateDir()) ? "  (pinned by 'stack up')" : ""));
-            out.println(ServerProcess.accepts(TemporalServer.DEV_PORT)
+            out.println(LoopbackPorts.accepts(TemporalServer.DEV_PORT)
                     ? "Temporal    running on 127.0.0.1:" + TemporalServer.DEV_PORT + "  (Web UI http://127.0.0.1:"
                     + TemporalServer.DEV_UI_PORT + ")" + owner(StackServer.Name.TEMPORAL.runsDetached(stateDir()))
                     : "Temporal    stopped (run starts it on demand)");
-            out.println(ServerProcess.accepts(MlflowServer.DEV_PORT)
+            out.println(LoopbackPorts.accepts(MlflowServer.DEV_PORT)
                     ? "MLflow      running on http://127.0.0.1:" + MlflowServer.DEV_PORT
                     + owner(StackServer.Name.MLFLOW.runsDetached(stateDir()))
                     : "MLflow      stopped (run starts it, and leaves it running for its UI)");
-            if (ServerProcess.accepts(AirflowServer.DEV_PORT)) {
+            if (LoopbackPorts.accepts(AirflowServer.DEV_PORT)) {
                 out.println("Airflow     running on http://127.0.0.1:" + AirflowServer.DEV_PORT
                         + owner(StackServer.Name.AIRFLOW.runsDetached(stateDir())));
             }

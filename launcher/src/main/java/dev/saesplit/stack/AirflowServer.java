@@ -56,7 +56,7 @@ public final class AirflowServer extends StackServer {
     /** The configured Airflow, else the dev stack's (which must run: {@code saesplit stack up --airflow}). */
     public static AirflowServer forEnvironment(Map<String, String> environment, Path stateDir) {
         return configured(environment).orElseGet(() -> {
-            if (!ServerProcess.accepts(DEV_PORT) || !Files.isRegularFile(passwordFile(stateDir))) {
+            if (!LoopbackPorts.accepts(DEV_PORT) || !Files.isRegularFile(passwordFile(stateDir))) {
                 throw new AirflowNotConfiguredException("no Airflow to talk to: set AIRFLOW_URL (with AIRFLOW_USERNAME "
                         + "and AIRFLOW_PASSWORD), or start the local one with 'saesplit stack up --airflow'");
             }
@@ -66,7 +66,7 @@ public final class AirflowServer extends StackServer {
 
     /** The dev stack's Airflow: attached to if it runs, started detached otherwise. */
     public static AirflowServer startOrAttach(Path stateDir, Path root, Map<String, String> taskEnvironment) {
-        if (ServerProcess.accepts(DEV_PORT)) {
+        if (LoopbackPorts.accepts(DEV_PORT)) {
             return new AirflowServer(uri(DEV_PORT), adminOf(stateDir), null);
         }
         return start(stateDir, root, Ports.DEV, true, taskEnvironment);

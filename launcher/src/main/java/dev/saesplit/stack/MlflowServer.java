@@ -39,7 +39,7 @@ public final class MlflowServer extends StackServer {
 
     /** The dev server on its default port: attached to if it runs, started otherwise. */
     public static MlflowServer startOrAttach(Path stateDir, PythonEnvironment python, boolean detached) {
-        if (ServerProcess.accepts(DEV_PORT)) {
+        if (LoopbackPorts.accepts(DEV_PORT)) {
             return new MlflowServer(uri(DEV_PORT), null);
         }
         return start(stateDir, python, DEV_PORT, detached);

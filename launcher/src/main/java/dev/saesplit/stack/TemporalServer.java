@@ -36,7 +36,7 @@ public final class TemporalServer extends StackServer {
 
     /** The dev server on the default ports: attached to if it runs, started otherwise. */
     public static TemporalServer startOrAttach(Path stateDir, PythonEnvironment python, boolean detached) {
-        if (ServerProcess.accepts(DEV_PORT)) {
+        if (LoopbackPorts.accepts(DEV_PORT)) {
             return new TemporalServer(address(DEV_PORT), Optional.of(ui(DEV_UI_PORT)), null);
         }
         return start(stateDir, python, DEV_PORT, DEV_UI_PORT, detached);

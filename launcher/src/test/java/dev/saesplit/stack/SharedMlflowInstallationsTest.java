@@ -17,8 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,11 +48,7 @@ class SharedMlflowInstallationsTest {
     static void start() throws Exception {
         home = TestServices.home("installations");
         postgres = LocalPostgres.startOrAttach(DatabaseConfig.local(home).localDataDir(), DatabaseConfig.binaryCache());
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        mlflow = MlflowServer.start(home, new PythonEnvironment(ProjectRoot.get()), port, false);
+        mlflow = MlflowServer.start(home, new PythonEnvironment(ProjectRoot.get()), LoopbackPorts.free(), false);
         rest = new MlflowRest(mlflow.trackingUri());
     }
 
