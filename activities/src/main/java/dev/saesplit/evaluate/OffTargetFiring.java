@@ -2,6 +2,7 @@ package dev.saesplit.evaluate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -92,18 +93,25 @@ final class OffTargetFiring implements HeldOutPass.Visitor {
         }
         for (int c = 0; c < candidates.length; c++) {
             int j = candidates[c];
-            NDArray offset = manager.create(offsets[c], new Shape(1, offsets[c].length));
-            fired[j] += firings(wide, selected.add(offset), j);
+            fired[j] += firings(wide, selected, offsets[c], j);
             for (NDArray s : scrambled) {
-                firedScrambled[j] += firings(wide, s.add(offset), j);
+                firedScrambled[j] += firings(wide, s, offsets[c], j);
             }
         }
         tokens += quiet;
     }
 
-    private long firings(SparseAutoencoder wide, NDArray moved, int latent) {
-        return wide.encode(moved).get(new NDIndex(":, {}", latent)).gt(levels[latent]).sum()
-                .toType(DataType.INT64, false).getLong();
+    /**
+     * How many of {@code quietTokens}, moved by {@code offset}, fire {@code latent}. Every array it makes is freed on
+     * return: a block holds up to 64 candidates' four encodings, {@code [rows, d_sae]} each, which the block's
+     * manager would otherwise keep until the block ends (gigabytes at a study's width).
+     */
+    private long firings(SparseAutoencoder wide, NDArray quietTokens, float[] offset, int latent) {
+        try (NDScope ignored = new NDScope()) {
+            NDArray moved = quietTokens.add(quietTokens.getManager().create(offset, new Shape(1, offset.length)));
+            return wide.encode(moved).get(new NDIndex(":, {}", latent)).gt(levels[latent]).sum()
+                    .toType(DataType.INT64, false).getLong();
+        }
     }
 
     /** P(latent fires | target quiet, token moved); 0 when no quiet token was read or it is not a candidate. */

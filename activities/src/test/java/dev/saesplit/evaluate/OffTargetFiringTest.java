@@ -54,6 +54,34 @@ class OffTargetFiringTest {
         assertEquals(0, firing.baseline(B), "no scrambled deviation carries e2");
     }
 
+    /**
+     * A block keeps no candidate's encodings: at a study's width each is {@code [1024, d_sae]} floats, and with up to
+     * 64 candidates and four encodings each, a block that kept them held gigabytes until it ended.
+     */
+    @Test
+    void whatABlockKeepsDoesNotGrowWithTheCandidates() {
+        assertEquals(arraysLeftByABlock(2), arraysLeftByABlock(16));
+    }
+
+    /** The arrays left on the block's manager after one block with {@code count} candidates. */
+    private static int arraysLeftByABlock(int count) {
+        float[] x = quietTokens(new Random(3));
+        int[] candidates = new int[count];
+        float[][] offsets = new float[count][];
+        for (int c = 0; c < count; c++) {
+            candidates[c] = c % 2;
+            offsets[c] = new float[D];
+            offsets[c][0] = c;
+        }
+        OffTargetFiring firing = new OffTargetFiring(0.5f, candidates, offsets, new float[2], new float[D], TOKENS);
+        try (NDManager manager = ComputeDevice.newManager(ComputeDevice.selected());
+             SparseAutoencoder wide = SparseAutoencoder.upload(wide(), manager);
+             NDManager block = manager.newSubManager()) {
+            firing.block(block.create(x, new Shape(TOKENS, D)), new float[TOKENS], null, wide);
+            return block.getManagedArrays().size();
+        }
+    }
+
     /** Each of e1, e2, e3 at 0.8–1.2 on 30 % of the tokens; nothing along e0 or e4–e7. */
     private static float[] quietTokens(Random random) {
         float[] x = new float[TOKENS * D];
