@@ -2,6 +2,7 @@ package dev.saesplit.cli;
 
 import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
 import dev.saesplit.pipeline.CachingProgress;
+import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.ScanProgress;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.train.GroupTrainingHeartbeat;
@@ -33,7 +34,13 @@ final class ActivityProgress {
     private static final String EVALUATION = "Evaluate";
     /** The activity type Temporal names {@code TrainingActivities#trainTogether}. */
     static final String TRAIN_TOGETHER = "TrainTogether";
-    private static final String TRAIN_STAGE = "train";
+    private static final String TRAIN_STAGE = PipelineStage.TRAIN.display();
+    /**
+     * Every activity type whose heartbeat this reads: each must be one a stage runs ({@link PipelineStage}), so a
+     * renamed activity fails a test instead of silently losing its progress line.
+     */
+    static final List<String> TYPES_READ = List.of(TrainingProgressReader.TRAIN_ACTIVITY, LANGUAGE_MODEL, CACHING,
+            TOKEN_TARGET, FILTER, EVALUATION, TRAIN_TOGETHER);
 
     private ActivityProgress() {
     }

@@ -1,6 +1,7 @@
 package dev.saesplit.cli;
 
 import dev.saesplit.lm.train.LanguageModelTrainingHeartbeat;
+import dev.saesplit.pipeline.PipelineStage;
 import dev.saesplit.pipeline.ScanProgress;
 import dev.saesplit.pipeline.TrainingProgress;
 import dev.saesplit.train.GroupTrainingHeartbeat;
@@ -16,9 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The lines {@code saesplit run} and {@code status} draw for each stage. */
 class ProgressViewTest {
+
+    @Test
+    void everyActivityWhoseProgressIsShownIsOneAStageRuns() {
+        for (String type : ActivityProgress.TYPES_READ) {
+            assertTrue(PipelineStage.ofActivity(type, true).isPresent(), type + " is no stage's activity type");
+        }
+    }
 
     @Test
     void cachingIsABarOfTokens() {
