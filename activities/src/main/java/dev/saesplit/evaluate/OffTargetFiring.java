@@ -93,25 +93,22 @@ final class OffTargetFiring implements HeldOutPass.Visitor {
         }
         for (int c = 0; c < candidates.length; c++) {
             int j = candidates[c];
-            fired[j] += firings(wide, selected, offsets[c], j);
-            for (NDArray s : scrambled) {
-                firedScrambled[j] += firings(wide, s, offsets[c], j);
+            // Each candidate's four encodings, [rows, d_sae] each, are freed before the next candidate's: kept on the
+            // block's manager until the block ends, up to 64 candidates' held gigabytes at a study's width.
+            try (NDScope ignored = new NDScope()) {
+                NDArray offset = manager.create(offsets[c], new Shape(1, offsets[c].length));
+                fired[j] += firings(wide, selected.add(offset), j);
+                for (NDArray s : scrambled) {
+                    firedScrambled[j] += firings(wide, s.add(offset), j);
+                }
             }
         }
         tokens += quiet;
     }
 
-    /**
-     * How many of {@code quietTokens}, moved by {@code offset}, fire {@code latent}. Every array it makes is freed on
-     * return: a block holds up to 64 candidates' four encodings, {@code [rows, d_sae]} each, which the block's
-     * manager would otherwise keep until the block ends (gigabytes at a study's width).
-     */
-    private long firings(SparseAutoencoder wide, NDArray quietTokens, float[] offset, int latent) {
-        try (NDScope ignored = new NDScope()) {
-            NDArray moved = quietTokens.add(quietTokens.getManager().create(offset, new Shape(1, offset.length)));
-            return wide.encode(moved).get(new NDIndex(":, {}", latent)).gt(levels[latent]).sum()
-                    .toType(DataType.INT64, false).getLong();
-        }
+    private long firings(SparseAutoencoder wide, NDArray moved, int latent) {
+        return wide.encode(moved).get(new NDIndex(":, {}", latent)).gt(levels[latent]).sum()
+                .toType(DataType.INT64, false).getLong();
     }
 
     /** P(latent fires | target quiet, token moved); 0 when no quiet token was read or it is not a candidate. */
